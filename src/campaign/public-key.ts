@@ -1,0 +1,62 @@
+/**
+ * One comparable identity for a public key, whether it comes from a certificate's
+ * SubjectPublicKeyInfo or from a token's key attributes (RSA modulus and exponent, EC point).
+ * Two keys are the same key exactly when their identities are equal.
+ */
+import { createPublicKey } from 'node:crypto';
+import * as asn1js from 'asn1js';
+
+export type PublicKeyId = string;
+
+const CURVES_BY_OID: Record<string, string> = {
+  '1.2.840.10045.3.1.7': 'P-256',
+  '1.3.132.0.34': 'P-384',
+  '1.3.132.0.35': 'P-521',
+};
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').replace(/^(00)+(?=.)/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  return Buffer.from(text, 'base64url');
+}
+
+export function publicKeyIdFromSpki(spki: Uint8Array): PublicKeyId | null {
+  let jwk;
+  try {
+    jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+  } catch {
+    return null;
+  }
+  if (jwk.kty === 'RSA' && jwk.n && jwk.e) return rsaId(fromBase64Url(jwk.n), fromBase64Url(jwk.e));
+  if (jwk.kty === 'EC' && jwk.crv && jwk.x && jwk.y) {
+    return ecId(jwk.crv, Buffer.concat([Buffer.from([4]), fromBase64Url(jwk.x), fromBase64Url(jwk.y)]));
+  }
+  return null;
+}
+
+export function rsaId(modulus: Uint8Array, exponent: Uint8Array): PublicKeyId {
+  return `rsa:${hex(modulus)}:${hex(exponent)}`;
+}
+
+function ecId(curve: string, point: Uint8Array): PublicKeyId {
+  return `ec:${curve}:${Buffer.from(point).toString('hex')}`;
+}
+
+/**
+ * From PKCS#11 CKA_EC_PARAMS (DER OID) and CKA_EC_POINT (a DER OCTET STRING around the point,
+ * though some modules return the bare point).
+ */
+export function publicKeyIdFromEc(params: Uint8Array, point: Uint8Array): PublicKeyId | null {
+  const oid = asn1js.fromBER(new Uint8Array(params));
+  if (oid.offset !== params.length || !(oid.result instanceof asn1js.ObjectIdentifier)) return null;
+  const curve = CURVES_BY_OID[oid.result.valueBlock.toString()];
+  if (!curve) return null;
+  const wrapped = asn1js.fromBER(new Uint8Array(point));
+  const bare =
+    wrapped.offset === point.length && wrapped.result instanceof asn1js.OctetString
+      ? new Uint8Array(wrapped.result.valueBlock.valueHexView)
+      : point;
+  return ecId(curve, bare);
+}

@@ -1,0 +1,95 @@
+/** The subscriber registry exported by the operator's customer system (CSV). */
+import { parse } from 'csv-parse/sync';
+import { CapbuError } from '../errors.js';
+import { isCalendarDate, type CalendarDate } from './calendar.js';
+import { normalizeSerial } from './certificate.js';
+
+export const SUBSCRIBER_STATUSES = ['active', 'revoked', 'suspended'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export interface SubscriberRecord {
+  /** Lowercase hex, no leading zeros. */
+  readonly serial: string;
+  readonly taxCode: string;
+  readonly contractEnd: CalendarDate;
+  readonly status: SubscriberStatus;
+  readonly province: string | null;
+}
+
+export interface RegistryProblem {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  readonly problem: string;
+}
+
+const REQUIRED = ['serial', 'taxCode', 'contractEnd', 'status'] as const;
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+function rowProblem(row: Record<string, string>): string | null {
+  if (!HEX_RE.test(row.serial ?? '')) return 'serial';
+  if (!(row.taxCode ?? '').trim()) return 'taxCode';
+  if (!isCalendarDate(row.contractEnd ?? '')) return 'contractEnd';
+  if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(row.status ?? '')) return 'status';
+  return null;
+}
+
+/**
+ * Parses the whole file or refuses it: one bad row refuses everything, and the error names every
+ * bad line so the operator can fix the export in one go.
+ */
+export function parseRegistryCsv(text: string): SubscriberRecord[] {
+  let records: { record: string[]; line: number }[];
+  try {
+    const parsed = parse(text.replace(/^\uFEFF/, ''), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parsed.map((r) => ({ record: r.record, line: r.info.lines }));
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 0;
+    throw new CapbuError('REGISTRY_INVALID', { lines: [`${line}:csv`] });
+  }
+  const [header, ...rows] = records;
+  const columns = header?.record ?? [];
+  const expected = [...REQUIRED];
+  const headerOk =
+    expected.every((c, i) => columns[i] === c) &&
+    (columns.length === expected.length || (columns.length === expected.length + 1 && columns[4] === 'province'));
+  if (!headerOk) throw new CapbuError('REGISTRY_INVALID', { lines: [`${header?.line ?? 1}:header`] });
+
+  const problems: RegistryProblem[] = [];
+  const out: SubscriberRecord[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, line } of rows) {
+    if (record.length !== columns.length) {
+      problems.push({ line, problem: 'columns' });
+      continue;
+    }
+    const row = Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])) as Record<string, string>;
+    const problem = rowProblem(row);
+    if (problem) {
+      problems.push({ line, problem });
+      continue;
+    }
+    const serial = normalizeSerial(row.serial!);
+    const earlier = seen.get(serial);
+    if (earlier !== undefined) {
+      problems.push({ line, problem: `duplicate-of-line-${earlier}` });
+      continue;
+    }
+    seen.set(serial, line);
+    out.push({
+      serial,
+      taxCode: row.taxCode!.trim(),
+      contractEnd: row.contractEnd!,
+      status: row.status as SubscriberStatus,
+      province: row.province?.trim() || null,
+    });
+  }
+  if (problems.length > 0) {
+    throw new CapbuError('REGISTRY_INVALID', { lines: problems.map((p) => `${p.line}:${p.problem}`) });
+  }
+  return out;
+}

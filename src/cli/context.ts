@@ -1,0 +1,55 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CapbuError } from '../errors.js';
+import { pickLanguage, translator, type Translator } from '../i18n/catalog.js';
+
+/** What a command may touch: its streams, environment and the words of the chosen language. */
+export interface Context {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly t: Translator;
+}
+
+export function processContext(lang: string | undefined): Context {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    t: translator(pickLanguage(lang, process.env)),
+  };
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  lang: { type: 'string' },
+  now: { type: 'string' },
+} as const satisfies Options;
+
+/** util.parseArgs, with its complaints turned into a USAGE error. */
+export function parseCommand<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
+  } catch (error) {
+    throw new CapbuError('USAGE', { problem: (error as Error).message.split('\n')[0] });
+  }
+}
+
+/** --now pins the clock for drills and tests; otherwise the system clock. */
+export function clock(now: string | undefined): Date {
+  if (now === undefined) return new Date();
+  const at = new Date(now);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(now) || Number.isNaN(at.getTime())) throw new CapbuError('CLOCK_INVALID', { value: now });
+  return at;
+}
+
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`);
+}
+
+export function writeJson(ctx: Context, value: unknown): void {
+  writeLine(ctx.stdout, JSON.stringify(value, null, 2));
+}

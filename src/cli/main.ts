@@ -1,0 +1,40 @@
+/** The `capbu` command: dispatches to one command module and maps every failure to one line. */
+import { CapbuError } from '../errors.js';
+import { processContext, writeLine, type Context } from './context.js';
+
+type Command = (argv: string[], ctx: Context) => Promise<number>;
+
+/** Loaded on demand: each command pays only for the modules it uses. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+
+
+  registry: async () => (await import('./commands/registry.js')).registry,
+};
+
+function langFlag(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (i < 0) return undefined;
+  const arg = argv[i]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+}
+
+export async function main(argv: string[], ctx: Context = processContext(langFlag(argv))): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      writeLine(ctx.stdout, ctx.t.text('help'));
+      return 0;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new CapbuError('USAGE', { problem: `unknown command "${name}"` });
+    return await (await load())(rest, ctx);
+  } catch (error) {
+    const failure =
+      error instanceof CapbuError
+        ? error
+        : new CapbuError('INTERNAL', { message: error instanceof Error ? error.message : String(error) });
+    writeLine(ctx.stderr, `capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`);
+    if (failure.code === 'INTERNAL' && ctx.env.CAPBU_DEBUG) writeLine(ctx.stderr, String((error as Error).stack));
+    return 2;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Every failure capbu reports carries one of these stable codes. Outside scripts and the other
+ * front-ends rely on them; the words for each live in the message catalogues (src/i18n/).
+ */
+export const ERROR_CODES = [
+  'USAGE',
+  'CAMPAIGN_NOT_FOUND',
+  'CAMPAIGN_INVALID',
+  'CA_CERT_NOT_FOUND',
+  'CA_CERT_INVALID',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_INVALID',
+  'STORE_FAILED',
+  'MODULE_LOAD_FAILED',
+  'NO_TOKEN',
+  'SEVERAL_TOKENS',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_REMOVED',
+  'TOKEN_ERROR',
+  'PIN_INCORRECT',
+  'PIN_LOCKED',
+  'PIN_INVALID',
+  'PIN_MISSING',
+  'CLOCK_INVALID',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Values the catalogue may interpolate into the message for a code. */
+export type ErrorDetails = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+export class CapbuError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, options);
+    this.name = 'CapbuError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isCapbuError(value: unknown, code?: ErrorCode): value is CapbuError {
+  return value instanceof CapbuError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,47 @@
+/** The local snapshot of the subscriber registry, used to decide without the centre. */
+import type { SubscriberRecord, SubscriberStatus } from '../campaign/registry.js';
+import type { Store } from './store.js';
+
+interface Row {
+  serial: string;
+  tax_code: string;
+  contract_end: string;
+  status: string;
+  province: string | null;
+}
+
+export interface ImportResult {
+  readonly added: number;
+  readonly updated: number;
+}
+
+/** All rows in one transaction: an import lands whole or not at all. */
+export function importRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
+  const exists = db.prepare('SELECT 1 FROM registry WHERE serial = ?').pluck();
+  const upsert = db.prepare(
+    `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at)
+     VALUES (@serial, @taxCode, @contractEnd, @status, @province, @at)
+     ON CONFLICT(serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
+       status = excluded.status, province = excluded.province, updated_at = excluded.updated_at`,
+  );
+  return db.transaction(() => {
+    let added = 0;
+    for (const r of records) {
+      if (!exists.get(r.serial)) added++;
+      upsert.run({ ...r, at: at.toISOString() });
+    }
+    return { added, updated: records.length - added };
+  })();
+}
+
+export function findSubscriber(db: Store, serial: string): SubscriberRecord | null {
+  const row = db.prepare('SELECT * FROM registry WHERE serial = ?').get(serial) as Row | undefined;
+  if (!row) return null;
+  return {
+    serial: row.serial,
+    taxCode: row.tax_code,
+    contractEnd: row.contract_end,
+    status: row.status as SubscriberStatus,
+    province: row.province,
+  };
+}
