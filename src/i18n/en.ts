@@ -18,6 +18,7 @@ export const en: Catalog = {
     TOKEN_NOT_FOUND: (v) => `no token labelled "${v.label}" is plugged in`,
     TOKEN_REMOVED: 'the token was removed; plug it in again and retry',
     TOKEN_ERROR: (v) => `the token refused the operation (${v.ckr ?? 'unknown'})`,
+    TOKEN_FULL: 'the token has no room for another certificate',
     PIN_INCORRECT: (v) =>
       `wrong PIN${v.finalTry ? '; the next wrong PIN locks the token' : v.countLow ? '; few tries remain' : ''}`,
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',

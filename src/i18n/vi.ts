@@ -18,6 +18,7 @@ export const vi: Catalog = {
     TOKEN_NOT_FOUND: (v) => `không có token nào mang nhãn "${v.label}"`,
     TOKEN_REMOVED: 'token đã bị rút ra; cắm lại và thử lại',
     TOKEN_ERROR: (v) => `token từ chối thao tác (${v.ckr ?? 'không rõ'})`,
+    TOKEN_FULL: 'token không còn chỗ cho chứng thư mới',
     PIN_INCORRECT: (v) =>
       `sai mã PIN${v.finalTry ? '; nhập sai thêm một lần nữa token sẽ bị khóa' : v.countLow ? '; chỉ còn ít lần thử' : ''}`,
     PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ CA để mở khóa (tổng đài 18008000 nhánh 1)',
