@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   'PIN_INVALID',
   'PIN_MISSING',
+  'FINAL_TRY_NEEDS_CONFIRMATION',
   'CLOCK_INVALID',
   'INTERNAL',
 ] as const;

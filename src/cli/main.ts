@@ -6,8 +6,8 @@ type Command = (argv: string[], ctx: Context) => Promise<number>;
 
 /** Loaded on demand: each command pays only for the modules it uses. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-
-
+  check: async () => (await import('./commands/check.js')).check,
+  tokens: async () => (await import('./commands/tokens.js')).tokens,
   registry: async () => (await import('./commands/registry.js')).registry,
 };
 

@@ -24,6 +24,7 @@ export const en: Catalog = {
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',
     PIN_INVALID: 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again',
     PIN_MISSING: 'no PIN on standard input',
+    FINAL_TRY_NEEDS_CONFIRMATION: 'the token says the next wrong PIN locks it; confirm with the customer, then retry with --final-try',
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },

@@ -24,6 +24,7 @@ export const vi: Catalog = {
     PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ CA để mở khóa (tổng đài 18008000 nhánh 1)',
     PIN_INVALID: 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
     PIN_MISSING: 'không có mã PIN trên đầu vào chuẩn',
+    FINAL_TRY_NEEDS_CONFIRMATION: 'token báo nếu nhập sai PIN lần nữa sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
     CLOCK_INVALID: (v) => `--now không phải thời điểm ISO-8601: ${v.value}`,
     INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
   },

@@ -1,6 +1,6 @@
 /** Loading a PKCS#11 library: once per process and path, since C_Initialize may run only once. */
 import { existsSync } from 'node:fs';
-import * as pkcs11js from 'pkcs11js';
+import pkcs11 from 'pkcs11js';
 import { CapbuError } from '../errors.js';
 
 export const DEBIAN_SOFTHSM2 = '/usr/lib/softhsm/libsofthsm2.so';
@@ -10,7 +10,9 @@ export function modulePath(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   return flag ?? env.CAPBU_PKCS11_MODULE ?? DEBIAN_SOFTHSM2;
 }
 
-export type Pkcs11 = pkcs11js.PKCS11;
+/** The CommonJS module's constants only exist on its default export under ESM. */
+export const pkcs11js = pkcs11;
+export type Pkcs11 = pkcs11.PKCS11;
 
 const loaded = new Map<string, Pkcs11>();
 
@@ -18,7 +20,7 @@ export function loadModule(path: string): Pkcs11 {
   const cached = loaded.get(path);
   if (cached) return cached;
   if (!existsSync(path)) throw new CapbuError('MODULE_LOAD_FAILED', { path });
-  const lib = new pkcs11js.PKCS11();
+  const lib = new pkcs11.PKCS11();
   try {
     lib.load(path);
     lib.C_Initialize();
@@ -42,4 +44,3 @@ export function unloadModules(): void {
   loaded.clear();
 }
 
-export { pkcs11js };

@@ -1,0 +1,43 @@
+import { inspect } from '../../inspection/inspect.js';
+import { inspectionJson } from '../../inspection/json.js';
+import { dataDir } from '../../store/data-dir.js';
+import { openStore } from '../../store/store.js';
+import { findSubscriber } from '../../store/registry.js';
+import { loadModule, modulePath } from '../../token/module.js';
+import { readToken } from '../../token/read.js';
+import { listTokens, selectToken } from '../../token/slots.js';
+import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { campaignPath, loadCampaign } from '../files.js';
+import { readPinFromStdin } from '../pin.js';
+import { renderInspection } from '../report.js';
+
+/**
+ * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
+ * eligible, 1 when nothing is, 2 on any error.
+ */
+export async function check(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, {
+    token: { type: 'string' },
+    'pin-stdin': { type: 'boolean' },
+    'final-try': { type: 'boolean' },
+    campaign: { type: 'string' },
+    module: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const now = clock(values.now);
+  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const lib = loadModule(modulePath(values.module, ctx.env));
+  const token = selectToken(listTokens(lib), values.token);
+  const pin = values['pin-stdin'] ? await readPinFromStdin(ctx.stdin) : undefined;
+  const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
+  const db = openStore(dataDir(ctx.env));
+  let inspection;
+  try {
+    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), now);
+  } finally {
+    db.close();
+  }
+  if (values.json) writeJson(ctx, inspectionJson(inspection));
+  else writeLine(ctx.stdout, renderInspection(inspection, ctx.t));
+  return inspection.candidate?.decision?.eligible ? 0 : 1;
+}

@@ -1,0 +1,75 @@
+/**
+ * From what a token holds to the campaign's verdict on each certificate. Pure: the token has been
+ * read, the registry is a lookup, and the time is given.
+ */
+import type { Campaign } from '../campaign/campaign.js';
+import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { decide, issuedByOldCa, type Decision } from '../campaign/decide.js';
+import type { SubscriberRecord } from '../campaign/registry.js';
+import type { TokenContents } from '../token/read.js';
+import type { TokenSummary } from '../token/slots.js';
+
+export type Role = 'end-entity' | 'ca';
+
+export interface InspectedCertificate {
+  readonly facts: CertificateFacts;
+  readonly id: Buffer;
+  readonly label: string;
+  readonly role: Role;
+  readonly hasPrivateKey: boolean;
+  readonly issuedByOldCa: boolean;
+  /** Null for CA certificates. */
+  readonly decision: Decision | null;
+}
+
+export interface UnreadableObject {
+  readonly label: string;
+  readonly error: 'CERTIFICATE_UNPARSEABLE';
+}
+
+export interface Inspection {
+  readonly token: TokenSummary;
+  readonly keyCheckLoggedIn: boolean;
+  readonly certificates: readonly InspectedCertificate[];
+  readonly unreadable: readonly UnreadableObject[];
+  /** The certificate capbu would renew, or null. */
+  readonly candidate: InspectedCertificate | null;
+}
+
+export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
+
+export function inspect(contents: TokenContents, campaign: Campaign, lookup: SubscriberLookup, now: Date): Inspection {
+  // Logged in, only a private key proves the key is there; without a PIN, its public half is the evidence.
+  const evidence = new Set(
+    contents.keys
+      .filter((k) => k.keyClass === (contents.loggedIn ? 'private' : 'public'))
+      .map((k) => k.publicKeyId)
+      .filter((id) => id !== null),
+  );
+  const certificates: InspectedCertificate[] = [];
+  const unreadable: UnreadableObject[] = [];
+  for (const object of contents.certificates) {
+    let facts: CertificateFacts;
+    try {
+      facts = parseCertificate(object.value);
+    } catch {
+      unreadable.push({ label: object.label, error: 'CERTIFICATE_UNPARSEABLE' });
+      continue;
+    }
+    const hasPrivateKey = facts.publicKeyId !== null && evidence.has(facts.publicKeyId);
+    const role: Role = facts.isCa ? 'ca' : 'end-entity';
+    certificates.push({
+      facts,
+      id: object.id,
+      label: object.label,
+      role,
+      hasPrivateKey,
+      issuedByOldCa: role === 'end-entity' && issuedByOldCa(facts, campaign),
+      decision:
+        role === 'ca' ? null : decide({ certificate: facts, subscriber: lookup(facts.serial), hasPrivateKey }, campaign, now),
+    });
+  }
+  const endEntities = certificates.filter((c) => c.role === 'end-entity');
+  const candidate = endEntities.find((c) => c.decision?.eligible) ?? endEntities.find((c) => c.issuedByOldCa) ?? null;
+  return { token: contents.token, keyCheckLoggedIn: contents.loggedIn, certificates, unreadable, candidate };
+}

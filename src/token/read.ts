@@ -1,0 +1,52 @@
+/** One pass over a token: its certificates and keys, logged in when a PIN is given. */
+import { X509Certificate } from 'node:crypto';
+import { publicKeyIdFromSpki } from '../campaign/public-key.js';
+import type { Pkcs11 } from './module.js';
+import { provesKey } from './key-proof.js';
+import { readCertificates, readKeys, type CertificateObject, type KeyObject } from './objects.js';
+import { closeSession, login, openSession, type LoginOptions, type Session } from './session.js';
+import type { TokenSummary } from './slots.js';
+
+export interface TokenContents {
+  readonly token: TokenSummary;
+  /** Whether private keys were seen (the user logged in). */
+  readonly loggedIn: boolean;
+  readonly certificates: readonly CertificateObject[];
+  /** Public key objects, and private keys when logged in. */
+  readonly keys: readonly KeyObject[];
+}
+
+/** Gives hidden-public-half private keys the identity of the certificate key they prove to hold. */
+function resolveHiddenKeys(session: Session, keys: KeyObject[], certificates: readonly CertificateObject[]): KeyObject[] {
+  return keys.map((key) => {
+    if (key.keyClass !== 'private' || key.publicKeyId !== null) return key;
+    // Same CKA_ID first: a hint that saves signatures, never taken as proof.
+    const ordered = [...certificates].sort((a, b) => Number(b.id.equals(key.id)) - Number(a.id.equals(key.id)));
+    for (const cert of ordered) {
+      let publicKey;
+      try {
+        publicKey = new X509Certificate(cert.value).publicKey;
+      } catch {
+        continue;
+      }
+      if (provesKey(session, key, publicKey)) {
+        const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+        return { ...key, publicKeyId: publicKeyIdFromSpki(spki) };
+      }
+    }
+    return key;
+  });
+}
+
+export function readToken(lib: Pkcs11, token: TokenSummary, pin?: string, options?: LoginOptions): TokenContents {
+  const session = openSession(lib, token);
+  try {
+    if (pin !== undefined) login(session, pin, options);
+    const certificates = readCertificates(session);
+    const publicKeys = readKeys(session, 'public');
+    const privateKeys = session.loggedIn ? resolveHiddenKeys(session, readKeys(session, 'private'), certificates) : [];
+    return { token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...privateKeys] };
+  } finally {
+    closeSession(session);
+  }
+}

@@ -1,0 +1,70 @@
+/** Sessions and user login, with the PIN rules that protect the customer's token. */
+import { CapbuError } from '../errors.js';
+import { ckrName, fromPkcs11, guard } from './errors.js';
+import { pkcs11js, type Pkcs11 } from './module.js';
+import { describeToken, type TokenSummary } from './slots.js';
+
+export interface Session {
+  readonly lib: Pkcs11;
+  readonly handle: Buffer;
+  readonly token: TokenSummary;
+  loggedIn: boolean;
+}
+
+export function openSession(lib: Pkcs11, token: TokenSummary, readWrite = false): Session {
+  const flags = pkcs11js.CKF_SERIAL_SESSION | (readWrite ? pkcs11js.CKF_RW_SESSION : 0);
+  const handle = guard(() => lib.C_OpenSession(token.slot, flags));
+  return { lib, handle, token, loggedIn: false };
+}
+
+/** Logs out (when logged in) and closes; failures here cannot harm anything, so they are dropped. */
+export function closeSession(session: Session): void {
+  try {
+    if (session.loggedIn) session.lib.C_Logout(session.handle);
+  } catch {
+    // The token may already be gone.
+  }
+  try {
+    session.lib.C_CloseSession(session.handle);
+  } catch {
+    // Same.
+  }
+}
+
+/** A PIN typed with a Vietnamese input method left on carries non-ASCII characters. */
+export function checkPinText(pin: string): void {
+  if (pin.length === 0) throw new CapbuError('PIN_MISSING');
+  if (!/^[\x20-\x7e]+$/.test(pin)) throw new CapbuError('PIN_INVALID');
+}
+
+export interface LoginOptions {
+  /** The operator confirmed trying a PIN although the token says the next wrong one locks it. */
+  readonly finalTryConfirmed?: boolean;
+}
+
+/**
+ * One login attempt, never retried: a wrong PIN reports what the token now says about the
+ * remaining tries, so the clerk can decide with the customer.
+ */
+export function login(session: Session, pin: string, options: LoginOptions = {}): void {
+  checkPinText(pin);
+  const before = describeToken(session.lib, session.token.slot).pin;
+  if (before.locked) throw new CapbuError('PIN_LOCKED');
+  if (before.finalTry && !options.finalTryConfirmed) throw new CapbuError('FINAL_TRY_NEEDS_CONFIRMATION');
+  try {
+    session.lib.C_Login(session.handle, pkcs11js.CKU_USER, pin);
+  } catch (error) {
+    const ckr = ckrName(error);
+    if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') {
+      session.loggedIn = true;
+      return;
+    }
+    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
+      const after = describeToken(session.lib, session.token.slot).pin;
+      if (after.locked) throw new CapbuError('PIN_LOCKED', {}, { cause: error });
+      throw new CapbuError('PIN_INCORRECT', { countLow: after.countLow, finalTry: after.finalTry }, { cause: error });
+    }
+    throw fromPkcs11(error);
+  }
+  session.loggedIn = true;
+}

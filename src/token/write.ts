@@ -1,0 +1,110 @@
+/** Writing objects onto a token, never leaving a half-made one behind. */
+import { createPublicKey } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import * as asn1js from 'asn1js';
+import { fromPkcs11, guard } from './errors.js';
+import type { Template } from 'pkcs11js';
+import { pkcs11js } from './module.js';
+import { findObjects } from './objects.js';
+import type { Session } from './session.js';
+
+export interface CertificateToWrite {
+  readonly der: Uint8Array;
+  /** CKA_ID: that of the key the certificate belongs to. */
+  readonly id: Buffer;
+  readonly label: string;
+}
+
+/** The full template SoftHSM2 and real tokens expect; a partial one can leave debris. */
+function certificateTemplate(cert: CertificateToWrite): Template {
+  const parsed = AsnConvert.parse(Buffer.from(cert.der), Certificate);
+  const tbs = parsed.tbsCertificate;
+  const serial = new asn1js.Integer({ valueHex: new Uint8Array(tbs.serialNumber) }).toBER();
+  return [
+    { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
+    { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
+    { type: pkcs11js.CKA_TOKEN, value: true },
+    { type: pkcs11js.CKA_PRIVATE, value: false },
+    { type: pkcs11js.CKA_ID, value: cert.id },
+    { type: pkcs11js.CKA_LABEL, value: cert.label },
+    { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(AsnConvert.serialize(tbs.subject)) },
+    { type: pkcs11js.CKA_ISSUER, value: Buffer.from(AsnConvert.serialize(tbs.issuer)) },
+    { type: pkcs11js.CKA_SERIAL_NUMBER, value: Buffer.from(serial) },
+    { type: pkcs11js.CKA_VALUE, value: Buffer.from(cert.der) },
+  ];
+}
+
+const CERTIFICATES: Template = [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }];
+
+/** Creates the certificate object; if the create fails, destroys whatever it left. */
+export function writeCertificate(session: Session, cert: CertificateToWrite): Buffer {
+  const template = certificateTemplate(cert);
+  const before = new Set(findObjects(session, CERTIFICATES).map((h) => h.toString('hex')));
+  try {
+    return session.lib.C_CreateObject(session.handle, template);
+  } catch (error) {
+    for (const handle of findObjects(session, CERTIFICATES)) {
+      if (!before.has(handle.toString('hex'))) {
+        try {
+          session.lib.C_DestroyObject(session.handle, handle);
+        } catch {
+          // Best effort: the original failure is what the caller must hear about.
+        }
+      }
+    }
+    throw fromPkcs11(error);
+  }
+}
+
+export function destroyObject(session: Session, handle: Buffer): void {
+  guard(() => session.lib.C_DestroyObject(session.handle, handle));
+}
+
+export type KeyAlgorithm = 'rsa' | 'ec';
+
+export interface GeneratedKey {
+  readonly id: Buffer;
+  /** SubjectPublicKeyInfo DER of the new key. */
+  readonly spki: Uint8Array;
+}
+
+const P256_OID = Buffer.from('06082a8648ce3d030107', 'hex');
+
+/** A key pair made on the token (the private half never leaves it); needs a logged-in RW session. */
+export function generateKeyPair(session: Session, algorithm: KeyAlgorithm, id: Buffer, label: string): GeneratedKey {
+  const common = [
+    { type: pkcs11js.CKA_TOKEN, value: true },
+    { type: pkcs11js.CKA_ID, value: id },
+    { type: pkcs11js.CKA_LABEL, value: label },
+  ];
+  const publicTemplate =
+    algorithm === 'rsa'
+      ? [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }]
+      : [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: P256_OID }];
+  const privateTemplate = [
+    ...common,
+    { type: pkcs11js.CKA_PRIVATE, value: true },
+    { type: pkcs11js.CKA_SENSITIVE, value: true },
+    { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+    { type: pkcs11js.CKA_SIGN, value: true },
+  ];
+  const mechanism = { mechanism: algorithm === 'rsa' ? pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11js.CKM_EC_KEY_PAIR_GEN };
+  const keys = guard(() => session.lib.C_GenerateKeyPair(session.handle, mechanism, publicTemplate, privateTemplate));
+  return { id, spki: publicKeySpki(session, keys.publicKey, algorithm) };
+}
+
+function publicKeySpki(session: Session, handle: Buffer, algorithm: KeyAlgorithm): Uint8Array {
+  const get = (type: number) => guard(() => session.lib.C_GetAttributeValue(session.handle, handle, [{ type }]))[0]!.value as Buffer;
+  const jwk =
+    algorithm === 'rsa'
+      ? { kty: 'RSA', n: get(pkcs11js.CKA_MODULUS).toString('base64url'), e: get(pkcs11js.CKA_PUBLIC_EXPONENT).toString('base64url') }
+      : ecJwk(get(pkcs11js.CKA_EC_POINT));
+  return new Uint8Array(createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'der', type: 'spki' }));
+}
+
+function ecJwk(wrappedPoint: Buffer) {
+  const parsed = asn1js.fromBER(new Uint8Array(wrappedPoint));
+  const point = parsed.result instanceof asn1js.OctetString ? Buffer.from(parsed.result.valueBlock.valueHexView) : wrappedPoint;
+  return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') };
+}
