@@ -42,7 +42,7 @@ export interface PkiDates {
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type CryptoKey = webcrypto.CryptoKey;
 
-export const CA_NAME = 'CN=Viettel-CA,O=Viettel Group,C=VN';
+export const CA_NAME = 'C=VN,O=Viettel Group,CN=Viettel-CA';
 
 function randomSerial(): string {
   const bytes = randomBytes(9);
@@ -97,12 +97,12 @@ export async function buildPki(dates: PkiDates): Promise<Pki> {
   ]);
   const farPast = new Date(dates.oldCaNotBefore.getTime() - 365 * 86400_000);
   const farFuture = new Date(dates.newCaNotAfter.getTime() + 5 * 365 * 86400_000);
-  const root = await issueCa('CN=Root CA,O=National Root,C=VN', rootKeys, null, farPast, farFuture);
+  const root = await issueCa('C=VN,O=National Root,CN=Root CA', rootKeys, null, farPast, farFuture);
   return {
     root,
     oldCa: await issueCa(CA_NAME, oldKeys, root, dates.oldCaNotBefore, dates.oldCaNotAfter),
     newCa: await issueCa(CA_NAME, newKeys, root, dates.newCaNotBefore, dates.newCaNotAfter),
-    otherCa: await issueCa('CN=Other-CA,O=Other Trust,C=VN', otherKeys, root, farPast, farFuture),
+    otherCa: await issueCa('C=VN,O=Other Trust,CN=Other-CA', otherKeys, root, farPast, farFuture),
   };
 }
 

@@ -1,0 +1,162 @@
+/**
+ * The wire contract between kiosks and the centre, as TypeBox schemas: the server validates
+ * requests with them and the kiosk's client (src/sync/) checks replies with them, so both ends
+ * share one definition of every shape.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Every reply carries the centre's clock here (ISO 8601, UTC) so kiosks can spot their skew. */
+export const TIME_HEADER = 'x-capbu-time';
+
+export const API_PREFIX = '/v1';
+
+export const CHANNELS = ['counter', 'field', 'self'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const Channel = Type.Union(CHANNELS.map((c) => Type.Literal(c)));
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+/** Base64 of DER; well-formedness is checked by the handler, which owes it its own error code. */
+const Base64Der = Type.String({ minLength: 1, maxLength: 16_384 });
+const IsoTime = Type.String({ maxLength: 40 });
+
+export const KIOSK_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
+
+// --- Enrolment -----------------------------------------------------------------------------------
+
+export const EnrolmentRequest = Type.Object({ code: Text(64) }, { additionalProperties: false });
+export type EnrolmentRequest = Static<typeof EnrolmentRequest>;
+
+export const EnrolmentReply = Type.Object({
+  kioskId: Type.String(),
+  province: Type.String(),
+  channel: Channel,
+  /** Sent once; the centre keeps only its hash. */
+  credential: Type.String(),
+});
+export type EnrolmentReply = Static<typeof EnrolmentReply>;
+
+// --- Renewal -------------------------------------------------------------------------------------
+
+export const TokenDescription = Type.Object(
+  {
+    serial: Text(64),
+    manufacturer: Type.String({ maxLength: 64 }),
+    model: Type.String({ maxLength: 64 }),
+    hardwareVersion: Type.String({ maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+export type TokenDescription = Static<typeof TokenDescription>;
+
+export const RenewalRequest = Type.Object(
+  {
+    /** Chosen by the kiosk, once per renewal attempt, and reused on every retry of it. */
+    idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' }),
+    oldCertificate: Base64Der,
+    csr: Base64Der,
+    token: TokenDescription,
+    operator: Text(128),
+    channel: Channel,
+  },
+  { additionalProperties: false },
+);
+export type RenewalRequest = Static<typeof RenewalRequest>;
+
+export const IssuedCertificate = Type.Object({
+  /** Base64 DER of the new certificate. */
+  certificate: Type.String(),
+  /** Lowercase hex, no leading zeros. */
+  serial: Type.String(),
+  oldSerial: Type.String(),
+  notBefore: IsoTime,
+  notAfter: IsoTime,
+  issuedAt: IsoTime,
+});
+export type IssuedCertificate = Static<typeof IssuedCertificate>;
+
+// --- Registry sync -------------------------------------------------------------------------------
+
+export const RegistryQuery = Type.Object(
+  { since: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
+export type RegistryQuery = Static<typeof RegistryQuery>;
+
+export const RegistryRow = Type.Object({
+  serial: Type.String(),
+  taxCode: Type.String(),
+  contractEnd: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
+  province: Type.Union([Type.String(), Type.Null()]),
+});
+export type RegistryRow = Static<typeof RegistryRow>;
+
+export const RegistryReply = Type.Object({
+  /** Pass this as `since` next time to get only what changed after it. */
+  version: Type.Integer(),
+  rows: Type.Array(RegistryRow),
+});
+export type RegistryReply = Static<typeof RegistryReply>;
+
+// --- Journal events ------------------------------------------------------------------------------
+
+export const KioskEvent = Type.Object(
+  {
+    /** The kiosk's own journal sequence number: (kiosk, sequence) identifies an event for good. */
+    sequence: Type.Integer({ minimum: 0 }),
+    type: Text(64),
+    at: IsoTime,
+    data: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type KioskEvent = Static<typeof KioskEvent>;
+
+export const EventsRequest = Type.Object(
+  { events: Type.Array(KioskEvent, { maxItems: 500 }) },
+  { additionalProperties: false },
+);
+export type EventsRequest = Static<typeof EventsRequest>;
+
+export const EventsReply = Type.Object({
+  accepted: Type.Integer(),
+  /** Already stored from an earlier send: a resend is harmless. */
+  duplicates: Type.Integer(),
+});
+export type EventsReply = Static<typeof EventsReply>;
+
+// --- Report --------------------------------------------------------------------------------------
+
+export const ReportGroup = Type.Object({
+  key: Type.String(),
+  /** Null where the centre cannot know it (hardware and channel exist only once a renewal ran). */
+  eligibleKnown: Type.Union([Type.Integer(), Type.Null()]),
+  renewed: Type.Integer(),
+  remaining: Type.Union([Type.Integer(), Type.Null()]),
+  refused: Type.Record(Type.String(), Type.Integer()),
+});
+export type ReportGroup = Static<typeof ReportGroup>;
+
+export const Report = Type.Object({
+  campaign: Type.String(),
+  generatedAt: IsoTime,
+  total: ReportGroup,
+  byProvince: Type.Array(ReportGroup),
+  byHardwareVersion: Type.Array(ReportGroup),
+  byChannel: Type.Array(ReportGroup),
+  /** Calendar days in the campaign's time zone. */
+  renewalsPerDay: Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() })),
+});
+export type Report = Static<typeof Report>;
+
+// --- Errors --------------------------------------------------------------------------------------
+
+export const ErrorReply = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  /** NOT_ELIGIBLE: the decision's reason codes, in decide()'s order. */
+  reasons: Type.Optional(Type.Array(Type.String())),
+  /** ALREADY_RENEWED: the certificate issued then, so a kiosk that lost that reply can install it. */
+  renewal: Type.Optional(IssuedCertificate),
+});
+export type ErrorReply = Static<typeof ErrorReply>;

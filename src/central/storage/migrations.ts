@@ -1,0 +1,103 @@
+/**
+ * The centre's schema, as numbered steps applied in order at start. The SQL is written once for
+ * both databases (TEXT and BIGINT columns, ISO-8601 times, base64 DER), so SQLite and PostgreSQL
+ * hold the same schema. Append new steps; never edit one that has shipped.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+      `INSERT INTO meta (name, value) VALUES ('registry_version', 0)`,
+      `CREATE TABLE subscribers (
+         serial TEXT PRIMARY KEY,
+         tax_code TEXT NOT NULL,
+         contract_end TEXT NOT NULL,
+         status TEXT NOT NULL,
+         province TEXT,
+         version BIGINT NOT NULL,
+         updated_at TEXT NOT NULL
+       )`,
+      `CREATE INDEX subscribers_by_version ON subscribers (version)`,
+      `CREATE TABLE certificates (
+         serial TEXT PRIMARY KEY,
+         der TEXT NOT NULL,
+         added_at TEXT NOT NULL
+       )`,
+      `CREATE TABLE kiosks (
+         id TEXT PRIMARY KEY,
+         province TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         enrolment_hash TEXT UNIQUE,
+         enrolment_expires TEXT,
+         credential_hash TEXT,
+         created_at TEXT NOT NULL,
+         enrolled_at TEXT,
+         revoked_at TEXT
+       )`,
+      // The primary key is the rule "exactly one renewal per old certificate".
+      `CREATE TABLE renewals (
+         old_serial TEXT PRIMARY KEY,
+         old_certificate_hash TEXT NOT NULL,
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         idempotency_key TEXT NOT NULL,
+         request_hash TEXT NOT NULL,
+         serial TEXT NOT NULL UNIQUE,
+         certificate TEXT NOT NULL,
+         not_before TEXT NOT NULL,
+         not_after TEXT NOT NULL,
+         issued_at TEXT NOT NULL,
+         issued_day TEXT NOT NULL,
+         province TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         hardware_version TEXT NOT NULL,
+         token_serial TEXT NOT NULL,
+         token_manufacturer TEXT NOT NULL,
+         token_model TEXT NOT NULL,
+         operator TEXT NOT NULL,
+         UNIQUE (kiosk_id, idempotency_key)
+       )`,
+      `CREATE TABLE refusals (
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         idempotency_key TEXT NOT NULL,
+         request_hash TEXT NOT NULL,
+         old_serial TEXT NOT NULL,
+         province TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         hardware_version TEXT NOT NULL,
+         refused_at TEXT NOT NULL,
+         PRIMARY KEY (kiosk_id, idempotency_key)
+       )`,
+      `CREATE TABLE refusal_reasons (
+         kiosk_id TEXT NOT NULL,
+         idempotency_key TEXT NOT NULL,
+         reason TEXT NOT NULL,
+         PRIMARY KEY (kiosk_id, idempotency_key, reason),
+         FOREIGN KEY (kiosk_id, idempotency_key) REFERENCES refusals (kiosk_id, idempotency_key)
+       )`,
+      `CREATE TABLE events (
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         sequence BIGINT NOT NULL,
+         type TEXT NOT NULL,
+         at TEXT NOT NULL,
+         data TEXT,
+         received_at TEXT NOT NULL,
+         PRIMARY KEY (kiosk_id, sequence)
+       )`,
+    ],
+  },
+];
+
+/** Where each database records the steps it has taken. */
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;

@@ -1,0 +1,128 @@
+/**
+ * What the centre keeps, behind one interface with two implementations (embedded SQLite, the
+ * default; PostgreSQL for a shared deployment). Uniqueness that protects issuance (one renewal per
+ * old certificate, one per kiosk and idempotency key) lives in the database's constraints, so it
+ * holds however many requests race.
+ */
+import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { Channel, KioskEvent } from '../api.js';
+
+export interface KioskRecord {
+  readonly id: string;
+  readonly province: string;
+  readonly channel: Channel;
+  /** sha256 (hex) of the credential's secret part; null until enrolled. */
+  readonly credentialHash: string | null;
+  readonly enrolledAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export interface NewKiosk {
+  readonly id: string;
+  readonly province: string;
+  readonly channel: Channel;
+  readonly enrolmentHash: string;
+  readonly enrolmentExpires: string;
+  readonly createdAt: string;
+}
+
+export interface RenewalRecord {
+  readonly oldSerial: string;
+  /** sha256 (hex) of the old certificate's DER: tells a retry from a look-alike with the same serial. */
+  readonly oldCertificateHash: string;
+  readonly kioskId: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  readonly serial: string;
+  /** Base64 DER. */
+  readonly certificate: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly issuedAt: string;
+  /** Calendar date of issuedAt in the campaign's time zone, for the per-day report. */
+  readonly issuedDay: string;
+  readonly province: string;
+  readonly channel: string;
+  readonly hardwareVersion: string;
+  readonly tokenSerial: string;
+  readonly tokenManufacturer: string;
+  readonly tokenModel: string;
+  readonly operator: string;
+}
+
+export interface RefusalRecord {
+  readonly kioskId: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  readonly oldSerial: string;
+  readonly reasons: readonly string[];
+  readonly province: string;
+  readonly channel: string;
+  readonly hardwareVersion: string;
+  readonly refusedAt: string;
+}
+
+export interface RegistryImportResult {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly version: number;
+}
+
+export interface RegistryChanges {
+  readonly version: number;
+  readonly rows: SubscriberRecord[];
+}
+
+/** Counts grouped by the report's three dimensions; the report rolls them up. */
+export interface RenewalCount {
+  readonly province: string;
+  readonly channel: string;
+  readonly hardwareVersion: string;
+  readonly day: string;
+  readonly count: number;
+}
+
+export interface RefusalCount {
+  readonly province: string;
+  readonly channel: string;
+  readonly hardwareVersion: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+export interface CentralStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** The whole list lands in one transaction; rows that changed get the next registry version. */
+  importRegistry(records: readonly SubscriberRecord[], at: string): Promise<RegistryImportResult>;
+  subscriber(serial: string): Promise<SubscriberRecord | null>;
+  registrySince(version: number): Promise<RegistryChanges>;
+
+  /** Certificates by serial; a serial already known is left as it is. */
+  addCertificates(certificates: readonly { serial: string; der: Uint8Array }[], at: string): Promise<{ added: number; known: number }>;
+  certificates(): Promise<Uint8Array[]>;
+
+  /** Throws KIOSK_EXISTS for an id in use. */
+  addKiosk(kiosk: NewKiosk): Promise<void>;
+  /** False when no such kiosk. */
+  revokeKiosk(id: string, at: string): Promise<boolean>;
+  /** Spends a live enrolment code: the kiosk, now holding the credential, or null. */
+  enrol(enrolmentHash: string, credentialHash: string, at: string): Promise<KioskRecord | null>;
+  kiosk(id: string): Promise<KioskRecord | null>;
+
+  renewalByKey(kioskId: string, idempotencyKey: string): Promise<RenewalRecord | null>;
+  renewalOf(oldSerial: string): Promise<RenewalRecord | null>;
+  /** 'conflict' when the old certificate or the kiosk's idempotency key already has a renewal. */
+  saveRenewal(renewal: RenewalRecord): Promise<'saved' | 'conflict'>;
+  refusalHash(kioskId: string, idempotencyKey: string): Promise<string | null>;
+  /** A retried refusal under the same key is stored once. */
+  saveRefusal(refusal: RefusalRecord): Promise<void>;
+
+  saveEvents(kioskId: string, events: readonly KioskEvent[], at: string): Promise<{ accepted: number; duplicates: number }>;
+
+  renewalCounts(): Promise<RenewalCount[]>;
+  refusalCounts(): Promise<RefusalCount[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+/** Writes a campaign file with its CA certificates, and a registry export, as an operator would. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { SubscriberRecord } from '../campaign/registry.js';
+import { pem, type Pki } from './pki.js';
+
+export interface CampaignDates {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly capDate: string;
+  readonly issuedBefore: string;
+}
+
+/** Returns the campaign file's path; the CA files sit beside it. */
+export function writeCampaignFiles(directory: string, pki: Pki, dates: CampaignDates): string {
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, 'old-ca.pem'), pem(pki.oldCa.certificate));
+  writeFileSync(join(directory, 'new-ca.pem'), pem(pki.newCa.certificate));
+  const path = join(directory, 'campaign.json');
+  writeFileSync(path, `${JSON.stringify({ ...dates, oldCa: 'old-ca.pem', newCa: 'new-ca.pem' }, null, 2)}\n`);
+  return path;
+}
+
+export function registryCsv(records: readonly SubscriberRecord[]): string {
+  return stringify(
+    records.map((r) => [r.serial, r.taxCode, r.contractEnd, r.status, r.province ?? '']),
+    { header: true, columns: ['serial', 'taxCode', 'contractEnd', 'status', 'province'] },
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * A throw-away world for one test file: its own SoftHSM2 token directory, the campaign's PKI
+ * (2015–2020 old CA, 2019–2024 new CA, same name), campaign files and a kiosk data directory.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SubscriberRecord } from '../../src/campaign/registry.js';
+import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
+import { buildPki, type Pki } from '../../src/demo/pki.js';
+import { softHsmConfig } from '../../src/demo/softhsm.js';
+import { DEBIAN_SOFTHSM2, loadModule, type Pkcs11 } from '../../src/token/module.js';
+import { initToken } from '../../src/token/provision.js';
+import type { TokenSummary } from '../../src/token/slots.js';
+import { runCapbu, type RunResult } from './cli.js';
+
+export const CAMPAIGN = {
+  id: 'viettel-ca-2020',
+  name: 'Cấp bù thời hạn chứng thư số Viettel-CA',
+  timeZone: 'Asia/Ho_Chi_Minh',
+  capDate: '2020-10-02',
+  issuedBefore: '2019-07-17',
+} as const;
+
+/** The old CA's own end: every certificate it issued is capped here (16:00 in Hanoi). */
+export const CAP = new Date('2020-10-02T09:00:00Z');
+export const NOW = '2020-06-01T03:00:00Z';
+export const USER_PIN = '123456';
+export const SO_PIN = '87654321';
+
+export interface World {
+  readonly dir: string;
+  readonly lib: Pkcs11;
+  readonly pki: Pki;
+  readonly campaignPath: string;
+  /** Environment for capbu child processes: this world's tokens, campaign and data directory. */
+  readonly env: NodeJS.ProcessEnv;
+  newToken(label: string): TokenSummary;
+  importRegistry(records: readonly SubscriberRecord[]): Promise<RunResult>;
+  capbu(args: string[], stdin?: string): Promise<RunResult>;
+}
+
+export async function makeWorld(): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-test-'));
+  // Before the module loads: SoftHSM2 reads its config once, at C_Initialize.
+  process.env.SOFTHSM2_CONF = softHsmConfig(join(dir, 'hsm'));
+  const lib = loadModule(DEBIAN_SOFTHSM2);
+  const pki = await buildPki({
+    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+    oldCaNotAfter: CAP,
+    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+  });
+  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, CAMPAIGN);
+  const env = {
+    SOFTHSM2_CONF: process.env.SOFTHSM2_CONF,
+    CAPBU_HOME: join(dir, 'home'),
+    CAPBU_CAMPAIGN: campaignPath,
+    CAPBU_PKCS11_MODULE: DEBIAN_SOFTHSM2,
+    CAPBU_LANG: 'en',
+  };
+  const capbu = (args: string[], stdin?: string) => runCapbu(args, { env, stdin });
+  return {
+    dir,
+    lib,
+    pki,
+    campaignPath,
+    env,
+    newToken: (label) => initToken(lib, { label, soPin: SO_PIN, userPin: USER_PIN }),
+    importRegistry: (records) => {
+      const file = join(dir, `registry-${Date.now()}-${Math.random()}.csv`);
+      writeFileSync(file, registryCsv(records));
+      return capbu(['registry', 'import', file]);
+    },
+    capbu,
+  };
+}
