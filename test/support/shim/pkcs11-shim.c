@@ -1,0 +1,100 @@
+/*
+ * A PKCS#11 module that forwards to a real one (SoftHSM2) but behaves, where told, like hardware
+ * this machine does not have: a token that reports its PIN locked or on its final try, answers
+ * logins the way some vendors do, reports its free memory, or is pulled out mid-read.
+ * Driven by environment variables so the capbu process under test runs unchanged:
+ *   CAPBU_SHIM_MODULE        the real module (default: Debian's SoftHSM2)
+ *   CAPBU_SHIM_TOKEN_FLAGS   bits OR-ed into CK_TOKEN_INFO.flags
+ *   CAPBU_SHIM_LOGIN_RV      C_Login returns this CK_RV instead of logging in
+ *   CAPBU_SHIM_FREE_PUBLIC   CK_TOKEN_INFO.ulFreePublicMemory
+ *   CAPBU_SHIM_REMOVE_AFTER  after this many C_GetAttributeValue calls, the token is gone
+ *   CAPBU_SHIM_LOGIN_LOG     a file that gets one line per C_Login the application attempts
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <p11-kit/pkcs11.h>
+
+static CK_FUNCTION_LIST_PTR real;
+static CK_FUNCTION_LIST shim;
+static long attribute_calls;
+
+static long env_long(const char *name, long fallback) {
+  const char *value = getenv(name);
+  return value && *value ? strtol(value, NULL, 0) : fallback;
+}
+
+static int pulled(void) {
+  long after = env_long("CAPBU_SHIM_REMOVE_AFTER", -1);
+  return after >= 0 && attribute_calls >= after;
+}
+
+static CK_RV shim_GetSlotList(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count) {
+  if (pulled() && present) {
+    *count = 0;
+    return CKR_OK;
+  }
+  return real->C_GetSlotList(present, list, count);
+}
+
+static CK_RV shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
+  if (pulled()) return CKR_TOKEN_NOT_PRESENT;
+  CK_RV rv = real->C_GetTokenInfo(slot, info);
+  if (rv != CKR_OK) return rv;
+  info->flags |= (CK_FLAGS)env_long("CAPBU_SHIM_TOKEN_FLAGS", 0);
+  long free_public = env_long("CAPBU_SHIM_FREE_PUBLIC", -1);
+  if (free_public >= 0) info->ulFreePublicMemory = (CK_ULONG)free_public;
+  return rv;
+}
+
+static CK_RV shim_OpenSession(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR session) {
+  if (pulled()) return CKR_TOKEN_NOT_PRESENT;
+  return real->C_OpenSession(slot, flags, app, notify, session);
+}
+
+static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  const char *log = getenv("CAPBU_SHIM_LOGIN_LOG");
+  FILE *f = log && *log ? fopen(log, "a") : NULL;
+  if (f) {
+    fputs("C_Login\n", f);
+    fclose(f);
+  }
+  long rv = env_long("CAPBU_SHIM_LOGIN_RV", -1);
+  if (rv >= 0) return (CK_RV)rv;
+  return real->C_Login(session, user, pin, len);
+}
+
+static CK_RV shim_FindObjectsInit(CK_SESSION_HANDLE session, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count) {
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  return real->C_FindObjectsInit(session, tmpl, count);
+}
+
+static CK_RV shim_FindObjects(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE_PTR objects, CK_ULONG max, CK_ULONG_PTR count) {
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  return real->C_FindObjects(session, objects, max, count);
+}
+
+static CK_RV shim_GetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count) {
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  attribute_calls++;
+  return real->C_GetAttributeValue(session, object, tmpl, count);
+}
+
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out) {
+  const char *path = getenv("CAPBU_SHIM_MODULE");
+  void *handle = dlopen(path && *path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+  if (!handle) return CKR_GENERAL_ERROR;
+  CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(handle, "C_GetFunctionList");
+  if (!get || get(&real) != CKR_OK) return CKR_GENERAL_ERROR;
+  shim = *real;
+  shim.C_GetSlotList = shim_GetSlotList;
+  shim.C_GetTokenInfo = shim_GetTokenInfo;
+  shim.C_OpenSession = shim_OpenSession;
+  shim.C_Login = shim_Login;
+  shim.C_FindObjectsInit = shim_FindObjectsInit;
+  shim.C_FindObjects = shim_FindObjects;
+  shim.C_GetAttributeValue = shim_GetAttributeValue;
+  *out = &shim;
+  return CKR_OK;
+}
