@@ -1,0 +1,91 @@
+/** Row <-> record mapping shared by both databases: their columns are the same. */
+import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
+import type { Channel } from '../api.js';
+import type { KioskRecord, RenewalRecord } from './store.js';
+
+export type Row = Record<string, unknown>;
+
+const text = (v: unknown): string => String(v);
+const nullable = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function subscriberFromRow(r: Row): SubscriberRecord {
+  return {
+    serial: text(r.serial),
+    taxCode: text(r.tax_code),
+    contractEnd: text(r.contract_end),
+    status: text(r.status) as SubscriberStatus,
+    province: nullable(r.province),
+  };
+}
+
+export function kioskFromRow(r: Row): KioskRecord {
+  return {
+    id: text(r.id),
+    province: text(r.province),
+    channel: text(r.channel) as Channel,
+    credentialHash: nullable(r.credential_hash),
+    enrolledAt: nullable(r.enrolled_at),
+    revokedAt: nullable(r.revoked_at),
+  };
+}
+
+/** Column order for inserts; the values come from renewalValues in the same order. */
+export const RENEWAL_COLUMNS = [
+  'old_serial', 'old_certificate_hash', 'kiosk_id', 'idempotency_key', 'request_hash', 'serial',
+  'certificate', 'not_before', 'not_after', 'issued_at', 'issued_day', 'province', 'channel',
+  'hardware_version', 'token_serial', 'token_manufacturer', 'token_model', 'operator',
+] as const;
+
+export function renewalValues(r: RenewalRecord): string[] {
+  return [
+    r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
+    r.certificate, r.notBefore, r.notAfter, r.issuedAt, r.issuedDay, r.province, r.channel,
+    r.hardwareVersion, r.tokenSerial, r.tokenManufacturer, r.tokenModel, r.operator,
+  ];
+}
+
+export function renewalFromRow(r: Row): RenewalRecord {
+  return {
+    oldSerial: text(r.old_serial),
+    oldCertificateHash: text(r.old_certificate_hash),
+    kioskId: text(r.kiosk_id),
+    idempotencyKey: text(r.idempotency_key),
+    requestHash: text(r.request_hash),
+    serial: text(r.serial),
+    certificate: text(r.certificate),
+    notBefore: text(r.not_before),
+    notAfter: text(r.not_after),
+    issuedAt: text(r.issued_at),
+    issuedDay: text(r.issued_day),
+    province: text(r.province),
+    channel: text(r.channel),
+    hardwareVersion: text(r.hardware_version),
+    tokenSerial: text(r.token_serial),
+    tokenManufacturer: text(r.token_manufacturer),
+    tokenModel: text(r.token_model),
+    operator: text(r.operator),
+  };
+}
+
+/** Which registry rows an import adds or changes, against what the store holds. */
+export function registryDelta(
+  existing: ReadonlyMap<string, SubscriberRecord>,
+  records: readonly SubscriberRecord[],
+): { added: SubscriberRecord[]; updated: SubscriberRecord[]; unchanged: number } {
+  const added: SubscriberRecord[] = [];
+  const updated: SubscriberRecord[] = [];
+  let unchanged = 0;
+  for (const record of records) {
+    const before = existing.get(record.serial);
+    if (!before) added.push(record);
+    else if (
+      before.taxCode !== record.taxCode ||
+      before.contractEnd !== record.contractEnd ||
+      before.status !== record.status ||
+      before.province !== record.province
+    )
+      updated.push(record);
+    else unchanged++;
+  }
+  return { added, updated, unchanged };
+}
