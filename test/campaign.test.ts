@@ -1,0 +1,85 @@
+/** The pure rules: calendar dates in the campaign's zone, the campaign file, the registry export. */
+import { describe, expect, it } from 'vitest';
+import { calendarDateIn, endOfDay, isCalendarDate } from '../src/campaign/calendar.js';
+import { parseCampaignSpec } from '../src/campaign/campaign.js';
+import { normalizeSerial } from '../src/campaign/certificate.js';
+import { parseRegistryCsv } from '../src/campaign/registry.js';
+import { CapbuError } from '../src/errors.js';
+
+const HANOI = 'Asia/Ho_Chi_Minh';
+
+function errorOf(fn: () => unknown): CapbuError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CapbuError) return error;
+    throw error;
+  }
+  throw new Error('expected a CapbuError');
+}
+
+describe('calendar', () => {
+  it('reads the local date, not the UTC one', () => {
+    expect(calendarDateIn(new Date('2019-07-16T17:30:00Z'), HANOI)).toBe('2019-07-17');
+    expect(calendarDateIn(new Date('2019-07-16T16:59:59Z'), HANOI)).toBe('2019-07-16');
+    expect(calendarDateIn(new Date('2019-07-16T17:30:00Z'), 'UTC')).toBe('2019-07-16');
+  });
+
+  it('ends a contract at 23:59:59 local time, across DST changes too', () => {
+    expect(endOfDay('2022-03-01', HANOI).toISOString()).toBe('2022-03-01T16:59:59.000Z');
+    expect(endOfDay('2024-03-31', 'Europe/Berlin').toISOString()).toBe('2024-03-31T21:59:59.000Z');
+    expect(endOfDay('2024-10-27', 'Europe/Berlin').toISOString()).toBe('2024-10-27T22:59:59.000Z');
+  });
+
+  it('accepts only real dates', () => {
+    expect(isCalendarDate('2020-02-29')).toBe(true);
+    expect(isCalendarDate('2019-02-29')).toBe(false);
+    expect(isCalendarDate('2020-1-01')).toBe(false);
+  });
+});
+
+describe('campaign file', () => {
+  const good = {
+    id: 'c',
+    name: 'n',
+    timeZone: HANOI,
+    oldCa: 'old.pem',
+    newCa: 'new.pem',
+    capDate: '2020-10-02',
+    issuedBefore: '2019-07-17',
+  };
+
+  it('parses a good file', () => {
+    expect(parseCampaignSpec(JSON.stringify(good))).toEqual(good);
+  });
+
+  it('names the field at fault', () => {
+    expect(errorOf(() => parseCampaignSpec(JSON.stringify({ ...good, capDate: '02/10/2020' }))).details).toMatchObject({
+      field: 'capDate',
+      problem: 'not-a-date',
+    });
+    expect(errorOf(() => parseCampaignSpec(JSON.stringify({ ...good, oldCa: 3 }))).details).toMatchObject({ field: 'oldCa' });
+    expect(errorOf(() => parseCampaignSpec('[]')).code).toBe('CAMPAIGN_INVALID');
+  });
+});
+
+describe('registry export', () => {
+  it('normalises serials and keeps the optional province', () => {
+    const rows = parseRegistryCsv('serial,taxCode,contractEnd,status,province\n00AbC1,0101,2022-01-01,active,Hà Nội\n');
+    expect(rows).toEqual([{ serial: 'abc1', taxCode: '0101', contractEnd: '2022-01-01', status: 'active', province: 'Hà Nội' }]);
+    expect(normalizeSerial('000')).toBe('0');
+  });
+
+  it('accepts quoted fields and a byte-order mark', () => {
+    const rows = parseRegistryCsv('\uFEFFserial,taxCode,contractEnd,status\n"0a","01, 02",2022-01-01,suspended\n');
+    expect(rows[0]).toMatchObject({ serial: 'a', taxCode: '01, 02', status: 'suspended', province: null });
+  });
+
+  it('refuses the whole file and lists each bad line', () => {
+    const error = errorOf(() =>
+      parseRegistryCsv('serial,taxCode,contractEnd,status\nab,1,2022-01-01,active\nab,1,2022-01-01\n,1,2022-01-01,active\n'),
+    );
+    expect(error.code).toBe('REGISTRY_INVALID');
+    expect(error.details.lines).toEqual(['3:columns', '4:serial']);
+  });
+});
