@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).check,
   tokens: async () => (await import('./commands/tokens.js')).tokens,
   registry: async () => (await import('./commands/registry.js')).registry,
+  demo: async () => (await import('./commands/demo.js')).demo,
 };
 
 function langFlag(argv: string[]): string | undefined {

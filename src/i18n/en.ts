@@ -91,6 +91,9 @@ export const en: Catalog = {
     none: 'none',
     noTokens: 'No token is plugged in.',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
+    demoCreated: (v) => `Demo world created in ${v.directory}.`,
+    demoExists: (v) => `Demo world already present in ${v.directory}.`,
+    demoTokens: (v) => `Demo tokens: ${v.tokens} (user PIN ${v.pin}). To use it in this shell:`,
     help: [
       'capbu — compensatory renewal of digital-signature certificates',
       '',
@@ -98,6 +101,7 @@ export const en: Catalog = {
       '  capbu check [--token LABEL] [--pin-stdin] [--campaign FILE] [--json] [--now T]',
       '  capbu tokens [--json]',
       '  capbu registry import FILE',
+      '  capbu demo [DIR]            make a demo world (PKI, SoftHSM2 tokens, registry)',
       '',
       'Common options: --module PATH (PKCS#11 library), --lang vi|en, --now ISO-8601',
     ].join('\n'),

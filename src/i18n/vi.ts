@@ -91,6 +91,9 @@ export const vi: Catalog = {
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
+    demoCreated: (v) => `Đã tạo thế giới demo tại ${v.directory}.`,
+    demoExists: (v) => `Thế giới demo đã có sẵn tại ${v.directory}.`,
+    demoTokens: (v) => `Token demo: ${v.tokens} (PIN người dùng ${v.pin}). Để dùng trong shell này:`,
     help: [
       'capbu — cấp bù thời hạn chứng thư số',
       '',
@@ -98,6 +101,7 @@ export const vi: Catalog = {
       '  capbu check [--token NHÃN] [--pin-stdin] [--campaign TỆP] [--json] [--now T]',
       '  capbu tokens [--json]',
       '  capbu registry import TỆP',
+      '  capbu demo [THƯ_MỤC]        tạo thế giới demo (PKI, token SoftHSM2, danh sách thuê bao)',
       '',
       'Tùy chọn chung: --module ĐƯỜNG_DẪN (thư viện PKCS#11), --lang vi|en, --now ISO-8601',
     ].join('\n'),
