@@ -9,6 +9,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).check,
   tokens: async () => (await import('./commands/tokens.js')).tokens,
   registry: async () => (await import('./commands/registry.js')).registry,
+  central: async () => (await import('./commands/central.js')).central,
+  enroll: async () => (await import('./commands/enroll.js')).enroll,
   demo: async () => (await import('./commands/demo.js')).demo,
 };
 

@@ -143,6 +143,13 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
     revokeKiosk: async (id, at) =>
       ((await pool.query('UPDATE kiosks SET revoked_at = COALESCE(revoked_at, $1), enrolment_hash = NULL WHERE id = $2', [at, id]))
         .rowCount ?? 0) > 0,
+    kioskByEnrolment: async (enrolmentHash, at) => {
+      const row = await one('SELECT * FROM kiosks WHERE enrolment_hash = $1 AND revoked_at IS NULL AND enrolment_expires > $2', [
+        enrolmentHash,
+        at,
+      ]);
+      return row ? kioskFromRow(row) : null;
+    },
     enrol: async (enrolmentHash, credentialHash, at) => {
       const row = await one(
         `UPDATE kiosks SET credential_hash = $1, enrolled_at = $2, enrolment_hash = NULL, enrolment_expires = NULL
@@ -222,6 +229,7 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
           count: Number(r.n),
         }),
       ),
+    renewedSerials: async () => (await pool.query('SELECT old_serial FROM renewals')).rows.map((r: Row) => String(r.old_serial)),
     refusalCounts: async () =>
       (
         await pool.query(

@@ -72,6 +72,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
        WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ? RETURNING *`,
     ),
     kiosk: db.prepare('SELECT * FROM kiosks WHERE id = ?'),
+    kioskByEnrolment: db.prepare('SELECT * FROM kiosks WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ?'),
     renewalByKey: db.prepare('SELECT * FROM renewals WHERE kiosk_id = ? AND idempotency_key = ?'),
     renewalOf: db.prepare('SELECT * FROM renewals WHERE old_serial = ?'),
     saveRenewal: db.prepare(
@@ -90,6 +91,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
     ),
+    renewedSerials: db.prepare('SELECT old_serial FROM renewals'),
     refusalCounts: db.prepare(
       `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
@@ -138,6 +140,10 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       }
     },
     revokeKiosk: async (id, at) => q.revokeKiosk.run(at, id).changes > 0,
+    kioskByEnrolment: async (enrolmentHash, at) => {
+      const row = q.kioskByEnrolment.get(enrolmentHash, at) as Row | undefined;
+      return row ? kioskFromRow(row) : null;
+    },
     enrol: async (enrolmentHash, credentialHash, at) => {
       const row = q.enrol.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
       return row ? kioskFromRow(row) : null;
@@ -192,6 +198,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
           count: Number(r.n),
         }),
       ),
+    renewedSerials: async () => (q.renewedSerials.all() as Row[]).map((r) => String(r.old_serial)),
     refusalCounts: async () =>
       (q.refusalCounts.all() as Row[]).map(
         (r): RefusalCount => ({

@@ -107,6 +107,8 @@ export interface CentralStore {
   addKiosk(kiosk: NewKiosk): Promise<void>;
   /** False when no such kiosk. */
   revokeKiosk(id: string, at: string): Promise<boolean>;
+  /** The kiosk a live (unspent, unexpired, unrevoked) enrolment code belongs to. */
+  kioskByEnrolment(enrolmentHash: string, at: string): Promise<KioskRecord | null>;
   /** Spends a live enrolment code: the kiosk, now holding the credential, or null. */
   enrol(enrolmentHash: string, credentialHash: string, at: string): Promise<KioskRecord | null>;
   kiosk(id: string): Promise<KioskRecord | null>;
@@ -122,6 +124,7 @@ export interface CentralStore {
   saveEvents(kioskId: string, events: readonly KioskEvent[], at: string): Promise<{ accepted: number; duplicates: number }>;
 
   renewalCounts(): Promise<RenewalCount[]>;
+  renewedSerials(): Promise<string[]>;
   refusalCounts(): Promise<RefusalCount[]>;
 
   close(): Promise<void>;

@@ -1,0 +1,68 @@
+/**
+ * The central service as a Fastify app: external plugins first (rate limit), then capbu's own
+ * (error replies, the clock header, kiosk authentication), then the routes under /v1. The caller
+ * owns the store and the signer; the app never opens or closes them.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { API_PREFIX, TIME_HEADER } from './api.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { requireKiosk } from './plugins/auth.js';
+import { enrolmentRoutes } from './routes/enrolments.js';
+import { renewalRoutes } from './routes/renewals.js';
+import { reportRoutes } from './routes/report.js';
+import { syncRoutes } from './routes/sync.js';
+import type { CentralServices, RateLimit } from './services.js';
+
+/** Renewal requests are two small DER blobs: anything near this is not one. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+export const DEFAULT_BACKDATE_MS = 60 * 60 * 1000;
+export const DEFAULT_KIOSK_LIMIT: RateLimit = { max: 300, timeWindow: 60_000 };
+export const DEFAULT_ENROLMENT_LIMIT: RateLimit = { max: 10, timeWindow: 60_000 };
+
+export interface CentralAppOptions {
+  readonly services: CentralServices;
+  readonly bodyLimit?: number;
+  /** pino options, a pino-compatible logger instance, or false for silence. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    bodyLimit,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    // Kiosks send one JSON shape; nothing else should be coerced into it.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  app.decorateRequest('kiosk', null);
+  registerErrorHandling(app, bodyLimit);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header(TIME_HEADER, services.now().toISOString());
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    max: services.limits.kiosk.max,
+    timeWindow: services.limits.kiosk.timeWindow,
+    // Runs after authentication (route hooks follow scope hooks), so each kiosk has its own budget.
+    keyGenerator: (request) => (request.kiosk ? `kiosk:${request.kiosk.id}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `retry in ${context.after}` }),
+  });
+
+  await app.register(
+    async (v1) => {
+      enrolmentRoutes(v1, services);
+      await v1.register(async (kiosks) => {
+        requireKiosk(kiosks, services.store);
+        renewalRoutes(kiosks, services);
+        syncRoutes(kiosks, services);
+        reportRoutes(kiosks, services);
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

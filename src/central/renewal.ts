@@ -1,0 +1,124 @@
+/**
+ * POST /v1/renewals without the HTTP: the centre decides again from its own registry and clock
+ * (never trusting the kiosk's verdict), issues at most once per old certificate, and answers a
+ * retry with what it answered the first time.
+ */
+import { calendarDateIn } from '../campaign/calendar.js';
+import type { Campaign } from '../campaign/campaign.js';
+import { decide } from '../campaign/decide.js';
+import { CapbuError } from '../errors.js';
+import type { IssuedCertificate, RenewalRequest } from './api.js';
+import { issueCertificate, type Issuer } from './issue.js';
+import { readRenewalRequest, sha256Hex } from './request.js';
+import type { CentralStore, KioskRecord, RenewalRecord } from './storage/store.js';
+
+export interface RenewalContext {
+  readonly store: CentralStore;
+  readonly campaign: Campaign;
+  readonly issuer: Issuer;
+  readonly now: () => Date;
+  /** How far before now the new certificate starts, absorbing kiosks' clock skew. */
+  readonly backdateMs: number;
+}
+
+export type RenewalOutcome =
+  | { readonly kind: 'issued'; readonly renewal: IssuedCertificate; readonly replayed: boolean }
+  | { readonly kind: 'already-renewed'; readonly renewal: IssuedCertificate };
+
+export function issuedReply(r: RenewalRecord): IssuedCertificate {
+  return {
+    certificate: r.certificate,
+    serial: r.serial,
+    oldSerial: r.oldSerial,
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    issuedAt: r.issuedAt,
+  };
+}
+
+/** The request's identity for idempotency: every field, in a fixed order. */
+export function requestHash(body: RenewalRequest): string {
+  const t = body.token;
+  return sha256Hex(
+    JSON.stringify([body.idempotencyKey, body.oldCertificate, body.csr, t.serial, t.manufacturer, t.model, t.hardwareVersion, body.operator, body.channel]),
+  );
+}
+
+async function earlierAnswer(ctx: RenewalContext, kiosk: KioskRecord, body: RenewalRequest, hash: string): Promise<RenewalOutcome | null> {
+  const prior = await ctx.store.renewalByKey(kiosk.id, body.idempotencyKey);
+  if (prior) {
+    if (prior.requestHash !== hash) throw new CapbuError('IDEMPOTENCY_KEY_REUSED');
+    return { kind: 'issued', renewal: issuedReply(prior), replayed: true };
+  }
+  const refused = await ctx.store.refusalHash(kiosk.id, body.idempotencyKey);
+  if (refused !== null && refused !== hash) throw new CapbuError('IDEMPOTENCY_KEY_REUSED');
+  return null;
+}
+
+export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: RenewalRequest): Promise<RenewalOutcome> {
+  const hash = requestHash(body);
+  const earlier = await earlierAnswer(ctx, kiosk, body, hash);
+  if (earlier) return earlier;
+
+  const request = await readRenewalRequest(body.oldCertificate, body.csr);
+  const { facts } = request;
+
+  const existing = await ctx.store.renewalOf(facts.serial);
+  if (existing && existing.oldCertificateHash === request.oldHash) {
+    return { kind: 'already-renewed', renewal: issuedReply(existing) };
+  }
+
+  const now = ctx.now();
+  const subscriber = await ctx.store.subscriber(facts.serial);
+  const decision = decide({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaign, now);
+  const province = subscriber?.province ?? kiosk.province;
+  if (!decision.eligible || !decision.renewalNotAfter) {
+    // Certificates of other CAs are not the campaign's business: they stay out of its report.
+    if (!decision.reasons.includes('NOT_ISSUED_BY_OLD_CA')) {
+      await ctx.store.saveRefusal({
+        kioskId: kiosk.id,
+        idempotencyKey: body.idempotencyKey,
+        requestHash: hash,
+        oldSerial: facts.serial,
+        reasons: decision.reasons,
+        province,
+        channel: body.channel,
+        hardwareVersion: body.token.hardwareVersion,
+        refusedAt: now.toISOString(),
+      });
+    }
+    throw new CapbuError('NOT_ELIGIBLE', { reasons: decision.reasons });
+  }
+
+  const notBefore = new Date(Math.floor((now.getTime() - ctx.backdateMs) / 1000) * 1000);
+  const issued = await issueCertificate(ctx.issuer, { old: request.old, notBefore, notAfter: decision.renewalNotAfter });
+  const record: RenewalRecord = {
+    oldSerial: facts.serial,
+    oldCertificateHash: request.oldHash,
+    kioskId: kiosk.id,
+    idempotencyKey: body.idempotencyKey,
+    requestHash: hash,
+    serial: issued.serial,
+    certificate: Buffer.from(issued.der).toString('base64'),
+    notBefore: notBefore.toISOString(),
+    notAfter: decision.renewalNotAfter.toISOString(),
+    issuedAt: now.toISOString(),
+    issuedDay: calendarDateIn(now, ctx.campaign.timeZone),
+    province,
+    channel: body.channel,
+    hardwareVersion: body.token.hardwareVersion,
+    tokenSerial: body.token.serial,
+    tokenManufacturer: body.token.manufacturer,
+    tokenModel: body.token.model,
+    operator: body.operator,
+  };
+  if ((await ctx.store.saveRenewal(record)) === 'saved') return { kind: 'issued', renewal: issuedReply(record), replayed: false };
+
+  // Another request got there first; the certificate just signed is dropped unissued. Its
+  // answer is whatever the winner stored: the same reply for a retry of this very request.
+  const raced = await earlierAnswer(ctx, kiosk, body, hash);
+  if (raced) return raced;
+  const winner = await ctx.store.renewalOf(facts.serial);
+  if (winner) return { kind: 'already-renewed', renewal: issuedReply(winner) };
+  throw new CapbuError('INTERNAL', { message: 'renewal conflict without a stored renewal' });
+}

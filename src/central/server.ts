@@ -1,0 +1,90 @@
+/**
+ * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
+ * the benchmark all start it this way, so they run the same thing.
+ */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Campaign } from '../campaign/campaign.js';
+import { CapbuError } from '../errors.js';
+import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_KIOSK_LIMIT } from './app.js';
+import { openCaSigner } from './ca-key.js';
+import { prepareIssuer } from './issue.js';
+import type { RateLimit } from './services.js';
+import { openCentralStore } from './storage/open.js';
+
+export interface CentralConfig {
+  readonly campaign: Campaign;
+  /** A PEM file or a pkcs11: URI. */
+  readonly caKey: string;
+  readonly db: string;
+  /** host:port; port 0 picks a free one. */
+  readonly listen?: string;
+  readonly now?: () => Date;
+  readonly backdateMs?: number;
+  readonly bodyLimit?: number;
+  readonly kioskLimit?: RateLimit;
+  readonly enrolmentLimit?: RateLimit;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly pinVariable?: string;
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export interface RunningCentral {
+  readonly app: FastifyInstance;
+  /** http://host:port */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LISTEN = '127.0.0.1:8440';
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(.*):(\d{1,5})$/.exec(listen);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !m[1] || port > 65535) throw new CapbuError('USAGE', { problem: `--listen must be HOST:PORT, not "${listen}"` });
+  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** A clock that starts at `at` and then runs: drills can pin a date and still see time pass. */
+export function clockFrom(at: Date | undefined): () => Date {
+  if (!at) return () => new Date();
+  const offset = at.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+export async function startCentral(config: CentralConfig): Promise<RunningCentral> {
+  const now = config.now ?? clockFrom(undefined);
+  const { host, port } = parseListen(config.listen ?? DEFAULT_LISTEN);
+  const signer = await openCaSigner({ key: config.caKey, newCa: config.campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable });
+  let store;
+  try {
+    store = await openCentralStore(config.db, now());
+  } catch (error) {
+    await signer.close();
+    throw error;
+  }
+  const services = {
+    store,
+    campaign: config.campaign,
+    issuer: await prepareIssuer(config.campaign.newCa, signer),
+    now,
+    backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
+    limits: { kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT, enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT },
+  };
+  const app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  const close = async () => {
+    await app.close();
+    await store.close();
+    await signer.close();
+  };
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await close();
+    throw new CapbuError('LISTEN_FAILED', { listen: `${host}:${port}`, problem: (error as Error).message }, { cause: error });
+  }
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${actual}`, close };
+}

@@ -1,0 +1,16 @@
+/** What the routes share: the store, the campaign, the issuer, the centre's clock and its limits. */
+import type { RenewalContext } from './renewal.js';
+
+export interface RateLimit {
+  readonly max: number;
+  readonly timeWindow: number;
+}
+
+export interface CentralServices extends RenewalContext {
+  readonly limits: {
+    /** Per kiosk, on every authenticated route. */
+    readonly kiosk: RateLimit;
+    /** Per client address, on enrolment (the only route without a credential). */
+    readonly enrolment: RateLimit;
+  };
+}

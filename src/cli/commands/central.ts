@@ -1,0 +1,218 @@
+/**
+ * `capbu central …`: the centre's side. Every subcommand takes --db DB (an SQLite file path or a
+ * postgres:// URL); the store is migrated on open.
+ */
+import { CapbuError } from '../../errors.js';
+import { certificatesFromFile, parseCertificate } from '../../campaign/certificate.js';
+import { parseRegistryCsv } from '../../campaign/registry.js';
+import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type Report, type ReportGroup } from '../../central/api.js';
+import { DEFAULT_PIN_VARIABLE } from '../../central/ca-key.js';
+import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
+import { buildReport } from '../../central/report.js';
+import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
+import { openCentralStore } from '../../central/storage/open.js';
+import type { CentralStore } from '../../central/storage/store.js';
+import { campaignPath, loadCampaign, readInput } from '../files.js';
+import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+
+const USAGE = [
+  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--ca-pin-env NAME] [--now T]',
+  'capbu central registry import FILE --db DB',
+  'capbu central registry add-certs PATH… --db DB',
+  'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
+  'capbu central kiosk revoke ID --db DB',
+  'capbu central report --db DB [--campaign FILE] [--json] [--now T]',
+].join('; ');
+
+function usage(problem?: string): CapbuError {
+  return new CapbuError('USAGE', { problem: problem ? `${problem}; usage: ${USAGE}` : `usage: ${USAGE}` });
+}
+
+function requireDb(db: string | undefined): string {
+  if (!db) throw usage('--db DB is required');
+  return db;
+}
+
+async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
+  const store = await openCentralStore(db, at);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, {
+    campaign: { type: 'string' },
+    'ca-key': { type: 'string' },
+    db: { type: 'string' },
+    listen: { type: 'string' },
+    backdate: { type: 'string' },
+    'ca-pin-env': { type: 'string' },
+  });
+  if (!values['ca-key']) throw usage('--ca-key KEY is required');
+  const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
+  if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
+  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const running = await startCentral({
+    campaign,
+    caKey: values['ca-key'],
+    db: requireDb(values.db),
+    listen: values.listen ?? DEFAULT_LISTEN,
+    now: clockFrom(values.now === undefined ? undefined : clock(values.now)),
+    backdateMs: backdate === undefined ? undefined : backdate * 1000,
+    env: ctx.env,
+    pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
+    logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+  });
+  writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
+
+/** Every file is read and parsed before anything is stored: a bad path stores nothing. */
+function readCertificates(paths: readonly string[]): { serial: string; der: Uint8Array }[] {
+  const found: { serial: string; der: Uint8Array }[] = [];
+  for (const path of paths) {
+    const bytes = readInput(path, 'CERT_FILE_NOT_FOUND');
+    const parsed = [];
+    for (const der of certificatesFromFile(bytes)) {
+      try {
+        parsed.push(parseCertificate(der));
+      } catch {
+        // A PEM file may hold other blocks (keys); a file with no certificate at all is refused below.
+      }
+    }
+    if (parsed.length === 0) throw new CapbuError('CERT_FILE_INVALID', { path });
+    for (const facts of parsed) if (!facts.isCa) found.push({ serial: facts.serial, der: facts.der });
+  }
+  return found;
+}
+
+async function registry(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { db: { type: 'string' } }, true);
+  const [action, ...paths] = positionals;
+  const db = requireDb(values.db);
+  const at = clock(values.now);
+  if (action === 'import' && paths.length === 1) {
+    const records = parseRegistryCsv(readInput(paths[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
+    const result = await withStore(db, at, (store) => store.importRegistry(records, at.toISOString()));
+    writeLine(ctx.stdout, ctx.t.text('centralRegistryImported', { ...result }));
+    return 0;
+  }
+  if (action === 'add-certs' && paths.length > 0) {
+    const certificates = readCertificates(paths);
+    const result = await withStore(db, at, (store) => store.addCertificates(certificates, at.toISOString()));
+    writeLine(ctx.stdout, ctx.t.text('centralCertsAdded', { ...result }));
+    return 0;
+  }
+  throw usage();
+}
+
+async function kiosk(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      db: { type: 'string' },
+      id: { type: 'string' },
+      province: { type: 'string' },
+      channel: { type: 'string' },
+      'valid-hours': { type: 'string' },
+    },
+    true,
+  );
+  const [action, ...rest] = positionals;
+  const db = requireDb(values.db);
+  const at = clock(values.now);
+  if (action === 'add' && rest.length === 0) {
+    const { id, province, channel } = values;
+    if (!id || !new RegExp(KIOSK_ID_PATTERN).test(id)) throw usage('--id takes letters, digits, "-" and "_" (at most 64)');
+    if (!province?.trim()) throw usage('--province CODE is required');
+    if (!channel || !(CHANNELS as readonly string[]).includes(channel)) throw usage('--channel is counter, field or self');
+    const hours = Number(values['valid-hours'] ?? 72);
+    if (!(hours > 0)) throw usage('--valid-hours takes a positive number');
+    const code = newEnrolmentCode();
+    const expires = new Date(at.getTime() + hours * 3600_000);
+    await withStore(db, at, (store) =>
+      store.addKiosk({
+        id,
+        province: province.trim(),
+        channel: channel as Channel,
+        enrolmentHash: enrolmentCodeHash(code),
+        enrolmentExpires: expires.toISOString(),
+        createdAt: at.toISOString(),
+      }),
+    );
+    writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province: province.trim(), channel, expires: expires.toISOString() }));
+    // Alone on the last line, so scripts can take it with `tail -n 1`.
+    writeLine(ctx.stdout, code);
+    return 0;
+  }
+  if (action === 'revoke' && rest.length === 1) {
+    const id = rest[0]!;
+    const found = await withStore(db, at, (store) => store.revokeKiosk(id, at.toISOString()));
+    if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
+    writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
+    return 0;
+  }
+  throw usage();
+}
+
+function refusedText(group: ReportGroup): string {
+  const entries = Object.entries(group.refused).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? '-' : entries.map(([reason, n]) => `${reason}:${n}`).join(' ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+function reportLines(report: Report, ctx: Context): string[] {
+  const t = ctx.t;
+  const n = (v: number | null) => (v === null ? '-' : String(v));
+  const header = (first: string) => [first, t.text('reportEligible'), t.text('reportRenewed'), t.text('reportRemaining'), t.text('reportRefused')];
+  const rows = (groups: readonly ReportGroup[]) =>
+    groups.map((g) => [g.key, n(g.eligibleKnown), String(g.renewed), n(g.remaining), refusedText(g)]);
+  return [
+    t.text('reportTitle', { campaign: report.campaign, at: report.generatedAt }),
+    '',
+    ...table(header(''), rows([{ ...report.total, key: t.text('reportTotal') }])),
+    '',
+    ...table(header(t.text('reportProvince')), rows(report.byProvince)),
+    '',
+    ...table(header(t.text('reportHardware')), rows(report.byHardwareVersion)),
+    '',
+    ...table(header(t.text('reportChannel')), rows(report.byChannel)),
+    '',
+    ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
+  ];
+}
+
+async function report(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, { db: { type: 'string' }, campaign: { type: 'string' }, json: { type: 'boolean' } });
+  const db = requireDb(values.db);
+  const at = clock(values.now);
+  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
+  if (values.json) writeJson(ctx, result);
+  else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = { serve, registry, kiosk, report };
+
+export async function central(argv: string[], ctx: Context): Promise<number> {
+  const [name, ...rest] = argv;
+  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
+  if (!sub) throw usage(name === undefined ? undefined : `unknown subcommand "${name}"`);
+  return sub(rest, ctx);
+}
+

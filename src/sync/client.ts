@@ -1,0 +1,159 @@
+/**
+ * The kiosk's HTTP client of the central service, typed and checked with the same schemas the
+ * centre validates with (src/central/api.ts). Every reply carries the centre's clock; the client
+ * hands it back with the skew so the kiosk can warn its operator and decide with the centre's
+ * time while online.
+ */
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema, Static } from '@sinclair/typebox';
+import {
+  API_PREFIX,
+  EnrolmentReply,
+  ErrorReply,
+  EventsReply,
+  IssuedCertificate,
+  RegistryReply,
+  Report,
+  TIME_HEADER,
+  type EnrolmentRequest,
+  type EventsRequest,
+  type RenewalRequest,
+} from '../central/api.js';
+import { CapbuError, ERROR_CODES, type ErrorCode } from '../errors.js';
+
+/** Beyond this the kiosk's clock is wrong enough to warn about (issue 4). */
+export const CLOCK_SKEW_WARNING_MS = 5 * 60 * 1000;
+
+export interface CentreTime {
+  /** The centre's clock when it replied; null if the header was missing or unreadable. */
+  readonly centreTime: Date | null;
+  /** centre − kiosk, in milliseconds (positive: the kiosk is behind). */
+  readonly skewMs: number | null;
+  /** |skew| over five minutes: tell the operator, and decide with centreTime. */
+  readonly clockWarning: boolean;
+}
+
+export type Replied<T> = T & { readonly time: CentreTime };
+
+export type RenewalResult = Replied<
+  | { readonly status: 'issued'; readonly renewal: IssuedCertificate }
+  /** The old certificate was renewed before (a lost reply, say): this is that certificate. */
+  | { readonly status: 'already-renewed'; readonly renewal: IssuedCertificate }
+>;
+
+export interface ClientOptions {
+  readonly server: string;
+  /** Absent only for enrolment. */
+  readonly credential?: string;
+  readonly timeoutMs?: number;
+  /** The kiosk's clock, for the skew; tests pin it. */
+  readonly now?: () => Date;
+}
+
+function centreTime(headers: Headers, kioskNow: Date): CentreTime {
+  const header = headers.get(TIME_HEADER);
+  const at = header ? new Date(header) : null;
+  if (!at || Number.isNaN(at.getTime())) return { centreTime: null, skewMs: null, clockWarning: false };
+  const skewMs = at.getTime() - kioskNow.getTime();
+  return { centreTime: at, skewMs, clockWarning: Math.abs(skewMs) > CLOCK_SKEW_WARNING_MS };
+}
+
+function asErrorCode(code: string): ErrorCode | null {
+  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : null;
+}
+
+interface RawReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly time: CentreTime;
+}
+
+export class CentralClient {
+  private readonly base: string;
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.base = options.server.replace(/\/+$/, '') + API_PREFIX;
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RawReply> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
+    let response: Response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw new CapbuError('SERVER_UNREACHABLE', { server: this.options.server }, { cause: error });
+    }
+    const time = centreTime(response.headers, (this.options.now ?? (() => new Date()))());
+    let parsed: unknown;
+    try {
+      parsed = await response.json();
+    } catch (error) {
+      throw new CapbuError('SERVER_REPLY_INVALID', { status: response.status }, { cause: error });
+    }
+    return { status: response.status, body: parsed, time };
+  }
+
+  /** The reply's body when it has the expected status and shape; the centre's error otherwise. */
+  private expect<S extends TSchema>(reply: RawReply, status: number, schema: S): Static<S> {
+    if (reply.status === status && Value.Check(schema, reply.body)) return reply.body as Static<S>;
+    throw this.failure(reply);
+  }
+
+  private failure(reply: RawReply): CapbuError {
+    if (reply.status >= 400 && Value.Check(ErrorReply, reply.body)) {
+      const code = asErrorCode(reply.body.code);
+      if (code) return new CapbuError(code, { reasons: reply.body.reasons, status: reply.status });
+    }
+    return new CapbuError('SERVER_REPLY_INVALID', { status: reply.status });
+  }
+
+  /** Trades a one-time enrolment code for the kiosk's long-lived credential. */
+  async enrol(code: string): Promise<Replied<EnrolmentReply>> {
+    const request: EnrolmentRequest = { code };
+    const reply = await this.call('POST', '/enrolments', request);
+    return { ...this.expect(reply, 201, EnrolmentReply), time: reply.time };
+  }
+
+  /**
+   * One renewal. Retry with the same request (same idempotencyKey) after any failure that left
+   * the outcome unknown: the centre answers a retry with the certificate it issued the first time.
+   * Throws NOT_ELIGIBLE (with reasons), the request's 400 code, UNAUTHORIZED, RATE_LIMITED, ….
+   */
+  async renew(request: RenewalRequest): Promise<RenewalResult> {
+    const reply = await this.call('POST', '/renewals', request);
+    if (reply.status === 201 && Value.Check(IssuedCertificate, reply.body)) {
+      return { status: 'issued', renewal: reply.body, time: reply.time };
+    }
+    if (reply.status === 409 && Value.Check(ErrorReply, reply.body) && reply.body.renewal) {
+      return { status: 'already-renewed', renewal: reply.body.renewal, time: reply.time };
+    }
+    throw this.failure(reply);
+  }
+
+  /** Registry rows changed since `since` (0: everything); keep `version` for the next call. */
+  async registry(since = 0): Promise<Replied<RegistryReply>> {
+    const reply = await this.call('GET', `/registry?since=${encodeURIComponent(String(since))}`);
+    return { ...this.expect(reply, 200, RegistryReply), time: reply.time };
+  }
+
+  /** Sends journal events; resending ones the centre has is harmless (counted as duplicates). */
+  async events(events: EventsRequest['events']): Promise<Replied<EventsReply>> {
+    const request: EventsRequest = { events };
+    const reply = await this.call('POST', '/events', request);
+    return { ...this.expect(reply, 200, EventsReply), time: reply.time };
+  }
+
+  async report(): Promise<Replied<Report>> {
+    const reply = await this.call('GET', '/report');
+    return { ...this.expect(reply, 200, Report), time: reply.time };
+  }
+}
