@@ -55,6 +55,18 @@ async function earlierAnswer(ctx: RenewalContext, kiosk: KioskRecord, body: Rene
   return null;
 }
 
+/**
+ * The answer when the old certificate already has a renewal: a retry of the request that made it
+ * (which may have raced past the first check) gets it as issued; anyone else gets 409 with it.
+ */
+function answerWith(existing: RenewalRecord, kiosk: KioskRecord, body: RenewalRequest, hash: string): RenewalOutcome {
+  if (existing.kioskId === kiosk.id && existing.idempotencyKey === body.idempotencyKey) {
+    if (existing.requestHash !== hash) throw new CapbuError('IDEMPOTENCY_KEY_REUSED');
+    return { kind: 'issued', renewal: issuedReply(existing), replayed: true };
+  }
+  return { kind: 'already-renewed', renewal: issuedReply(existing) };
+}
+
 export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: RenewalRequest): Promise<RenewalOutcome> {
   const hash = requestHash(body);
   const earlier = await earlierAnswer(ctx, kiosk, body, hash);
@@ -64,9 +76,7 @@ export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: Renew
   const { facts } = request;
 
   const existing = await ctx.store.renewalOf(facts.serial);
-  if (existing && existing.oldCertificateHash === request.oldHash) {
-    return { kind: 'already-renewed', renewal: issuedReply(existing) };
-  }
+  if (existing && existing.oldCertificateHash === request.oldHash) return answerWith(existing, kiosk, body, hash);
 
   const now = ctx.now();
   const subscriber = await ctx.store.subscriber(facts.serial);
@@ -119,6 +129,6 @@ export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: Renew
   const raced = await earlierAnswer(ctx, kiosk, body, hash);
   if (raced) return raced;
   const winner = await ctx.store.renewalOf(facts.serial);
-  if (winner) return { kind: 'already-renewed', renewal: issuedReply(winner) };
+  if (winner) return answerWith(winner, kiosk, body, hash);
   throw new CapbuError('INTERNAL', { message: 'renewal conflict without a stored renewal' });
 }

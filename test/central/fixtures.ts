@@ -1,0 +1,186 @@
+/**
+ * The central tests' world: the campaign's PKI (old and new CA with one name, another CA), the
+ * campaign files and the new CA's key as PEM, a registry, subscriber certificates of each kind and
+ * their CSRs, and a running centre with enrolled kiosks. Keys are made once per test file.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { webcrypto } from 'node:crypto';
+import type { Campaign } from '../../src/campaign/campaign.js';
+import type { SubscriberRecord } from '../../src/campaign/registry.js';
+import { x509 } from '../../src/campaign/x509.js';
+import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
+import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
+import type { Channel, RenewalRequest } from '../../src/central/api.js';
+import { loadCampaign } from '../../src/cli/files.js';
+import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
+import { buildPki, generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
+import { CentralClient } from '../../src/sync/client.js';
+
+export const CAMPAIGN = {
+  id: 'viettel-ca-2020',
+  name: 'Cấp bù thời hạn chứng thư số Viettel-CA',
+  timeZone: 'Asia/Ho_Chi_Minh',
+  capDate: '2020-10-02',
+  issuedBefore: '2019-07-17',
+} as const;
+
+/** The old CA's own end, where all its certificates are capped (16:00 in Hanoi). */
+export const CAP = new Date('2020-10-02T09:00:00Z');
+export const NOW = new Date('2020-06-01T03:00:00Z');
+export const CONTRACT_END = '2022-12-31';
+/** 23:59:59 on the contract's last day in Hanoi. */
+export const RENEWAL_NOT_AFTER = new Date('2022-12-31T16:59:59Z');
+
+type KeyPair = webcrypto.CryptoKeyPair;
+
+export interface Subscriber {
+  readonly certificate: x509.X509Certificate;
+  readonly der: Uint8Array;
+  readonly serial: string;
+  readonly keys: KeyPair;
+}
+
+export interface CentralWorld {
+  readonly dir: string;
+  readonly pki: Pki;
+  readonly campaign: Campaign;
+  readonly campaignPath: string;
+  readonly caKeyPath: string;
+  /** The subscribers' key (shared: tests need many certificates, not many keys). */
+  readonly keys: KeyPair;
+  /** Some other key pair, for mismatched and forged requests. */
+  readonly otherKeys: KeyPair;
+  /** A certificate from the old CA, eligible once its serial is in the registry as active. */
+  subscriber(name: string, options?: { province?: string; encoding?: 'utf8String' | 'bmpString'; issuer?: 'old' | 'other' | 'forged' }): Promise<Subscriber>;
+  record(subscriber: Subscriber, overrides?: Partial<SubscriberRecord>): SubscriberRecord;
+  csr(subscriber: Subscriber, options?: { keys?: KeyPair; subject?: x509.Name | string }): Promise<Uint8Array>;
+  request(subscriber: Subscriber, csr: Uint8Array, overrides?: Partial<RenewalRequest>): RenewalRequest;
+  writeRegistry(records: readonly SubscriberRecord[]): string;
+}
+
+let counter = 0;
+
+export async function makeCentralWorld(): Promise<CentralWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-central-'));
+  const [pki, keys, otherKeys] = await Promise.all([
+    buildPki({
+      oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+      oldCaNotAfter: CAP,
+      newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+      newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+    }),
+    generateKeys(),
+    generateKeys(),
+  ]);
+  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, CAMPAIGN);
+  const caKeyPath = join(dir, 'campaign', 'new-ca.key');
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey);
+  writeFileSync(caKeyPath, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
+  const spki = await spkiOf(keys.publicKey);
+
+  return {
+    dir,
+    pki,
+    campaign: loadCampaign(campaignPath),
+    campaignPath,
+    caKeyPath,
+    keys,
+    otherKeys,
+    subscriber: async (name, options = {}) => {
+      const subject: SubscriberSubject = {
+        commonName: name,
+        taxCode: `01${String(++counter).padStart(8, '0')}`,
+        province: options.province ?? 'Hà Nội',
+        encoding: options.encoding,
+      };
+      const issuer = options.issuer === 'other' ? pki.otherCa : pki.oldCa;
+      const certificate = await issueSubscriber(
+        issuer,
+        { subject, spki, notBefore: new Date('2018-03-01T02:00:00Z'), notAfter: CAP },
+        options.issuer === 'forged' ? pki.otherCa.keys : undefined,
+      );
+      const der = new Uint8Array(certificate.rawData);
+      return { certificate, der, serial: certificate.serialNumber.toLowerCase().replace(/^0+/, ''), keys };
+    },
+    record: (s, overrides = {}) => ({
+      serial: s.serial,
+      taxCode: /MST:(\S+)/.exec(s.certificate.subject)?.[1] ?? '',
+      contractEnd: CONTRACT_END,
+      status: 'active',
+      province: 'HN',
+      ...overrides,
+    }),
+    csr: async (s, options = {}) => {
+      const signing = options.keys ?? s.keys;
+      const request = await x509.Pkcs10CertificateRequestGenerator.create({
+        name: options.subject ?? s.certificate.subjectName,
+        keys: signing as never,
+        signingAlgorithm: RSA_ALG,
+      });
+      return new Uint8Array(request.rawData);
+    },
+    request: (s, csr, overrides = {}) => ({
+      idempotencyKey: `key-${s.serial}-${Math.random().toString(36).slice(2)}`,
+      oldCertificate: Buffer.from(s.der).toString('base64'),
+      csr: Buffer.from(csr).toString('base64'),
+      token: { serial: 'TK0001', manufacturer: 'Feitian', model: 'ePass2003', hardwareVersion: '1.0' },
+      operator: 'nv.lan',
+      channel: 'counter',
+      ...overrides,
+    }),
+    writeRegistry: (records) => {
+      const path = join(dir, `registry-${++counter}.csv`);
+      writeFileSync(path, registryCsv(records));
+      return path;
+    },
+  };
+}
+
+/** A CSR carrying the subscriber's public key but signed by another key: no proof of possession. */
+export async function csrWithForeignSignature(world: CentralWorld, s: Subscriber): Promise<Uint8Array> {
+  return world.csr(s, { keys: { publicKey: s.keys.publicKey, privateKey: world.otherKeys.privateKey } as KeyPair });
+}
+
+export interface Centre {
+  readonly running: RunningCentral;
+  readonly url: string;
+  /** A kiosk added at the centre and enrolled through the API: its client. */
+  kiosk(id: string, options?: { province?: string; channel?: Channel }): Promise<CentralClient>;
+}
+
+export async function startCentre(world: CentralWorld, db: string, overrides: Partial<CentralConfig> = {}): Promise<Centre> {
+  const running = await startCentral({
+    campaign: world.campaign,
+    caKey: world.caKeyPath,
+    db,
+    listen: '127.0.0.1:0',
+    now: () => NOW,
+    logger: false,
+    ...overrides,
+  });
+  return {
+    running,
+    url: running.url,
+    kiosk: async (id, options = {}) => {
+      const code = newEnrolmentCode();
+      await running.services.store.addKiosk({
+        id,
+        province: options.province ?? 'HN',
+        channel: options.channel ?? 'counter',
+        enrolmentHash: enrolmentCodeHash(code),
+        enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
+        createdAt: NOW.toISOString(),
+      });
+      const enrolled = await new CentralClient({ server: running.url }).enrol(code);
+      return new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
+    },
+  };
+}
+
+export function sqlitePath(world: CentralWorld, name: string): string {
+  const dir = join(world.dir, 'db');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.db`);
+}
