@@ -76,8 +76,9 @@ export type IssuedCertificate = Static<typeof IssuedCertificate>;
 
 // --- Registry sync -------------------------------------------------------------------------------
 
+/** A query string is text: the version is digits, read as a number by the route. */
 export const RegistryQuery = Type.Object(
-  { since: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) },
   { additionalProperties: false },
 );
 export type RegistryQuery = Static<typeof RegistryQuery>;

@@ -5,7 +5,7 @@ import type { CentralServices } from '../services.js';
 
 export function syncRoutes(app: FastifyInstance, services: CentralServices): void {
   app.get<{ Querystring: RegistryQuery }>('/registry', { schema: { querystring: RegistryQuery } }, async (request) => {
-    const changes = await services.store.registrySince(request.query.since ?? 0);
+    const changes = await services.store.registrySince(Number(request.query.since ?? 0));
     const reply: RegistryReply = { version: changes.version, rows: changes.rows };
     return reply;
   });

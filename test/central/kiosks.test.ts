@@ -1,0 +1,228 @@
+/**
+ * Kiosks and the centre: enrolment, authentication (and what the log says about refusals), the
+ * per-kiosk rate limit, registry sync, journal events and the report — on a real centre.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { isCapbuError } from '../../src/errors.js';
+import { CentralClient } from '../../src/sync/client.js';
+import { loadCredential } from '../../src/sync/credential.js';
+import { enrolKiosk, kioskClient } from '../../src/sync/enrol.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+
+let world: CentralWorld;
+let postgres: TestPostgres | null = null;
+
+beforeAll(async () => {
+  world = await makeCentralWorld();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+async function failure(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isCapbuError(error)) throw new Error(`expected a CapbuError, got ${String(error)}`);
+  return { code: error.code, details: error.details };
+}
+
+async function addKiosk(centre: Centre, id: string, expiresInMs = 3600_000): Promise<string> {
+  const code = newEnrolmentCode();
+  await centre.running.services.store.addKiosk({
+    id,
+    province: 'DN',
+    channel: 'field',
+    enrolmentHash: enrolmentCodeHash(code),
+    enrolmentExpires: new Date(NOW.getTime() + expiresInMs).toISOString(),
+    createdAt: NOW.toISOString(),
+  });
+  return code;
+}
+
+describe('enrolment and authentication', () => {
+  let centre: Centre;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+    centre = await startCentre(world, sqlitePath(world, 'auth'), { loggerInstance: logger, logger: undefined });
+  });
+  afterAll(() => centre.running.close());
+
+  it('trades a one-time code for a credential kept with mode 0600, and the code works once', async () => {
+    const code = await addKiosk(centre, 'dn-field-1');
+    const home = join(world.dir, 'kiosk-home-1');
+    const { credential, path } = await enrolKiosk(centre.url, code.toLowerCase(), home, () => NOW);
+    expect(credential).toMatchObject({ server: centre.url, kioskId: 'dn-field-1', province: 'DN', channel: 'field' });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(loadCredential(home).credential).toBe(credential.credential);
+    // The centre keeps a hash only.
+    const stored = await centre.running.services.store.kiosk('dn-field-1');
+    expect(stored?.credentialHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(credential.credential.split('.')[1]);
+    expect((await failure(enrolKiosk(centre.url, code, join(world.dir, 'kiosk-home-2')))).code).toBe('ENROLMENT_CODE_INVALID');
+    expect((await kioskClient(home).registry(0)).version).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses an unknown or expired enrolment code', async () => {
+    expect((await failure(new CentralClient({ server: centre.url }).enrol(newEnrolmentCode()))).code).toBe('ENROLMENT_CODE_INVALID');
+    const code = await addKiosk(centre, 'dn-field-expired', -1000);
+    expect((await failure(new CentralClient({ server: centre.url }).enrol(code))).code).toBe('ENROLMENT_CODE_INVALID');
+  });
+
+  it('answers 401 to unknown, wrong and revoked credentials, and logs why without the secret', async () => {
+    const client = await centre.kiosk('dn-counter-9');
+    const credential = (client as unknown as { options: { credential: string } }).options.credential;
+    const secret = credential.split('.')[1]!;
+    expect((await client.registry(0)).rows).toEqual([]);
+
+    const wrong = new CentralClient({ server: centre.url, credential: `dn-counter-9.${'A'.repeat(43)}` });
+    const unknown = new CentralClient({ server: centre.url, credential: `ghost-kiosk.${secret}` });
+    for (const c of [wrong, unknown]) expect((await failure(c.registry(0))).code).toBe('UNAUTHORIZED');
+
+    expect(await centre.running.services.store.revokeKiosk('dn-counter-9', NOW.toISOString())).toBe(true);
+    expect((await failure(client.registry(0))).code).toBe('UNAUTHORIZED');
+
+    const refusals = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'kiosk authentication refused');
+    expect(refusals.map((l) => [l.kioskId, l.refusal])).toEqual(
+      expect.arrayContaining([
+        ['dn-counter-9', 'wrong-secret'],
+        ['ghost-kiosk', 'unknown'],
+        ['dn-counter-9', 'revoked'],
+      ]),
+    );
+    expect(logLines.join('\n')).not.toContain(secret);
+  });
+
+  it('puts the centre\'s time on every reply and flags a kiosk clock off by more than five minutes', async () => {
+    const kiosk = await centre.kiosk('dn-counter-clock');
+    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    const late = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() - 6 * 60_000) });
+    const close = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() + 4 * 60_000) });
+    expect((await late.registry()).time).toMatchObject({ centreTime: NOW, skewMs: 6 * 60_000, clockWarning: true });
+    expect((await close.registry()).time).toMatchObject({ centreTime: NOW, skewMs: -4 * 60_000, clockWarning: false });
+  });
+});
+
+describe('rate limit per kiosk', () => {
+  let centre: Centre;
+  beforeAll(async () => {
+    centre = await startCentre(world, sqlitePath(world, 'flood'), { kioskLimit: { max: 5, timeWindow: 60_000 } });
+  });
+  afterAll(() => centre.running.close());
+
+  it('answers a flood from one kiosk with 429 RATE_LIMITED and leaves other kiosks alone', async () => {
+    const noisy = await centre.kiosk('flood-1');
+    const quiet = await centre.kiosk('quiet-1');
+    const results = await Promise.all(Array.from({ length: 12 }, () => noisy.registry(0).then(() => 'ok', (e: unknown) => (isCapbuError(e) ? e.code : 'other'))));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(5);
+    expect(results.filter((r) => r === 'RATE_LIMITED')).toHaveLength(7);
+    expect((await quiet.registry(0)).version).toBe(0);
+    // A renewal from the flooding kiosk is refused too, before anything is parsed or issued.
+    const s = await world.subscriber('Flooded Co');
+    await centre.running.services.store.importRegistry([world.record(s)], NOW.toISOString());
+    expect((await failure(noisy.renew(world.request(s, await world.csr(s))))).code).toBe('RATE_LIMITED');
+    expect(await centre.running.services.store.renewedSerials()).toEqual([]);
+  });
+});
+
+describe.each([
+  { name: 'SQLite', db: async () => sqlitePath(world, 'sync') },
+  {
+    name: 'PostgreSQL',
+    db: async () => {
+      postgres ??= await startPostgres();
+      return postgres.newDatabase();
+    },
+  },
+])('registry, events and report on $name', (backend) => {
+  let centre: Centre;
+  let kiosk: CentralClient;
+  beforeAll(async () => {
+    centre = await startCentre(world, await backend.db());
+    kiosk = await centre.kiosk('sync-1', { province: 'HN', channel: 'counter' });
+  });
+  afterAll(() => centre.running.close());
+
+  it('sends only the registry rows changed since the version a kiosk has', async () => {
+    const [a, b, c] = await Promise.all([world.subscriber('Reg A'), world.subscriber('Reg B'), world.subscriber('Reg C')]);
+    const store = centre.running.services.store;
+    const first = await store.importRegistry([world.record(a), world.record(b)], NOW.toISOString());
+    expect(first).toMatchObject({ added: 2, updated: 0, version: 1 });
+    const all = await kiosk.registry(0);
+    expect(all.version).toBe(1);
+    expect(all.rows.map((r) => r.serial).sort()).toEqual([a.serial, b.serial].sort());
+
+    // Re-importing the same rows changes nothing and does not move the version.
+    expect(await store.importRegistry([world.record(a), world.record(b)], NOW.toISOString())).toMatchObject({ unchanged: 2, version: 1 });
+    const second = await store.importRegistry([world.record(a), world.record(b, { status: 'suspended' }), world.record(c)], NOW.toISOString());
+    expect(second).toMatchObject({ added: 1, updated: 1, unchanged: 1, version: 2 });
+    const delta = await kiosk.registry(all.version);
+    expect(delta.version).toBe(2);
+    expect(delta.rows.map((r) => [r.serial, r.status]).sort()).toEqual([[b.serial, 'suspended'], [c.serial, 'active']].sort());
+    expect((await kiosk.registry(2)).rows).toEqual([]);
+  });
+
+  it('refuses a bad registry version with 400 REQUEST_INVALID', async () => {
+    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    for (const since of ['-1', 'abc', '1.5']) {
+      const response = await fetch(`${centre.url}/v1/registry?since=${since}`, { headers: { authorization: `Bearer ${credential}` } });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { code: string }).code).toBe('REQUEST_INVALID');
+    }
+  });
+
+  it('stores journal events once per kiosk and sequence number', async () => {
+    const at = NOW.toISOString();
+    expect(await kiosk.events([{ sequence: 1, type: 'check', at }, { sequence: 2, type: 'renew', at, data: { ok: true } }])).toMatchObject({
+      accepted: 2,
+      duplicates: 0,
+    });
+    expect(await kiosk.events([{ sequence: 2, type: 'renew', at }, { sequence: 3, type: 'check', at }])).toMatchObject({ accepted: 1, duplicates: 1 });
+    // The same sequence number from another kiosk is another event.
+    const other = await centre.kiosk('sync-2');
+    expect(await other.events([{ sequence: 1, type: 'check', at }])).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect((await failure(kiosk.events([{ sequence: -1, type: 'x', at }]))).code).toBe('REQUEST_INVALID');
+  });
+
+  it('reports eligible, renewed, remaining and refused per province, hardware version and channel, and per day', async () => {
+    const store = centre.running.services.store;
+    const [hn1, hn2, hcm1, rev] = await Promise.all([
+      world.subscriber('Rep HN 1'),
+      world.subscriber('Rep HN 2'),
+      world.subscriber('Rep HCM 1'),
+      world.subscriber('Rep Revoked'),
+    ]);
+    await store.importRegistry(
+      [world.record(hn1, { province: 'HN' }), world.record(hn2, { province: 'HN' }), world.record(hcm1, { province: 'HCM' }), world.record(rev, { province: 'HCM', status: 'revoked' })],
+      NOW.toISOString(),
+    );
+    await store.addCertificates([hn1, hn2, hcm1, rev].map((s) => ({ serial: s.serial, der: s.der })), NOW.toISOString());
+    const field = await centre.kiosk('rep-field', { province: 'HCM', channel: 'field' });
+    await kiosk.renew(world.request(hn1, await world.csr(hn1)));
+    await field.renew(world.request(hcm1, await world.csr(hcm1), { channel: 'field', token: { serial: 'T2', manufacturer: 'Bit4id', model: 'miniLector', hardwareVersion: '2.1' } }));
+    await failure(field.renew(world.request(rev, await world.csr(rev), { channel: 'field' })));
+
+    const report = await kiosk.report();
+    expect(report.campaign).toBe('viettel-ca-2020');
+    expect(report.byProvince.find((g) => g.key === 'HN')).toMatchObject({ eligibleKnown: 2, renewed: 1, remaining: 1, refused: {} });
+    expect(report.byProvince.find((g) => g.key === 'HCM')).toMatchObject({ eligibleKnown: 1, renewed: 1, remaining: 0, refused: { REVOKED: 1 } });
+    expect(report.byHardwareVersion).toEqual([
+      { key: '1.0', eligibleKnown: null, renewed: 1, remaining: null, refused: { REVOKED: 1 } },
+      { key: '2.1', eligibleKnown: null, renewed: 1, remaining: null, refused: {} },
+    ]);
+    expect(report.byChannel.map((g) => [g.key, g.renewed])).toEqual([
+      ['counter', 1],
+      ['field', 1],
+    ]);
+    expect(report.total).toMatchObject({ eligibleKnown: 3, renewed: 2, remaining: 1 });
+    expect(report.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 2 }]);
+  });
+});
