@@ -1,5 +1,5 @@
 /** The kiosk's SQLite store: one file in the data directory, schema migrated on open. */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../errors.js';
@@ -14,6 +14,28 @@ const MIGRATIONS: readonly string[] = [
      contract_end TEXT NOT NULL,
      status TEXT NOT NULL,
      province TEXT,
+     updated_at TEXT NOT NULL
+   );`,
+  // One row per renewal attempt; the idempotency key is written before the first send, so a
+  // crash at any later point resumes the same request instead of issuing twice.
+  `CREATE TABLE renewals (
+     id INTEGER PRIMARY KEY,
+     idempotency_key TEXT NOT NULL UNIQUE,
+     token_serial TEXT NOT NULL,
+     old_serial TEXT NOT NULL,
+     old_certificate BLOB NOT NULL,
+     request TEXT NOT NULL,
+     renewal_not_after TEXT NOT NULL,
+     state TEXT NOT NULL,
+     new_serial TEXT,
+     new_certificate BLOB,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX renewals_old_serial ON renewals (old_serial);
+   CREATE TABLE pin_failures (
+     token_serial TEXT PRIMARY KEY,
+     count INTEGER NOT NULL,
      updated_at TEXT NOT NULL
    );`,
 ];
@@ -31,7 +53,10 @@ function migrate(db: Store): void {
 export function openStore(directory: string): Store {
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const db = new Database(join(directory, 'capbu.db'));
+    const path = join(directory, 'capbu.db');
+    const db = new Database(path);
+    // Customers' certificates and tax codes live here: the kiosk's user only.
+    chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
