@@ -1,0 +1,144 @@
+/**
+ * `capbu central …` and `capbu enroll` as an operator runs them: separate processes of the built
+ * binary, the service listening on loopback, the kiosk enrolling against it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { webcrypto } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { x509 } from '../../src/campaign/x509.js';
+import { kioskClient } from '../../src/sync/enrol.js';
+import { BIN, runCapbu } from '../support/cli.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { makeCentralWorld, NOW, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
+
+let world: CentralWorld;
+let env: NodeJS.ProcessEnv;
+let db: string;
+let subscribers: Subscriber[];
+let postgres: TestPostgres | null = null;
+
+const capbu = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCapbu(args, { env: { ...env, ...extra } });
+
+beforeAll(async () => {
+  world = await makeCentralWorld();
+  db = sqlitePath(world, 'cli');
+  env = { CAPBU_LANG: 'en', CAPBU_CAMPAIGN: world.campaignPath, CAPBU_HOME: join(world.dir, 'operator-home') };
+  subscribers = await Promise.all([world.subscriber('Cli One'), world.subscriber('Cli Two'), world.subscriber('Cli CA-less', { issuer: 'other' })]);
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+function expectOneLineError(result: { code: number | null; stderr: string }, code: string) {
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(new RegExp(`^capbu: ${code}: `));
+}
+
+/** `capbu central serve` in the background; resolves once it says where it listens. */
+function serve(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'central', 'serve', ...args], { env: { ...process.env, ...env, ...extra }, stdio: 'pipe' });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stdout!.resume();
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+}
+
+describe('capbu central', () => {
+  it('requires --db on every subcommand and names the usage', async () => {
+    for (const args of [['kiosk', 'add', '--id', 'k', '--province', 'HN', '--channel', 'counter'], ['report'], ['registry', 'import', 'x.csv']]) {
+      expectOneLineError(await capbu(['central', ...args]), 'USAGE');
+    }
+    expectOneLineError(await capbu(['central', 'kiosk', 'add', '--id', 'k', '--province', 'HN', '--channel', 'mail', '--db', db]), 'USAGE');
+  });
+
+  it('imports the registry and loads the issued certificates, refusing bad files whole', async () => {
+    const registry = world.writeRegistry(subscribers.slice(0, 2).map((s) => world.record(s)));
+    const imported = await capbu(['central', 'registry', 'import', registry, '--db', db]);
+    expect(imported.stdout).toContain('2 added, 0 updated, 0 unchanged (version 1)');
+
+    const bundle = join(world.dir, 'bundle.pem');
+    writeFileSync(bundle, subscribers.map((s) => s.certificate.toString('pem')).join('\n'));
+    const der = join(world.dir, 'one.cer');
+    writeFileSync(der, subscribers[0]!.der);
+    const added = await capbu(['central', 'registry', 'add-certs', bundle, der, '--db', db]);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Certificates loaded: 3 added, 1 already known.');
+
+    expectOneLineError(await capbu(['central', 'registry', 'add-certs', join(world.dir, 'missing.pem'), '--db', db]), 'CERT_FILE_NOT_FOUND');
+    const junk = join(world.dir, 'junk.pem');
+    writeFileSync(junk, 'hello');
+    expectOneLineError(await capbu(['central', 'registry', 'add-certs', der, junk, '--db', db]), 'CERT_FILE_INVALID');
+    const badCsv = join(world.dir, 'bad.csv');
+    writeFileSync(badCsv, 'serial,taxCode,contractEnd,status\nzz,1,2022-01-01,active\n');
+    expectOneLineError(await capbu(['central', 'registry', 'import', badCsv, '--db', db]), 'REGISTRY_INVALID');
+  });
+
+  it('refuses a CA key that is not the new CA\'s, or is missing, before listening', async () => {
+    const oldKey = join(world.dir, 'old-ca.key');
+    writeFileSync(oldKey, x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', world.pki.oldCa.keys.privateKey), 'PRIVATE KEY'));
+    expectOneLineError(await capbu(['central', 'serve', '--ca-key', oldKey, '--db', db, '--listen', '127.0.0.1:0']), 'CA_KEY_MISMATCH');
+    expectOneLineError(await capbu(['central', 'serve', '--ca-key', join(world.dir, 'nope.key'), '--db', db]), 'CA_KEY_NOT_FOUND');
+    expectOneLineError(await capbu(['central', 'serve', '--ca-key', 'pkcs11:token=ca-hsm;object=ca', '--db', db]), 'CA_PIN_MISSING');
+  });
+
+  it('serves kiosks: add, enroll, renew, revoke, report', async () => {
+    const added = await capbu(['central', 'kiosk', 'add', '--id', 'hn-01', '--province', 'HN', '--channel', 'counter', '--db', db, '--now', NOW.toISOString()]);
+    expect(added.code).toBe(0);
+    const code = added.stdout.trimEnd().split('\n').at(-1)!;
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    expectOneLineError(await capbu(['central', 'kiosk', 'add', '--id', 'hn-01', '--province', 'HN', '--channel', 'counter', '--db', db]), 'KIOSK_EXISTS');
+
+    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', db, '--listen', '127.0.0.1:0', '--now', NOW.toISOString()], {
+      CAPBU_LOG_LEVEL: 'warn',
+    });
+    try {
+      const kioskHome = join(world.dir, 'kiosk-home');
+      const enrolled = await capbu(['enroll', '--server', url, '--code', code], { CAPBU_HOME: kioskHome });
+      expect(enrolled.code).toBe(0);
+      expect(enrolled.stdout).toContain('Enrolled as kiosk hn-01');
+      expect(statSync(join(kioskHome, 'central-credential.json')).mode & 0o777).toBe(0o600);
+      expectOneLineError(await capbu(['enroll', '--server', url, '--code', code], { CAPBU_HOME: join(world.dir, 'kiosk-2') }), 'ENROLMENT_CODE_INVALID');
+      expectOneLineError(await capbu(['enroll', '--server', 'http://127.0.0.1:1', '--code', code], { CAPBU_HOME: join(world.dir, 'kiosk-3') }), 'SERVER_UNREACHABLE');
+
+      const client = kioskClient(kioskHome);
+      const s = subscribers[0]!;
+      const renewed = await client.renew(world.request(s, await world.csr(s)));
+      expect(renewed.status).toBe('issued');
+      // --now pinned the centre's clock; it keeps running from there.
+      expect(Math.abs(renewed.time.centreTime!.getTime() - NOW.getTime())).toBeLessThan(60_000);
+
+      const report = await capbu(['central', 'report', '--db', db, '--json', '--now', NOW.toISOString()]);
+      expect(JSON.parse(report.stdout).total).toMatchObject({ eligibleKnown: 2, renewed: 1, remaining: 1 });
+      const table = await capbu(['central', 'report', '--db', db, '--now', NOW.toISOString()]);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/Province\s+Eligible\s+Renewed\s+Remaining/);
+      expect(table.stdout).toMatch(/2020-06-01\s+1/);
+
+      expect((await capbu(['central', 'kiosk', 'revoke', 'hn-01', '--db', db])).stdout).toContain('Kiosk hn-01 revoked.');
+      await expect(client.registry(0)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      expectOneLineError(await capbu(['central', 'kiosk', 'revoke', 'nobody', '--db', db]), 'KIOSK_NOT_FOUND');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('takes a postgres:// URL as --db', async () => {
+    postgres ??= await startPostgres();
+    const url = await postgres.newDatabase();
+    const added = await capbu(['central', 'kiosk', 'add', '--id', 'pg-01', '--province', 'HN', '--channel', 'self', '--db', url]);
+    expect(added.code).toBe(0);
+    expect(added.stdout.trimEnd().split('\n').at(-1)).toMatch(/^[0-9A-Z-]{24}$/);
+    expectOneLineError(await capbu(['central', 'report', '--db', 'postgres://nobody@127.0.0.1:1/none']), 'CENTRAL_DB_FAILED');
+  });
+});
