@@ -1,0 +1,106 @@
+/**
+ * The new CA's key in an HSM: a SoftHSM2 token in this file's own directory, the key imported as a
+ * CA would, the centre signing through PKCS#11 with the PIN from the environment.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
+import { pino } from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { x509 } from '../../src/campaign/x509.js';
+import { openCaSigner } from '../../src/central/ca-key.js';
+import { softHsmConfig } from '../../src/demo/softhsm.js';
+import { isCapbuError } from '../../src/errors.js';
+import { parsePkcs11Uri } from '../../src/token/ca-signer.js';
+import { DEBIAN_SOFTHSM2 } from '../../src/token/module.js';
+import { makeCentralWorld, NOW, sqlitePath, startCentre, type CentralWorld } from './fixtures.js';
+
+const PIN = 'hsm-pin-7391';
+const URI = 'pkcs11:token=ca-hsm;object=ca';
+let world: CentralWorld;
+let env: NodeJS.ProcessEnv;
+
+async function pkcs8Pem(key: webcrypto.CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+beforeAll(async () => {
+  world = await makeCentralWorld();
+  // Before anything loads the module: SoftHSM2 reads its configuration at C_Initialize.
+  process.env.SOFTHSM2_CONF = softHsmConfig(join(world.dir, 'hsm'));
+  env = { SOFTHSM2_CONF: process.env.SOFTHSM2_CONF, CAPBU_PKCS11_MODULE: DEBIAN_SOFTHSM2, CAPBU_CA_PIN: PIN };
+  const util = (args: string[]) => execFileSync('softhsm2-util', args, { env: { ...process.env, ...env }, stdio: 'pipe' });
+  util(['--init-token', '--free', '--label', 'ca-hsm', '--pin', PIN, '--so-pin', 'so-pin-5555']);
+  const newKey = join(world.dir, 'hsm', 'new.pem');
+  const oldKey = join(world.dir, 'hsm', 'old.pem');
+  writeFileSync(newKey, await pkcs8Pem(world.pki.newCa.keys.privateKey));
+  writeFileSync(oldKey, await pkcs8Pem(world.pki.oldCa.keys.privateKey));
+  util(['--import', newKey, '--token', 'ca-hsm', '--label', 'ca', '--id', '01', '--pin', PIN]);
+  util(['--import', oldKey, '--token', 'ca-hsm', '--label', 'old-ca', '--id', '02', '--pin', PIN]);
+});
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  return isCapbuError(error) ? error.code : `not a CapbuError: ${String(error)}`;
+}
+
+describe('PKCS#11 URIs', () => {
+  it('reads token, object and binary id, and the module path', () => {
+    expect(parsePkcs11Uri('pkcs11:token=ca%20hsm;object=ca;id=%01%ff?module-path=/usr/lib/x.so')).toEqual({
+      token: 'ca hsm',
+      object: 'ca',
+      id: Buffer.from([1, 255]),
+      modulePath: '/usr/lib/x.so',
+      serial: undefined,
+      manufacturer: undefined,
+      model: undefined,
+    });
+  });
+  it('refuses what is not a key URI', () => {
+    for (const bad of ['pkcs11:token=ca-hsm', 'pkcs11:token=ca-hsm;object=ca;type=cert', 'pkcs11:colour=red;object=ca', 'http://x/']) {
+      expect(() => parsePkcs11Uri(bad)).toThrow(expect.objectContaining({ code: 'CA_KEY_INVALID' }));
+    }
+  });
+});
+
+describe('the centre with its key in an HSM', () => {
+  it('issues certificates signed on the token, several at once', async () => {
+    const logLines: string[] = [];
+    const centre = await startCentre(world, sqlitePath(world, 'hsm'), {
+      caKey: URI,
+      env,
+      loggerInstance: pino({ level: 'debug' }, { write: (l: string) => void logLines.push(l) }),
+    });
+    try {
+      const kiosk = await centre.kiosk('hsm-kiosk');
+      const subscribers = await Promise.all(Array.from({ length: 6 }, (_, i) => world.subscriber(`HSM ${i}`)));
+      await centre.running.services.store.importRegistry(subscribers.map((s) => world.record(s)), NOW.toISOString());
+      const results = await Promise.all(subscribers.map(async (s) => kiosk.renew(world.request(s, await world.csr(s)))));
+      for (const r of results) {
+        expect(r.status).toBe('issued');
+        expect(new NodeCertificate(Buffer.from(r.renewal.certificate, 'base64')).verify(world.campaign.newCa.publicKey)).toBe(true);
+      }
+      expect(logLines.length).toBeGreaterThan(0);
+      expect(logLines.join('\n')).not.toContain(PIN);
+    } finally {
+      await centre.running.close();
+    }
+  });
+
+  it('refuses a missing or wrong PIN, an unknown key and a key that is not the new CA\'s', async () => {
+    const open = (key: string, extra: NodeJS.ProcessEnv = {}) =>
+      openCaSigner({ key, newCa: world.campaign.newCa, env: { ...env, ...extra } }).then((s) => s.close());
+    expect(await failure(open(URI, { CAPBU_CA_PIN: '' }))).toBe('CA_PIN_MISSING');
+    expect(await failure(open(URI, { CAPBU_CA_PIN: 'wrong-pin-0000' }))).toBe('PIN_INCORRECT');
+    expect(await failure(open('pkcs11:token=ca-hsm;object=nothing'))).toBe('CA_KEY_NOT_FOUND');
+    expect(await failure(open('pkcs11:token=no-such-token;object=ca'))).toBe('CA_KEY_NOT_FOUND');
+    expect(await failure(open('pkcs11:token=ca-hsm;object=old-ca'))).toBe('CA_KEY_MISMATCH');
+    // The same key named by its binary CKA_ID instead of its label.
+    await expect(open('pkcs11:token=ca-hsm;id=%01')).resolves.toBeUndefined();
+  });
+});
+
