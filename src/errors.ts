@@ -24,6 +24,12 @@ export const ERROR_CODES = [
   'PIN_MISSING',
   'FINAL_TRY_NEEDS_CONFIRMATION',
   'CLOCK_INVALID',
+  // The renewal onto the token (src/renewal/).
+  'SETTINGS_INVALID',
+  'SERVER_REJECTED',
+  'BAD_ISSUANCE',
+  'TOKEN_WRITE_MISMATCH',
+  'KEY_NOT_FOUND',
   // The central service (src/central/) and the kiosk's client of it (src/sync/).
   'CENTRAL_DB_FAILED',
   'KIOSK_EXISTS',

@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   central: async () => (await import('./commands/central.js')).central,
   enroll: async () => (await import('./commands/enroll.js')).enroll,
   demo: async () => (await import('./commands/demo.js')).demo,
+  renew: async () => (await import('./commands/renew.js')).renew,
+  sync: async () => (await import('./commands/sync.js')).sync,
 };
 
 function langFlag(argv: string[]): string | undefined {

@@ -54,12 +54,13 @@ export async function generateKeys(alg: typeof RSA_ALG | typeof EC_ALG = RSA_ALG
   return (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
-function caExtensions(publicKey: CryptoKey, issuerKey: CryptoKey) {
+/** A root may sign CAs; the CAs under it sign only subscribers. */
+function caExtensions(publicKey: CryptoKey, issuerKey: CryptoKey, isRoot: boolean) {
   return Promise.all([
     x509.SubjectKeyIdentifierExtension.create(publicKey as never),
     x509.AuthorityKeyIdentifierExtension.create(issuerKey as never),
   ]).then(([ski, aki]) => [
-    new x509.BasicConstraintsExtension(true, 0, true),
+    new x509.BasicConstraintsExtension(true, isRoot ? undefined : 0, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ski,
     aki,
@@ -83,7 +84,7 @@ async function issueCa(
     publicKey: keys.publicKey as never,
     signingKey: signer.privateKey as never,
     signingAlgorithm: RSA_ALG,
-    extensions: await caExtensions(keys.publicKey, signer.publicKey),
+    extensions: await caExtensions(keys.publicKey, signer.publicKey, issuer === null),
   });
   return { certificate, keys };
 }

@@ -38,14 +38,19 @@ function resolveHiddenKeys(session: Session, keys: KeyObject[], certificates: re
   });
 }
 
+/** The private keys a logged-in session sees, each with the public key it is proven to match. */
+export function privateKeys(session: Session, certificates: readonly CertificateObject[]): KeyObject[] {
+  return resolveHiddenKeys(session, readKeys(session, 'private'), certificates);
+}
+
 export function readToken(lib: Pkcs11, token: TokenSummary, pin?: string, options?: LoginOptions): TokenContents {
   const session = openSession(lib, token);
   try {
     if (pin !== undefined) login(session, pin, options);
     const certificates = readCertificates(session);
     const publicKeys = readKeys(session, 'public');
-    const privateKeys = session.loggedIn ? resolveHiddenKeys(session, readKeys(session, 'private'), certificates) : [];
-    return { token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...privateKeys] };
+    const secret = session.loggedIn ? privateKeys(session, certificates) : [];
+    return { token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...secret] };
   } finally {
     closeSession(session);
   }

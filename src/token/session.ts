@@ -59,10 +59,11 @@ export function login(session: Session, pin: string, options: LoginOptions = {})
       session.loggedIn = true;
       return;
     }
-    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
+    // Some tokens (Feitian ePass2003) answer a wrong PIN with CKR_GENERAL_ERROR and say no more.
+    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE' || ckr === 'CKR_GENERAL_ERROR') {
       const after = describeToken(session.lib, session.token.slot).pin;
       if (after.locked) throw new CapbuError('PIN_LOCKED', {}, { cause: error });
-      throw new CapbuError('PIN_INCORRECT', { countLow: after.countLow, finalTry: after.finalTry }, { cause: error });
+      throw new CapbuError('PIN_INCORRECT', { countLow: after.countLow, finalTry: after.finalTry, unclear: ckr === 'CKR_GENERAL_ERROR' }, { cause: error });
     }
     throw fromPkcs11(error);
   }

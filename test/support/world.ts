@@ -2,10 +2,12 @@
  * A throw-away world for one test file: its own SoftHSM2 token directory, the campaign's PKI
  * (2015–2020 old CA, 2019–2024 new CA, same name), campaign files and a kiosk data directory.
  */
+import { webcrypto } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
+import { x509 } from '../../src/campaign/x509.js';
 import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
 import { buildPki, type Pki } from '../../src/demo/pki.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
@@ -33,6 +35,8 @@ export interface World {
   readonly lib: Pkcs11;
   readonly pki: Pki;
   readonly campaignPath: string;
+  /** The new CA's private key as PEM, for a centre that issues in this world. */
+  readonly newCaKeyPath: string;
   /** Environment for capbu child processes: this world's tokens, campaign and data directory. */
   readonly env: NodeJS.ProcessEnv;
   newToken(label: string): TokenSummary;
@@ -52,6 +56,9 @@ export async function makeWorld(): Promise<World> {
     newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
   });
   const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, CAMPAIGN);
+  const newCaKeyPath = join(dir, 'campaign', 'new-ca.key');
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey);
+  writeFileSync(newCaKeyPath, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
   const env = {
     SOFTHSM2_CONF: process.env.SOFTHSM2_CONF,
     CAPBU_HOME: join(dir, 'home'),
@@ -65,6 +72,7 @@ export async function makeWorld(): Promise<World> {
     lib,
     pki,
     campaignPath,
+    newCaKeyPath,
     env,
     newToken: (label) => initToken(lib, { label, soPin: SO_PIN, userPin: USER_PIN }),
     importRegistry: (records) => {

@@ -1,0 +1,81 @@
+import { CapbuError } from '../../errors.js';
+import { isoUtc } from '../../inspection/json.js';
+import { PORTALS } from '../../renewal/receipt.js';
+import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
+import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { readPinFromStdin } from '../pin.js';
+import { renderInspection } from '../report.js';
+import { operatorName, renewalContext } from '../renewal-context.js';
+
+const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
+
+/**
+ * `capbu renew`: the customer's certificate renewed onto the same token under the same key.
+ * Exit 0 renewed (or already), 1 not eligible, 2 error, 3 pending (queued until the centre answers).
+ */
+export async function renew(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, {
+    token: { type: 'string' },
+    'pin-stdin': { type: 'boolean' },
+    'final-try': { type: 'boolean' },
+    server: { type: 'string' },
+    operator: { type: 'string' },
+    campaign: { type: 'string' },
+    module: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
+  const at = clock(values.now);
+  const pinned = values.now !== undefined;
+  const now = () => (pinned ? at : new Date());
+  const renewal = renewalContext(ctx, values, now);
+  try {
+    const outcome = await renewToken(renewal, {
+      label: values.token,
+      pin: await readPinFromStdin(ctx.stdin),
+      finalTryConfirmed: values['final-try'] === true,
+      operator: operatorName(values.operator, renewal),
+    });
+    report(ctx, outcome, values.json === true);
+    return EXIT[outcome.status];
+  } finally {
+    renewal.db.close();
+  }
+}
+
+function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
+  const { t } = ctx;
+  if (outcome.status === 'not-eligible') {
+    const candidate = outcome.inspection.candidate;
+    if (json) {
+      writeJson(ctx, { status: 'not-eligible', oldSerial: candidate?.facts.serial ?? null, reasons: candidate?.decision?.reasons ?? [] });
+    } else {
+      writeLine(ctx.stdout, renderInspection(outcome.inspection, t));
+    }
+    return;
+  }
+  if (outcome.status === 'pending') {
+    if (json) writeJson(ctx, { status: 'pending', oldSerial: outcome.oldSerial, newSerial: null, notAfter: null, certificate: null });
+    else writeLine(ctx.stdout, t.text('renewPending', { serial: outcome.oldSerial }));
+    return;
+  }
+  if (outcome.clockWarning) writeLine(ctx.stderr, `capbu: ${t.text('clockWarning')}`);
+  if (json) {
+    writeJson(ctx, {
+      status: outcome.status,
+      oldSerial: outcome.oldSerial,
+      newSerial: outcome.newSerial,
+      notAfter: isoUtc(outcome.notAfter),
+      certificate: Buffer.from(outcome.certificate).toString('base64'),
+    });
+    return;
+  }
+  writeLine(ctx.stdout, t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
+    old: outcome.oldSerial,
+    serial: outcome.newSerial,
+    notAfter: isoUtc(outcome.notAfter),
+  }));
+  writeLine(ctx.stdout, t.text('portalsIntro'));
+  for (const portal of PORTALS) writeLine(ctx.stdout, `  - ${t.text(`portal.${portal}`)}`);
+  if (outcome.receiptPath) writeLine(ctx.stdout, t.text('receiptSaved', { path: outcome.receiptPath }));
+}

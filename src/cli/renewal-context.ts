@@ -1,0 +1,41 @@
+/** What `capbu renew` and `capbu sync` share: the kiosk's store, settings, enrolment and the centre. */
+import { userInfo } from 'node:os';
+import type { Channel } from '../central/api.js';
+import type { RenewalContext } from '../renewal/renew.js';
+import { dataDir } from '../store/data-dir.js';
+import { loadSettings } from '../store/settings.js';
+import { openStore } from '../store/store.js';
+import { CentralClient } from '../sync/client.js';
+import { loadCredential } from '../sync/credential.js';
+import { loadModule, modulePath } from '../token/module.js';
+import type { Context } from './context.js';
+import { campaignPath, loadCampaign } from './files.js';
+
+export interface RenewalFlags {
+  readonly campaign?: string;
+  readonly module?: string;
+  readonly server?: string;
+}
+
+export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext {
+  const home = dataDir(ctx.env);
+  const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
+  const saved = loadCredential(home);
+  const settings = loadSettings(home);
+  const lib = loadModule(modulePath(flags.module, ctx.env));
+  return {
+    lib,
+    db: openStore(home),
+    campaign,
+    client: new CentralClient({ server: flags.server ?? saved.server, credential: saved.credential, now: clock }),
+    settings,
+    kiosk: { id: saved.kioskId, channel: saved.channel as Channel },
+    dataDir: home,
+    clock,
+  };
+}
+
+/** --operator, else the kiosk's setting, else the logged-in user. */
+export function operatorName(flag: string | undefined, ctx: RenewalContext): string {
+  return flag ?? ctx.settings.operator ?? userInfo().username;
+}

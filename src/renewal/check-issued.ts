@@ -1,0 +1,37 @@
+/**
+ * What the kiosk checks in the centre's reply before it touches the customer's token: a wrong
+ * certificate written there would leave the customer unable to sign.
+ */
+import type { Campaign } from '../campaign/campaign.js';
+import { isSignedBy, parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { CapbuError } from '../errors.js';
+
+export const ISSUANCE_PROBLEMS = ['UNPARSEABLE', 'NOT_FROM_NEW_CA', 'OTHER_KEY', 'OTHER_SUBJECT', 'OTHER_VALIDITY'] as const;
+export type IssuanceProblem = (typeof ISSUANCE_PROBLEMS)[number];
+
+export function issuanceProblems(
+  issued: Uint8Array,
+  old: CertificateFacts,
+  renewalNotAfter: Date,
+  campaign: Campaign,
+): IssuanceProblem[] {
+  let facts: CertificateFacts;
+  try {
+    facts = parseCertificate(issued);
+  } catch {
+    return ['UNPARSEABLE'];
+  }
+  const problems: IssuanceProblem[] = [];
+  if (!isSignedBy(issued, campaign.newCa.publicKey)) problems.push('NOT_FROM_NEW_CA');
+  if (!Buffer.from(facts.spki).equals(Buffer.from(old.spki))) problems.push('OTHER_KEY');
+  if (!Buffer.from(facts.subjectDer).equals(Buffer.from(old.subjectDer))) problems.push('OTHER_SUBJECT');
+  if (facts.notAfter.getTime() !== Math.floor(renewalNotAfter.getTime() / 1000) * 1000) problems.push('OTHER_VALIDITY');
+  return problems;
+}
+
+/** The new certificate's facts, or BAD_ISSUANCE naming every problem. */
+export function checkIssued(issued: Uint8Array, old: CertificateFacts, renewalNotAfter: Date, campaign: Campaign): CertificateFacts {
+  const problems = issuanceProblems(issued, old, renewalNotAfter, campaign);
+  if (problems.length > 0) throw new CapbuError('BAD_ISSUANCE', { problems });
+  return parseCertificate(issued);
+}

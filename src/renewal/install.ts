@@ -1,0 +1,43 @@
+/**
+ * Puts the new certificate on the token beside the customer's key, then removes the old one, in
+ * an order that never leaves the token without a certificate for the key: create, read back and
+ * compare, and only then delete. Each step is journaled first so a rerun picks up where it died.
+ */
+import { CapbuError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { setRenewalState, type RenewalRecord } from '../store/renewals.js';
+import { checkpoint } from '../token/faults.js';
+import { readCertificates, type CertificateObject } from '../token/objects.js';
+import type { Session } from '../token/session.js';
+import { destroyObject, writeCertificate } from '../token/write.js';
+
+function holding(objects: readonly CertificateObject[], der: Uint8Array): CertificateObject[] {
+  return objects.filter((o) => o.value.equals(Buffer.from(der)));
+}
+
+/** Finishes a renewal whose new certificate is known: from `issued`, `writing` or `written` to `done`. */
+export function install(db: Store, session: Session, record: RenewalRecord, now: () => Date): void {
+  const fresh = record.newCertificate;
+  if (!fresh) throw new CapbuError('INTERNAL', { message: 'install without a certificate' });
+  const before = readCertificates(session);
+  const old = holding(before, record.oldCertificate);
+  if (holding(before, fresh).length === 0) {
+    // The old object lends its CKA_ID (the key's) and label, so applications find the pair as before.
+    const template = old[0] ?? before.find((o) => o.id.length > 0);
+    if (!template) throw new CapbuError('INTERNAL', { message: 'no certificate object to take the key ID from' });
+    setRenewalState(db, record.id, 'writing', now());
+    checkpoint('writing');
+    const created = writeCertificate(session, { der: fresh, id: template.id, label: template.label });
+    checkpoint('created');
+    const back = readCertificates(session).find((o) => o.handle.equals(created));
+    if (!back || !back.value.equals(Buffer.from(fresh))) {
+      destroyObject(session, created);
+      throw new CapbuError('TOKEN_WRITE_MISMATCH');
+    }
+  }
+  setRenewalState(db, record.id, 'written', now());
+  checkpoint('written');
+  for (const object of old) destroyObject(session, object.handle);
+  checkpoint('deleted');
+  setRenewalState(db, record.id, 'done', now());
+}

@@ -1,0 +1,34 @@
+/**
+ * The kiosk's own PIN safety on top of what the token reports: tokens that never update their
+ * retry flags still get the final-try warning, from the wrong PINs counted in the store.
+ */
+import { CapbuError, isCapbuError } from '../errors.js';
+import { pinFailures, recordPinFailure, resetPinFailures } from '../store/pin-failures.js';
+import type { Store } from '../store/store.js';
+import { login, type Session } from '../token/session.js';
+
+export interface PinPolicy {
+  /** Wrong PINs after which the kiosk takes the token for locked (Viettel-CA tokens: 5). */
+  readonly limit: number;
+  readonly finalTryConfirmed: boolean;
+}
+
+/** One login, never retried; the PIN is not kept anywhere. */
+export function guardedLogin(db: Store, session: Session, pin: string, policy: PinPolicy, now: Date): void {
+  const serial = session.token.serial;
+  const failures = pinFailures(db, serial);
+  if (session.token.pin.locked || failures >= policy.limit) throw new CapbuError('PIN_LOCKED');
+  if (failures === policy.limit - 1 && !policy.finalTryConfirmed) {
+    throw new CapbuError('FINAL_TRY_NEEDS_CONFIRMATION', { counted: failures });
+  }
+  try {
+    login(session, pin, { finalTryConfirmed: policy.finalTryConfirmed });
+  } catch (error) {
+    if (isCapbuError(error, 'PIN_INCORRECT')) {
+      const count = recordPinFailure(db, serial, now);
+      throw new CapbuError('PIN_INCORRECT', { ...error.details, remaining: Math.max(policy.limit - count, 0) });
+    }
+    throw error;
+  }
+  resetPinFailures(db, serial);
+}

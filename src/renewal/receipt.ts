@@ -1,0 +1,49 @@
+/** The customer's receipt, and the portals where the new certificate must now be registered. */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CertificateFacts } from '../campaign/certificate.js';
+import { x509 } from '../campaign/x509.js';
+import { isoUtc } from '../inspection/json.js';
+
+/** Tax, customs (usable for clearance 24 hours after the update), social insurance, one-stop, public services. */
+export const PORTALS = ['tax', 'customs', 'social-insurance', 'one-stop', 'public-services'] as const;
+export type Portal = (typeof PORTALS)[number];
+
+export interface Receipt {
+  readonly company: string;
+  readonly taxCode: string | null;
+  readonly oldSerial: string;
+  readonly newSerial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly kiosk: string;
+  readonly operator: string;
+  readonly at: string;
+  readonly portals: readonly Portal[];
+}
+
+export function buildReceipt(old: CertificateFacts, issued: CertificateFacts, kiosk: string, operator: string, at: Date): Receipt {
+  const name = new x509.Name(new Uint8Array(old.subjectDer));
+  return {
+    company: name.getField('CN')[0] ?? name.getField('O')[0] ?? old.subject,
+    taxCode: old.taxCode,
+    oldSerial: old.serial,
+    newSerial: issued.serial,
+    notBefore: isoUtc(issued.notBefore),
+    notAfter: isoUtc(issued.notAfter),
+    kiosk,
+    operator,
+    at: isoUtc(at),
+    portals: PORTALS,
+  };
+}
+
+/** Saved under receipts/ in the data directory; returns the file's path. */
+export function saveReceipt(dataDir: string, receipt: Receipt): string {
+  const directory = join(dataDir, 'receipts');
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const path = join(directory, `${receipt.at.replace(/[:]/g, '')}-${receipt.newSerial}.json`);
+  writeFileSync(path, `${JSON.stringify(receipt, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}

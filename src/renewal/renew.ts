@@ -1,0 +1,181 @@
+/**
+ * One renewal at the counter: decide, guard the PIN, have the centre issue for the customer's own
+ * key, check what came back, and put it on the token. Every step is journaled before the next, so
+ * a rerun after a crash, an unplugged token or a dead link finishes the same renewal.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Campaign } from '../campaign/campaign.js';
+import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import type { Channel, RenewalRequest } from '../central/api.js';
+import { CapbuError } from '../errors.js';
+import { inspect, type Inspection } from '../inspection/inspect.js';
+import type { KioskSettings } from '../store/settings.js';
+import type { Store } from '../store/store.js';
+import { findSubscriber } from '../store/registry.js';
+import {
+  beginRenewal,
+  dropRenewal,
+  recordIssued,
+  renewalById,
+  renewalFor,
+  setRenewalState,
+  type RenewalRecord,
+} from '../store/renewals.js';
+import { requestOnToken } from '../token/csr.js';
+import { checkpoint } from '../token/faults.js';
+import type { Pkcs11 } from '../token/module.js';
+import { readCertificates } from '../token/objects.js';
+import { privateKeys, readToken } from '../token/read.js';
+import { closeSession, openSession, type Session } from '../token/session.js';
+import { listTokens, selectToken, type TokenSummary } from '../token/slots.js';
+import { rejection, sendRenewal, type RenewalSender } from '../sync/send-renewal.js';
+import { checkIssued } from './check-issued.js';
+import { install } from './install.js';
+import { guardedLogin } from './pin-guard.js';
+import { buildReceipt, saveReceipt, type Receipt } from './receipt.js';
+
+export interface RenewalContext {
+  readonly lib: Pkcs11;
+  readonly db: Store;
+  readonly campaign: Campaign;
+  readonly client: RenewalSender;
+  readonly settings: KioskSettings;
+  readonly kiosk: { readonly id: string; readonly channel: Channel };
+  readonly dataDir: string;
+  readonly clock: () => Date;
+  readonly wait?: (ms: number) => Promise<void>;
+}
+
+export interface RenewalAsk {
+  readonly label?: string;
+  readonly pin: string;
+  readonly finalTryConfirmed: boolean;
+  readonly operator: string;
+}
+
+export type RenewOutcome =
+  | {
+      readonly status: 'renewed' | 'already-renewed';
+      readonly oldSerial: string;
+      readonly newSerial: string;
+      readonly notAfter: Date;
+      readonly certificate: Uint8Array;
+      readonly receipt: Receipt | null;
+      readonly receiptPath: string | null;
+      /** The centre's clock differs from the kiosk's by more than five minutes. */
+      readonly clockWarning: boolean;
+    }
+  | { readonly status: 'pending'; readonly oldSerial: string }
+  | { readonly status: 'not-eligible'; readonly inspection: Inspection };
+
+/** The room a certificate object takes, with a margin for the token's own bookkeeping. */
+const OBJECT_OVERHEAD = 512;
+
+function finished(record: RenewalRecord, status: 'renewed' | 'already-renewed', extra: { receipt: Receipt | null; receiptPath: string | null; clockWarning: boolean }): RenewOutcome {
+  const issued = parseCertificate(record.newCertificate!);
+  return { status, oldSerial: record.oldSerial, newSerial: issued.serial, notAfter: issued.notAfter, certificate: issued.der, ...extra };
+}
+
+function serialsOn(contents: ReturnType<typeof readToken>): string[] {
+  return contents.certificates.flatMap((object) => {
+    try {
+      return [parseCertificate(object.value).serial];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Stops with TOKEN_FULL before anything is issued, where the token says how much room it has. */
+function checkRoom(token: TokenSummary, old: CertificateFacts): void {
+  if (token.freePublicMemory !== null && token.freePublicMemory < old.der.length + OBJECT_OVERHEAD) {
+    throw new CapbuError('TOKEN_FULL', { free: token.freePublicMemory });
+  }
+}
+
+async function newRequest(ctx: RenewalContext, session: Session, old: CertificateFacts, operator: string): Promise<RenewalRequest> {
+  const key = privateKeys(session, readCertificates(session)).find((k) => k.publicKeyId !== null && k.publicKeyId === old.publicKeyId);
+  if (!key) throw new CapbuError('KEY_NOT_FOUND');
+  const csr = await requestOnToken(session, key, old);
+  const token = session.token;
+  return {
+    idempotencyKey: randomUUID(),
+    oldCertificate: Buffer.from(old.der).toString('base64'),
+    csr: Buffer.from(csr).toString('base64'),
+    token: { serial: token.serial, manufacturer: token.manufacturer, model: token.model, hardwareVersion: token.hardwareVersion },
+    operator,
+    channel: ctx.kiosk.channel,
+  };
+}
+
+/**
+ * Sends a saved request and stores the checked certificate. Returns the updated record, or null
+ * when the centre stayed out of reach and the request waits in the queue.
+ */
+export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord): Promise<{ record: RenewalRecord; clockWarning: boolean } | null> {
+  const outcome = await sendRenewal(ctx.client, record.request, ctx.settings.retryDelaysMs, ctx.wait);
+  if (outcome.kind === 'unreachable') {
+    setRenewalState(ctx.db, record.id, 'queued', ctx.clock());
+    return null;
+  }
+  if (outcome.kind === 'refused') {
+    dropRenewal(ctx.db, record.id);
+    throw rejection(outcome.error);
+  }
+  checkpoint('answered');
+  const der = new Uint8Array(Buffer.from(outcome.result.renewal.certificate, 'base64'));
+  const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
+  recordIssued(ctx.db, record.id, issued.serial, der, ctx.clock());
+  checkpoint('issued');
+  return { record: renewalById(ctx.db, record.id)!, clockWarning: outcome.result.time.clockWarning };
+}
+
+export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<RenewOutcome> {
+  const token = selectToken(listTokens(ctx.lib), ask.label);
+  const contents = readToken(ctx.lib, token);
+  let record = renewalFor(ctx.db, serialsOn(contents));
+  if (record?.state === 'done') {
+    return finished(record, 'already-renewed', { receipt: null, receiptPath: null, clockWarning: false });
+  }
+  let old: CertificateFacts;
+  let grant: Date;
+  if (record) {
+    old = parseCertificate(record.oldCertificate);
+    grant = record.renewalNotAfter;
+  } else {
+    const inspection = inspect(contents, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), ctx.clock());
+    const candidate = inspection.candidate;
+    if (!candidate?.decision?.eligible) return { status: 'not-eligible', inspection };
+    old = candidate.facts;
+    grant = candidate.decision.renewalNotAfter!;
+    checkRoom(token, old);
+  }
+
+  const session = openSession(ctx.lib, token, true);
+  try {
+    guardedLogin(
+      ctx.db,
+      session,
+      ask.pin,
+      { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed },
+      ctx.clock(),
+    );
+    if (!record) {
+      const request = await newRequest(ctx, session, old, ask.operator);
+      record = beginRenewal(ctx.db, { tokenSerial: token.serial, oldSerial: old.serial, oldCertificate: old.der, request, renewalNotAfter: grant }, ctx.clock());
+      checkpoint('journaled');
+    }
+    let clockWarning = false;
+    if (record.state === 'requested' || record.state === 'queued') {
+      const answered = await answerRenewal(ctx, record);
+      if (!answered) return { status: 'pending', oldSerial: old.serial };
+      ({ record, clockWarning } = answered);
+    }
+    install(ctx.db, session, record, ctx.clock);
+    const issued = parseCertificate(record.newCertificate!);
+    const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock());
+    return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), clockWarning });
+  } finally {
+    closeSession(session);
+  }
+}
