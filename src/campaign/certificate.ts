@@ -25,24 +25,35 @@ export function normalizeSerial(hex: string): string {
   return hex.trim().toLowerCase().replace(/^0+(?=.)/, '');
 }
 
+/** Recently parsed certificates: a renewal meets the same few many times over. */
+const parsed = new Map<string, CertificateFacts>();
+const PARSED_MAX = 256;
+
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
 export function parseCertificate(der: Uint8Array): CertificateFacts {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const known = parsed.get(key);
+  if (known) return known;
   const cert = new x509.X509Certificate(new Uint8Array(der));
   const basic = cert.getExtension(x509.BasicConstraintsExtension);
   const spki = new Uint8Array(cert.publicKey.rawData);
-  return {
+  const subjectDer = new Uint8Array(cert.subjectName.toArrayBuffer());
+  const facts: CertificateFacts = Object.freeze({
     der: new Uint8Array(der),
     serial: normalizeSerial(cert.serialNumber),
-    subject: rfc4514(cert.subjectName.toArrayBuffer()),
+    subject: rfc4514(subjectDer),
     issuer: rfc4514(cert.issuerName.toArrayBuffer()),
-    subjectDer: new Uint8Array(cert.subjectName.toArrayBuffer()),
+    subjectDer,
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
     isCa: basic?.ca === true,
-    taxCode: taxCodeOf(cert.subjectName.toArrayBuffer()),
+    taxCode: taxCodeOf(subjectDer),
     spki,
     publicKeyId: publicKeyIdFromSpki(spki),
-  };
+  });
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, facts);
+  return facts;
 }
 
 /**

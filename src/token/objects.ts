@@ -44,17 +44,29 @@ export function findObjects(session: Session, template: Template): Buffer[] {
 /** Attribute values by type; an attribute the object lacks or hides is simply absent. */
 function readAttributes(session: Session, object: Buffer, types: readonly number[]): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
+  const keep = (attrs: { type: number; value?: unknown }[]) => {
+    for (const attr of attrs) if (attr.value instanceof Buffer) out.set(attr.type, attr.value);
+  };
+  try {
+    // One round trip when the object has them all, as certificates and keys usually do.
+    keep(session.lib.C_GetAttributeValue(session.handle, object, types.map((type) => ({ type }))));
+    return out;
+  } catch (error) {
+    if (!absent(error)) throw fromPkcs11(error);
+  }
   for (const type of types) {
     try {
-      const [attr] = session.lib.C_GetAttributeValue(session.handle, object, [{ type }]);
-      if (attr?.value instanceof Buffer) out.set(type, attr.value);
+      keep(session.lib.C_GetAttributeValue(session.handle, object, [{ type }]));
     } catch (error) {
-      // Missing or sensitive attributes are normal; a pulled token is not.
-      const message = error instanceof Error ? error.message : '';
-      if (!/ATTRIBUTE_TYPE_INVALID|ATTRIBUTE_SENSITIVE/.test(message)) throw fromPkcs11(error);
+      if (!absent(error)) throw fromPkcs11(error);
     }
   }
   return out;
+}
+
+/** Missing or sensitive attributes are normal; a pulled token is not. */
+function absent(error: unknown): boolean {
+  return /ATTRIBUTE_TYPE_INVALID|ATTRIBUTE_SENSITIVE/.test(error instanceof Error ? error.message : '');
 }
 
 export function readCertificates(session: Session): CertificateObject[] {

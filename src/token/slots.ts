@@ -1,6 +1,7 @@
 /** Which tokens are plugged in, and what each says about itself and its user PIN. */
 import { CapbuError } from '../errors.js';
 import { guard } from './errors.js';
+import type { TokenInfo } from 'pkcs11js';
 import { pkcs11js, type Pkcs11 } from './module.js';
 
 export interface PinFlags {
@@ -39,7 +40,10 @@ export function pinFlags(flags: number): PinFlags {
 }
 
 export function describeToken(lib: Pkcs11, slot: Buffer): TokenSummary {
-  const info = guard(() => lib.C_GetTokenInfo(slot));
+  return summarize(slot, guard(() => lib.C_GetTokenInfo(slot)));
+}
+
+function summarize(slot: Buffer, info: TokenInfo): TokenSummary {
   return {
     slot,
     label: info.label.trim(),
@@ -59,7 +63,7 @@ export function listTokens(lib: Pkcs11): TokenSummary[] {
   for (const slot of slots) {
     const info = guard(() => lib.C_GetTokenInfo(slot));
     if ((info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) === 0) continue;
-    tokens.push(describeToken(lib, slot));
+    tokens.push(summarize(slot, info));
   }
   return tokens;
 }
