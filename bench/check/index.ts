@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forgetParsedCertificates } from '../../src/campaign/certificate.js';
 import { loadCampaign } from '../../src/cli/files.js';
 import { placeCaCertificate, placeCertificate } from '../../src/demo/customer.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../src/demo/world.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   const command = timeProcess(RUNS, process.execPath, [bin, 'check', '--json', '--token', TOKEN], { env });
   const db = openStore(world.env.CAPBU_HOME!);
   const inProcess = time(RUNS * 10, 5, () => {
+    // Each round reads the token as if plugged in for the first time.
+    forgetParsedCertificates();
     const contents = readToken(lib, selectToken(listTokens(lib), TOKEN));
     const result = inspect(contents, campaign, (serial) => findSubscriber(db, serial), new Date());
     if (!result.candidate?.decision?.eligible) throw new Error('the demo customer should be eligible');

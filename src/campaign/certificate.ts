@@ -29,6 +29,11 @@ export function normalizeSerial(hex: string): string {
 const parsed = new Map<string, CertificateFacts>();
 const PARSED_MAX = 256;
 
+/** Empties the cache, so a measurement sees a token read for the first time. */
+export function forgetParsedCertificates(): void {
+  parsed.clear();
+}
+
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
 export function parseCertificate(der: Uint8Array): CertificateFacts {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
