@@ -4,6 +4,8 @@ import { calendarDateIn, endOfDay, isCalendarDate } from '../src/campaign/calend
 import { parseCampaignSpec } from '../src/campaign/campaign.js';
 import { normalizeSerial } from '../src/campaign/certificate.js';
 import { parseRegistryCsv } from '../src/campaign/registry.js';
+import { UID_OID, nameField, rfc4514, taxCodeOf } from '../src/campaign/names.js';
+import { x509 } from '../src/campaign/x509.js';
 import { CapbuError } from '../src/errors.js';
 
 const HANOI = 'Asia/Ho_Chi_Minh';
@@ -81,5 +83,29 @@ describe('registry export', () => {
     );
     expect(error.code).toBe('REGISTRY_INVALID');
     expect(error.details.lines).toEqual(['3:columns', '4:serial']);
+  });
+});
+
+describe('distinguished names', () => {
+  const der = (json: unknown) => new Uint8Array(new x509.Name(json as never).toArrayBuffer());
+
+  it('prints RFC 4514: last RDN first, escaped specials, multi-valued RDNs, unknown types by OID', () => {
+    const name = der([
+      { C: [{ printableString: 'VN' }] },
+      { O: [{ utf8String: 'Công ty "A", chi nhánh #1' }], OU: [{ utf8String: ' Kế toán ' }] },
+      { '2.5.4.45': [{ utf8String: 'x' }] },
+      { [UID_OID]: [{ utf8String: 'MST:0101234567-001' }] },
+    ]);
+    expect(rfc4514(name)).toBe(
+      'UID=MST:0101234567-001,2.5.4.45=x,O=Công ty \\"A\\"\\, chi nhánh #1+OU=\\ Kế toán\\ ,C=VN',
+    );
+    expect(taxCodeOf(name)).toBe('0101234567-001');
+    expect(nameField(name, '2.5.4.10')).toBe('Công ty "A", chi nhánh #1');
+  });
+
+  it('reads BMPString values as text and finds no tax code where there is none', () => {
+    const name = der([{ CN: [{ bmpString: 'Hợp tác xã Ước' }] }]);
+    expect(rfc4514(name)).toBe('CN=Hợp tác xã Ước');
+    expect(taxCodeOf(name)).toBeNull();
   });
 });

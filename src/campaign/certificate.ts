@@ -1,6 +1,6 @@
 /** What the rules need to know about one X.509 certificate, read once from its DER. */
 import { X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
-import { x509 } from './x509.js';
+import * as asn1js from 'asn1js';
 import { rfc4514, taxCodeOf } from './names.js';
 import { publicKeyIdFromSpki, type PublicKeyId } from './public-key.js';
 
@@ -34,24 +34,43 @@ export function forgetParsedCertificates(): void {
   parsed.clear();
 }
 
+/** The issuer and subject Names and the validity, from the TBSCertificate, as encoded. */
+function tbsParts(der: Uint8Array) {
+  const parsed = asn1js.fromBER(der);
+  const tbs = parsed.result instanceof asn1js.Sequence ? parsed.result.valueBlock.value[0] : undefined;
+  if (!(tbs instanceof asn1js.Sequence)) throw new Error('not a certificate');
+  const fields = tbs.valueBlock.value;
+  // The version is an optional [0] before the serial number.
+  const at = fields[0]?.idBlock.tagClass === 3 ? 1 : 0;
+  const [issuer, validity, subject] = [fields[at + 2], fields[at + 3], fields[at + 4]];
+  if (!(validity instanceof asn1js.Sequence) || !issuer || !subject) throw new Error('not a certificate');
+  const [from, to] = validity.valueBlock.value as [asn1js.UTCTime | asn1js.GeneralizedTime, asn1js.UTCTime | asn1js.GeneralizedTime];
+  return {
+    issuerDer: new Uint8Array(issuer.valueBeforeDecodeView),
+    subjectDer: new Uint8Array(subject.valueBeforeDecodeView),
+    notBefore: from.toDate(),
+    notAfter: to.toDate(),
+  };
+}
+
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
 export function parseCertificate(der: Uint8Array): CertificateFacts {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   const known = parsed.get(key);
   if (known) return known;
-  const cert = new x509.X509Certificate(new Uint8Array(der));
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  const spki = new Uint8Array(cert.publicKey.rawData);
-  const subjectDer = new Uint8Array(cert.subjectName.toArrayBuffer());
+  const bytes = Buffer.from(der);
+  const cert = new NodeCertificate(bytes);
+  const { issuerDer, subjectDer, notBefore, notAfter } = tbsParts(bytes);
+  const spki = new Uint8Array(cert.publicKey.export({ format: 'der', type: 'spki' }));
   const facts: CertificateFacts = Object.freeze({
     der: new Uint8Array(der),
     serial: normalizeSerial(cert.serialNumber),
     subject: rfc4514(subjectDer),
-    issuer: rfc4514(cert.issuerName.toArrayBuffer()),
+    issuer: rfc4514(issuerDer),
     subjectDer,
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
-    isCa: basic?.ca === true,
+    notBefore,
+    notAfter,
+    isCa: cert.ca,
     taxCode: taxCodeOf(subjectDer),
     spki,
     publicKeyId: publicKeyIdFromSpki(spki),
@@ -73,11 +92,13 @@ export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   }
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;
+
 /** Certificates from PEM text (one or a bundle) or a single DER blob. */
 export function certificatesFromFile(bytes: Uint8Array): Uint8Array[] {
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN')) {
-    return x509.PemConverter.decode(text).map((b) => new Uint8Array(b));
+    return [...text.matchAll(PEM_CERTIFICATE)].map((m) => new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')));
   }
   return [new Uint8Array(bytes)];
 }

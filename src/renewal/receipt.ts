@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateFacts } from '../campaign/certificate.js';
-import { x509 } from '../campaign/x509.js';
+import { nameField } from '../campaign/names.js';
 import { isoUtc } from '../inspection/json.js';
 
 /** Tax, customs (usable for clearance 24 hours after the update), social insurance, one-stop, public services. */
@@ -23,9 +23,8 @@ export interface Receipt {
 }
 
 export function buildReceipt(old: CertificateFacts, issued: CertificateFacts, kiosk: string, operator: string, at: Date): Receipt {
-  const name = new x509.Name(new Uint8Array(old.subjectDer));
   return {
-    company: name.getField('CN')[0] ?? name.getField('O')[0] ?? old.subject,
+    company: nameField(old.subjectDer, '2.5.4.3') ?? nameField(old.subjectDer, '2.5.4.10') ?? old.subject,
     taxCode: old.taxCode,
     oldSerial: old.serial,
     newSerial: issued.serial,
