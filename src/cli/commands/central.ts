@@ -16,7 +16,7 @@ import { campaignPath, loadCampaign, readInput } from '../files.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 const USAGE = [
-  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--ca-pin-env NAME] [--now T]',
+  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T]',
   'capbu central registry import FILE --db DB',
   'capbu central registry add-certs PATH… --db DB',
   'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
@@ -49,11 +49,14 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     db: { type: 'string' },
     listen: { type: 'string' },
     backdate: { type: 'string' },
+    'rate-limit': { type: 'string' },
     'ca-pin-env': { type: 'string' },
   });
   if (!values['ca-key']) throw usage('--ca-key KEY is required');
   const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
   if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
+  const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) throw usage('--rate-limit takes requests per minute per kiosk');
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const running = await startCentral({
     campaign,
@@ -62,6 +65,7 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     listen: values.listen ?? DEFAULT_LISTEN,
     now: clockFrom(values.now === undefined ? undefined : clock(values.now)),
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
+    kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
     env: ctx.env,
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },

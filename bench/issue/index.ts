@@ -1,0 +1,171 @@
+/**
+ * bench/issue: `capbu central serve` on loopback with the SQLite store, N enrolled kiosk clients
+ * driving complete renewals (POST /v1/renewals with a real certificate and CSR, answer checked)
+ * as fast as the centre answers; and, in the same run, the machine's raw RSA-2048 signing rate
+ * from `openssl speed -seconds 3 rsa2048` (one process). Prints renewals/s, p50/p99 latency and
+ * their ratio to the signing rate. Target: at least 50% of the raw signing rate.
+ *
+ * BENCH_CLIENTS (default 8) concurrent kiosks, BENCH_RENEWALS (default 600) renewals.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { x509 } from '../../src/campaign/x509.js';
+import type { RenewalRequest } from '../../src/central/api.js';
+import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { openCentralStore } from '../../src/central/storage/open.js';
+import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
+import { buildPki, generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
+import { CentralClient } from '../../src/sync/client.js';
+import { figures, ms } from '../stats.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 600);
+const NOW = new Date('2020-06-01T03:00:00Z');
+const CAP = new Date('2020-10-02T09:00:00Z');
+
+/** sign/s from `openssl speed`'s last line: "rsa 2048 bits 0.000196s 0.000012s 5092.3 83145.3". */
+function opensslSignRate(): number {
+  const run = spawnSync('openssl', ['speed', '-seconds', '3', 'rsa2048'], { encoding: 'utf8' });
+  const line = run.stdout.split('\n').find((l) => /^rsa\s+2048 bits/.test(l));
+  const rate = line ? Number(line.trim().split(/\s+/)[5]) : NaN;
+  if (!Number.isFinite(rate)) throw new Error(`cannot read openssl speed output: ${run.stdout}${run.stderr}`);
+  return rate;
+}
+
+function startServe(env: NodeJS.ProcessEnv, args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli/bin.js'), 'central', 'serve', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /(http:\/\/\S+)/.exec(stderr); // the line is in the catalogue's language; the URL is not
+      if (m) {
+        resolve({
+          url: m[1]!,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`capbu central serve exited ${code}: ${stderr}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-issue-'));
+  const pki = await buildPki({
+    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+    oldCaNotAfter: CAP,
+    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+  });
+  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, {
+    id: 'bench',
+    name: 'bench',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    capDate: '2020-10-02',
+    issuedBefore: '2019-07-17',
+  });
+  const caKey = join(dir, 'campaign', 'new-ca.key');
+  writeFileSync(caKey, x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey), 'PRIVATE KEY'));
+
+  // The requests, made before the clock starts: one subscriber key (the centre cannot tell), a
+  // certificate and a CSR per renewal, as kiosks would send them.
+  const keys = await generateKeys();
+  const spki = await spkiOf(keys.publicKey);
+  const requests: RenewalRequest[] = [];
+  const records = [];
+  for (let i = 0; i < RENEWALS; i++) {
+    const cert = await issueSubscriber(pki.oldCa, {
+      subject: { commonName: `Khách hàng ${i}`, taxCode: `0100${String(i).padStart(6, '0')}`, province: 'Hà Nội' },
+      spki,
+      notBefore: new Date('2018-03-01T02:00:00Z'),
+      notAfter: CAP,
+    });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys: keys as never, signingAlgorithm: RSA_ALG });
+    const serial = cert.serialNumber.toLowerCase().replace(/^0+/, '');
+    records.push({ serial, taxCode: `0100${String(i).padStart(6, '0')}`, contractEnd: '2022-12-31', status: 'active' as const, province: 'HN' });
+    requests.push({
+      idempotencyKey: `bench-renewal-${i}`,
+      oldCertificate: Buffer.from(cert.rawData).toString('base64'),
+      csr: Buffer.from(csr.rawData).toString('base64'),
+      token: { serial: `TK${i}`, manufacturer: 'Feitian', model: 'ePass2003', hardwareVersion: '1.0' },
+      operator: 'bench',
+      channel: 'counter',
+    });
+  }
+  writeFileSync(join(dir, 'registry.csv'), registryCsv(records));
+
+  const db = join(dir, 'central.db');
+  const codes: string[] = [];
+  const store = await openCentralStore(db, NOW);
+  await store.importRegistry(records, NOW.toISOString());
+  for (let k = 0; k < CLIENTS; k++) {
+    const code = newEnrolmentCode();
+    codes.push(code);
+    await store.addKiosk({
+      id: `bench-${k}`,
+      province: 'HN',
+      channel: 'counter',
+      enrolmentHash: enrolmentCodeHash(code),
+      enrolmentExpires: new Date(Date.now() + 86400_000).toISOString(),
+      createdAt: NOW.toISOString(),
+    });
+  }
+  await store.close();
+
+  const server = await startServe({ CAPBU_CAMPAIGN: campaignPath, CAPBU_LOG_LEVEL: 'warn' }, [
+    '--ca-key', caKey, '--db', db, '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--rate-limit', '1000000',
+  ]);
+  const latencies: number[] = [];
+  let elapsed: number;
+  try {
+    const clients: CentralClient[] = [];
+    for (const code of codes) {
+      const enrolled = await new CentralClient({ server: server.url }).enrol(code);
+      clients.push(new CentralClient({ server: server.url, credential: enrolled.credential }));
+    }
+    // A short warm-up on the first requests is part of the run: every renewal counts, once.
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let i = next++; i < requests.length; i = next++) {
+          const t0 = process.hrtime.bigint();
+          const result = await client.renew(requests[i]!);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          if (result.status !== 'issued') throw new Error(`renewal ${i}: ${result.status}`);
+        }
+      }),
+    );
+    elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    await server.stop();
+  }
+
+  const signRate = opensslSignRate();
+  const rate = RENEWALS / elapsed;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!;
+  const ratio = rate / signRate;
+  console.log(`bench/issue — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}`);
+  console.log(`  ${RENEWALS} renewals by ${CLIENTS} concurrent kiosks, SQLite store, loopback HTTP`);
+  console.log(`  renewals/s                       ${rate.toFixed(1)}`);
+  console.log(`  latency p50 / p99                ${ms(figures(latencies).median)} / ${ms(p99)}`);
+  console.log(`  openssl speed rsa2048 sign/s     ${signRate.toFixed(1)}`);
+  console.log(`  renewals/s ÷ RSA-2048 sign/s     ${(ratio * 100).toFixed(1)}%  (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
