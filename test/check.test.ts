@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { SubscriberRecord } from '../src/campaign/registry.js';
 import { placeCaCertificate, placeCertificate, type CertificateSpec } from '../src/demo/customer.js';
 import { pkcs11js } from '../src/token/module.js';
+import { Pin } from '../src/token/pin.js';
 import { closeSession, login, openSession } from '../src/token/session.js';
 import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
@@ -246,7 +247,7 @@ describe('a token holding more than the subscriber certificate', () => {
     await world.importRegistry([subscriber(serial)]);
     // A data object and a certificate object whose value is not a certificate.
     const session = openSession(world.lib, token, true);
-    login(session, USER_PIN);
+    login(session, new Pin(USER_PIN));
     world.lib.C_CreateObject(session.handle, [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA },
       { type: pkcs11js.CKA_TOKEN, value: true },
@@ -298,7 +299,7 @@ describe('key evidence', () => {
     const placed = await placeCertificate(world.lib, token, USER_PIN, spec);
     // A key generated on the token under the certificate's own CKA_ID, but a different key.
     const session = openSession(world.lib, token, true);
-    login(session, USER_PIN);
+    login(session, new Pin(USER_PIN));
     const { generateKeyPair } = await import('../src/token/write.js');
     generateKeyPair(session, 'rsa', placed.id, 'decoy');
     closeSession(session);
@@ -314,7 +315,7 @@ describe('key evidence', () => {
     const token = world.newToken(label);
     const placed = await placeCertificate(world.lib, token, USER_PIN, customer());
     const session = openSession(world.lib, token, true);
-    login(session, USER_PIN);
+    login(session, new Pin(USER_PIN));
     world.lib.C_FindObjectsInit(session.handle, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }]);
     const [publicKey] = world.lib.C_FindObjects(session.handle, 1);
     world.lib.C_FindObjectsFinal(session.handle);

@@ -16,6 +16,7 @@ import { openStore } from '../src/store/store.js';
 import { CentralClient } from '../src/sync/client.js';
 import { loadCredential } from '../src/sync/credential.js';
 import { CHECKPOINTS, setFaultHook } from '../src/token/faults.js';
+import { Pin } from '../src/token/pin.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
 import { certificatesOn } from './support/independent-reader.js';
@@ -100,16 +101,16 @@ describe('the token layer failing after each step, in process', () => {
     it(`a token pulled after "${point}" is finished at the next plug`, async () => {
       const customer = await eligibleCustomer(world, centre, `seam-${point}`);
       const ctx = context();
-      const ask = { label: customer.label, pin: USER_PIN, finalTryConfirmed: false, operator: 'test' };
+      const ask = () => ({ label: customer.label, pin: new Pin(USER_PIN), finalTryConfirmed: false, operator: 'test' });
       setFaultHook((reached) => {
         if (reached === point) throw new CapbuError('TOKEN_REMOVED');
       });
       try {
-        await expect(renew(ctx, ask)).rejects.toMatchObject({ code: 'TOKEN_REMOVED' });
+        await expect(renew(ctx, ask())).rejects.toMatchObject({ code: 'TOKEN_REMOVED' });
       } finally {
         setFaultHook(null);
       }
-      const outcome = await renew(ctx, ask);
+      const outcome = await renew(ctx, ask());
       expect(outcome.status).toBe('renewed');
       ctx.db.close();
       expectRenewedOnce(customer);

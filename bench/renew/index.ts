@@ -24,6 +24,7 @@ import { enrolKiosk } from '../../src/sync/enrol.js';
 import { DEBIAN_SOFTHSM2, loadModule, pkcs11js } from '../../src/token/module.js';
 import { initToken } from '../../src/token/provision.js';
 import { readCertificates } from '../../src/token/objects.js';
+import { Pin } from '../../src/token/pin.js';
 import { closeSession, login, openSession } from '../../src/token/session.js';
 import { destroyObject, generateKeyPair, writeCertificate } from '../../src/token/write.js';
 import { figures, ms, time } from '../stats.js';
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     network.ms = 0;
     store.ms = 0;
     const start = performance.now();
-    const outcome = await renew(ctx, { label, pin: PIN, finalTryConfirmed: false, operator: 'bench' });
+    const outcome = await renew(ctx, { label, pin: new Pin(PIN), finalTryConfirmed: false, operator: 'bench' });
     totals.push(performance.now() - start);
     if (outcome.status !== 'renewed') throw new Error(`${label}: ${outcome.status}`);
     networks.push(network.ms);
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   // The floor: the bare PKCS#11 operations one renewal needs, on a token of its own.
   const floorToken = initToken(lib, { label: 'floor', soPin: '12345678', userPin: PIN });
   const session = openSession(lib, floorToken, true);
-  login(session, PIN);
+  login(session, new Pin(PIN));
   const key = generateKeyPair(session, 'rsa', randomBytes(8), 'floor');
   const [privateKey] = (() => {
     lib.C_FindObjectsInit(session.handle, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }]);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pkcs11 } from '../token/module.js';
+import { Pin } from '../token/pin.js';
 import { closeSession, login, openSession } from '../token/session.js';
 import type { TokenSummary } from '../token/slots.js';
 import { generateKeyPair, writeCertificate, type KeyAlgorithm } from '../token/write.js';
@@ -40,7 +41,7 @@ export async function placeCertificate(
   const label = spec.label ?? spec.subject.commonName;
   const session = openSession(lib, token, true);
   try {
-    login(session, userPin);
+    login(session, new Pin(userPin));
     let spki: Uint8Array;
     if (spec.keyOnToken === false) {
       const keys = await generateKeys(spec.algorithm === 'ec' ? EC_ALG : undefined);
@@ -64,7 +65,7 @@ export async function placeCertificate(
 export function placeCaCertificate(lib: Pkcs11, token: TokenSummary, userPin: string, ca: Authority, label: string): void {
   const session = openSession(lib, token, true);
   try {
-    login(session, userPin);
+    login(session, new Pin(userPin));
     writeCertificate(session, { der: new Uint8Array(ca.certificate.rawData), id: randomBytes(8), label });
   } finally {
     closeSession(session);

@@ -5,6 +5,7 @@
 import { CapbuError, isCapbuError } from '../errors.js';
 import { pinFailures, recordPinFailure, resetPinFailures } from '../store/pin-failures.js';
 import type { Store } from '../store/store.js';
+import type { Pin } from '../token/pin.js';
 import { login, type Session } from '../token/session.js';
 
 export interface PinPolicy {
@@ -13,8 +14,8 @@ export interface PinPolicy {
   readonly finalTryConfirmed: boolean;
 }
 
-/** One login, never retried; the PIN is not kept anywhere. */
-export function guardedLogin(db: Store, session: Session, pin: string, policy: PinPolicy, now: Date): void {
+/** One login, never retried; the PIN is gone from the holder once tried. */
+export function guardedLogin(db: Store, session: Session, pin: Pin, policy: PinPolicy, now: Date): void {
   const serial = session.token.serial;
   const failures = pinFailures(db, serial);
   if (session.token.pin.locked || failures >= policy.limit) throw new CapbuError('PIN_LOCKED');

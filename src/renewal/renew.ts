@@ -24,6 +24,7 @@ import {
 import { requestOnToken } from '../token/csr.js';
 import { checkpoint } from '../token/faults.js';
 import type { Pkcs11 } from '../token/module.js';
+import type { Pin } from '../token/pin.js';
 import { readCertificates } from '../token/objects.js';
 import { privateKeys, readToken } from '../token/read.js';
 import { closeSession, openSession, type Session } from '../token/session.js';
@@ -48,7 +49,8 @@ export interface RenewalContext {
 
 export interface RenewalAsk {
   readonly label?: string;
-  readonly pin: string;
+  /** Taken at the login: nothing in the flow holds the PIN after it. */
+  readonly pin: Pin;
   readonly finalTryConfirmed: boolean;
   readonly operator: string;
 }

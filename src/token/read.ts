@@ -5,6 +5,7 @@ import type { Pkcs11 } from './module.js';
 import { provesKey } from './key-proof.js';
 import { readCertificates, readKeys, type CertificateObject, type KeyObject } from './objects.js';
 import { closeSession, login, openSession, type LoginOptions, type Session } from './session.js';
+import type { Pin } from './pin.js';
 import type { TokenSummary } from './slots.js';
 
 export interface TokenContents {
@@ -43,7 +44,7 @@ export function privateKeys(session: Session, certificates: readonly Certificate
   return resolveHiddenKeys(session, readKeys(session, 'private'), certificates);
 }
 
-export function readToken(lib: Pkcs11, token: TokenSummary, pin?: string, options?: LoginOptions): TokenContents {
+export function readToken(lib: Pkcs11, token: TokenSummary, pin?: Pin, options?: LoginOptions): TokenContents {
   const session = openSession(lib, token);
   try {
     if (pin !== undefined) login(session, pin, options);

@@ -2,6 +2,7 @@
 import { CapbuError } from '../errors.js';
 import { ckrName, fromPkcs11, guard } from './errors.js';
 import { pkcs11js, type Pkcs11 } from './module.js';
+import type { Pin } from './pin.js';
 import { describeToken, type TokenSummary } from './slots.js';
 
 export interface Session {
@@ -46,7 +47,8 @@ export interface LoginOptions {
  * One login attempt, never retried: a wrong PIN reports what the token now says about the
  * remaining tries, so the clerk can decide with the customer.
  */
-export function login(session: Session, pin: string, options: LoginOptions = {}): void {
+export function login(session: Session, holder: Pin, options: LoginOptions = {}): void {
+  const pin = holder.take();
   checkPinText(pin);
   const before = describeToken(session.lib, session.token.slot).pin;
   if (before.locked) throw new CapbuError('PIN_LOCKED');
