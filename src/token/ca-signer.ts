@@ -13,6 +13,7 @@ import { CapbuError } from '../errors.js';
 import { fromPkcs11 } from './errors.js';
 import { loadModule, modulePath, pkcs11js } from './module.js';
 import { findObjects } from './objects.js';
+import { Pin } from './pin.js';
 import { closeSession, login, openSession, type Session } from './session.js';
 import { listTokens, type TokenSummary } from './slots.js';
 
@@ -128,7 +129,7 @@ export function openPkcs11Signer(options: Pkcs11SignerOptions): CaSigner {
       const session = openSession(lib, token);
       lanes.push({ session, key: Buffer.alloc(0), pending: 0, tail: Promise.resolve() });
       // Login is per token, so the first one covers every session; login() accepts "already".
-      login(session, options.pin);
+      login(session, new Pin(options.pin));
       const keys = findObjects(session, template);
       if (keys.length === 0) throw new CapbuError('CA_KEY_NOT_FOUND', { key: shown });
       if (keys.length > 1) throw new CapbuError('CA_KEY_INVALID', { key: shown, problem: 'several keys match' });
