@@ -2,7 +2,9 @@
  * Reading a renewal request's certificate and CSR: the checks that make a request malformed or
  * mismatched (400) rather than ineligible (422). Each failure has its own code.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
 import { publicKeyIdFromSpki } from '../campaign/public-key.js';
 import { x509 } from '../campaign/x509.js';
@@ -21,56 +23,64 @@ export function sha256Hex(data: Uint8Array | string): string {
 }
 
 export interface ReadRequest {
-  readonly old: x509.X509Certificate;
+  readonly oldDer: Uint8Array;
   readonly facts: CertificateFacts;
   readonly oldHash: string;
   /** The proof of possession: the CSR's signature verifies with the old certificate's key. */
   readonly hasPrivateKey: boolean;
 }
 
-function equalBytes(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): boolean {
-  return Buffer.from(a instanceof Uint8Array ? a : new Uint8Array(a)).equals(Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)));
-}
+const sameBytes = (a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array) =>
+  Buffer.from(a instanceof Uint8Array ? a : new Uint8Array(a)).equals(Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)));
 
 /** Compared as keys, not bytes: one RSA key may be written with or without NULL parameters. */
 function sameKey(spki: Uint8Array, facts: CertificateFacts): boolean {
-  if (equalBytes(spki, facts.spki)) return true;
+  if (sameBytes(spki, facts.spki)) return true;
   const id = publicKeyIdFromSpki(spki);
   return id !== null && id === facts.publicKeyId;
+}
+
+const HASHES: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const algorithms = new x509.AlgorithmProvider();
+
+/**
+ * Whether the CSR's signature verifies with the old certificate's key, checked over the request's
+ * own bytes with Node's crypto. Algorithms other than RSA PKCS#1 v1.5 and ECDSA prove nothing here.
+ */
+function signedWithKey(request: CertificationRequest, spki: Uint8Array): boolean {
+  try {
+    const alg = algorithms.toWebAlgorithm(request.signatureAlgorithm) as { name?: string; hash?: { name?: string } | string };
+    const hash = HASHES[typeof alg.hash === 'string' ? alg.hash : (alg.hash?.name ?? '')];
+    if (!hash || (alg.name !== 'RSASSA-PKCS1-v1_5' && alg.name !== 'ECDSA') || !request.certificationRequestInfoRaw) return false;
+    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    return verify(hash, new Uint8Array(request.certificationRequestInfoRaw), key, new Uint8Array(request.signature));
+  } catch {
+    return false;
+  }
 }
 
 export async function readRenewalRequest(oldCertificateB64: string, csrB64: string): Promise<ReadRequest> {
   const oldDer = decodeBase64(oldCertificateB64, 'oldCertificate');
   const csrDer = decodeBase64(csrB64, 'csr');
-  let old: x509.X509Certificate;
   let facts: CertificateFacts;
   try {
-    old = new x509.X509Certificate(oldDer);
     facts = parseCertificate(oldDer);
   } catch (error) {
     throw new CapbuError('CERTIFICATE_INVALID', {}, { cause: error });
   }
-  let csr: x509.Pkcs10CertificateRequest;
+  let csr: CertificationRequest;
+  let csrKey: Uint8Array;
+  let csrSubject: Uint8Array;
   try {
-    csr = new x509.Pkcs10CertificateRequest(csrDer);
+    csr = AsnConvert.parse(csrDer, CertificationRequest);
+    csrKey = new Uint8Array(AsnConvert.serialize(csr.certificationRequestInfo.subjectPKInfo));
+    csrSubject = new Uint8Array(AsnConvert.serialize(csr.certificationRequestInfo.subject));
   } catch (error) {
     throw new CapbuError('CSR_INVALID', {}, { cause: error });
   }
   // A renewal keeps the customer's key: the request must carry the old certificate's key …
-  let csrKey: Uint8Array;
-  try {
-    csrKey = new Uint8Array(csr.publicKey.rawData);
-  } catch (error) {
-    throw new CapbuError('CSR_INVALID', {}, { cause: error });
-  }
   if (!sameKey(csrKey, facts)) throw new CapbuError('CSR_KEY_MISMATCH');
   // … and ask for the old certificate's subject, byte for byte.
-  if (!equalBytes(csr.subjectName.toArrayBuffer(), facts.subjectDer)) throw new CapbuError('CSR_SUBJECT_MISMATCH');
-  let hasPrivateKey: boolean;
-  try {
-    hasPrivateKey = await csr.verify();
-  } catch {
-    hasPrivateKey = false;
-  }
-  return { old, facts, oldHash: sha256Hex(oldDer), hasPrivateKey };
+  if (!sameBytes(csrSubject, facts.subjectDer)) throw new CapbuError('CSR_SUBJECT_MISMATCH');
+  return { oldDer, facts, oldHash: sha256Hex(oldDer), hasPrivateKey: signedWithKey(csr, facts.spki) };
 }

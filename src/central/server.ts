@@ -8,7 +8,7 @@ import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
-import type { RateLimit } from './services.js';
+import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 
 export interface CentralConfig {
@@ -31,6 +31,8 @@ export interface CentralConfig {
 
 export interface RunningCentral {
   readonly app: FastifyInstance;
+  /** The store and the rest the routes use, for the operator commands and tests in-process. */
+  readonly services: CentralServices;
   /** http://host:port */
   readonly url: string;
   close(): Promise<void>;
@@ -63,10 +65,10 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     await signer.close();
     throw error;
   }
-  const services = {
+  const services: CentralServices = {
     store,
     campaign: config.campaign,
-    issuer: await prepareIssuer(config.campaign.newCa, signer),
+    issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
     limits: { kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT, enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT },
@@ -86,5 +88,5 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${shownHost}:${actual}`, close };
+  return { app, services, url: `http://${shownHost}:${actual}`, close };
 }
