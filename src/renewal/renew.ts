@@ -9,6 +9,7 @@ import { parseCertificate, type CertificateFacts } from '../campaign/certificate
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
 import { inspect, type Inspection } from '../inspection/inspect.js';
+import { lastCentreClock, recordCentreClock } from '../store/centre-clock.js';
 import type { KioskSettings } from '../store/settings.js';
 import type { Store } from '../store/store.js';
 import { findSubscriber } from '../store/registry.js';
@@ -29,6 +30,7 @@ import { readCertificates } from '../token/objects.js';
 import { privateKeys, readToken } from '../token/read.js';
 import { closeSession, openSession, type Session } from '../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../token/slots.js';
+import { decisionTime } from '../sync/centre-time.js';
 import { rejection, sendRenewal, type RenewalSender } from '../sync/send-renewal.js';
 import { checkIssued } from './check-issued.js';
 import { install } from './install.js';
@@ -67,8 +69,8 @@ export type RenewOutcome =
       /** The centre's clock differs from the kiosk's by more than five minutes. */
       readonly clockWarning: boolean;
     }
-  | { readonly status: 'pending'; readonly oldSerial: string }
-  | { readonly status: 'not-eligible'; readonly inspection: Inspection };
+  | { readonly status: 'pending'; readonly oldSerial: string; readonly clockWarning: boolean }
+  | { readonly status: 'not-eligible'; readonly inspection: Inspection; readonly clockWarning: boolean };
 
 /** The room a certificate object takes, with a margin for the token's own bookkeeping. */
 const OBJECT_OVERHEAD = 512;
@@ -125,6 +127,8 @@ export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord):
     throw rejection(outcome.error);
   }
   checkpoint('answered');
+  const { skewMs } = outcome.result.time;
+  if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
   const der = new Uint8Array(Buffer.from(outcome.result.renewal.certificate, 'base64'));
   const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
   recordIssued(ctx.db, record.id, issued.serial, der, ctx.clock());
@@ -139,15 +143,17 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
   if (record?.state === 'done') {
     return finished(record, 'already-renewed', { receipt: null, receiptPath: null, clockWarning: false });
   }
+  // While online, a kiosk whose clock is off decides with the centre's time.
+  const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
   let old: CertificateFacts;
   let grant: Date;
   if (record) {
     old = parseCertificate(record.oldCertificate);
     grant = record.renewalNotAfter;
   } else {
-    const inspection = inspect(contents, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), ctx.clock());
+    const inspection = inspect(contents, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), decided.now);
     const candidate = inspection.candidate;
-    if (!candidate?.decision?.eligible) return { status: 'not-eligible', inspection };
+    if (!candidate?.decision?.eligible) return { status: 'not-eligible', inspection, clockWarning: decided.clockWarning };
     old = candidate.facts;
     grant = candidate.decision.renewalNotAfter!;
     checkRoom(token, old);
@@ -167,11 +173,12 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
       record = beginRenewal(ctx.db, { tokenSerial: token.serial, oldSerial: old.serial, oldCertificate: old.der, request, renewalNotAfter: grant }, ctx.clock());
       checkpoint('journaled');
     }
-    let clockWarning = false;
+    let clockWarning = decided.clockWarning;
     if (record.state === 'requested' || record.state === 'queued') {
       const answered = await answerRenewal(ctx, record);
-      if (!answered) return { status: 'pending', oldSerial: old.serial };
-      ({ record, clockWarning } = answered);
+      if (!answered) return { status: 'pending', oldSerial: old.serial, clockWarning };
+      record = answered.record;
+      clockWarning = answered.clockWarning;
     }
     install(ctx.db, session, record, ctx.clock);
     const issued = parseCertificate(record.newCertificate!);

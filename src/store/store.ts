@@ -38,6 +38,12 @@ const MIGRATIONS: readonly string[] = [
      count INTEGER NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // The centre's clock as last seen from here: while online, the kiosk decides with it.
+  `CREATE TABLE centre_clock (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     skew_ms INTEGER NOT NULL,
+     observed_at TEXT NOT NULL
+   );`,
 ];
 
 function migrate(db: Store): void {

@@ -3,6 +3,8 @@ import { inspectionJson } from '../../inspection/json.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
+import { lastCentreClock } from '../../store/centre-clock.js';
+import { decisionTime } from '../../sync/centre-time.js';
 import { loadModule, modulePath } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
@@ -33,7 +35,10 @@ export async function check(argv: string[], ctx: Context): Promise<number> {
   const db = openStore(dataDir(ctx.env));
   let inspection;
   try {
-    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), now);
+    // While online, a kiosk whose clock is off decides with the centre's time.
+    const decided = decisionTime(now, lastCentreClock(db));
+    if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
+    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
   } finally {
     db.close();
   }

@@ -45,6 +45,7 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
 
 function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
   const { t } = ctx;
+  if (outcome.clockWarning) writeLine(ctx.stderr, `capbu: ${t.text('clockWarning')}`);
   if (outcome.status === 'not-eligible') {
     const candidate = outcome.inspection.candidate;
     if (json) {
@@ -59,7 +60,6 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
     else writeLine(ctx.stdout, t.text('renewPending', { serial: outcome.oldSerial }));
     return;
   }
-  if (outcome.clockWarning) writeLine(ctx.stderr, `capbu: ${t.text('clockWarning')}`);
   if (json) {
     writeJson(ctx, {
       status: outcome.status,
