@@ -8,7 +8,6 @@
  * BENCH_CLIENTS (default 8) concurrent kiosks, BENCH_RENEWALS (default 600) renewals.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +15,15 @@ import { x509 } from '../../src/campaign/x509.js';
 import type { RenewalRequest } from '../../src/central/api.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
-import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
-import { buildPki, generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
+import { registryCsv } from '../../src/demo/campaign-files.js';
+import { generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
 import { CentralClient } from '../../src/sync/client.js';
+import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms } from '../stats.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 600);
 const NOW = new Date('2020-06-01T03:00:00Z');
-const CAP = new Date('2020-10-02T09:00:00Z');
 
 /** sign/s from `openssl speed`'s last line: "rsa 2048 bits 0.000196s 0.000012s 5092.3 83145.3". */
 function opensslSignRate(): number {
@@ -73,21 +72,7 @@ function startServe(env: NodeJS.ProcessEnv, args: string[]): Promise<{ url: stri
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-issue-'));
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: CAP,
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-  });
-  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, {
-    id: 'bench',
-    name: 'bench',
-    timeZone: 'Asia/Ho_Chi_Minh',
-    capDate: '2020-10-02',
-    issuedBefore: '2019-07-17',
-  });
-  const caKey = join(dir, 'campaign', 'new-ca.key');
-  writeFileSync(caKey, x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey), 'PRIVATE KEY'));
+  const { pki, campaignPath, newCaKeyPath: caKey } = await writeCampaign2020(join(dir, 'campaign'));
 
   // The requests, made before the clock starts: one subscriber key (the centre cannot tell), a
   // certificate and a CSR per renewal, as kiosks would send them.
@@ -100,7 +85,7 @@ async function main(): Promise<void> {
       subject: { commonName: `Khách hàng ${i}`, taxCode: `0100${String(i).padStart(6, '0')}`, province: 'Hà Nội' },
       spki,
       notBefore: new Date('2018-03-01T02:00:00Z'),
-      notAfter: CAP,
+      notAfter: CAP_2020,
     });
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys: keys as never, signingAlgorithm: RSA_ALG });
     const serial = cert.serialNumber.toLowerCase().replace(/^0+/, '');

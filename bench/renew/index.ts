@@ -4,18 +4,15 @@
  * bare PKCS#11 operations the flow needs (one sign, one create, one delete, one read) as the floor.
  * Targets: a renewal under 250 ms and within 5× of the floor.
  */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { x509 } from '../../src/campaign/x509.js';
 import { parseCertificate } from '../../src/campaign/certificate.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
 import { loadCampaign } from '../../src/cli/files.js';
-import { writeCampaignFiles } from '../../src/demo/campaign-files.js';
 import { placeCertificate } from '../../src/demo/customer.js';
-import { buildPki } from '../../src/demo/pki.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { renew, type RenewalContext } from '../../src/renewal/renew.js';
 import { importRegistry } from '../../src/store/registry.js';
@@ -27,6 +24,7 @@ import { readCertificates } from '../../src/token/objects.js';
 import { Pin } from '../../src/token/pin.js';
 import { closeSession, login, openSession } from '../../src/token/session.js';
 import { destroyObject, generateKeyPair, writeCertificate } from '../../src/token/write.js';
+import { writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms, time } from '../stats.js';
 
 const RENEWALS = Number(process.env.BENCH_RUNS ?? 20);
@@ -75,17 +73,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-renew-'));
   process.env.SOFTHSM2_CONF = softHsmConfig(join(dir, 'hsm'));
   const lib = loadModule(DEBIAN_SOFTHSM2);
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: new Date('2020-10-02T09:00:00Z'),
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-  });
-  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, {
-    id: 'bench', name: 'bench', timeZone: 'Asia/Ho_Chi_Minh', capDate: '2020-10-02', issuedBefore: '2019-07-17',
-  });
-  const caKey = join(dir, 'campaign', 'new-ca.key');
-  writeFileSync(caKey, x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey), 'PRIVATE KEY'));
+  const { pki, campaignPath, newCaKeyPath: caKey } = await writeCampaign2020(join(dir, 'campaign'));
   const campaign = loadCampaign(campaignPath);
   const central = await startCentral({ campaign, caKey, db: join(dir, 'centre.db'), listen: '127.0.0.1:0', now: () => NOW, logger: false });
 

@@ -1,9 +1,11 @@
 /** Writes a campaign file with its CA certificates, and a registry export, as an operator would. */
+import { webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { SubscriberRecord } from '../campaign/registry.js';
-import { pem, type Pki } from './pki.js';
+import { x509 } from '../campaign/x509.js';
+import { pem, type Authority, type Pki } from './pki.js';
 
 export interface CampaignDates {
   readonly id: string;
@@ -21,6 +23,12 @@ export function writeCampaignFiles(directory: string, pki: Pki, dates: CampaignD
   const path = join(directory, 'campaign.json');
   writeFileSync(path, `${JSON.stringify({ ...dates, oldCa: 'old-ca.pem', newCa: 'new-ca.pem' }, null, 2)}\n`);
   return path;
+}
+
+/** The CA's private key as PKCS#8 PEM, readable by its owner only. */
+export async function writeCaKey(path: string, ca: Authority): Promise<void> {
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', ca.keys.privateKey);
+  writeFileSync(path, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
 }
 
 export function registryCsv(records: readonly SubscriberRecord[]): string {

@@ -14,20 +14,11 @@ import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentia
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
 import { loadCampaign } from '../../src/cli/files.js';
-import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
-import { buildPki, generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
+import { registryCsv } from '../../src/demo/campaign-files.js';
+import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
+import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
 import { CentralClient } from '../../src/sync/client.js';
 
-export const CAMPAIGN = {
-  id: 'viettel-ca-2020',
-  name: 'Cấp bù thời hạn chứng thư số Viettel-CA',
-  timeZone: 'Asia/Ho_Chi_Minh',
-  capDate: '2020-10-02',
-  issuedBefore: '2019-07-17',
-} as const;
-
-/** The old CA's own end, where all its certificates are capped (16:00 in Hanoi). */
-export const CAP = new Date('2020-10-02T09:00:00Z');
 export const NOW = new Date('2020-06-01T03:00:00Z');
 export const CONTRACT_END = '2022-12-31';
 /** 23:59:59 on the contract's last day in Hanoi. */
@@ -64,20 +55,11 @@ let counter = 0;
 
 export async function makeCentralWorld(): Promise<CentralWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-central-'));
-  const [pki, keys, otherKeys] = await Promise.all([
-    buildPki({
-      oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-      oldCaNotAfter: CAP,
-      newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-      newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-    }),
+  const [{ pki, campaignPath, newCaKeyPath: caKeyPath }, keys, otherKeys] = await Promise.all([
+    writeCampaign2020(join(dir, 'campaign')),
     generateKeys(),
     generateKeys(),
   ]);
-  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, CAMPAIGN);
-  const caKeyPath = join(dir, 'campaign', 'new-ca.key');
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey);
-  writeFileSync(caKeyPath, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
   const spki = await spkiOf(keys.publicKey);
 
   return {
@@ -98,7 +80,7 @@ export async function makeCentralWorld(): Promise<CentralWorld> {
       const issuer = options.issuer === 'other' ? pki.otherCa : pki.oldCa;
       const certificate = await issueSubscriber(
         issuer,
-        { subject, spki, notBefore: new Date('2018-03-01T02:00:00Z'), notAfter: CAP },
+        { subject, spki, notBefore: new Date('2018-03-01T02:00:00Z'), notAfter: CAP_2020 },
         options.issuer === 'forged' ? pki.otherCa.keys : undefined,
       );
       const der = new Uint8Array(certificate.rawData);

@@ -2,30 +2,20 @@
  * A throw-away world for one test file: its own SoftHSM2 token directory, the campaign's PKI
  * (2015–2020 old CA, 2019–2024 new CA, same name), campaign files and a kiosk data directory.
  */
-import { webcrypto } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
-import { x509 } from '../../src/campaign/x509.js';
-import { registryCsv, writeCampaignFiles } from '../../src/demo/campaign-files.js';
-import { buildPki, type Pki } from '../../src/demo/pki.js';
+import { registryCsv } from '../../src/demo/campaign-files.js';
+import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
+import type { Pki } from '../../src/demo/pki.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { DEBIAN_SOFTHSM2, loadModule, type Pkcs11 } from '../../src/token/module.js';
 import { initToken } from '../../src/token/provision.js';
 import type { TokenSummary } from '../../src/token/slots.js';
 import { runCapbu, type RunResult } from './cli.js';
 
-export const CAMPAIGN = {
-  id: 'viettel-ca-2020',
-  name: 'Cấp bù thời hạn chứng thư số Viettel-CA',
-  timeZone: 'Asia/Ho_Chi_Minh',
-  capDate: '2020-10-02',
-  issuedBefore: '2019-07-17',
-} as const;
-
-/** The old CA's own end: every certificate it issued is capped here (16:00 in Hanoi). */
-export const CAP = new Date('2020-10-02T09:00:00Z');
+export { CAP_2020 as CAP };
 export const NOW = '2020-06-01T03:00:00Z';
 export const USER_PIN = '123456';
 export const SO_PIN = '87654321';
@@ -49,16 +39,7 @@ export async function makeWorld(): Promise<World> {
   // Before the module loads: SoftHSM2 reads its config once, at C_Initialize.
   process.env.SOFTHSM2_CONF = softHsmConfig(join(dir, 'hsm'));
   const lib = loadModule(DEBIAN_SOFTHSM2);
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: CAP,
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-  });
-  const campaignPath = writeCampaignFiles(join(dir, 'campaign'), pki, CAMPAIGN);
-  const newCaKeyPath = join(dir, 'campaign', 'new-ca.key');
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', pki.newCa.keys.privateKey);
-  writeFileSync(newCaKeyPath, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
+  const { pki, campaignPath, newCaKeyPath } = await writeCampaign2020(join(dir, 'campaign'));
   const env = {
     SOFTHSM2_CONF: process.env.SOFTHSM2_CONF,
     CAPBU_HOME: join(dir, 'home'),

@@ -1,0 +1,39 @@
+/**
+ * The real 2020 Viettel-CA campaign's dates on a throw-away PKI: the fixed world the tests and
+ * benchmarks run in (old CA 2015–2020 capped on 2020-10-02, new CA 2019–2024, cutoff 2019-07-17).
+ */
+import { join } from 'node:path';
+import { writeCaKey, writeCampaignFiles } from './campaign-files.js';
+import { buildPki, type Pki } from './pki.js';
+
+export const CAMPAIGN_2020 = {
+  id: 'viettel-ca-2020',
+  name: 'Cấp bù thời hạn chứng thư số Viettel-CA',
+  timeZone: 'Asia/Ho_Chi_Minh',
+  capDate: '2020-10-02',
+  issuedBefore: '2019-07-17',
+} as const;
+
+/** The old CA's own end: every certificate it issued is capped here (16:00 in Hanoi). */
+export const CAP_2020 = new Date('2020-10-02T09:00:00Z');
+
+export interface Campaign2020 {
+  readonly pki: Pki;
+  readonly campaignPath: string;
+  /** The new CA's private key as PEM, for a centre that issues in this world. */
+  readonly newCaKeyPath: string;
+}
+
+/** Builds the PKI and writes the campaign file, its CA certificates and the new CA's key. */
+export async function writeCampaign2020(directory: string): Promise<Campaign2020> {
+  const pki = await buildPki({
+    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+    oldCaNotAfter: CAP_2020,
+    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+  });
+  const campaignPath = writeCampaignFiles(directory, pki, CAMPAIGN_2020);
+  const newCaKeyPath = join(directory, 'new-ca.key');
+  await writeCaKey(newCaKeyPath, pki.newCa);
+  return { pki, campaignPath, newCaKeyPath };
+}
