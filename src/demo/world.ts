@@ -11,9 +11,9 @@ import { openStore } from '../store/store.js';
 import { importRegistry } from '../store/registry.js';
 import { DEBIAN_SOFTHSM2, loadModule } from '../token/module.js';
 import { initToken } from '../token/provision.js';
-import { writeCampaignFiles } from './campaign-files.js';
+import { registryCsv, writeCaKey, writeCampaignFiles } from './campaign-files.js';
 import { placeCertificate, type CertificateSpec } from './customer.js';
-import { buildPki, type Pki } from './pki.js';
+import { buildPki, pem, type Pki } from './pki.js';
 import { softHsmConfig } from './softhsm.js';
 
 export const DEMO_USER_PIN = '123456';
@@ -71,9 +71,11 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
   process.env.SOFTHSM2_CONF = softHsmConfig(join(directory, 'hsm'));
   const lib = loadModule(DEBIAN_SOFTHSM2);
   const records: SubscriberRecord[] = [];
+  const issued: string[] = [];
   for (const customer of customers) {
     const token = initToken(lib, { label: customer.token, soPin: DEMO_SO_PIN, userPin: DEMO_USER_PIN });
     const placed = await placeCertificate(lib, token, DEMO_USER_PIN, { subject: customer.subject, ...customer.cert(pki) });
+    issued.push(pem(placed.certificate));
     records.push({
       serial: placed.certificate.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
       taxCode: customer.subject.taxCode ?? '',
@@ -82,6 +84,10 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
       province: customer.subject.province ?? null,
     });
   }
+  // The centre's side of the demo: the new CA's key, the registry export and the issued certificates.
+  await writeCaKey(join(directory, 'campaign', 'new-ca.key'), pki.newCa);
+  writeFileSync(join(directory, 'campaign', 'registry.csv'), registryCsv(records));
+  writeFileSync(join(directory, 'campaign', 'issued.pem'), issued.join(''));
   const db = openStore(env.CAPBU_HOME!);
   try {
     importRegistry(db, records, now);
