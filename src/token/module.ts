@@ -31,16 +31,3 @@ export function loadModule(path: string): Pkcs11 {
   return lib;
 }
 
-/** Finalizes every loaded module; for process exit and tests that reload a token directory. */
-export function unloadModules(): void {
-  for (const lib of loaded.values()) {
-    try {
-      lib.C_Finalize();
-      lib.close();
-    } catch {
-      // Already gone: nothing left to release.
-    }
-  }
-  loaded.clear();
-}
-
