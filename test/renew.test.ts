@@ -6,7 +6,9 @@ import { createServer, type Server } from 'node:http';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/campaign/certificate.js';
+import { DEBIAN_SOFTHSM2, pkcs11js } from '../src/token/module.js';
 import { issueSubscriber, generateKeys, spkiOf } from '../src/demo/pki.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
@@ -91,6 +93,27 @@ describe('the happy path', () => {
     const kept = db.prepare('SELECT old_certificate FROM renewals WHERE old_serial = ?').pluck().get(customer.serial) as Buffer;
     db.close();
     expect(Buffer.from(customer.der).equals(kept)).toBe(true);
+  });
+
+  it("gives the new certificate the key's CKA_ID even where the old certificate carried another", async () => {
+    const customer = await eligibleCustomer(world, centre, 'odd-id');
+    const token = world.lib.C_GetSlotList(true).find((slot) => world.lib.C_GetTokenInfo(slot).label.trim() === customer.label)!;
+    const session = world.lib.C_OpenSession(token, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    world.lib.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
+    world.lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]);
+    const [cert] = world.lib.C_FindObjects(session, 1);
+    world.lib.C_FindObjectsFinal(session);
+    world.lib.C_SetAttributeValue(session, cert!, [{ type: pkcs11js.CKA_ID, value: Buffer.from('0bad1d', 'hex') }]);
+    world.lib.C_Logout(session);
+    world.lib.C_CloseSession(session);
+
+    expect((await renew(customer.label)).code).toBe(0);
+    const [renewed] = certificatesOn(world.env, customer.label, world.dir);
+    const keyIds = execFileSync('pkcs11-tool', ['--module', DEBIAN_SOFTHSM2, '--token-label', customer.label, '--list-objects', '--type', 'pubkey'], {
+      env: { ...process.env, ...world.env },
+    }).toString();
+    expect(renewed!.id).not.toBe('0bad1d');
+    expect(keyIds).toContain(`ID:         ${renewed!.id}`);
   });
 
   it('a second run reports already-renewed without asking the centre', async () => {

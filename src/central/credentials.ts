@@ -10,7 +10,7 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_GROUPS = 5;
 const GROUP_LENGTH = 4;
 
-/** 20 symbols of 5 bits: 100 bits, written XXXX-XXXX-XXXX-XXXX-XXXX. */
+/** 20 symbols of 5 bits (100 bits), written as five dash-separated groups of four. */
 export function newEnrolmentCode(): string {
   const groups: string[] = [];
   for (let g = 0; g < CODE_GROUPS; g++) {

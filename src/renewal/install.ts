@@ -22,12 +22,13 @@ export function install(db: Store, session: Session, record: RenewalRecord, now:
   const before = readCertificates(session);
   const old = holding(before, record.oldCertificate);
   if (holding(before, fresh).length === 0) {
-    // The old object lends its CKA_ID (the key's) and label, so applications find the pair as before.
-    const template = old[0] ?? before.find((o) => o.id.length > 0);
-    if (!template) throw new CapbuError('INTERNAL', { message: 'no certificate object to take the key ID from' });
+    // The key's CKA_ID pairs the new certificate with it for every application; the old label keeps
+    // it recognisable to the customer.
+    const id = record.keyId ?? old[0]?.id;
+    if (!id) throw new CapbuError('INTERNAL', { message: 'no key ID for the new certificate' });
     setRenewalState(db, record.id, 'writing', now());
     checkpoint('writing');
-    const created = writeCertificate(session, { der: fresh, id: template.id, label: template.label });
+    const created = writeCertificate(session, { der: fresh, id, label: old[0]?.label ?? '' });
     checkpoint('created');
     const back = readCertificates(session).find((o) => o.handle.equals(created));
     if (!back || !back.value.equals(Buffer.from(fresh))) {

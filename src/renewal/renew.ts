@@ -97,12 +97,17 @@ function checkRoom(token: TokenSummary, old: CertificateFacts): void {
   }
 }
 
-async function newRequest(ctx: RenewalContext, session: Session, old: CertificateFacts, operator: string): Promise<RenewalRequest> {
+async function newRequest(
+  ctx: RenewalContext,
+  session: Session,
+  old: CertificateFacts,
+  operator: string,
+): Promise<{ request: RenewalRequest; keyId: Buffer }> {
   const key = privateKeys(session, readCertificates(session)).find((k) => k.publicKeyId !== null && k.publicKeyId === old.publicKeyId);
   if (!key) throw new CapbuError('KEY_NOT_FOUND');
   const csr = await requestOnToken(session, key, old);
   const token = session.token;
-  return {
+  const request = {
     idempotencyKey: randomUUID(),
     oldCertificate: Buffer.from(old.der).toString('base64'),
     csr: Buffer.from(csr).toString('base64'),
@@ -110,6 +115,7 @@ async function newRequest(ctx: RenewalContext, session: Session, old: Certificat
     operator,
     channel: ctx.kiosk.channel,
   };
+  return { request, keyId: key.id };
 }
 
 /**
@@ -169,8 +175,12 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
       ctx.clock(),
     );
     if (!record) {
-      const request = await newRequest(ctx, session, old, ask.operator);
-      record = beginRenewal(ctx.db, { tokenSerial: token.serial, oldSerial: old.serial, oldCertificate: old.der, request, renewalNotAfter: grant }, ctx.clock());
+      const { request, keyId } = await newRequest(ctx, session, old, ask.operator);
+      record = beginRenewal(
+        ctx.db,
+        { tokenSerial: token.serial, oldSerial: old.serial, oldCertificate: old.der, request, renewalNotAfter: grant, keyId },
+        ctx.clock(),
+      );
       checkpoint('journaled');
     }
     let clockWarning = decided.clockWarning;

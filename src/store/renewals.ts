@@ -26,6 +26,8 @@ export interface RenewalRecord {
   readonly state: RenewalState;
   readonly newSerial: string | null;
   readonly newCertificate: Buffer | null;
+  /** CKA_ID of the customer's private key on the token. */
+  readonly keyId: Buffer | null;
 }
 
 interface Row {
@@ -39,6 +41,7 @@ interface Row {
   state: RenewalState;
   new_serial: string | null;
   new_certificate: Buffer | null;
+  key_id: Buffer | null;
 }
 
 function toRecord(row: Row | undefined): RenewalRecord | null {
@@ -54,6 +57,7 @@ function toRecord(row: Row | undefined): RenewalRecord | null {
     state: row.state,
     newSerial: row.new_serial,
     newCertificate: row.new_certificate,
+    keyId: row.key_id,
   };
 }
 
@@ -63,14 +67,15 @@ export interface NewRenewal {
   readonly oldCertificate: Uint8Array;
   readonly request: RenewalRequest;
   readonly renewalNotAfter: Date;
+  readonly keyId: Buffer;
 }
 
 export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalRecord {
   const info = db
     .prepare(
       `INSERT INTO renewals (idempotency_key, token_serial, old_serial, old_certificate, request, renewal_not_after,
-         state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
+         key_id, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
     )
     .run(
       renewal.request.idempotencyKey,
@@ -79,6 +84,7 @@ export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalR
       Buffer.from(renewal.oldCertificate),
       JSON.stringify(renewal.request),
       renewal.renewalNotAfter.toISOString(),
+      renewal.keyId,
       at.toISOString(),
       at.toISOString(),
     );

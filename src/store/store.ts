@@ -44,6 +44,8 @@ const MIGRATIONS: readonly string[] = [
      skew_ms INTEGER NOT NULL,
      observed_at TEXT NOT NULL
    );`,
+  // The new certificate object takes the CKA_ID of the key itself, not of the old certificate.
+  `ALTER TABLE renewals ADD COLUMN key_id BLOB;`,
 ];
 
 function migrate(db: Store): void {
