@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -191,6 +191,20 @@ describe('refusals', () => {
   it('a token without room stops with TOKEN_FULL before anything is issued', async () => {
     const customer = await eligibleCustomer(world, centre, 'full');
     expectError(await renew(customer.label, USER_PIN, [], { CAPBU_PKCS11_MODULE: shim, CAPBU_SHIM_FREE_PUBLIC: '300' }), 'TOKEN_FULL');
+    expect(centre.issuedFor(customer.serial)).toBe(0);
+  });
+});
+
+describe('kiosk set-up problems', () => {
+  it('a kiosk that never enrolled, and one whose settings are broken, get one line each and touch nothing', async () => {
+    const customer = await eligibleCustomer(world, centre, 'setup');
+    const home = mkdtempSync(join(world.dir, 'home-'));
+    expectError(await renew(customer.label, USER_PIN, [], { CAPBU_HOME: home }), 'NOT_ENROLLED');
+    copyFileSync(join(world.env.CAPBU_HOME!, 'central-credential.json'), join(home, 'central-credential.json'));
+    writeFileSync(join(home, 'settings.json'), JSON.stringify({ pinTryLimit: 0 }));
+    const broken = await renew(customer.label, USER_PIN, [], { CAPBU_HOME: home });
+    expectError(broken, 'SETTINGS_INVALID');
+    expect(broken.stderr).toContain('pinTryLimit');
     expect(centre.issuedFor(customer.serial)).toBe(0);
   });
 });
