@@ -1,16 +1,49 @@
+import type { ReadStream } from 'node:tty';
 import { CapbuError } from '../errors.js';
 import { Pin } from '../token/pin.js';
 
 /**
- * The PIN from standard input (never from an argument, which `ps` would show). Only the line
+ * The PIN from standard input (never from an argument, which `ps` would show). Piped, it is the
+ * first line; typed at a terminal, it is read without echo after a prompt. Only the line
  * terminator is removed: spaces may belong to the PIN.
  */
-export async function readPinFromStdin(stdin: NodeJS.ReadableStream): Promise<Pin> {
+export async function readPinFromStdin(stdin: NodeJS.ReadableStream, prompt: () => void = () => {}): Promise<Pin> {
+  const tty = (stdin as ReadStream).isTTY ? (stdin as ReadStream) : null;
+  const pin = tty ? await readHidden(tty, prompt) : await readFirstLine(stdin);
+  if (pin.length === 0) throw new CapbuError('PIN_MISSING');
+  return new Pin(pin);
+}
+
+async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   const raw = Buffer.concat(chunks);
-  const pin = raw.toString('utf8').split(/\r?\n/)[0] ?? '';
+  const line = raw.toString('utf8').split(/\r?\n/)[0] ?? '';
   raw.fill(0);
-  if (pin.length === 0) throw new CapbuError('PIN_MISSING');
-  return new Pin(pin);
+  return line;
+}
+
+/** Raw mode, so nothing typed reaches the screen; Enter ends, Backspace edits, Ctrl-C or Ctrl-D gives up. */
+function readHidden(tty: ReadStream, prompt: () => void): Promise<string> {
+  prompt();
+  return new Promise((resolve) => {
+    let typed = '';
+    const finish = (value: string) => {
+      tty.off('data', onData);
+      tty.setRawMode(false);
+      tty.pause();
+      process.stderr.write('\n');
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish(typed);
+        if (char === '\u0003' || char === '\u0004') return finish('');
+        typed = char === '\u007f' || char === '\b' ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    tty.setRawMode(true);
+    tty.resume();
+    tty.on('data', onData);
+  });
 }

@@ -96,6 +96,7 @@ export const en: Catalog = {
     candidate: 'Certificate to renew',
     none: 'none',
     noTokens: 'No token is plugged in.',
+    pinPrompt: 'Customer PIN (not shown): ',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
     demoExists: (v) => `Demo world already present in ${v.directory}.`,

@@ -96,6 +96,7 @@ export const vi: Catalog = {
     candidate: 'Chứng thư sẽ cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
+    pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
     demoCreated: (v) => `Đã tạo thế giới demo tại ${v.directory}.`,
     demoExists: (v) => `Thế giới demo đã có sẵn tại ${v.directory}.`,
