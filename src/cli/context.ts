@@ -46,6 +46,13 @@ export function clock(now: string | undefined): Date {
   return at;
 }
 
+/** The clock a command runs on: pinned at --now, else the system's, read afresh at each call. */
+export function liveClock(now: string | undefined): () => Date {
+  if (now === undefined) return () => new Date();
+  const at = clock(now);
+  return () => at;
+}
+
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }

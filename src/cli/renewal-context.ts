@@ -17,7 +17,7 @@ export interface RenewalFlags {
   readonly server?: string;
 }
 
-export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext {
+export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext & { readonly client: CentralClient } {
   const home = dataDir(ctx.env);
   const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);

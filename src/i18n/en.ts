@@ -128,6 +128,8 @@ export const en: Catalog = {
     'portal.one-stop': 'the national one-stop portal',
     'portal.public-services': 'the public services portal (dichvucong.gov.vn)',
     receiptSaved: (v) => `Receipt saved: ${v.path}`,
+    registryPulled: (v) => `Registry: ${v.changed} rows changed, now at version ${v.version}.`,
+    registryNotPulled: 'Registry: the central service cannot be reached; deciding from the last snapshot.',
     syncSummary: (v) => `Sync: ${v.issued} issued, ${v.waiting} still waiting, ${v.refused} refused.`,
     help: [
       'capbu — compensatory renewal of digital-signature certificates',

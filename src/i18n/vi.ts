@@ -128,6 +128,8 @@ export const vi: Catalog = {
     'portal.one-stop': 'Cổng Một cửa quốc gia',
     'portal.public-services': 'Cổng Dịch vụ công (dichvucong.gov.vn)',
     receiptSaved: (v) => `Đã lưu biên nhận: ${v.path}`,
+    registryPulled: (v) => `Danh sách thuê bao: ${v.changed} dòng thay đổi, phiên bản ${v.version}.`,
+    registryNotPulled: 'Danh sách thuê bao: không kết nối được trung tâm; vẫn dùng bản đã có.',
     syncSummary: (v) => `Đồng bộ: cấp ${v.issued}, còn chờ ${v.waiting}, bị từ chối ${v.refused}.`,
     help: [
       'capbu — cấp bù thời hạn chứng thư số',

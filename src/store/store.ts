@@ -46,6 +46,12 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // The new certificate object takes the CKA_ID of the key itself, not of the old certificate.
   `ALTER TABLE renewals ADD COLUMN key_id BLOB;`,
+  // How far the registry snapshot has caught up with the centre's.
+  `CREATE TABLE registry_sync (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     version INTEGER NOT NULL,
+     synced_at TEXT NOT NULL
+   );`,
 ];
 
 function migrate(db: Store): void {

@@ -2,7 +2,7 @@ import { CapbuError } from '../../errors.js';
 import { isoUtc } from '../../inspection/json.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { operatorName, renewalContext } from '../renewal-context.js';
@@ -25,10 +25,7 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
     json: { type: 'boolean' },
   });
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
-  const at = clock(values.now);
-  const pinned = values.now !== undefined;
-  const now = () => (pinned ? at : new Date());
-  const renewal = renewalContext(ctx, values, now);
+  const renewal = renewalContext(ctx, values, liveClock(values.now));
   try {
     const outcome = await renewToken(renewal, {
       label: values.token,

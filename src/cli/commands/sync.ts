@@ -1,19 +1,19 @@
 import { CapbuError } from '../../errors.js';
 import { answerRenewal } from '../../renewal/renew.js';
 import { unansweredRenewals } from '../../store/renewals.js';
-import { clock, parseCommand, writeLine, type Context } from '../context.js';
+import { pullRegistry } from '../../sync/pull-registry.js';
+import { liveClock, parseCommand, writeLine, type Context } from '../context.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
- * `capbu sync`: sends the renewal requests queued while the centre was out of reach. Issued
- * certificates wait in the store until their token is next renewed at this kiosk.
- * Exit 0 when nothing is left waiting, 3 when the centre is still out of reach.
+ * `capbu sync`: sends the renewal requests queued while the centre was out of reach (issued
+ * certificates wait in the store until their token is next renewed at this kiosk), then brings the
+ * registry snapshot up to date for deciding offline.
+ * Exit 0 when all went through, 3 when the centre is still out of reach.
  */
 export async function sync(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { server: { type: 'string' }, campaign: { type: 'string' }, module: { type: 'string' } });
-  const at = clock(values.now);
-  const pinned = values.now !== undefined;
-  const renewal = renewalContext(ctx, values, () => (pinned ? at : new Date()));
+  const renewal = renewalContext(ctx, values, liveClock(values.now));
   let issued = 0;
   let waiting = 0;
   const refused: string[] = [];
@@ -27,10 +27,18 @@ export async function sync(argv: string[], ctx: Context): Promise<number> {
         refused.push(`${record.oldSerial}: ${String(error.details.codes)}`);
       }
     }
+    writeLine(ctx.stdout, ctx.t.text('syncSummary', { issued, waiting, refused: refused.length }));
+    for (const line of refused) writeLine(ctx.stdout, `  ${line}`);
+    try {
+      const pulled = await pullRegistry(renewal.db, renewal.client, renewal.clock());
+      writeLine(ctx.stdout, ctx.t.text('registryPulled', { ...pulled }));
+    } catch (error) {
+      if (!(error instanceof CapbuError) || error.code !== 'SERVER_UNREACHABLE') throw error;
+      writeLine(ctx.stdout, ctx.t.text('registryNotPulled'));
+      return 3;
+    }
   } finally {
     renewal.db.close();
   }
-  writeLine(ctx.stdout, ctx.t.text('syncSummary', { issued, waiting, refused: refused.length }));
-  for (const line of refused) writeLine(ctx.stdout, `  ${line}`);
   return waiting > 0 ? 3 : 0;
 }
