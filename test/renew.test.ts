@@ -9,13 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/campaign/certificate.js';
 import { DEBIAN_SOFTHSM2, pkcs11js } from '../src/token/module.js';
+import { placeCertificate } from '../src/demo/customer.js';
 import { issueSubscriber, generateKeys, spkiOf } from '../src/demo/pki.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
 import { certificatesOn, chainsTo, keyMatches } from './support/independent-reader.js';
 import { eligibleCustomer, RENEWAL_NOT_AFTER } from './support/renewal.js';
 import { CKR, TOKEN_FLAGS, buildShim } from './support/shim.js';
-import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
+import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
@@ -114,6 +115,40 @@ describe('the happy path', () => {
     }).toString();
     expect(renewed!.id).not.toBe('0bad1d');
     expect(keyIds).toContain(`ID:         ${renewed!.id}`);
+  });
+
+  it('renews a token that holds no public key object: the key is found after the login', async () => {
+    const customer = await eligibleCustomer(world, centre, 'no-pubkey', 'ec');
+    const token = world.lib.C_GetSlotList(true).find((slot) => world.lib.C_GetTokenInfo(slot).label.trim() === customer.label)!;
+    const session = world.lib.C_OpenSession(token, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    world.lib.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
+    world.lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }]);
+    const [publicKey] = world.lib.C_FindObjects(session, 1);
+    world.lib.C_FindObjectsFinal(session);
+    world.lib.C_DestroyObject(session, publicKey!);
+    world.lib.C_Logout(session);
+    world.lib.C_CloseSession(session);
+
+    const result = await renew(customer.label);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).status).toBe('renewed');
+  });
+
+  it('a certificate whose key is not on the token stays not eligible after the login, and nothing is sent', async () => {
+    const token = world.newToken('no-key');
+    const placed = await placeCertificate(world.lib, token, USER_PIN, {
+      subject: { commonName: 'CÔNG TY KHÔNG KHÓA', taxCode: '0108888888' },
+      issuer: world.pki.oldCa,
+      notBefore: new Date('2018-03-01T02:00:00Z'),
+      notAfter: CAP,
+      keyOnToken: false,
+    });
+    const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+    await centre.register([{ serial, taxCode: '0108888888', contractEnd: '2022-03-01', status: 'active', province: 'HN' }]);
+    const result = await renew('no-key');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ status: 'not-eligible', oldSerial: serial, reasons: ['NO_PRIVATE_KEY'] });
+    expect(centre.issuedFor(serial)).toBe(0);
   });
 
   it('a second run reports already-renewed without asking the centre', async () => {

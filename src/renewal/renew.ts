@@ -27,7 +27,7 @@ import { checkpoint } from '../token/faults.js';
 import type { Pkcs11 } from '../token/module.js';
 import type { Pin } from '../token/pin.js';
 import { readCertificates } from '../token/objects.js';
-import { privateKeys, readToken } from '../token/read.js';
+import { contentsOf, privateKeys, readToken, type TokenContents } from '../token/read.js';
 import { closeSession, openSession, type Session } from '../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../token/slots.js';
 import { decisionTime } from '../sync/centre-time.js';
@@ -71,6 +71,15 @@ export type RenewOutcome =
     }
   | { readonly status: 'pending'; readonly oldSerial: string; readonly clockWarning: boolean }
   | { readonly status: 'not-eligible'; readonly inspection: Inspection; readonly clockWarning: boolean };
+
+function eligible(inspection: Inspection): boolean {
+  return inspection.candidate?.decision?.eligible === true;
+}
+
+function onlyMissingKey(inspection: Inspection): boolean {
+  const reasons = inspection.candidate?.decision?.reasons ?? [];
+  return reasons.length === 1 && reasons[0] === 'NO_PRIVATE_KEY';
+}
 
 /** The room a certificate object takes, with a margin for the token's own bookkeeping. */
 const OBJECT_OVERHEAD = 512;
@@ -151,18 +160,12 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
   }
   // While online, a kiosk whose clock is off decides with the centre's time.
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
-  let old: CertificateFacts;
-  let grant: Date;
-  if (record) {
-    old = parseCertificate(record.oldCertificate);
-    grant = record.renewalNotAfter;
-  } else {
-    const inspection = inspect(contents, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), decided.now);
-    const candidate = inspection.candidate;
-    if (!candidate?.decision?.eligible) return { status: 'not-eligible', inspection, clockWarning: decided.clockWarning };
-    old = candidate.facts;
-    grant = candidate.decision.renewalNotAfter!;
-    checkRoom(token, old);
+  const decide = (seen: TokenContents) => inspect(seen, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), decided.now);
+  // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
+  // missing key alone is settled after the login, from the private keys themselves.
+  const before = record ? null : decide(contents);
+  if (before && !eligible(before) && !onlyMissingKey(before)) {
+    return { status: 'not-eligible', inspection: before, clockWarning: decided.clockWarning };
   }
 
   const session = openSession(ctx.lib, token, true);
@@ -175,14 +178,19 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
       ctx.clock(),
     );
     if (!record) {
-      const { request, keyId } = await newRequest(ctx, session, old, ask.operator);
+      const inspection = eligible(before!) ? before! : decide(contentsOf(session));
+      if (!eligible(inspection)) return { status: 'not-eligible', inspection, clockWarning: decided.clockWarning };
+      const { facts, decision } = inspection.candidate!;
+      checkRoom(token, facts);
+      const { request, keyId } = await newRequest(ctx, session, facts, ask.operator);
       record = beginRenewal(
         ctx.db,
-        { tokenSerial: token.serial, oldSerial: old.serial, oldCertificate: old.der, request, renewalNotAfter: grant, keyId },
+        { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId },
         ctx.clock(),
       );
       checkpoint('journaled');
     }
+    const old = parseCertificate(record.oldCertificate);
     let clockWarning = decided.clockWarning;
     if (record.state === 'requested' || record.state === 'queued') {
       const answered = await answerRenewal(ctx, record);

@@ -44,14 +44,19 @@ export function privateKeys(session: Session, certificates: readonly Certificate
   return resolveHiddenKeys(session, readKeys(session, 'private'), certificates);
 }
 
+/** What an open session sees: private keys too when it is logged in. */
+export function contentsOf(session: Session): TokenContents {
+  const certificates = readCertificates(session);
+  const publicKeys = readKeys(session, 'public');
+  const secret = session.loggedIn ? privateKeys(session, certificates) : [];
+  return { token: session.token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...secret] };
+}
+
 export function readToken(lib: Pkcs11, token: TokenSummary, pin?: Pin, options?: LoginOptions): TokenContents {
   const session = openSession(lib, token);
   try {
     if (pin !== undefined) login(session, pin, options);
-    const certificates = readCertificates(session);
-    const publicKeys = readKeys(session, 'public');
-    const secret = session.loggedIn ? privateKeys(session, certificates) : [];
-    return { token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...secret] };
+    return contentsOf(session);
   } finally {
     closeSession(session);
   }
