@@ -6,7 +6,10 @@ import { normalizeSerial } from '../src/campaign/certificate.js';
 import { parseRegistryCsv } from '../src/campaign/registry.js';
 import { UID_OID, nameField, rfc4514, taxCodeOf } from '../src/campaign/names.js';
 import { x509 } from '../src/campaign/x509.js';
-import { CapbuError } from '../src/errors.js';
+import { CapbuError, ERROR_CODES } from '../src/errors.js';
+import { REASON_CODES } from '../src/campaign/decide.js';
+import { en } from '../src/i18n/en.js';
+import { vi } from '../src/i18n/vi.js';
 
 const HANOI = 'Asia/Ho_Chi_Minh';
 
@@ -107,5 +110,15 @@ describe('distinguished names', () => {
     const name = der([{ CN: [{ bmpString: 'Hợp tác xã Ước' }] }]);
     expect(rfc4514(name)).toBe('CN=Hợp tác xã Ước');
     expect(taxCodeOf(name)).toBeNull();
+  });
+});
+
+describe('catalogues', () => {
+  it('say every text in both languages', () => {
+    expect(Object.keys(vi.text).sort()).toEqual(Object.keys(en.text).sort());
+    for (const catalog of [vi, en]) {
+      for (const code of ERROR_CODES) expect(catalog.errors[code], code).toBeDefined();
+      for (const reason of REASON_CODES) expect(catalog.reasons[reason], reason).toBeTruthy();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/campaign/certificate.js';
 import { DEBIAN_SOFTHSM2, pkcs11js } from '../src/token/module.js';
 import { placeCertificate } from '../src/demo/customer.js';
+import { initToken } from '../src/token/provision.js';
 import { issueSubscriber, generateKeys, spkiOf } from '../src/demo/pki.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
@@ -161,6 +162,27 @@ describe('the happy path', () => {
 });
 
 describe('PIN safety', () => {
+  it('leaves the PIN nowhere in the kiosk data directory', async () => {
+    const pin = 'Zq7-very-own-PIN';
+    const token = initToken(world.lib, { label: 'own-pin', soPin: '87654321', userPin: pin });
+    const placed = await placeCertificate(world.lib, token, pin, {
+      subject: { commonName: 'CÔNG TY PIN RIÊNG', taxCode: '0107777777' },
+      issuer: world.pki.oldCa,
+      notBefore: new Date('2018-03-01T02:00:00Z'),
+      notAfter: CAP,
+    });
+    const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+    await centre.register([{ serial, taxCode: '0107777777', contractEnd: '2022-03-01', status: 'active', province: 'HN' }]);
+    expectError(await renew('own-pin', `${pin}x`), 'PIN_INCORRECT');
+    expect((await renew('own-pin', pin, ['--server', 'http://127.0.0.1:9'])).code).toBe(3);
+    expect((await renew('own-pin', pin)).code).toBe(0);
+    const files = readdirSync(world.env.CAPBU_HOME!, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      expect(readFileSync(join(file.parentPath ?? file.path, file.name)).includes(pin), file.name).toBe(false);
+    }
+  });
+
   it('a wrong PIN is reported with the tries left, counted, and never retried; a good login resets the count', async () => {
     const customer = await eligibleCustomer(world, centre, 'wrong-pin');
     const first = await renew(customer.label, '000000');
