@@ -16,7 +16,9 @@ export interface CertificateFacts {
   readonly notAfter: Date;
   readonly isCa: boolean;
   readonly taxCode: string | null;
+  /** As OpenSSL writes it. Computed on first use: the centre compares keys without it mostly. */
   readonly spki: Uint8Array;
+  /** Computed on first use: only the kiosk matches certificates to token keys by it. */
   readonly publicKeyId: PublicKeyId | null;
 }
 
@@ -28,6 +30,12 @@ export function normalizeSerial(hex: string): string {
 /** Recently parsed certificates: a renewal meets the same few many times over. */
 const parsed = new Map<string, CertificateFacts>();
 const PARSED_MAX = 256;
+
+/**
+ * Node's parse of each certificate parseCertificate read, by its facts' DER: the signature check
+ * and the public key reuse it rather than parse the certificate again.
+ */
+const nodeCertificates = new WeakMap<Uint8Array, NodeCertificate>();
 
 /** Empties the cache, so a measurement sees a token read for the first time. */
 export function forgetParsedCertificates(): void {
@@ -61,9 +69,14 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
   const bytes = Buffer.from(der);
   const cert = new NodeCertificate(bytes);
   const { issuerDer, subjectDer, notBefore, notAfter } = tbsParts(bytes);
-  const spki = new Uint8Array(cert.publicKey.export({ format: 'der', type: 'spki' }));
+  // Read now so a certificate whose key Node cannot load still fails here, as not a certificate;
+  // exporting the key and reading its identity cost more than the rest of the parse, so they wait.
+  const publicKey = cert.publicKey;
+  let spki: Uint8Array | undefined;
+  let publicKeyId: PublicKeyId | null | undefined;
+  const ownDer = new Uint8Array(der);
   const facts: CertificateFacts = Object.freeze({
-    der: new Uint8Array(der),
+    der: ownDer,
     serial: normalizeSerial(cert.serialNumber),
     subject: rfc4514(subjectDer),
     issuer: rfc4514(issuerDer),
@@ -72,9 +85,16 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
     notAfter,
     isCa: cert.ca,
     taxCode: taxCodeOf(subjectDer),
-    spki,
-    publicKeyId: publicKeyIdFromSpki(spki),
+    get spki() {
+      spki ??= new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+      return spki;
+    },
+    get publicKeyId() {
+      if (publicKeyId === undefined) publicKeyId = publicKeyIdFromSpki(this.spki);
+      return publicKeyId;
+    },
   });
+  nodeCertificates.set(ownDer, cert);
   if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
   parsed.set(key, facts);
   return facts;
@@ -86,10 +106,15 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
  */
 export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   try {
-    return new NodeCertificate(Buffer.from(der)).verify(caKey);
+    return (nodeCertificates.get(der) ?? new NodeCertificate(Buffer.from(der))).verify(caKey);
   } catch {
     return false;
   }
+}
+
+/** The certificate's public key, as Node holds it, without exporting and importing it again. */
+export function publicKeyOf(facts: CertificateFacts): KeyObject {
+  return (nodeCertificates.get(facts.der) ?? new NodeCertificate(Buffer.from(facts.der))).publicKey;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;

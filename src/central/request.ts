@@ -2,10 +2,10 @@
  * Reading a renewal request's certificate and CSR: the checks that make a request malformed or
  * mismatched (400) rather than ineligible (422). Each failure has its own code.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, verify, type KeyObject } from 'node:crypto';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { parseCertificate, publicKeyOf, type CertificateFacts } from '../campaign/certificate.js';
 import { publicKeyIdFromSpki } from '../campaign/public-key.js';
 import { x509 } from '../campaign/x509.js';
 import { CapbuError } from '../errors.js';
@@ -47,12 +47,11 @@ const algorithms = new x509.AlgorithmProvider();
  * Whether the CSR's signature verifies with the old certificate's key, checked over the request's
  * own bytes with Node's crypto. Algorithms other than RSA PKCS#1 v1.5 and ECDSA prove nothing here.
  */
-function signedWithKey(request: CertificationRequest, spki: Uint8Array): boolean {
+function signedWithKey(request: CertificationRequest, key: KeyObject): boolean {
   try {
     const alg = algorithms.toWebAlgorithm(request.signatureAlgorithm) as { name?: string; hash?: { name?: string } | string };
     const hash = HASHES[typeof alg.hash === 'string' ? alg.hash : (alg.hash?.name ?? '')];
     if (!hash || (alg.name !== 'RSASSA-PKCS1-v1_5' && alg.name !== 'ECDSA') || !request.certificationRequestInfoRaw) return false;
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
     return verify(hash, new Uint8Array(request.certificationRequestInfoRaw), key, new Uint8Array(request.signature));
   } catch {
     return false;
@@ -82,5 +81,5 @@ export async function readRenewalRequest(oldCertificateB64: string, csrB64: stri
   if (!sameKey(csrKey, facts)) throw new CapbuError('CSR_KEY_MISMATCH');
   // … and ask for the old certificate's subject, byte for byte.
   if (!sameBytes(csrSubject, facts.subjectDer)) throw new CapbuError('CSR_SUBJECT_MISMATCH');
-  return { oldDer, facts, oldHash: sha256Hex(oldDer), hasPrivateKey: signedWithKey(csr, facts.spki) };
+  return { oldDer, facts, oldHash: sha256Hex(oldDer), hasPrivateKey: signedWithKey(csr, publicKeyOf(facts)) };
 }
