@@ -2,6 +2,7 @@
  * `capbu central …`: the centre's side. Every subcommand takes --db DB (an SQLite file path or a
  * postgres:// URL); the store is migrated on open.
  */
+import cluster from 'node:cluster';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../campaign/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
@@ -12,11 +13,12 @@ import { buildReport } from '../../central/report.js';
 import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
 import { openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
+import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../files.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 const USAGE = [
-  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T]',
+  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T] [--workers N]',
   'capbu central registry import FILE --db DB',
   'capbu central registry add-certs PATH… --db DB',
   'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
@@ -51,32 +53,61 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     backdate: { type: 'string' },
     'rate-limit': { type: 'string' },
     'ca-pin-env': { type: 'string' },
+    workers: { type: 'string' },
   });
   if (!values['ca-key']) throw usage('--ca-key KEY is required');
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw usage('--workers takes a number of processes, at least 1');
   const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
   if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
   const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
   if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) throw usage('--rate-limit takes requests per minute per kiosk');
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const db = requireDb(values.db);
+  const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
+  if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), campaign.id, ctx);
   const running = await startCentral({
     campaign,
     caKey: values['ca-key'],
-    db: requireDb(values.db),
+    db,
     listen: values.listen ?? DEFAULT_LISTEN,
-    now: clockFrom(values.now === undefined ? undefined : clock(values.now)),
+    now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
     env: ctx.env,
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });
-  writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
+  if (cluster.isWorker) reportReady(running.url);
+  else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
   await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    // A worker whose primary is gone has no one to stop it.
+    if (cluster.isWorker) process.once('disconnect', done);
   });
   await running.close();
+  // The channel to the primary would keep a worker's process alive after its service closed.
+  if (process.connected) process.disconnect();
+  return 0;
+}
+
+/**
+ * The primary of `serve --workers N`: it migrates the store once (workers migrating at the same
+ * time would race), then starts the workers, which run this same command and do the serving.
+ */
+async function serveWorkers(count: number, db: string, at: Date, campaignId: string, ctx: Context): Promise<number> {
+  await withStore(db, at, async () => undefined);
+  const workers = await startWorkers(count);
+  if (!workers) return 2;
+  writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignId }));
+  const signalled = new Promise<null>((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
+  });
+  const failure = await Promise.race([signalled, workers.failed]);
+  await workers.stop();
+  if (failure !== null) throw new CapbuError('INTERNAL', { message: failure });
   return 0;
 }
 
