@@ -3,11 +3,14 @@
  * binary, the service listening on loopback, the kiosk enrolling against it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { x509 } from '../../src/campaign/x509.js';
+import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { openCentralStore } from '../../src/central/storage/open.js';
+import { CentralClient } from '../../src/sync/client.js';
 import { kioskClient } from '../../src/sync/enrol.js';
 import { BIN, runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -130,6 +133,64 @@ describe('capbu central', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+
+  it('serves with --workers N: N processes, and one issuance per certificate across them', async () => {
+    expectOneLineError(await capbu(['central', 'serve', '--ca-key', world.caKeyPath, '--db', db, '--workers', '0']), 'USAGE');
+    const workersDb = sqlitePath(world, 'workers');
+    const [shared, alone] = await Promise.all([world.subscriber('Workers Shared'), world.subscriber('Workers Alone')]);
+    const codes = Array.from({ length: 6 }, () => newEnrolmentCode());
+    const store = await openCentralStore(workersDb, NOW);
+    await store.importRegistry([world.record(shared), world.record(alone)], NOW.toISOString());
+    for (const [i, code] of codes.entries()) {
+      await store.addKiosk({
+        id: `w-${i}`,
+        province: 'HN',
+        channel: 'counter',
+        enrolmentHash: enrolmentCodeHash(code),
+        enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(),
+        createdAt: NOW.toISOString(),
+      });
+    }
+    await store.close();
+
+    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', workersDb, '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--workers', '2'], {
+      CAPBU_LOG_LEVEL: 'warn',
+    });
+    try {
+      const workers = readdirSync('/proc').filter((pid) => {
+        try {
+          return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(child.pid);
+        } catch {
+          return false;
+        }
+      });
+      expect(workers).toHaveLength(2);
+      // One client per kiosk, so one connection each: the primary deals them out to both workers.
+      const clients = await Promise.all(
+        codes.map(async (code) => new CentralClient({ server: url, credential: (await new CentralClient({ server: url }).enrol(code)).credential })),
+      );
+      const csr = await world.csr(shared);
+      const results = await Promise.all(clients.map((client, i) => client.renew(world.request(shared, csr, { idempotencyKey: `workers-race-${i}` }))));
+      const issued = results.filter((r) => r.status === 'issued');
+      expect(issued).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'already-renewed')).toHaveLength(5);
+      expect(new Set(results.map((r) => (r.status === 'issued' || r.status === 'already-renewed' ? r.renewal.serial : null)))).toEqual(
+        new Set([issued[0]!.status === 'issued' ? issued[0]!.renewal.serial : null]),
+      );
+      const other = await clients[1]!.renew(world.request(alone, await world.csr(alone)));
+      expect(other.status).toBe('issued');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const after = await openCentralStore(workersDb, NOW);
+    try {
+      expect((await after.renewedSerials()).sort()).toEqual([shared.serial, alone.serial].sort());
+    } finally {
+      await after.close();
     }
   });
 
