@@ -3,11 +3,9 @@
  * online, decides with the centre's time.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseCertificate } from '../src/campaign/certificate.js';
-import { placeCertificate } from '../src/demo/customer.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { eligibleCustomer } from './support/renewal.js';
-import { CAP, USER_PIN, makeWorld, type World } from './support/world.js';
+import { USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
@@ -26,14 +24,7 @@ afterAll(async () => {
 
 it('warns after hearing the centre, decides with its time while online, and with its own clock offline', async () => {
   // A contract that ends tomorrow by the kiosk's clock, and ended yesterday by the centre's.
-  const token = world.newToken('ends-soon');
-  const placed = await placeCertificate(world.lib, token, USER_PIN, {
-    subject: { commonName: 'CÔNG TY SẮP HẾT HẠN', taxCode: '0109999999' },
-    issuer: world.pki.oldCa,
-    notBefore: new Date('2018-01-01T00:00:00Z'),
-    notAfter: CAP,
-  });
-  const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+  const { serial } = await world.subscriberToken('ends-soon', { commonName: 'CÔNG TY SẮP HẾT HẠN', taxCode: '0109999999' });
   await centre.register([{ serial, taxCode: '0109999999', contractEnd: '2020-10-06', status: 'active', province: 'HN' }]);
   const check = (at: string) => world.capbu(['check', '--token', 'ends-soon', '--json', '--now', at]);
 

@@ -6,9 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { placeCertificate } from '../src/demo/customer.js';
 import { softHsmConfig } from '../src/demo/softhsm.js';
-import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
+import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 import { CKR, TOKEN_FLAGS, buildShim } from './support/shim.js';
 
 let world: World;
@@ -23,13 +22,7 @@ function expectFailure(result: { code: number | null; stdout: string; stderr: st
 beforeAll(async () => {
   world = await makeWorld();
   shim = buildShim();
-  const token = world.newToken('customer');
-  await placeCertificate(world.lib, token, USER_PIN, {
-    subject: { commonName: 'Công ty A', taxCode: '0100000001' },
-    issuer: world.pki.oldCa,
-    notBefore: new Date('2018-01-01T00:00:00Z'),
-    notAfter: CAP,
-  });
+  await world.subscriberToken('customer', { commonName: 'Công ty A', taxCode: '0100000001' });
 });
 
 describe('campaign file', () => {

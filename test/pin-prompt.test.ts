@@ -3,21 +3,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';
-import { placeCertificate } from '../src/demo/customer.js';
 import { BIN } from './support/cli.js';
-import { CAP, USER_PIN, makeWorld, type World } from './support/world.js';
+import { USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 
 beforeAll(async () => {
   world = await makeWorld();
-  const token = world.newToken('typed');
-  await placeCertificate(world.lib, token, USER_PIN, {
-    subject: { commonName: 'Công ty gõ PIN', taxCode: '0100000009' },
-    issuer: world.pki.oldCa,
-    notBefore: new Date('2018-01-01T00:00:00Z'),
-    notAfter: CAP,
-  });
+  await world.subscriberToken('typed', { commonName: 'Công ty gõ PIN', taxCode: '0100000009' });
 });
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });

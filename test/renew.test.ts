@@ -9,15 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/campaign/certificate.js';
 import { DEBIAN_SOFTHSM2, pkcs11js } from '../src/token/module.js';
-import { placeCertificate } from '../src/demo/customer.js';
-import { initToken } from '../src/token/provision.js';
 import { issueSubscriber, generateKeys, spkiOf } from '../src/demo/pki.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
 import { certificatesOn, chainsTo, keyMatches } from './support/independent-reader.js';
 import { eligibleCustomer, RENEWAL_NOT_AFTER } from './support/renewal.js';
 import { CKR, TOKEN_FLAGS, buildShim } from './support/shim.js';
-import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
+import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
@@ -136,15 +134,7 @@ describe('the happy path', () => {
   });
 
   it('a certificate whose key is not on the token stays not eligible after the login, and nothing is sent', async () => {
-    const token = world.newToken('no-key');
-    const placed = await placeCertificate(world.lib, token, USER_PIN, {
-      subject: { commonName: 'CÔNG TY KHÔNG KHÓA', taxCode: '0108888888' },
-      issuer: world.pki.oldCa,
-      notBefore: new Date('2018-03-01T02:00:00Z'),
-      notAfter: CAP,
-      keyOnToken: false,
-    });
-    const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+    const { serial } = await world.subscriberToken('no-key', { commonName: 'CÔNG TY KHÔNG KHÓA', taxCode: '0108888888' }, { keyOnToken: false });
     await centre.register([{ serial, taxCode: '0108888888', contractEnd: '2022-03-01', status: 'active', province: 'HN' }]);
     const result = await renew('no-key');
     expect(result.code).toBe(1);
@@ -164,14 +154,7 @@ describe('the happy path', () => {
 describe('PIN safety', () => {
   it('leaves the PIN nowhere in the kiosk data directory', async () => {
     const pin = 'Zq7-very-own-PIN';
-    const token = initToken(world.lib, { label: 'own-pin', soPin: '87654321', userPin: pin });
-    const placed = await placeCertificate(world.lib, token, pin, {
-      subject: { commonName: 'CÔNG TY PIN RIÊNG', taxCode: '0107777777' },
-      issuer: world.pki.oldCa,
-      notBefore: new Date('2018-03-01T02:00:00Z'),
-      notAfter: CAP,
-    });
-    const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+    const { serial } = await world.subscriberToken('own-pin', { commonName: 'CÔNG TY PIN RIÊNG', taxCode: '0107777777' }, { userPin: pin });
     await centre.register([{ serial, taxCode: '0107777777', contractEnd: '2022-03-01', status: 'active', province: 'HN' }]);
     expectError(await renew('own-pin', `${pin}x`), 'PIN_INCORRECT');
     expect((await renew('own-pin', pin, ['--server', 'http://127.0.0.1:9'])).code).toBe(3);

@@ -4,10 +4,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate } from '../src/campaign/certificate.js';
-import { placeCertificate } from '../src/demo/customer.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
-import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
+import { NOW, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
@@ -22,14 +20,7 @@ afterAll(async () => {
 });
 
 it('pulls only the rows changed at the centre, and keeps the last snapshot while offline', async () => {
-  const token = world.newToken('field');
-  const placed = await placeCertificate(world.lib, token, USER_PIN, {
-    subject: { commonName: 'HỢP TÁC XÃ VÙNG CAO', taxCode: '5100000001' },
-    issuer: world.pki.oldCa,
-    notBefore: new Date('2018-01-01T00:00:00Z'),
-    notAfter: CAP,
-  });
-  const serial = parseCertificate(new Uint8Array(placed.certificate.rawData)).serial;
+  const { serial } = await world.subscriberToken('field', { commonName: 'HỢP TÁC XÃ VÙNG CAO', taxCode: '5100000001' });
   const atCentre = async (status: string) => {
     const file = join(world.dir, `centre-${status}.csv`);
     writeFileSync(file, `serial,taxCode,contractEnd,status,province\n${serial},5100000001,2022-06-30,${status},HG\n`);

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
-import type { Pki } from '../../src/demo/pki.js';
+import type { Pki, SubscriberSubject } from '../../src/demo/pki.js';
+import { placeCertificate } from '../../src/demo/customer.js';
+import { parseCertificate } from '../../src/campaign/certificate.js';
+import type { KeyAlgorithm } from '../../src/token/write.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { DEBIAN_SOFTHSM2, loadModule, type Pkcs11 } from '../../src/token/module.js';
 import { initToken } from '../../src/token/provision.js';
@@ -29,9 +32,22 @@ export interface World {
   readonly newCaKeyPath: string;
   /** Environment for capbu child processes: this world's tokens, campaign and data directory. */
   readonly env: NodeJS.ProcessEnv;
-  newToken(label: string): TokenSummary;
+  newToken(label: string, userPin?: string): TokenSummary;
+  /** A fresh token holding a subscriber certificate from the old CA, capped at the cap date. */
+  subscriberToken(label: string, subject: SubscriberSubject, options?: SubscriberOptions): Promise<Placed>;
   importRegistry(records: readonly SubscriberRecord[]): Promise<RunResult>;
   capbu(args: string[], stdin?: string): Promise<RunResult>;
+}
+
+export interface SubscriberOptions {
+  readonly userPin?: string;
+  readonly algorithm?: KeyAlgorithm;
+  readonly keyOnToken?: boolean;
+}
+
+export interface Placed {
+  readonly serial: string;
+  readonly der: Uint8Array;
 }
 
 export async function makeWorld(): Promise<World> {
@@ -55,7 +71,21 @@ export async function makeWorld(): Promise<World> {
     campaignPath,
     newCaKeyPath,
     env,
-    newToken: (label) => initToken(lib, { label, soPin: SO_PIN, userPin: USER_PIN }),
+    newToken: (label, userPin = USER_PIN) => initToken(lib, { label, soPin: SO_PIN, userPin }),
+    subscriberToken: async (label, subject, options = {}) => {
+      const userPin = options.userPin ?? USER_PIN;
+      const token = initToken(lib, { label, soPin: SO_PIN, userPin });
+      const placed = await placeCertificate(lib, token, userPin, {
+        subject,
+        issuer: pki.oldCa,
+        notBefore: new Date('2018-03-01T02:00:00Z'),
+        notAfter: CAP_2020,
+        algorithm: options.algorithm,
+        keyOnToken: options.keyOnToken,
+      });
+      const der = new Uint8Array(placed.certificate.rawData);
+      return { serial: parseCertificate(der).serial, der };
+    },
     importRegistry: (records) => {
       const file = join(dir, `registry-${Date.now()}-${Math.random()}.csv`);
       writeFileSync(file, registryCsv(records));
