@@ -4,7 +4,9 @@
  * with the centre's time; offline, its own clock is all it has.
  */
 import type { ClockObservation } from '../store/centre-clock.js';
-import { CLOCK_SKEW_WARNING_MS } from './client.js';
+
+/** Beyond this the kiosk's clock is wrong enough to warn about. */
+export const CLOCK_SKEW_WARNING_MS = 5 * 60 * 1000;
 
 /** How long after the centre's last reply the kiosk still counts as online. */
 export const ONLINE_WINDOW_MS = 15 * 60 * 1000;

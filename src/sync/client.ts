@@ -20,9 +20,8 @@ import {
   type RenewalRequest,
 } from '../central/api.js';
 import { CapbuError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import { CLOCK_SKEW_WARNING_MS } from './centre-time.js';
 
-/** Beyond this the kiosk's clock is wrong enough to warn about (issue 4). */
-export const CLOCK_SKEW_WARNING_MS = 5 * 60 * 1000;
 
 export interface CentreTime {
   /** The centre's clock when it replied; null if the header was missing or unreadable. */
