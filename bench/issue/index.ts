@@ -146,6 +146,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   let elapsed: number;
   let serverCpu: number;
+  let clientCpu: number;
   try {
     const clients: CentralClient[] = [];
     for (const code of codes) {
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     let next = 0;
     const pids = centrePids(server.pid);
     const cpuBefore = cpuSeconds(pids);
+    const clientCpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     await Promise.all(
       clients.map(async (client) => {
@@ -169,6 +171,8 @@ async function main(): Promise<void> {
     );
     elapsed = Number(process.hrtime.bigint() - started) / 1e9;
     serverCpu = cpuSeconds(pids) - cpuBefore;
+    const used = process.cpuUsage(clientCpuBefore);
+    clientCpu = (used.user + used.system) / 1e6;
   } finally {
     await server.stop();
   }
@@ -188,6 +192,7 @@ async function main(): Promise<void> {
   // the figure that compares with openssl's single-process rate.
   const perCpu = RENEWALS / serverCpu;
   console.log(`  centre CPU per renewal            ${ms((serverCpu / RENEWALS) * 1000)}`);
+  console.log(`  kiosk clients' CPU per renewal    ${ms((clientCpu / RENEWALS) * 1000)}`);
   console.log(`  renewals per centre CPU-second    ${perCpu.toFixed(1)}  (${((perCpu / signRate) * 100).toFixed(1)}% of the signing rate)`);
 }
 

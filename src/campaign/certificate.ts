@@ -1,8 +1,9 @@
 /** What the rules need to know about one X.509 certificate, read once from its DER. */
 import { X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import { children, DerError, element, oidOf, TAG, timeOf, type Element } from './der.js';
 import { rfc4514, taxCodeOf } from './names.js';
 import { publicKeyIdFromSpki, type PublicKeyId } from './public-key.js';
+import { publicKeyFromSpki, verifySigned, type Signed } from './signature.js';
 
 export interface CertificateFacts {
   readonly der: Uint8Array;
@@ -16,10 +17,28 @@ export interface CertificateFacts {
   readonly notAfter: Date;
   readonly isCa: boolean;
   readonly taxCode: string | null;
-  /** As OpenSSL writes it. Computed on first use: the centre compares keys without it mostly. */
+  /** The SubjectPublicKeyInfo as the certificate encodes it. */
   readonly spki: Uint8Array;
   /** Computed on first use: only the kiosk matches certificates to token keys by it. */
   readonly publicKeyId: PublicKeyId | null;
+}
+
+export interface Extension {
+  readonly oid: string;
+  /** The whole Extension SEQUENCE, to be copied as it is. */
+  readonly element: Element;
+  /** The extnValue OCTET STRING's contents. */
+  readonly value: Buffer;
+}
+
+/** The encoded pieces a renewal copies and the signature check reads. */
+export interface CertificateParts extends Signed {
+  readonly subject: Element;
+  readonly spki: Element;
+  readonly extensions: readonly Extension[];
+  readonly publicKey: KeyObject;
+  /** RFC 5280 §4.1.1.2: the algorithm inside the signed part equals the outer one. */
+  readonly algorithmsAgree: boolean;
 }
 
 /** Serial numbers compare as numbers: any case, leading zeros ignored. */
@@ -31,34 +50,33 @@ export function normalizeSerial(hex: string): string {
 const parsed = new Map<string, CertificateFacts>();
 const PARSED_MAX = 256;
 
-/**
- * Node's parse of each certificate parseCertificate read, by its facts' DER: the signature check
- * and the public key reuse it rather than parse the certificate again.
- */
-const nodeCertificates = new WeakMap<Uint8Array, NodeCertificate>();
+/** The parts of each certificate parseCertificate read, by its facts' DER. */
+const partsByDer = new WeakMap<Uint8Array, CertificateParts>();
 
 /** Empties the cache, so a measurement sees a token read for the first time. */
 export function forgetParsedCertificates(): void {
   parsed.clear();
 }
 
-/** The issuer and subject Names and the validity, from the TBSCertificate, as encoded. */
-function tbsParts(der: Uint8Array) {
-  const parsed = asn1js.fromBER(der);
-  const tbs = parsed.result instanceof asn1js.Sequence ? parsed.result.valueBlock.value[0] : undefined;
-  if (!(tbs instanceof asn1js.Sequence)) throw new Error('not a certificate');
-  const fields = tbs.valueBlock.value;
-  // The version is an optional [0] before the serial number.
-  const at = fields[0]?.idBlock.tagClass === 3 ? 1 : 0;
-  const [issuer, validity, subject] = [fields[at + 2], fields[at + 3], fields[at + 4]];
-  if (!(validity instanceof asn1js.Sequence) || !issuer || !subject) throw new Error('not a certificate');
-  const [from, to] = validity.valueBlock.value as [asn1js.UTCTime | asn1js.GeneralizedTime, asn1js.UTCTime | asn1js.GeneralizedTime];
-  return {
-    issuerDer: new Uint8Array(issuer.valueBeforeDecodeView),
-    subjectDer: new Uint8Array(subject.valueBeforeDecodeView),
-    notBefore: from.toDate(),
-    notAfter: to.toDate(),
-  };
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+function extensionsOf(fields: readonly Element[]): Extension[] {
+  const wrapper = fields.find((f) => f.tag === TAG.explicit(3));
+  if (!wrapper) return [];
+  return children(element(wrapper.content, TAG.sequence)).map((e) => {
+    const parts = children(e, TAG.oid);
+    const value = parts[parts.length - 1];
+    if (e.tag !== TAG.sequence || value?.tag !== TAG.octetString) throw new DerError('not an Extension');
+    return { oid: oidOf(parts[0]!), element: e, value: value.content };
+  });
+}
+
+/** basicConstraints' cA flag: a BOOLEAN first in its SEQUENCE, FALSE when absent. */
+function isCaCertificate(extensions: readonly Extension[]): boolean {
+  const basic = extensions.find((e) => e.oid === BASIC_CONSTRAINTS);
+  if (!basic) return false;
+  const first = children(element(basic.value, TAG.sequence))[0];
+  return first?.tag === TAG.boolean && first.content[0] !== 0;
 }
 
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
@@ -66,38 +84,55 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   const known = parsed.get(key);
   if (known) return known;
-  const bytes = Buffer.from(der);
-  const cert = new NodeCertificate(bytes);
-  const { issuerDer, subjectDer, notBefore, notAfter } = tbsParts(bytes);
-  // Read now so a certificate whose key Node cannot load still fails here, as not a certificate;
-  // exporting the key and reading its identity cost more than the rest of the parse, so they wait.
-  const publicKey = cert.publicKey;
-  let spki: Uint8Array | undefined;
-  let publicKeyId: PublicKeyId | null | undefined;
   const ownDer = new Uint8Array(der);
+  const [tbs, algorithm, signature] = children(element(ownDer, TAG.sequence), TAG.sequence, TAG.sequence, TAG.bitString);
+  const fields = children(tbs!);
+  // The version is an optional [0] before the serial number.
+  const at = fields[0]?.tag === TAG.explicit(0) ? 1 : 0;
+  const [serial, innerAlgorithm, issuer, validity, subject, spki] = fields.slice(at);
+  const tags = [TAG.integer, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence];
+  if (![serial, innerAlgorithm, issuer, validity, subject, spki].every((f, i) => f?.tag === tags[i])) throw new DerError('not a certificate');
+  const [from, to] = children(validity!);
+  if (!from || !to) throw new DerError('not a certificate');
+  const extensions = extensionsOf(fields.slice(at + 6));
+  // Loaded now so a certificate whose key Node cannot load fails here, as not a certificate.
+  const parts: CertificateParts = {
+    signed: tbs!,
+    algorithm: algorithm!,
+    signature: signature!,
+    subject: subject!,
+    spki: spki!,
+    extensions,
+    publicKey: publicKeyFromSpki(spki!),
+    algorithmsAgree: innerAlgorithm!.bytes.equals(algorithm!.bytes),
+  };
+  let publicKeyId: PublicKeyId | null | undefined;
   const facts: CertificateFacts = Object.freeze({
     der: ownDer,
-    serial: normalizeSerial(cert.serialNumber),
-    subject: rfc4514(subjectDer),
-    issuer: rfc4514(issuerDer),
-    subjectDer,
-    notBefore,
-    notAfter,
-    isCa: cert.ca,
-    taxCode: taxCodeOf(subjectDer),
-    get spki() {
-      spki ??= new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
-      return spki;
-    },
+    serial: normalizeSerial(serial!.content.toString('hex')),
+    subject: rfc4514(subject!.bytes),
+    issuer: rfc4514(issuer!.bytes),
+    subjectDer: new Uint8Array(subject!.bytes),
+    notBefore: timeOf(from),
+    notAfter: timeOf(to),
+    isCa: isCaCertificate(extensions),
+    taxCode: taxCodeOf(subject!.bytes),
+    spki: new Uint8Array(spki!.bytes),
+    // Only the kiosk matches keys by it.
     get publicKeyId() {
       if (publicKeyId === undefined) publicKeyId = publicKeyIdFromSpki(this.spki);
       return publicKeyId;
     },
   });
-  nodeCertificates.set(ownDer, cert);
+  partsByDer.set(ownDer, parts);
   if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
   parsed.set(key, facts);
   return facts;
+}
+
+/** The encoded pieces of a certificate parseCertificate returned the facts of. */
+export function certificateParts(facts: CertificateFacts): CertificateParts {
+  return partsByDer.get(facts.der) ?? partsByDer.get(parseCertificate(facts.der).der)!;
 }
 
 /**
@@ -105,16 +140,26 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
  * prove nothing: the old and new CA share a name, and a forger can copy both.
  */
 export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
+  let parts: CertificateParts;
   try {
-    return (nodeCertificates.get(der) ?? new NodeCertificate(Buffer.from(der))).verify(caKey);
+    parts = partsByDer.get(der) ?? partsByDer.get(parseCertificate(der).der)!;
+  } catch {
+    return false;
+  }
+  if (!parts.algorithmsAgree) return false;
+  const verdict = verifySigned(parts, caKey);
+  if (verdict !== null) return verdict;
+  // An algorithm outside the usual few (RSA-PSS, say): OpenSSL's full check knows it.
+  try {
+    return new NodeCertificate(Buffer.from(der)).verify(caKey);
   } catch {
     return false;
   }
 }
 
-/** The certificate's public key, as Node holds it, without exporting and importing it again. */
+/** The certificate's public key, loaded once when it was parsed. */
 export function publicKeyOf(facts: CertificateFacts): KeyObject {
-  return (nodeCertificates.get(facts.der) ?? new NodeCertificate(Buffer.from(facts.der))).publicKey;
+  return certificateParts(facts).publicKey;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;

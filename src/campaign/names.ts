@@ -1,8 +1,8 @@
 /**
- * Distinguished names from their DER bytes (through asn1js): the RFC 4514 text capbu prints and
- * the tax code Vietnamese CAs put in the subject.
+ * Distinguished names from their DER bytes: the RFC 4514 text capbu prints and the tax code
+ * Vietnamese CAs put in the subject.
  */
-import * as asn1js from 'asn1js';
+import { children, element, oidOf, TAG } from './der.js';
 
 /** OID of the LDAP UID attribute, where Vietnamese CAs write "MST:<tax code>". */
 export const UID_OID = '0.9.2342.19200300.100.1.1';
@@ -30,24 +30,37 @@ interface Attribute {
   readonly der: Uint8Array;
 }
 
-function isString(block: asn1js.AsnType): block is asn1js.BaseStringBlock {
-  return block instanceof asn1js.BaseStringBlock;
+const UTF8_STRING = 0x0c;
+const BMP_STRING = 0x1e;
+const UNIVERSAL_STRING = 0x1c;
+/** Numeric, Printable, Teletex, Videotex, IA5, Graphic, Visible, General and Character strings: one byte a character. */
+const BYTE_STRINGS = new Set([0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a, 0x1b, 0x1d]);
+
+/** The text of a directory string, by its ASN.1 string type; null for any other type. */
+function stringValue(tag: number, content: Buffer): string | null {
+  if (tag === UTF8_STRING) return content.toString('utf8');
+  if (BYTE_STRINGS.has(tag)) return content.toString('latin1');
+  if (tag === BMP_STRING && content.length % 2 === 0) return Buffer.from(content).swap16().toString('utf16le');
+  if (tag === UNIVERSAL_STRING && content.length % 4 === 0) {
+    let text = '';
+    for (let i = 0; i < content.length; i += 4) {
+      const point = content.readUInt32BE(i);
+      if (point > 0x10ffff) return null;
+      text += String.fromCodePoint(point);
+    }
+    return text;
+  }
+  return null;
 }
 
 /** The RDNs of a Name, in sequence order; throws when the bytes are not a Name. */
 function attributes(der: Uint8Array): Attribute[][] {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) throw new Error('not a Name');
-  return parsed.result.valueBlock.value.map((rdn) => {
-    if (!(rdn instanceof asn1js.Set)) throw new Error('not a Name');
-    return rdn.valueBlock.value.map((atv) => {
-      const [type, value] = (atv as asn1js.Sequence).valueBlock.value;
-      if (!(type instanceof asn1js.ObjectIdentifier) || !value) throw new Error('not a Name');
-      return {
-        oid: type.valueBlock.toString(),
-        text: isString(value) ? value.getValue() : null,
-        der: new Uint8Array(value.valueBeforeDecodeView),
-      };
+  return children(element(der, TAG.sequence)).map((rdn) => {
+    if (rdn.tag !== TAG.set) throw new Error('not a Name');
+    return children(rdn).map((atv) => {
+      const [type, value] = children(atv, TAG.oid);
+      if (atv.tag !== TAG.sequence || !value) throw new Error('not a Name');
+      return { oid: oidOf(type!), text: stringValue(value.tag, value.content), der: value.bytes };
     });
   });
 }

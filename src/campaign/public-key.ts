@@ -3,7 +3,8 @@
  * SubjectPublicKeyInfo or from a token's key attributes (RSA modulus and exponent, EC point).
  * Two keys are the same key exactly when their identities are equal.
  */
-import { createPublicKey } from 'node:crypto';
+import { element, TAG } from './der.js';
+import { publicKeyFromSpki } from './signature.js';
 import * as asn1js from 'asn1js';
 
 export type PublicKeyId = string;
@@ -25,7 +26,7 @@ function fromBase64Url(text: string): Uint8Array {
 export function publicKeyIdFromSpki(spki: Uint8Array): PublicKeyId | null {
   let jwk;
   try {
-    jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    jwk = publicKeyFromSpki(element(spki, TAG.sequence)).export({ format: 'jwk' });
   } catch {
     return null;
   }

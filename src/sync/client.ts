@@ -4,7 +4,9 @@
  * hands it back with the skew so the kiosk can warn its operator and decide with the centre's
  * time while online.
  */
-import { Value } from '@sinclair/typebox/value';
+import http from 'node:http';
+import https from 'node:https';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema, Static } from '@sinclair/typebox';
 import {
   API_PREFIX,
@@ -49,8 +51,7 @@ export interface ClientOptions {
   readonly now?: () => Date;
 }
 
-function centreTime(headers: Headers, kioskNow: Date): CentreTime {
-  const header = headers.get(TIME_HEADER);
+function centreTime(header: string | undefined, kioskNow: Date): CentreTime {
   const at = header ? new Date(header) : null;
   if (!at || Number.isNaN(at.getTime())) return { centreTime: null, skewMs: null, clockWarning: false };
   const skewMs = at.getTime() - kioskNow.getTime();
@@ -59,6 +60,36 @@ function centreTime(headers: Headers, kioskNow: Date): CentreTime {
 
 function asErrorCode(code: string): ErrorCode | null {
   return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : null;
+}
+
+/** Each reply schema compiled once, on first use. */
+const checks = new Map<TSchema, TypeCheck<TSchema>>();
+function matches<S extends TSchema>(schema: S, value: unknown): value is Static<S> {
+  let check = checks.get(schema);
+  if (!check) checks.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check.Check(value);
+}
+
+interface Received {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+}
+
+/** One HTTP exchange, the whole reply read; rejects on any transport failure or the deadline. */
+function exchange(url: URL, options: http.RequestOptions, payload: Buffer | undefined): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 interface RawReply {
@@ -70,45 +101,49 @@ interface RawReply {
 export class CentralClient {
   private readonly base: string;
   private readonly options: ClientOptions;
+  /** Keeps the connection between calls; an idle socket does not keep the process alive. */
+  private readonly agent: http.Agent;
 
   constructor(options: ClientOptions) {
     this.options = options;
     this.base = options.server.replace(/\/+$/, '') + API_PREFIX;
+    this.agent = this.base.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RawReply> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
     if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
-    let response: Response;
+    let received: Received;
     try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
+      const signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+      received = await exchange(new URL(this.base + path), { method, headers, agent: this.agent, signal }, payload);
     } catch (error) {
       throw new CapbuError('SERVER_UNREACHABLE', { server: this.options.server }, { cause: error });
     }
-    const time = centreTime(response.headers, (this.options.now ?? (() => new Date()))());
+    const header = received.headers[TIME_HEADER];
+    const time = centreTime(Array.isArray(header) ? header[0] : header, (this.options.now ?? (() => new Date()))());
     let parsed: unknown;
     try {
-      parsed = await response.json();
+      parsed = JSON.parse(received.text);
     } catch (error) {
-      throw new CapbuError('SERVER_REPLY_INVALID', { status: response.status }, { cause: error });
+      throw new CapbuError('SERVER_REPLY_INVALID', { status: received.status }, { cause: error });
     }
-    return { status: response.status, body: parsed, time };
+    return { status: received.status, body: parsed, time };
   }
 
   /** The reply's body when it has the expected status and shape; the centre's error otherwise. */
   private expect<S extends TSchema>(reply: RawReply, status: number, schema: S): Static<S> {
-    if (reply.status === status && Value.Check(schema, reply.body)) return reply.body as Static<S>;
+    if (reply.status === status && matches(schema, reply.body)) return reply.body as Static<S>;
     throw this.failure(reply);
   }
 
   private failure(reply: RawReply): CapbuError {
-    if (reply.status >= 400 && Value.Check(ErrorReply, reply.body)) {
+    if (reply.status >= 400 && matches(ErrorReply, reply.body)) {
       const code = asErrorCode(reply.body.code);
       if (code) return new CapbuError(code, { reasons: reply.body.reasons, status: reply.status });
     }
@@ -129,10 +164,10 @@ export class CentralClient {
    */
   async renew(request: RenewalRequest): Promise<RenewalResult> {
     const reply = await this.call('POST', '/renewals', request);
-    if (reply.status === 201 && Value.Check(IssuedCertificate, reply.body)) {
+    if (reply.status === 201 && matches(IssuedCertificate, reply.body)) {
       return { status: 'issued', renewal: reply.body, time: reply.time };
     }
-    if (reply.status === 409 && Value.Check(ErrorReply, reply.body) && reply.body.renewal) {
+    if (reply.status === 409 && matches(ErrorReply, reply.body) && reply.body.renewal) {
       return { status: 'already-renewed', renewal: reply.body.renewal, time: reply.time };
     }
     throw this.failure(reply);
