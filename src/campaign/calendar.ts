@@ -3,6 +3,7 @@
  * "contract end") are local calendar dates, while certificates carry UTC instants: a certificate
  * issued at 00:30 in Hanoi on the cutoff day is still the previous day in UTC.
  */
+import { Recent } from './recent.js';
 
 /** A calendar date written YYYY-MM-DD. */
 export type CalendarDate = string;
@@ -54,8 +55,16 @@ function localParts(instant: Date, zone: string): Record<string, number> {
   return parts;
 }
 
+/** Intl's formatting is the costly step of a decision; the same instants and dates recur. */
+const dates = new Recent<CalendarDate>(1024);
+const instants = new Recent<number>(1024);
+
 /** The calendar date an instant falls on in the given zone. */
 export function calendarDateIn(instant: Date, zone: string): CalendarDate {
+  return dates.get(`${zone} ${instant.getTime()}`, () => readCalendarDate(instant, zone));
+}
+
+function readCalendarDate(instant: Date, zone: string): CalendarDate {
   const p = localParts(instant, zone);
   const pad = (n: number | undefined, w = 2) => String(n).padStart(w, '0');
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
@@ -70,12 +79,16 @@ function offsetAt(instant: Date, zone: string): number {
 
 /** The UTC instant of a local wall-clock time on a calendar date in the zone. */
 export function localTimeToInstant(date: CalendarDate, time: [number, number, number], zone: string): Date {
+  return new Date(instants.get(`${zone} ${date} ${time.join(':')}`, () => readInstant(date, time, zone)));
+}
+
+function readInstant(date: CalendarDate, time: [number, number, number], zone: string): number {
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, mo - 1, d, time[0], time[1], time[2]);
   // Two passes settle the offset even when the wall time sits next to a DST change.
   let guess = wall - offsetAt(new Date(wall), zone);
   guess = wall - offsetAt(new Date(guess), zone);
-  return new Date(guess);
+  return guess;
 }
 
 /** 23:59:59 local time on the date: the last second a contract ending that day covers. */

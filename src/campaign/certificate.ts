@@ -2,6 +2,7 @@
 import { X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
 import { children, DerError, element, oidOf, TAG, timeOf, type Element } from './der.js';
 import { rfc4514, taxCodeOf } from './names.js';
+import { Recent } from './recent.js';
 import { publicKeyIdFromSpki, type PublicKeyId } from './public-key.js';
 import { publicKeyFromSpki, verifySigned, type Signed } from './signature.js';
 
@@ -47,8 +48,7 @@ export function normalizeSerial(hex: string): string {
 }
 
 /** Recently parsed certificates: a renewal meets the same few many times over. */
-const parsed = new Map<string, CertificateFacts>();
-const PARSED_MAX = 256;
+const parsed = new Recent<CertificateFacts>(256);
 
 /** The parts of each certificate parseCertificate read, by its facts' DER. */
 const partsByDer = new WeakMap<Uint8Array, CertificateParts>();
@@ -81,9 +81,10 @@ function isCaCertificate(extensions: readonly Extension[]): boolean {
 
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
 export function parseCertificate(der: Uint8Array): CertificateFacts {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  const known = parsed.get(key);
-  if (known) return known;
+  return parsed.get(Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1'), () => readCertificate(der));
+}
+
+function readCertificate(der: Uint8Array): CertificateFacts {
   const ownDer = new Uint8Array(der);
   const [tbs, algorithm, signature] = children(element(ownDer, TAG.sequence), TAG.sequence, TAG.sequence, TAG.bitString);
   const fields = children(tbs!);
@@ -125,8 +126,6 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
     },
   });
   partsByDer.set(ownDer, parts);
-  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
-  parsed.set(key, facts);
   return facts;
 }
 

@@ -5,6 +5,7 @@
  * Node's X509Certificate cost more per renewal than the CA's RSA signature.
  */
 import asn1 from 'asn1';
+import { Recent } from './recent.js';
 
 export const TAG = {
   boolean: 0x01,
@@ -75,21 +76,16 @@ export function children(parent: Element, ...tags: number[]): Element[] {
 }
 
 /** Dotted forms by encoding: certificates repeat the same few dozen OIDs. */
-const oids = new Map<string, string>();
-const OIDS_MAX = 1024;
+const oids = new Recent<string>(1024);
 
 /** An OBJECT IDENTIFIER element in dotted form. */
 export function oidOf(e: Element): string {
   if (e.tag !== TAG.oid) throw new DerError('expected an OBJECT IDENTIFIER');
-  const key = e.content.toString('latin1');
-  let oid = oids.get(key);
-  if (oid === undefined) {
-    const read = new asn1.BerReader(e.bytes).readOID();
-    if (read === null) throw new DerError('truncated OBJECT IDENTIFIER');
-    oid = read;
-    if (oids.size < OIDS_MAX) oids.set(key, oid);
-  }
-  return oid;
+  return oids.get(e.content.toString('latin1'), () => {
+    const oid = new asn1.BerReader(e.bytes).readOID();
+    if (oid === null) throw new DerError('truncated OBJECT IDENTIFIER');
+    return oid;
+  });
 }
 
 /** A BIT STRING's bits as bytes; only whole bytes, as keys and signatures are. */
@@ -115,7 +111,8 @@ export function timeOf(e: Element): Date {
 
 /** Builds DER with the package's writer; elements read from elsewhere go in unchanged. */
 export class DerWriter {
-  private readonly writer = new asn1.BerWriter();
+  // Room for a whole certificate from the start: growing the buffer copies it.
+  private readonly writer = new asn1.BerWriter({ size: 2048, growthFactor: 2 });
 
   /** A constructed element around whatever `body` writes. */
   constructed(tag: number, body: () => void): this {

@@ -3,6 +3,7 @@
  * Vietnamese CAs put in the subject.
  */
 import { children, element, oidOf, TAG } from './der.js';
+import { Recent } from './recent.js';
 
 /** OID of the LDAP UID attribute, where Vietnamese CAs write "MST:<tax code>". */
 export const UID_OID = '0.9.2342.19200300.100.1.1';
@@ -53,8 +54,17 @@ function stringValue(tag: number, content: Buffer): string | null {
   return null;
 }
 
+type Rdns = readonly (readonly Attribute[])[];
+
+/** Names read lately, by their bytes: an issuer's name comes with every certificate it issued. */
+const recent = new Recent<Rdns>(256);
+
 /** The RDNs of a Name, in sequence order; throws when the bytes are not a Name. */
-function attributes(der: Uint8Array): Attribute[][] {
+function attributes(der: Uint8Array): Rdns {
+  return recent.get(Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1'), () => readAttributes(der));
+}
+
+function readAttributes(der: Uint8Array): Rdns {
   return children(element(der, TAG.sequence)).map((rdn) => {
     if (rdn.tag !== TAG.set) throw new Error('not a Name');
     return children(rdn).map((atv) => {
@@ -78,7 +88,7 @@ function escapeValue(value: string): string {
  * RDNs, "+" inside a multi-valued RDN; values that are not strings as "#" and their DER in hex.
  */
 export function rfc4514(der: Uint8Array): string {
-  return attributes(der)
+  return [...attributes(der)]
     .reverse()
     .map((rdn) =>
       rdn

@@ -9,12 +9,14 @@ import { publicKeyIdFromSpki } from '../campaign/public-key.js';
 import { verifySigned, type Signed } from '../campaign/signature.js';
 import { CapbuError } from '../errors.js';
 
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict base64: Node's decoder silently skips junk, which would hide a mangled upload. */
+/**
+ * Strict base64: Node's decoder silently skips junk, which would hide a mangled upload, so the
+ * text must be exactly what encoding its bytes gives back (padded, no stray bits).
+ */
 export function decodeBase64(text: string, field: string): Uint8Array {
-  if (text.length === 0 || !BASE64_RE.test(text)) throw new CapbuError('BASE64_INVALID', { field });
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const bytes = Buffer.from(text, 'base64');
+  if (text.length === 0 || bytes.toString('base64') !== text) throw new CapbuError('BASE64_INVALID', { field });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
