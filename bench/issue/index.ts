@@ -5,7 +5,7 @@
  * from `openssl speed -seconds 3 rsa2048` (one process). Prints renewals/s, p50/p99 latency and
  * their ratio to the signing rate. Target: at least 50% of the raw signing rate.
  *
- * BENCH_CLIENTS (default 8) concurrent kiosks, BENCH_RENEWALS (default 600) renewals, BENCH_WORKERS
+ * BENCH_CLIENTS (default 8) concurrent kiosks, BENCH_RENEWALS (default 3000) renewals, BENCH_WORKERS
  * (default: every core) centre processes (`--workers`).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms } from '../stats.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
-const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 600);
+const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 3000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const NOW = new Date('2020-06-01T03:00:00Z');
 
