@@ -34,6 +34,9 @@ export interface Extension {
 
 /** The encoded pieces a renewal copies and the signature check reads. */
 export interface CertificateParts extends Signed {
+  /** The serialNumber INTEGER, tag and length included (PKCS#11's CKA_SERIAL_NUMBER). */
+  readonly serialNumber: Element;
+  readonly issuer: Element;
   readonly subject: Element;
   readonly spki: Element;
   readonly extensions: readonly Extension[];
@@ -101,6 +104,8 @@ function readCertificate(der: Uint8Array): CertificateFacts {
     signed: tbs!,
     algorithm: algorithm!,
     signature: signature!,
+    serialNumber: serial!,
+    issuer: issuer!,
     subject: subject!,
     spki: spki!,
     extensions,

@@ -3,9 +3,8 @@
  * SubjectPublicKeyInfo or from a token's key attributes (RSA modulus and exponent, EC point).
  * Two keys are the same key exactly when their identities are equal.
  */
-import { element, TAG } from './der.js';
+import { element, oidOf, TAG } from './der.js';
 import { publicKeyFromSpki } from './signature.js';
-import * as asn1js from 'asn1js';
 
 export type PublicKeyId = string;
 
@@ -50,14 +49,20 @@ function ecId(curve: string, point: Uint8Array): PublicKeyId {
  * though some modules return the bare point).
  */
 export function publicKeyIdFromEc(params: Uint8Array, point: Uint8Array): PublicKeyId | null {
-  const oid = asn1js.fromBER(new Uint8Array(params));
-  if (oid.offset !== params.length || !(oid.result instanceof asn1js.ObjectIdentifier)) return null;
-  const curve = CURVES_BY_OID[oid.result.valueBlock.toString()];
-  if (!curve) return null;
-  const wrapped = asn1js.fromBER(new Uint8Array(point));
-  const bare =
-    wrapped.offset === point.length && wrapped.result instanceof asn1js.OctetString
-      ? new Uint8Array(wrapped.result.valueBlock.valueHexView)
-      : point;
-  return ecId(curve, bare);
+  let curve: string | undefined;
+  try {
+    curve = CURVES_BY_OID[oidOf(element(params, TAG.oid))];
+  } catch {
+    return null;
+  }
+  return curve ? ecId(curve, bareEcPoint(point)) : null;
+}
+
+/** CKA_EC_POINT without its DER OCTET STRING, for the modules that wrap it. */
+export function bareEcPoint(point: Uint8Array): Uint8Array {
+  try {
+    return element(point, TAG.octetString).content;
+  } catch {
+    return point;
+  }
 }

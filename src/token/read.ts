@@ -1,6 +1,5 @@
 /** One pass over a token: its certificates and keys, logged in when a PIN is given. */
-import { X509Certificate } from 'node:crypto';
-import { publicKeyIdFromSpki } from '../campaign/public-key.js';
+import { parseCertificate, publicKeyOf } from '../campaign/certificate.js';
 import type { Pkcs11 } from './module.js';
 import { provesKey } from './key-proof.js';
 import { readCertificates, readKeys, type CertificateObject, type KeyObject } from './objects.js';
@@ -24,16 +23,13 @@ function resolveHiddenKeys(session: Session, keys: KeyObject[], certificates: re
     // Same CKA_ID first: a hint that saves signatures, never taken as proof.
     const ordered = [...certificates].sort((a, b) => Number(b.id.equals(key.id)) - Number(a.id.equals(key.id)));
     for (const cert of ordered) {
-      let publicKey;
+      let facts;
       try {
-        publicKey = new X509Certificate(cert.value).publicKey;
+        facts = parseCertificate(cert.value);
       } catch {
         continue;
       }
-      if (provesKey(session, key, publicKey)) {
-        const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
-        return { ...key, publicKeyId: publicKeyIdFromSpki(spki) };
-      }
+      if (provesKey(session, key, publicKeyOf(facts))) return { ...key, publicKeyId: facts.publicKeyId };
     }
     return key;
   });

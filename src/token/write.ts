@@ -1,8 +1,7 @@
 /** Writing objects onto a token, never leaving a half-made one behind. */
 import { createPublicKey } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
-import * as asn1js from 'asn1js';
+import { certificateParts, parseCertificate } from '../campaign/certificate.js';
+import { bareEcPoint } from '../campaign/public-key.js';
 import { fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';
@@ -18,9 +17,7 @@ export interface CertificateToWrite {
 
 /** The full template SoftHSM2 and real tokens expect; a partial one can leave debris. */
 function certificateTemplate(cert: CertificateToWrite): Template {
-  const parsed = AsnConvert.parse(Buffer.from(cert.der), Certificate);
-  const tbs = parsed.tbsCertificate;
-  const serial = new asn1js.Integer({ valueHex: new Uint8Array(tbs.serialNumber) }).toBER();
+  const parts = certificateParts(parseCertificate(cert.der));
   return [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
     { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
@@ -28,9 +25,9 @@ function certificateTemplate(cert: CertificateToWrite): Template {
     { type: pkcs11js.CKA_PRIVATE, value: false },
     { type: pkcs11js.CKA_ID, value: cert.id },
     { type: pkcs11js.CKA_LABEL, value: cert.label },
-    { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(AsnConvert.serialize(tbs.subject)) },
-    { type: pkcs11js.CKA_ISSUER, value: Buffer.from(AsnConvert.serialize(tbs.issuer)) },
-    { type: pkcs11js.CKA_SERIAL_NUMBER, value: Buffer.from(serial) },
+    { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(parts.subject.bytes) },
+    { type: pkcs11js.CKA_ISSUER, value: Buffer.from(parts.issuer.bytes) },
+    { type: pkcs11js.CKA_SERIAL_NUMBER, value: Buffer.from(parts.serialNumber.bytes) },
     { type: pkcs11js.CKA_VALUE, value: Buffer.from(cert.der) },
   ];
 }
@@ -104,7 +101,6 @@ function publicKeySpki(session: Session, handle: Buffer, algorithm: KeyAlgorithm
 }
 
 function ecJwk(wrappedPoint: Buffer) {
-  const parsed = asn1js.fromBER(new Uint8Array(wrappedPoint));
-  const point = parsed.result instanceof asn1js.OctetString ? Buffer.from(parsed.result.valueBlock.valueHexView) : wrappedPoint;
+  const point = Buffer.from(bareEcPoint(wrappedPoint));
   return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') };
 }
