@@ -92,6 +92,13 @@ describe('names and times', () => {
     expect(rfc4514(w.toBytes())).toBe('O=Café,CN=Ước');
   });
 
+  it('copies an element with its own length encoding, even a non-minimal one a CA signed', () => {
+    const loose = Buffer.from('3081030201' + '05', 'hex');
+    const w = new DerWriter();
+    w.constructed(TAG.sequence, () => w.copy(element(loose, TAG.sequence)));
+    expect(w.toBytes().toString('hex')).toBe('3006' + loose.toString('hex'));
+  });
+
   it('writes UTCTime through 2049 and GeneralizedTime from 2050, and reads both back', () => {
     for (const [iso, tag] of [
       ['2049-12-31T23:59:59.000Z', TAG.utcTime],

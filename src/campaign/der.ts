@@ -127,9 +127,18 @@ export class DerWriter {
     return this;
   }
 
-  /** An element read from DER: DER's lengths are minimal, so it is written back byte for byte. */
+  /**
+   * An element read elsewhere, written back byte for byte, its length encoding included (a CA that
+   * wrote a non-minimal length signed those bytes). The writer has no call for raw bytes; its
+   * typed buffer and cursor do the job.
+   */
   copy(e: Element): this {
-    return this.primitive(e.tag, e.content);
+    if (e.bytes.length > 0) {
+      this.writer._ensure(e.bytes.length);
+      e.bytes.copy(this.writer._buf, this.writer._offset);
+      this.writer._offset += e.bytes.length;
+    }
+    return this;
   }
 
   oid(dotted: string): this {
