@@ -32,6 +32,19 @@ interface Json {
 const renew = (label: string, pin = USER_PIN, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
   runCapbu(['renew', '--token', label, '--pin-stdin', '--json', '--now', NOW, ...extra], { env: { ...world.env, ...env }, stdin: `${pin}\n` });
 
+/** Changes a token behind capbu's back: `act` on the first object of a class, logged in as the user. */
+function onFirstObject(label: string, objectClass: number, act: (session: Buffer, object: Buffer) => void): void {
+  const slot = world.lib.C_GetSlotList(true).find((s) => world.lib.C_GetTokenInfo(s).label.trim() === label)!;
+  const session = world.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+  world.lib.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
+  world.lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: objectClass }]);
+  const [object] = world.lib.C_FindObjects(session, 1);
+  world.lib.C_FindObjectsFinal(session);
+  act(session, object!);
+  world.lib.C_Logout(session);
+  world.lib.C_CloseSession(session);
+}
+
 function expectError(result: { code: number | null; stderr: string }, code: string): void {
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(new RegExp(`^capbu: ${code}: [^\\n]+\\n$`));
@@ -97,15 +110,9 @@ describe('the happy path', () => {
 
   it("gives the new certificate the key's CKA_ID even where the old certificate carried another", async () => {
     const customer = await eligibleCustomer(world, centre, 'odd-id');
-    const token = world.lib.C_GetSlotList(true).find((slot) => world.lib.C_GetTokenInfo(slot).label.trim() === customer.label)!;
-    const session = world.lib.C_OpenSession(token, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    world.lib.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
-    world.lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]);
-    const [cert] = world.lib.C_FindObjects(session, 1);
-    world.lib.C_FindObjectsFinal(session);
-    world.lib.C_SetAttributeValue(session, cert!, [{ type: pkcs11js.CKA_ID, value: Buffer.from('0bad1d', 'hex') }]);
-    world.lib.C_Logout(session);
-    world.lib.C_CloseSession(session);
+    onFirstObject(customer.label, pkcs11js.CKO_CERTIFICATE, (session, cert) =>
+      world.lib.C_SetAttributeValue(session, cert, [{ type: pkcs11js.CKA_ID, value: Buffer.from('0bad1d', 'hex') }]),
+    );
 
     expect((await renew(customer.label)).code).toBe(0);
     const [renewed] = certificatesOn(world.env, customer.label, world.dir);
@@ -118,15 +125,7 @@ describe('the happy path', () => {
 
   it('renews a token that holds no public key object: the key is found after the login', async () => {
     const customer = await eligibleCustomer(world, centre, 'no-pubkey', 'ec');
-    const token = world.lib.C_GetSlotList(true).find((slot) => world.lib.C_GetTokenInfo(slot).label.trim() === customer.label)!;
-    const session = world.lib.C_OpenSession(token, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    world.lib.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
-    world.lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }]);
-    const [publicKey] = world.lib.C_FindObjects(session, 1);
-    world.lib.C_FindObjectsFinal(session);
-    world.lib.C_DestroyObject(session, publicKey!);
-    world.lib.C_Logout(session);
-    world.lib.C_CloseSession(session);
+    onFirstObject(customer.label, pkcs11js.CKO_PUBLIC_KEY, (session, publicKey) => world.lib.C_DestroyObject(session, publicKey));
 
     const result = await renew(customer.label);
     expect(result.stderr).toBe('');

@@ -134,9 +134,14 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   return facts;
 }
 
+/** The encoded pieces of a certificate, read again only when its parse has been forgotten. */
+function partsOf(der: Uint8Array): CertificateParts {
+  return partsByDer.get(der) ?? partsByDer.get(parseCertificate(der).der)!;
+}
+
 /** The encoded pieces of a certificate parseCertificate returned the facts of. */
 export function certificateParts(facts: CertificateFacts): CertificateParts {
-  return partsByDer.get(facts.der) ?? partsByDer.get(parseCertificate(facts.der).der)!;
+  return partsOf(facts.der);
 }
 
 /**
@@ -146,7 +151,7 @@ export function certificateParts(facts: CertificateFacts): CertificateParts {
 export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   let parts: CertificateParts;
   try {
-    parts = partsByDer.get(der) ?? partsByDer.get(parseCertificate(der).der)!;
+    parts = partsOf(der);
   } catch {
     return false;
   }

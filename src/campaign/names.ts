@@ -2,7 +2,7 @@
  * Distinguished names from their DER bytes: the RFC 4514 text capbu prints and the tax code
  * Vietnamese CAs put in the subject.
  */
-import { children, element, oidOf, TAG } from './der.js';
+import { children, DerError, element, oidOf, TAG } from './der.js';
 import { Recent } from './recent.js';
 
 /** OID of the LDAP UID attribute, where Vietnamese CAs write "MST:<tax code>". */
@@ -66,10 +66,10 @@ function attributes(der: Uint8Array): Rdns {
 
 function readAttributes(der: Uint8Array): Rdns {
   return children(element(der, TAG.sequence)).map((rdn) => {
-    if (rdn.tag !== TAG.set) throw new Error('not a Name');
+    if (rdn.tag !== TAG.set) throw new DerError('not a Name');
     return children(rdn).map((atv) => {
       const [type, value] = children(atv, TAG.oid);
-      if (atv.tag !== TAG.sequence || !value) throw new Error('not a Name');
+      if (atv.tag !== TAG.sequence || !value) throw new DerError('not a Name');
       return { oid: oidOf(type!), text: stringValue(value.tag, value.content), der: value.bytes };
     });
   });

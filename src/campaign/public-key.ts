@@ -4,15 +4,9 @@
  * Two keys are the same key exactly when their identities are equal.
  */
 import { element, oidOf, TAG } from './der.js';
-import { publicKeyFromSpki } from './signature.js';
+import { CURVES, publicKeyFromSpki } from './signature.js';
 
 export type PublicKeyId = string;
-
-const CURVES_BY_OID: Record<string, string> = {
-  '1.2.840.10045.3.1.7': 'P-256',
-  '1.3.132.0.34': 'P-384',
-  '1.3.132.0.35': 'P-521',
-};
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex').replace(/^(00)+(?=.)/, '');
@@ -51,7 +45,7 @@ function ecId(curve: string, point: Uint8Array): PublicKeyId {
 export function publicKeyIdFromEc(params: Uint8Array, point: Uint8Array): PublicKeyId | null {
   let curve: string | undefined;
   try {
-    curve = CURVES_BY_OID[oidOf(element(params, TAG.oid))];
+    curve = CURVES[oidOf(element(params, TAG.oid))]?.crv;
   } catch {
     return null;
   }

@@ -51,7 +51,8 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const JWK_CURVES: Readonly<Record<string, { crv: string; size: number }>> = {
+/** The NIST curves by their OID: JWK name and coordinate size in bytes. */
+export const CURVES: Readonly<Record<string, { crv: string; size: number }>> = {
   '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
   '1.3.132.0.34': { crv: 'P-384', size: 48 },
   '1.3.132.0.35': { crv: 'P-521', size: 66 },
@@ -73,7 +74,7 @@ export function publicKeyFromSpki(spki: Element): KeyObject {
     const [n, e] = children(element(key, TAG.sequence), TAG.integer, TAG.integer);
     return createPublicKey({ key: { kty: 'RSA', n: unsigned(n!.content), e: unsigned(e!.content) }, format: 'jwk' });
   }
-  const curve = type === EC_PUBLIC_KEY && parameters?.tag === TAG.oid ? JWK_CURVES[oidOf(parameters)] : undefined;
+  const curve = type === EC_PUBLIC_KEY && parameters?.tag === TAG.oid ? CURVES[oidOf(parameters)] : undefined;
   if (curve && key.length === 1 + 2 * curve.size && key[0] === 0x04) {
     const x = key.subarray(1, 1 + curve.size).toString('base64url');
     const y = key.subarray(1 + curve.size).toString('base64url');

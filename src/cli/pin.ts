@@ -1,15 +1,16 @@
 import type { ReadStream } from 'node:tty';
 import { CapbuError } from '../errors.js';
 import { Pin } from '../token/pin.js';
+import type { Context } from './context.js';
 
 /**
  * The PIN from standard input (never from an argument, which `ps` would show). Piped, it is the
  * first line; typed at a terminal, it is read without echo after a prompt. Only the line
  * terminator is removed: spaces may belong to the PIN.
  */
-export async function readPinFromStdin(stdin: NodeJS.ReadableStream, prompt: () => void = () => {}): Promise<Pin> {
-  const tty = (stdin as ReadStream).isTTY ? (stdin as ReadStream) : null;
-  const pin = tty ? await readHidden(tty, prompt) : await readFirstLine(stdin);
+export async function readPinFromStdin(ctx: Pick<Context, 'stdin' | 'stderr' | 't'>): Promise<Pin> {
+  const tty = (ctx.stdin as ReadStream).isTTY ? (ctx.stdin as ReadStream) : null;
+  const pin = tty ? await readHidden(tty, ctx.stderr, ctx.t.text('pinPrompt')) : await readFirstLine(ctx.stdin);
   if (pin.length === 0) throw new CapbuError('PIN_MISSING');
   return new Pin(pin);
 }
@@ -24,15 +25,15 @@ async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** Raw mode, so nothing typed reaches the screen; Enter ends, Backspace edits, Ctrl-C or Ctrl-D gives up. */
-function readHidden(tty: ReadStream, prompt: () => void): Promise<string> {
-  prompt();
+function readHidden(tty: ReadStream, screen: NodeJS.WritableStream, prompt: string): Promise<string> {
+  screen.write(prompt);
   return new Promise((resolve) => {
     let typed = '';
     const finish = (value: string) => {
       tty.off('data', onData);
       tty.setRawMode(false);
       tty.pause();
-      process.stderr.write('\n');
+      screen.write('\n');
       resolve(value);
     };
     const onData = (chunk: Buffer) => {

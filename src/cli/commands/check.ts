@@ -30,7 +30,7 @@ export async function check(argv: string[], ctx: Context): Promise<number> {
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const lib = loadModule(modulePath(values.module, ctx.env));
   const token = selectToken(listTokens(lib), values.token);
-  const pin = values['pin-stdin'] ? await readPinFromStdin(ctx.stdin, () => ctx.stderr.write(ctx.t.text('pinPrompt'))) : undefined;
+  const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
   const db = openStore(dataDir(ctx.env));
   let inspection;

@@ -29,7 +29,7 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
   try {
     const outcome = await renewToken(renewal, {
       label: values.token,
-      pin: await readPinFromStdin(ctx.stdin, () => ctx.stderr.write(ctx.t.text('pinPrompt'))),
+      pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
       operator: operatorName(values.operator, renewal),
     });
