@@ -140,7 +140,7 @@ export const en: Catalog = {
       '  capbu renew [--token LABEL] --pin-stdin [--final-try] [--server URL]',
       '              [--operator NAME] [--json]',
       '      renew the certificate onto the same token, under the same key',
-      '  capbu sync [--server URL]       send renewals queued while offline',
+      '  capbu sync [--server URL]       send queued renewals, update registry',
       '  capbu tokens [--json]           the tokens plugged in',
       '  capbu registry import FILE      load the subscriber registry export',
       '  capbu enroll --server URL --code CODE   join the central service (once)',

@@ -140,7 +140,7 @@ export const vi: Catalog = {
       '  capbu renew [--token NHÃN] --pin-stdin [--final-try] [--server URL]',
       '              [--operator TÊN] [--json]',
       '      cấp bù chứng thư lên chính token đó, giữ nguyên khóa',
-      '  capbu sync [--server URL]       gửi yêu cầu xếp hàng khi mất mạng',
+      '  capbu sync [--server URL]       gửi yêu cầu đã xếp hàng, cập nhật danh sách',
       '  capbu tokens [--json]           các token đang cắm',
       '  capbu registry import TỆP       nạp danh sách thuê bao',
       '  capbu enroll --server URL --code MÃ     đăng ký ki-ốt với trung tâm',
