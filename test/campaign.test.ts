@@ -30,6 +30,21 @@ describe('calendar', () => {
     expect(calendarDateIn(new Date('2019-07-16T17:30:00Z'), 'UTC')).toBe('2019-07-16');
   });
 
+  it('keeps reading the right date as time runs, also where clocks jump at midnight', () => {
+    // Havana and Santiago move their clocks at midnight, so some days there have no 00:00.
+    for (const zone of [HANOI, 'America/Havana', 'America/Santiago', 'Europe/London', 'Pacific/Apia']) {
+      const expected = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const instants: number[] = [];
+      for (const start of [Date.UTC(2020, 2, 5), Date.UTC(2020, 9, 28), Date.UTC(2021, 8, 1)]) {
+        for (let t = start; t < start + 12 * 86_400_000; t += 17 * 60_000) instants.push(t);
+      }
+      // In order, as a running clock asks, then backwards, as certificates' older instants do.
+      for (const t of [...instants, ...instants.reverse()]) {
+        expect(calendarDateIn(new Date(t), zone), `${zone} ${new Date(t).toISOString()}`).toBe(expected.format(t));
+      }
+    }
+  });
+
   it('ends a contract at 23:59:59 local time, across DST changes too', () => {
     expect(endOfDay('2022-03-01', HANOI).toISOString()).toBe('2022-03-01T16:59:59.000Z');
     expect(endOfDay('2024-03-31', 'Europe/Berlin').toISOString()).toBe('2024-03-31T21:59:59.000Z');

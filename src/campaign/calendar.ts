@@ -59,9 +59,28 @@ function localParts(instant: Date, zone: string): Record<string, number> {
 const dates = new Recent<CalendarDate>(1024);
 const instants = new Recent<number>(1024);
 
+/** Per zone, the instants [from, to) of the day last looked up: "now" moves every call, its day does not. */
+const days = new Map<string, { readonly date: CalendarDate; readonly from: number; readonly to: number }>();
+
 /** The calendar date an instant falls on in the given zone. */
 export function calendarDateIn(instant: Date, zone: string): CalendarDate {
-  return dates.get(`${zone} ${instant.getTime()}`, () => readCalendarDate(instant, zone));
+  const t = instant.getTime();
+  const day = days.get(zone);
+  if (day && t >= day.from && t < day.to) return day.date;
+  const date = dates.get(`${zone} ${t}`, () => readCalendarDate(instant, zone));
+  if (!day || t >= day.to) rememberDay(date, zone);
+  return date;
+}
+
+function rememberDay(date: CalendarDate, zone: string): void {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, mo - 1, d + 1)).toISOString().slice(0, 10);
+  const from = localTimeToInstant(date, [0, 0, 0], zone).getTime();
+  const to = localTimeToInstant(next, [0, 0, 0], zone).getTime();
+  // A zone whose clocks jump at midnight may have no 00:00: keep only a window that holds.
+  if (readCalendarDate(new Date(from), zone) === date && readCalendarDate(new Date(to - 1), zone) === date) {
+    days.set(zone, { date, from, to });
+  }
 }
 
 function readCalendarDate(instant: Date, zone: string): CalendarDate {

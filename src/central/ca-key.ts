@@ -33,7 +33,7 @@ function pemSigner(path: string, newCa: CaCertificate): CaSigner {
   }
   const algorithm = algorithmFor(newCa.publicKey);
   if (!algorithm) throw new CapbuError('CA_KEY_INVALID', { key: path, problem: 'unsupported key type' });
-  return { algorithm, sign: (data) => signWithKeyObject(key, data), close: async () => undefined };
+  return { algorithm, sign: (data) => signWithKeyObject(key, newCa, data), close: async () => undefined };
 }
 
 /** Opens the key and checks it is the new CA certificate's key before anything is issued with it. */

@@ -14,7 +14,11 @@ export type SignatureAlgorithm =
 
 export interface CaSigner {
   readonly algorithm: SignatureAlgorithm;
-  /** RSA: PKCS#1 v1.5 over SHA-256. ECDSA: r‖s (IEEE P1363) over SHA-256, as WebCrypto returns it. */
+  /**
+   * RSA: PKCS#1 v1.5 over SHA-256. ECDSA: r‖s (IEEE P1363) over SHA-256, as WebCrypto returns it.
+   * Only a signature that verifies with the new CA's key comes back: an HSM or key fault must
+   * never reach a customer's token as a certificate that does not verify.
+   */
   sign(data: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
@@ -28,13 +32,30 @@ export function algorithmFor(publicKey: KeyObject): SignatureAlgorithm | null {
   return curve ? { name: 'ECDSA', hash: 'SHA-256', namedCurve: curve } : null;
 }
 
+const verifies = (newCa: CaCertificate, data: Uint8Array, signature: Uint8Array): boolean =>
+  verify('sha256', data, { key: newCa.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+
+/** The signature, once it verifies with the new CA's key; INTERNAL (nothing issued) otherwise. */
+export function checkedSignature(newCa: CaCertificate, data: Uint8Array, signature: Uint8Array): Uint8Array {
+  if (!verifies(newCa, data, signature)) throw new CapbuError('INTERNAL', { message: 'a CA signature does not verify with the new CA key' });
+  return signature;
+}
+
 /** Node's signing call for a key held in memory, in the output format CaSigner promises. */
-export function signWithKeyObject(key: KeyObject, data: Uint8Array): Promise<Uint8Array> {
+export function signWithKeyObject(key: KeyObject, newCa: CaCertificate, data: Uint8Array): Promise<Uint8Array> {
+  // OpenSSL checks every RSA-CRT result against the public exponent before returning it
+  // (rsa_ossl_mod_exp), so only ECDSA signatures are checked here.
+  const check = key.asymmetricKeyType !== 'rsa';
   return new Promise((resolve, reject) => {
     // The callback form runs on libuv's thread pool, off the event loop.
-    sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, (error, signature) =>
-      error ? reject(error) : resolve(new Uint8Array(signature)),
-    );
+    sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
+      if (error) return reject(error);
+      try {
+        resolve(check ? checkedSignature(newCa, data, signature) : new Uint8Array(signature));
+      } catch (failure) {
+        reject(failure);
+      }
+    });
   });
 }
 
@@ -48,9 +69,9 @@ export async function assertSignerMatches(signer: CaSigner, newCa: CaCertificate
   try {
     signature = await signer.sign(challenge);
   } catch (error) {
-    if (error instanceof CapbuError) throw error;
+    // INTERNAL is checkedSignature's refusal: a signature the new CA's key does not verify.
+    if (error instanceof CapbuError && error.code !== 'INTERNAL') throw error;
     throw new CapbuError('CA_KEY_MISMATCH', { key }, { cause: error });
   }
-  const ok = verify('sha256', challenge, { key: newCa.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
-  if (!ok) throw new CapbuError('CA_KEY_MISMATCH', { key });
+  if (!verifies(newCa, challenge, signature)) throw new CapbuError('CA_KEY_MISMATCH', { key });
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Mechanism, Template } from 'pkcs11js';
 import type { CaCertificate } from '../campaign/campaign.js';
-import { algorithmFor, type CaSigner } from '../central/signer.js';
+import { algorithmFor, checkedSignature, type CaSigner } from '../central/signer.js';
 import { CapbuError } from '../errors.js';
 import { fromPkcs11 } from './errors.js';
 import { loadModule, modulePath, pkcs11js } from './module.js';
@@ -152,7 +152,7 @@ export function openPkcs11Signer(options: Pkcs11SignerOptions): CaSigner {
       lane.pending++;
       const result = lane.tail.then(() => signOn(lane, mechanism, input));
       lane.tail = result.catch(() => undefined).finally(() => lane.pending--);
-      return result.then((signature) => new Uint8Array(signature));
+      return result.then((signature) => checkedSignature(options.newCa, data, signature));
     },
     close,
   };

@@ -12,7 +12,7 @@ import { x509 } from '../../src/campaign/x509.js';
 import { openCaSigner } from '../../src/central/ca-key.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { isCapbuError } from '../../src/errors.js';
-import { parsePkcs11Uri } from '../../src/token/ca-signer.js';
+import { openPkcs11Signer, parsePkcs11Uri } from '../../src/token/ca-signer.js';
 import { DEBIAN_SOFTHSM2 } from '../../src/token/module.js';
 import { makeCentralWorld, NOW, sqlitePath, startCentre, type CentralWorld } from './fixtures.js';
 
@@ -102,5 +102,14 @@ describe('the centre with its key in an HSM', () => {
     // The same key named by its binary CKA_ID instead of its label.
     await expect(open('pkcs11:token=ca-hsm;id=%01')).resolves.toBeUndefined();
   });
-});
 
+  it('lets out no signature that the new CA key does not verify (a key changed in the HSM)', async () => {
+    // Opened past the start-up check, as if the key behind the URI were replaced afterwards.
+    const signer = openPkcs11Signer({ uri: 'pkcs11:token=ca-hsm;object=old-ca', pin: PIN, newCa: world.campaign.newCa, env });
+    try {
+      expect(await failure(signer.sign(new Uint8Array([1, 2, 3])))).toBe('INTERNAL');
+    } finally {
+      await signer.close();
+    }
+  });
+});
