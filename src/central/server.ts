@@ -16,8 +16,6 @@ export interface CentralConfig {
   /** A PEM file or a pkcs11: URI. */
   readonly caKey: string;
   readonly db: string;
-  /** SQLite only: 'elsewhere' when the primary of `serve --workers` checkpoints the WAL. */
-  readonly checkpoints?: 'auto' | 'elsewhere';
   /** host:port; port 0 picks a free one. */
   readonly listen?: string;
   readonly now?: () => Date;
@@ -62,7 +60,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const signer = await openCaSigner({ key: config.caKey, newCa: config.campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable });
   let store;
   try {
-    store = await openCentralStore(config.db, now(), { checkpoints: config.checkpoints });
+    store = await openCentralStore(config.db, now());
   } catch (error) {
     await signer.close();
     throw error;

@@ -33,12 +33,7 @@ function migrate(db: Database.Database, at: string): void {
   }
 }
 
-export interface SqliteOptions {
-  /** 'elsewhere': another process checkpoints the WAL (src/central/storage/checkpoints.ts). */
-  readonly checkpoints?: 'auto' | 'elsewhere';
-}
-
-export function openSqliteStore(path: string, at: string, options: SqliteOptions = {}): CentralStore {
+export function openSqliteStore(path: string, at: string): CentralStore {
   let db: Database.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -47,7 +42,6 @@ export function openSqliteStore(path: string, at: string, options: SqliteOptions
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    if (options.checkpoints === 'elsewhere') db.pragma('wal_autocheckpoint = 0');
     migrate(db, at);
   } catch (error) {
     throw new CapbuError('CENTRAL_DB_FAILED', { db: path }, { cause: error });

@@ -3,7 +3,6 @@
  * postgres:// URL); the store is migrated on open.
  */
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../campaign/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
@@ -12,7 +11,7 @@ import { DEFAULT_PIN_VARIABLE } from '../../central/ca-key.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
 import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
-import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
+import { openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../files.js';
@@ -71,7 +70,6 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     campaign,
     caKey: values['ca-key'],
     db,
-    checkpoints: cluster.isWorker ? 'elsewhere' : 'auto',
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
@@ -100,12 +98,8 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
  */
 async function serveWorkers(count: number, db: string, at: Date, campaignId: string, ctx: Context): Promise<number> {
   await withStore(db, at, async () => undefined);
-  const checkpoints = isPostgresUrl(db) ? null : (await import('../../central/storage/checkpoints.js')).startCheckpoints(resolve(db));
   const workers = await startWorkers(count);
-  if (!workers) {
-    checkpoints?.stop();
-    return 2;
-  }
+  if (!workers) return 2;
   writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignId }));
   const signalled = new Promise<null>((done) => {
     process.once('SIGINT', () => done(null));
@@ -113,7 +107,6 @@ async function serveWorkers(count: number, db: string, at: Date, campaignId: str
   });
   const failure = await Promise.race([signalled, workers.failed]);
   await workers.stop();
-  checkpoints?.stop();
   if (failure !== null) throw new CapbuError('INTERNAL', { message: failure });
   return 0;
 }
