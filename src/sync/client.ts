@@ -4,8 +4,7 @@
  * hands it back with the skew so the kiosk can warn its operator and decide with the centre's
  * time while online.
  */
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, request } from 'undici';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema, Static } from '@sinclair/typebox';
 import {
@@ -72,24 +71,8 @@ function matches<S extends TSchema>(schema: S, value: unknown): value is Static<
 
 interface Received {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
-}
-
-/** One HTTP exchange, the whole reply read; rejects on any transport failure or the deadline. */
-function exchange(url: URL, options: http.RequestOptions, payload: Buffer | undefined): Promise<Received> {
-  return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
-    request.on('error', reject);
-    request.end(payload);
-  });
 }
 
 interface RawReply {
@@ -101,27 +84,26 @@ interface RawReply {
 export class CentralClient {
   private readonly base: string;
   private readonly options: ClientOptions;
-  /** Keeps the connection between calls; an idle socket does not keep the process alive. */
-  private readonly agent: http.Agent;
+  /** Keeps the connection between calls (undici's pool); an idle one does not keep the process alive. */
+  private readonly agent: Agent;
 
   constructor(options: ClientOptions) {
     this.options = options;
     this.base = options.server.replace(/\/+$/, '') + API_PREFIX;
-    this.agent = this.base.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    // Waiting for the centre's answer, and then for its body, each gets the whole allowance.
+    const timeout = options.timeoutMs ?? 30_000;
+    this.agent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: timeout });
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RawReply> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = payload.length;
-    }
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
     let received: Received;
     try {
-      const signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-      received = await exchange(new URL(this.base + path), { method, headers, agent: this.agent, signal }, payload);
+      const reply = await request(this.base + path, { method, headers, body: payload, dispatcher: this.agent });
+      received = { status: reply.statusCode, headers: reply.headers, text: await reply.body.text() };
     } catch (error) {
       throw new CapbuError('SERVER_UNREACHABLE', { server: this.options.server }, { cause: error });
     }

@@ -3,6 +3,7 @@
  * per-kiosk rate limit, registry sync, journal events and the report — on a real centre.
  */
 import { statSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,5 +225,43 @@ describe.each([
     ]);
     expect(report.total).toMatchObject({ eligibleKnown: 3, renewed: 2, remaining: 1 });
     expect(report.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 2 }]);
+  });
+});
+
+describe('a centre out of reach', () => {
+  /** A loopback server that does `answer` with each connection; resolves to its URL. */
+  async function rawServer(answer: (socket: Socket) => void): Promise<{ url: string; close: () => void }> {
+    const server = createServer(answer);
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  }
+
+  it('gives up on a centre that takes the connection and never answers, after the timeout', async () => {
+    const silent = await rawServer(() => undefined);
+    try {
+      const client = new CentralClient({ server: silent.url, credential: 'k.secret', timeoutMs: 300 });
+      const started = Date.now();
+      expect((await failure(client.registry())).code).toBe('SERVER_UNREACHABLE');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('says the centre is unreachable when nothing listens, and its reply is invalid when it is not JSON', async () => {
+    const closed = await rawServer(() => undefined);
+    closed.close();
+    expect((await failure(new CentralClient({ server: closed.url, credential: 'k.secret' }).registry())).code).toBe('SERVER_UNREACHABLE');
+    const proxy = await rawServer((socket) =>
+      socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 11\r\n\r\n<h1>502</h1'),
+    );
+    try {
+      const reply = await failure(new CentralClient({ server: proxy.url, credential: 'k.secret' }).registry());
+      expect(reply).toEqual({ code: 'SERVER_REPLY_INVALID', details: { status: 502 } });
+    } finally {
+      proxy.close();
+    }
   });
 });
