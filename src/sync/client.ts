@@ -45,6 +45,7 @@ export interface ClientOptions {
   readonly server: string;
   /** Absent only for enrolment. */
   readonly credential?: string;
+  /** Each of connecting, waiting for the centre's answer and reading it may take this long (30 s). */
   readonly timeoutMs?: number;
   /** The kiosk's clock, for the skew; tests pin it. */
   readonly now?: () => Date;
