@@ -7,7 +7,7 @@
  * round. Target: at least 50% of the raw signing rate.
  *
  * BENCH_CLIENTS (default 16) concurrent kiosks; BENCH_RENEWALS (default 9000) renewals measured in
- * BENCH_ROUNDS (default 3) rounds, after BENCH_WARMUP (default 6000) that are not; BENCH_WORKERS
+ * BENCH_ROUNDS (default 3) rounds, after BENCH_WARMUP (default 12000) that are not; BENCH_WORKERS
  * (default: every core) centre processes (`--workers`).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 9000);
 // A service runs for weeks: the first renewals after start, while V8 still compiles the hot
 // paths, are not its throughput.
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 6000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 12000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Round {
