@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import type { CaCertificate } from '../campaign/campaign.js';
-import { certificateParts, normalizeSerial, parseCertificate, type CertificateParts } from '../campaign/certificate.js';
+import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../campaign/certificate.js';
 import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../campaign/der.js';
 import { x509 } from '../campaign/x509.js';
 import { CapbuError } from '../errors.js';
@@ -36,7 +36,6 @@ function keyIdentifier(spki: Element): Buffer {
 
 /** The new CA as issuance needs it, encoded once at start. */
 export interface Issuer {
-  readonly ca: CaCertificate;
   readonly signer: CaSigner;
   readonly name: Element;
   readonly signatureAlgorithm: Element;
@@ -55,7 +54,6 @@ export function prepareIssuer(ca: CaCertificate, signer: CaSigner): Issuer {
   const ski = parts.extensions.find((e) => e.oid === SUBJECT_KEY_IDENTIFIER);
   const keyId = ski ? element(ski.value, TAG.octetString).content : keyIdentifier(parts.spki);
   return {
-    ca,
     signer,
     name: parts.subject,
     // The library's own table of WebCrypto algorithms to AlgorithmIdentifiers (NULL parameters for RSA).
@@ -74,8 +72,8 @@ export function prepareIssuer(ca: CaCertificate, signer: CaSigner): Issuer {
 }
 
 export interface RenewalTerms {
-  /** The old certificate's DER. */
-  readonly old: Uint8Array;
+  /** The old certificate, as the request's check read it. */
+  readonly old: CertificateFacts;
   readonly notBefore: Date;
   readonly notAfter: Date;
 }
@@ -112,7 +110,7 @@ function tbsCertificate(issuer: Issuer, old: CertificateParts, serial: Buffer, t
 }
 
 export async function issueCertificate(issuer: Issuer, terms: RenewalTerms): Promise<IssuedDer> {
-  const old = certificateParts(parseCertificate(terms.old));
+  const old = certificateParts(terms.old);
   const serial = randomSerial();
   const tbs = tbsCertificate(issuer, old, serial, terms);
   const signature = await issuer.signer.sign(tbs);

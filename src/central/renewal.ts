@@ -101,7 +101,7 @@ export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: Renew
   }
 
   const notBefore = new Date(Math.floor((now.getTime() - ctx.backdateMs) / 1000) * 1000);
-  const issued = await issueCertificate(ctx.issuer, { old: request.oldDer, notBefore, notAfter: decision.renewalNotAfter });
+  const issued = await issueCertificate(ctx.issuer, { old: facts, notBefore, notAfter: decision.renewalNotAfter });
   const record: RenewalRecord = {
     oldSerial: facts.serial,
     oldCertificateHash: request.oldHash,

@@ -24,7 +24,6 @@ export function sha256Hex(data: Uint8Array | string): string {
 }
 
 export interface ReadRequest {
-  readonly oldDer: Uint8Array;
   readonly facts: CertificateFacts;
   readonly oldHash: string;
   /** The proof of possession: the CSR's signature verifies with the old certificate's key. */
@@ -64,5 +63,5 @@ export async function readRenewalRequest(oldCertificateB64: string, csrB64: stri
   if (!sameKey(csr.spki.bytes, facts)) throw new CapbuError('CSR_KEY_MISMATCH');
   // … and ask for the old certificate's subject, byte for byte.
   if (!csr.subject.bytes.equals(facts.subjectDer)) throw new CapbuError('CSR_SUBJECT_MISMATCH');
-  return { oldDer, facts, oldHash: sha256Hex(oldDer), hasPrivateKey: verifySigned(csr, publicKeyOf(facts)) === true };
+  return { facts, oldHash: sha256Hex(oldDer), hasPrivateKey: verifySigned(csr, publicKeyOf(facts)) === true };
 }
