@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDateIn, endOfDay, isCalendarDate } from '../src/campaign/calendar.js';
 import { parseCampaignSpec } from '../src/campaign/campaign.js';
-import { normalizeSerial } from '../src/campaign/certificate.js';
+import { normalizeSerial } from '../src/pki/certificate.js';
 import { parseRegistryCsv } from '../src/campaign/registry.js';
-import { UID_OID, nameField, rfc4514, taxCodeOf } from '../src/campaign/names.js';
-import { x509 } from '../src/campaign/x509.js';
+import { UID_OID, nameField, rfc4514, taxCodeOf } from '../src/pki/names.js';
+import { x509 } from '../src/pki/x509.js';
 import { CapbuError, ERROR_CODES } from '../src/errors.js';
 import { REASON_CODES } from '../src/campaign/decide.js';
 import { en } from '../src/i18n/en.js';

@@ -4,9 +4,9 @@
  */
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isSignedBy, parseCertificate, publicKeyOf } from '../src/campaign/certificate.js';
-import { DerWriter, element, TAG, timeOf } from '../src/campaign/der.js';
-import { rfc4514 } from '../src/campaign/names.js';
+import { isSignedBy, parseCertificate, publicKeyOf } from '../src/pki/certificate.js';
+import { DerWriter, element, TAG, timeOf } from '../src/pki/der.js';
+import { rfc4514 } from '../src/pki/names.js';
 import { buildPki, EC_ALG, generateKeys, issueSubscriber, spkiOf, type Pki } from '../src/demo/pki.js';
 
 let pki: Pki;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate } from '../src/campaign/certificate.js';
+import { parseCertificate } from '../src/pki/certificate.js';
 import type { Channel } from '../src/central/api.js';
 import { loadCampaign } from '../src/cli/files.js';
 import { CapbuError } from '../src/errors.js';

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { parseCertificate } from '../src/campaign/certificate.js';
+import { parseCertificate } from '../src/pki/certificate.js';
 import { DEBIAN_SOFTHSM2, pkcs11js } from '../src/token/module.js';
 import { issueSubscriber, generateKeys, spkiOf } from '../src/demo/pki.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';

@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { x509 } from '../../src/campaign/x509.js';
+import { x509 } from '../../src/pki/x509.js';
 import type { RenewalRequest } from '../../src/central/api.js';
 import { enrolmentCodeHash, newCredential, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCertificate } from '../../src/campaign/certificate.js';
+import { parseCertificate } from '../../src/pki/certificate.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
 import { loadCampaign } from '../../src/cli/files.js';

@@ -3,7 +3,7 @@
  * "contract end") are local calendar dates, while certificates carry UTC instants: a certificate
  * issued at 00:30 in Hanoi on the cutoff day is still the previous day in UTC.
  */
-import { Recent } from './recent.js';
+import { Recent } from '../pki/recent.js';
 
 /** A calendar date written YYYY-MM-DD. */
 export type CalendarDate = string;

@@ -5,7 +5,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CapbuError } from '../errors.js';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar.js';
-import { certificatesFromFile, parseCertificate, type CertificateFacts } from './certificate.js';
+import { certificatesFromFile, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 
 export interface CampaignSpec {
   readonly id: string;

@@ -1,7 +1,7 @@
 /** The eligibility decision for one end-entity certificate: every reason that applies, in order. */
 import { calendarDateIn, endOfDay } from './calendar.js';
 import type { Campaign } from './campaign.js';
-import { isSignedBy, type CertificateFacts } from './certificate.js';
+import { isSignedBy, type CertificateFacts } from '../pki/certificate.js';
 import type { SubscriberRecord } from './registry.js';
 
 export const REASON_CODES = [

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
-import { normalizeSerial } from './certificate.js';
+import { normalizeSerial } from '../pki/certificate.js';
 
 export const SUBSCRIBER_STATUSES = ['active', 'revoked', 'suspended'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];

@@ -10,9 +10,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import type { CaCertificate } from '../campaign/campaign.js';
-import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../campaign/certificate.js';
-import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../campaign/der.js';
-import { x509 } from '../campaign/x509.js';
+import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../pki/certificate.js';
+import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../pki/der.js';
+import { x509 } from '../pki/x509.js';
 import { CapbuError } from '../errors.js';
 import type { CaSigner } from './signer.js';
 

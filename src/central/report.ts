@@ -5,7 +5,7 @@
  * same rule the kiosks and issuance use, taking the key as present (only a kiosk can see it).
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { parseCertificate } from '../campaign/certificate.js';
+import { parseCertificate } from '../pki/certificate.js';
 import { decide } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
 import type { CentralStore } from './storage/store.js';

@@ -3,10 +3,10 @@
  * mismatched (400) rather than ineligible (422). Each failure has its own code.
  */
 import { createHash } from 'node:crypto';
-import { parseCertificate, publicKeyOf, type CertificateFacts } from '../campaign/certificate.js';
-import { children, element, TAG, type Element } from '../campaign/der.js';
-import { publicKeyIdFromSpki } from '../campaign/public-key.js';
-import { verifySigned, type Signed } from '../campaign/signature.js';
+import { parseCertificate, publicKeyOf, type CertificateFacts } from '../pki/certificate.js';
+import { children, element, TAG, type Element } from '../pki/der.js';
+import { publicKeyIdFromSpki } from '../pki/public-key.js';
+import { verifySigned, type Signed } from '../pki/signature.js';
 import { CapbuError } from '../errors.js';
 
 /**

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { SubscriberRecord } from '../campaign/registry.js';
-import { x509 } from '../campaign/x509.js';
+import { x509 } from '../pki/x509.js';
 import { pem, type Authority, type Pki } from './pki.js';
 
 export interface CampaignDates {

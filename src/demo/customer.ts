@@ -9,7 +9,7 @@ import { closeSession, login, openSession } from '../token/session.js';
 import type { TokenSummary } from '../token/slots.js';
 import { generateKeyPair, writeCertificate, type KeyAlgorithm } from '../token/write.js';
 import { EC_ALG, generateKeys, issueSubscriber, spkiOf, type Authority, type SubscriberSubject } from './pki.js';
-import type { x509 } from '../campaign/x509.js';
+import type { x509 } from '../pki/x509.js';
 
 export interface CertificateSpec {
   readonly subject: SubscriberSubject;

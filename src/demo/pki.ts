@@ -3,8 +3,8 @@
  * with different keys, and an unrelated CA. The demo world and the tests both build on it.
  */
 import { randomBytes, webcrypto } from 'node:crypto';
-import { x509 } from '../campaign/x509.js';
-import { UID_OID } from '../campaign/names.js';
+import { x509 } from '../pki/x509.js';
+import { UID_OID } from '../pki/names.js';
 
 const subtle = webcrypto.subtle;
 

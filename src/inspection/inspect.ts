@@ -3,7 +3,7 @@
  * read, the registry is a lookup, and the time is given.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { decide, issuedByOldCa, type Decision } from '../campaign/decide.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
 import type { TokenContents } from '../token/read.js';

@@ -3,7 +3,7 @@
  * certificate written there would leave the customer unable to sign.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { isSignedBy, parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { isSignedBy, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { CapbuError } from '../errors.js';
 
 export const ISSUANCE_PROBLEMS = ['UNPARSEABLE', 'NOT_FROM_NEW_CA', 'OTHER_KEY', 'OTHER_SUBJECT', 'OTHER_VALIDITY'] as const;

@@ -1,8 +1,8 @@
 /** The customer's receipt, and the portals where the new certificate must now be registered. */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CertificateFacts } from '../campaign/certificate.js';
-import { nameField } from '../campaign/names.js';
+import type { CertificateFacts } from '../pki/certificate.js';
+import { nameField } from '../pki/names.js';
 import { isoUtc } from '../inspection/json.js';
 
 /** Tax, customs (usable for clearance 24 hours after the update), social insurance, one-stop, public services. */

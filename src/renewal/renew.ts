@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Campaign } from '../campaign/campaign.js';
-import { parseCertificate, type CertificateFacts } from '../campaign/certificate.js';
+import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
 import { inspect, type Inspection } from '../inspection/inspect.js';

@@ -3,8 +3,8 @@
  * the customer's key, and the request is the proof the centre checks that the key is there.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import type { CertificateFacts } from '../campaign/certificate.js';
-import { x509 } from '../campaign/x509.js';
+import type { CertificateFacts } from '../pki/certificate.js';
+import { x509 } from '../pki/x509.js';
 import { guard, guardAsync } from './errors.js';
 import { pkcs11js } from './module.js';
 import type { KeyObject } from './objects.js';

@@ -1,5 +1,5 @@
 /** Reading the certificate and key objects a session can see. */
-import { publicKeyIdFromEc, rsaId, type PublicKeyId } from '../campaign/public-key.js';
+import { publicKeyIdFromEc, rsaId, type PublicKeyId } from '../pki/public-key.js';
 import { fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';

@@ -1,5 +1,5 @@
 /** One pass over a token: its certificates and keys, logged in when a PIN is given. */
-import { parseCertificate, publicKeyOf } from '../campaign/certificate.js';
+import { parseCertificate, publicKeyOf } from '../pki/certificate.js';
 import type { Pkcs11 } from './module.js';
 import { provesKey } from './key-proof.js';
 import { readCertificates, readKeys, type CertificateObject, type KeyObject } from './objects.js';

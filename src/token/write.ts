@@ -1,7 +1,7 @@
 /** Writing objects onto a token, never leaving a half-made one behind. */
 import { createPublicKey } from 'node:crypto';
-import { certificateParts, parseCertificate } from '../campaign/certificate.js';
-import { bareEcPoint } from '../campaign/public-key.js';
+import { certificateParts, parseCertificate } from '../pki/certificate.js';
+import { bareEcPoint } from '../pki/public-key.js';
 import { fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { x509 } from '../../src/campaign/x509.js';
+import { x509 } from '../../src/pki/x509.js';
 import { openCaSigner } from '../../src/central/ca-key.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { isCapbuError } from '../../src/errors.js';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { x509 } from '../../src/campaign/x509.js';
+import { x509 } from '../../src/pki/x509.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
-import { x509 } from '../../src/campaign/x509.js';
+import { x509 } from '../../src/pki/x509.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';

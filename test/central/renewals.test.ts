@@ -4,7 +4,7 @@
  */
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { x509 } from '../../src/campaign/x509.js';
+import { x509 } from '../../src/pki/x509.js';
 import { TIME_HEADER, type ErrorReply, type RenewalRequest } from '../../src/central/api.js';
 import { isCapbuError } from '../../src/errors.js';
 import type { CentralClient } from '../../src/sync/client.js';

@@ -10,7 +10,7 @@ import { registryCsv } from '../../src/demo/campaign-files.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import type { Pki, SubscriberSubject } from '../../src/demo/pki.js';
 import { placeCertificate } from '../../src/demo/customer.js';
-import { parseCertificate } from '../../src/campaign/certificate.js';
+import { parseCertificate } from '../../src/pki/certificate.js';
 import type { KeyAlgorithm } from '../../src/token/write.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { DEBIAN_SOFTHSM2, loadModule, type Pkcs11 } from '../../src/token/module.js';

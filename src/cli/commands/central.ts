@@ -4,7 +4,7 @@
  */
 import cluster from 'node:cluster';
 import { CapbuError } from '../../errors.js';
-import { certificatesFromFile, parseCertificate } from '../../campaign/certificate.js';
+import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
 import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type Report, type ReportGroup } from '../../central/api.js';
 import { DEFAULT_PIN_VARIABLE } from '../../central/ca-key.js';
