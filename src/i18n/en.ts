@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskEn } from './kiosk-en.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -75,6 +76,7 @@ export const en: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'the contract has already ended',
   },
   text: {
+    ...kioskEn,
     token: 'Token',
     serialNo: 'serial',
     keyCheckLoggedIn: 'Key check: logged in (private keys compared)',

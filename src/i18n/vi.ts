@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskVi } from './kiosk-vi.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -75,6 +76,7 @@ export const vi: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'hợp đồng đã hết hạn',
   },
   text: {
+    ...kioskVi,
     token: 'Token',
     serialNo: 'số hiệu',
     keyCheckLoggedIn: 'Kiểm tra khóa: đã đăng nhập (so khóa bí mật)',
