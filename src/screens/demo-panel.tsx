@@ -6,7 +6,7 @@ import { useWords } from './words.js';
 export function DemoPanel({ demo, width }: { readonly demo: DemoView; readonly width: number }) {
   const t = useWords();
   return (
-    <Box flexDirection="column" width={width} borderStyle="single" paddingX={1}>
+    <Box flexDirection="column" width={width} flexShrink={0} borderStyle="single" paddingX={1}>
       <Text bold>{t.text('kiosk.demo.title')}</Text>
       {demo.customers.map((c) => (
         <Text key={c.key} wrap="truncate-end">

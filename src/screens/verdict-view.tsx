@@ -62,9 +62,15 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
     <Box flexDirection="column">
       <Text bold>{t.text('kiosk.verdict.notEligible')}</Text>
       {decision.reasons.map((r) => (
-        <Box key={r} flexDirection="column">
-          <Text>{`  ✖ ${t.text(`kiosk.reason.${r}`, vars)}`}</Text>
-          <Text>{`    → ${t.text(`kiosk.advice.${r}`, vars)}`}</Text>
+        <Box key={r} flexDirection="column" paddingLeft={2}>
+          <Box>
+            <Text>✖ </Text>
+            <Text>{t.text(`kiosk.reason.${r}`, vars)}</Text>
+          </Box>
+          <Box paddingLeft={2}>
+            <Text>→ </Text>
+            <Text>{t.text(`kiosk.advice.${r}`, vars)}</Text>
+          </Box>
         </Box>
       ))}
       <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>

@@ -14,10 +14,10 @@ export function WaitingView({ state }: { readonly state: AppState }) {
         <Box flexDirection="column">
           <Text>{t.text('kiosk.waiting.devices')}</Text>
           {state.devices.map((d) => (
-            <Text key={d.id}>
-              {'  ✖ '}
-              {t.text(`kiosk.device.${d.problem}`, { id: d.id, name: d.name ?? d.id, module: d.module ?? '' })}
-            </Text>
+            <Box key={d.id} paddingLeft={2}>
+              <Text>✖ </Text>
+              <Text>{t.text(`kiosk.device.${d.problem}`, { id: d.id, name: d.name ?? d.id, module: d.module ?? '' })}</Text>
+            </Box>
           ))}
         </Box>
       )}
