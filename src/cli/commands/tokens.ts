@@ -9,7 +9,7 @@ import type { Translator } from '../../i18n/catalog.js';
 import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 /** `capbu tokens [--json]`: the tokens plugged in, with their PIN state; `--watch`: plug and unplug as they happen. */
-export async function tokens(argv: string[], ctx: Context): Promise<number> {
+export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { json: { type: 'boolean' }, module: { type: 'string' }, watch: { type: 'boolean' } });
   if (values.watch) return watch(ctx, values.module, values.json === true);
   const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
