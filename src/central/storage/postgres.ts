@@ -116,8 +116,8 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
       const row = await one(sql.kioskByEnrolment, [enrolmentHash, at]);
       return row ? kioskFromRow(row) : null;
     },
-    enrol: async (enrolmentHash, credentialHash, at) => {
-      const row = await one(sql.enrol, [credentialHash, at, enrolmentHash, at]);
+    enroll: async (enrolmentHash, credentialHash, at) => {
+      const row = await one(sql.enroll, [credentialHash, at, enrolmentHash, at]);
       return row ? kioskFromRow(row) : null;
     },
     kiosk: async (id) => {

@@ -2,7 +2,7 @@
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { KioskRecord, RefusalCount, RenewalCount, RenewalRecord } from './store.js';
+import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal } from './store.js';
 
 export type { Row };
 
@@ -37,7 +37,7 @@ export const RENEWAL_COLUMNS = [
   'hardware_version', 'token_serial', 'token_manufacturer', 'token_model', 'operator',
 ] as const;
 
-export function renewalValues(r: RenewalRecord): string[] {
+export function renewalValues(r: IssuedRenewal): string[] {
   return [
     r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
     r.certificate, r.notBefore, r.notAfter, r.issuedAt, r.issuedDay, r.province, r.channel,
@@ -45,7 +45,7 @@ export function renewalValues(r: RenewalRecord): string[] {
   ];
 }
 
-export function renewalFromRow(r: Row): RenewalRecord {
+export function renewalFromRow(r: Row): IssuedRenewal {
   return {
     oldSerial: text(r.old_serial),
     oldCertificateHash: text(r.old_certificate_hash),

@@ -19,7 +19,7 @@ import {
   type Row,
 } from './rows.js';
 import { SQLITE, statements, type StatementName } from './statements.js';
-import type { CentralStore, RenewalRecord } from './store.js';
+import type { CentralStore, IssuedRenewal } from './store.js';
 
 export function openSqliteStore(path: string, at: string): CentralStore {
   let db: Database.Database;
@@ -86,8 +86,8 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       const row = q.kioskByEnrolment.get(enrolmentHash, at) as Row | undefined;
       return row ? kioskFromRow(row) : null;
     },
-    enrol: async (enrolmentHash, credentialHash, at) => {
-      const row = q.enrol.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
+    enroll: async (enrolmentHash, credentialHash, at) => {
+      const row = q.enroll.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
       return row ? kioskFromRow(row) : null;
     },
     kiosk: async (id) => {
@@ -102,7 +102,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       const row = q.renewalOf.get(oldSerial) as Row | undefined;
       return row ? renewalFromRow(row) : null;
     },
-    saveRenewal: async (renewal: RenewalRecord) => {
+    saveRenewal: async (renewal: IssuedRenewal) => {
       try {
         q.saveRenewal.run(...renewalValues(renewal));
         return 'saved';
