@@ -62,6 +62,7 @@ export const en: Catalog = {
     SERVER_UNREACHABLE: (v) => `cannot reach the central service at ${v.server}`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {

@@ -30,11 +30,8 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.waiting.hint': 'The kiosk reads the token and tells at once whether its certificate qualifies.',
   'kiosk.waiting.devices': 'Devices seen without a readable token:',
   'kiosk.waiting.dismissed': (v) => `Pull out USB token ${n(v.label)} before serving the next customer.`,
-  'kiosk.device.driver-missing': (v) => `${n(v.name)} (${n(v.id)}): driver missing — install ${n(v.module)}`,
-  'kiosk.device.no-token': (v) => `${n(v.name)} (${n(v.id)}): no token seen — it may not be initialised`,
-  'kiosk.device.pcscd-not-running': (v) => `${n(v.name)} (${n(v.id)}): pcscd is not running — call IT support`,
-  'kiosk.device.module-failed': (v) => `${n(v.name)} (${n(v.id)}): could not load ${n(v.module)}`,
-  'kiosk.device.unknown-device': (v) => `Unknown device ${n(v.id)}: not in the catalogue — give this id to IT support`,
+
+  'kiosk.device': (v) => `${n(v.name)} [${n(v.id)}]: ${n(v.why)}`,
 
   'kiosk.notice.interrupted': 'The token was pulled mid-renewal. Plug it back in: the kiosk will safely finish that renewal.',
   'kiosk.notice.tokenPulled': 'The token was pulled out.',

@@ -30,11 +30,8 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.waiting.hint': 'Máy quầy đọc token và cho biết ngay chứng thư số có thuộc diện cấp bù không.',
   'kiosk.waiting.devices': 'Thiết bị đã thấy nhưng chưa đọc được token:',
   'kiosk.waiting.dismissed': (v) => `Rút USB token ${n(v.label)} ra trước khi phục vụ khách hàng tiếp theo.`,
-  'kiosk.device.driver-missing': (v) => `${n(v.name)} (${n(v.id)}): thiếu trình điều khiển — cài ${n(v.module)}`,
-  'kiosk.device.no-token': (v) => `${n(v.name)} (${n(v.id)}): chưa thấy token — token có thể chưa được khởi tạo`,
-  'kiosk.device.pcscd-not-running': (v) => `${n(v.name)} (${n(v.id)}): dịch vụ pcscd chưa chạy — báo bộ phận kỹ thuật`,
-  'kiosk.device.module-failed': (v) => `${n(v.name)} (${n(v.id)}): không nạp được thư viện ${n(v.module)}`,
-  'kiosk.device.unknown-device': (v) => `Thiết bị lạ ${n(v.id)}: chưa có trong danh mục — báo mã này cho bộ phận kỹ thuật`,
+
+  'kiosk.device': (v) => `${n(v.name)} [${n(v.id)}]: ${n(v.why)}`,
 
   'kiosk.notice.interrupted': 'Token đã bị rút giữa chừng. Cắm lại token này: máy quầy sẽ hoàn tất an toàn lần cấp bù dở dang.',
   'kiosk.notice.tokenPulled': 'Token đã được rút ra.',

@@ -62,6 +62,7 @@ export const vi: Catalog = {
     SERVER_UNREACHABLE: (v) => `không kết nối được dịch vụ trung tâm tại ${v.server}`,
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
   },
   reasons: {

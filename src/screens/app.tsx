@@ -34,7 +34,6 @@ export interface KioskAppProps {
   readonly options: StartOptions;
   readonly t: Translator;
   readonly supportLine: string;
-  readonly timeZone: string;
 }
 
 /** Longer than any token's ulMaxPinLen we have seen; the token's own limit is checked by the reducer. */
@@ -77,7 +76,7 @@ function useTick(active: boolean): number {
   return tick;
 }
 
-export function KioskApp({ engine, options, t, supportLine, timeZone }: KioskAppProps) {
+export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
   const { exit } = useApp();
   const [state, setState] = useState<AppState>(() => initialState(options));
   const current = useRef(state);
@@ -117,7 +116,7 @@ export function KioskApp({ engine, options, t, supportLine, timeZone }: KioskApp
   return (
     <WordsContext.Provider value={t}>
       <Frame state={state} width={width} height={height}>
-        <Body state={state} tick={tick} width={bodyWidth} supportLine={supportLine} timeZone={timeZone} />
+        <Body state={state} tick={tick} width={bodyWidth} supportLine={supportLine} />
       </Frame>
     </WordsContext.Provider>
   );
@@ -130,7 +129,7 @@ function applyPin(holder: PinHolder, effect: PinEffect | null, action: AppAction
   // 'send' is done where the renew command leaves, so the PIN goes with it and nowhere else.
 }
 
-function Body({ state, tick, width, supportLine, timeZone }: { state: AppState; tick: number; width: number; supportLine: string; timeZone: string }) {
+function Body({ state, tick, width, supportLine }: { state: AppState; tick: number; width: number; supportLine: string }) {
   const { screen } = state;
   const key = 'tokenKey' in screen ? screen.tokenKey : null;
   const token = key ? tokenOf(state, key) : undefined;
@@ -154,6 +153,6 @@ function Body({ state, tick, width, supportLine, timeZone }: { state: AppState; 
     case 'error':
       return <ErrorView screen={screen} supportLine={supportLine} />;
     case 'today':
-      return <TodayView state={state} width={width} timeZone={timeZone} />;
+      return <TodayView state={state} width={width} />;
   }
 }

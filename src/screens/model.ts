@@ -5,6 +5,7 @@
  */
 import type { ReasonCode } from '../campaign/decide.js';
 import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { Why } from '../token/watch.js';
 
 export interface DecisionView {
   readonly eligible: boolean;
@@ -68,15 +69,13 @@ export interface CampaignView {
   readonly timeZone: string;
 }
 
-export type DeviceProblem = 'driver-missing' | 'no-token' | 'pcscd-not-running' | 'module-failed' | 'unknown-device';
-
+/** A USB device seen without a token, and why (src/token/watch.ts). */
 export interface DeviceView {
+  readonly port: string;
   /** vendor:product, lowercase hex. */
   readonly id: string;
   readonly name: string | null;
-  readonly problem: DeviceProblem;
-  /** The module to install or that failed. */
-  readonly module: string | null;
+  readonly why: Why;
 }
 
 export interface StatusView {
@@ -142,7 +141,7 @@ export interface DemoView {
 
 /** From the engine to the screens. */
 export type EngineEvent =
-  | { readonly type: 'ready'; readonly status: StatusView }
+  | { readonly type: 'ready'; readonly status: StatusView; readonly campaign: CampaignView }
   | { readonly type: 'tokens'; readonly tokens: readonly TokenView[] }
   | { readonly type: 'devices'; readonly devices: readonly DeviceView[] }
   | { readonly type: 'status'; readonly status: StatusView }
@@ -151,7 +150,9 @@ export type EngineEvent =
   | { readonly type: 'failed'; readonly error: ErrorView; readonly pin: PinView | null }
   | { readonly type: 'today'; readonly today: TodayView }
   | { readonly type: 'demo'; readonly demo: DemoView }
-  | { readonly type: 'printed'; readonly ok: boolean };
+  | { readonly type: 'printed'; readonly ok: boolean }
+  /** The engine could not start (campaign, store, settings): the app cannot run. */
+  | { readonly type: 'fatal'; readonly error: ErrorView };
 
 /** From the screens to the engine. The renewal's PIN travels beside the command, never in it. */
 export type EngineCommand =

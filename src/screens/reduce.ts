@@ -75,6 +75,7 @@ function onSharedKey(state: AppState, action: string, input: string): Step {
 function onEngine(state: AppState, event: EngineEvent): Step {
   switch (event.type) {
     case 'ready':
+      return step({ ...state, status: event.status, timeZone: event.campaign.timeZone });
     case 'status':
       return step({ ...state, status: event.status });
     case 'devices':
@@ -85,6 +86,8 @@ function onEngine(state: AppState, event: EngineEvent): Step {
       return step({ ...state, demo: event.demo });
     case 'printed':
       return step({ ...state, printed: event.ok });
+    case 'fatal':
+      return step({ ...state, exit: true });
     case 'tokens':
       return onTokens(state, event.tokens);
     case 'step':
@@ -133,6 +136,10 @@ function onTokens(state: AppState, tokens: readonly TokenView[]): Step {
     case 'choose':
       if (fresh.length <= 1) return followed(screenForTokens(fresh));
       return followed({ name: 'choose', index: Math.min(screen.index, fresh.length - 1) });
+    case 'verdict':
+      // A second token while the clerk only looks: both are named and the clerk picks.
+      if (fresh.length > 1) return followed({ name: 'choose', index: Math.max(0, fresh.findIndex((t) => t.key === about)) });
+      return step(next);
     case 'done':
     case 'error':
       return about !== null && tokens.some((t) => t.key === about) ? step(next) : followed(screenForTokens(fresh));

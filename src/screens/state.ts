@@ -52,6 +52,8 @@ export interface AppState {
   readonly notice: Notice | null;
   /** Whether the last receipt sent to the printer went; null before any. */
   readonly printed: boolean | null;
+  /** The campaign's zone, for dates and times on screen; known once the engine is ready. */
+  readonly timeZone: string | null;
   /** A token the clerk is done with but has not pulled yet: it does not reopen its verdict. */
   readonly dismissed: string | null;
 }
@@ -96,6 +98,7 @@ export function initialState(options: StartOptions): AppState {
     exit: false,
     notice: null,
     printed: null,
+    timeZone: null,
     dismissed: null,
   };
 }

@@ -7,7 +7,7 @@ import { useWords } from './words.js';
 const ROWS = ['renewed', 'queued', 'notEligible', 'failed'] as const;
 
 /** This kiosk's day: counts by outcome as a bar chart of characters (no colour needed), and what waits. */
-export function TodayView({ state, width, timeZone }: { readonly state: AppState; readonly width: number; readonly timeZone: string }) {
+export function TodayView({ state, width }: { readonly state: AppState; readonly width: number }) {
   const t = useWords();
   const { today, status } = state;
   if (!today) return <Text>{t.text('kiosk.today.loading')}</Text>;
@@ -28,7 +28,7 @@ export function TodayView({ state, width, timeZone }: { readonly state: AppState
       {status && (
         <Box flexDirection="column">
           <Text>{t.text('kiosk.today.waiting', { events: status.waitingEvents, renewals: status.waitingRenewals })}</Text>
-          <Text>{t.text('kiosk.today.lastSync', { at: status.lastSyncAt ? dateTimeFor(status.lastSyncAt, timeZone) : t.text('kiosk.today.never') })}</Text>
+          <Text>{t.text('kiosk.today.lastSync', { at: status.lastSyncAt && state.timeZone ? dateTimeFor(status.lastSyncAt, state.timeZone) : t.text('kiosk.today.never') })}</Text>
           <Text>{t.text('kiosk.today.registry', { age: ageWords(status.registryAgeHours, t) })}</Text>
         </Box>
       )}

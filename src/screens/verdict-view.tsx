@@ -7,7 +7,8 @@ import { useWords } from './words.js';
 export function VerdictView({ token }: { readonly token: TokenView }) {
   const t = useWords();
   const zone = token.campaign.timeZone;
-  const candidate = token.certificates.find((c) => c.serial === token.candidate) ?? null;
+  // With nothing to renew, the verdict on the customer's own certificate still says why.
+  const candidate = token.certificates.find((c) => c.serial === token.candidate) ?? token.certificates.find((c) => c.decision !== null) ?? null;
   return (
     <Box flexDirection="column">
       <Text bold>{t.text('kiosk.verdict.token', { label: token.label, serial: token.serial, model: token.model, version: token.hardwareVersion ?? '' })}</Text>

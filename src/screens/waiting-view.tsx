@@ -14,9 +14,9 @@ export function WaitingView({ state }: { readonly state: AppState }) {
         <Box flexDirection="column">
           <Text>{t.text('kiosk.waiting.devices')}</Text>
           {state.devices.map((d) => (
-            <Box key={d.id} paddingLeft={2}>
+            <Box key={d.port} paddingLeft={2}>
               <Text>✖ </Text>
-              <Text>{t.text(`kiosk.device.${d.problem}`, { id: d.id, name: d.name ?? d.id, module: d.module ?? '' })}</Text>
+              <Text>{t.text('kiosk.device', { id: d.id, name: d.name ?? '?', why: t.text(`why.${d.why.code}`, { ...d.why }) })}</Text>
             </Box>
           ))}
         </Box>

@@ -6,11 +6,12 @@
  */
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CapbuError, isCapbuError } from '../../errors.js';
+import { isCapbuError } from '../../errors.js';
 import { renew, type RenewalContext } from '../../renewal/renew.js';
 import type { EngineCommand, EngineEvent, ErrorView, PinView, TokenView } from '../model.js';
 import { Pin } from '../../token/pin.js';
 import { openEngineCore, type EngineConfig, type EngineCore } from './core.js';
+import { campaignView } from './views.js';
 
 if (!parentPort) throw new Error('the kiosk engine runs in a worker thread');
 const port = parentPort;
@@ -26,12 +27,13 @@ function errorView(error: unknown): ErrorView {
 
 class Engine {
   private readonly tokens = new Map<string, TokenView>();
-  private busy = false;
+  /** The renewal in progress, and how to stop it at its next safe point. */
+  private running: { readonly done: Promise<void>; readonly stop: AbortController } | null = null;
 
   constructor(private readonly core: EngineCore) {}
 
   async start(): Promise<void> {
-    post({ type: 'ready', status: this.core.status() });
+    post({ type: 'ready', status: this.core.status(), campaign: campaignView(this.core.campaign) });
     this.core.onStatus(() => post({ type: 'status', status: this.core.status() }));
     if (this.core.demo) post({ type: 'demo', demo: this.core.demo.view() });
     for await (const change of this.core.watch()) {
@@ -67,6 +69,9 @@ class Engine {
         if (this.core.demo) post({ type: 'demo', demo: this.core.demo.view() });
         return;
       case 'quit':
+        // A renewal stops at its next safe point; once writing has begun, it runs to its end.
+        this.running?.stop.abort();
+        await this.running?.done;
         await this.core.close();
         process.exit(0);
     }
@@ -77,14 +82,22 @@ class Engine {
     // The PIN is read into one string for the login (pkcs11js takes strings) and the bytes wiped.
     const pin = pinBytes ? new Pin(Buffer.from(pinBytes).toString('latin1')) : null;
     pinBytes?.fill(0);
-    if (!token || !pin || this.busy) {
+    if (!token || !pin || this.running) {
       post({ type: 'failed', error: { code: token ? 'PIN_MISSING' : 'TOKEN_REMOVED', details: {} }, pin: null });
       return;
     }
-    this.busy = true;
+    const stop = new AbortController();
+    const done = this.renewToken(token, pin, finalTry, stop.signal);
+    this.running = { done, stop };
+    await done;
+    this.running = null;
+  }
+
+  private async renewToken(token: TokenView, pin: Pin, finalTry: boolean, signal: AbortSignal): Promise<void> {
     try {
       const outcome = await this.core.withToken(token, (ctx: RenewalContext) =>
         renew(ctx, { label: token.label, pin, finalTryConfirmed: finalTry, operator: this.core.currentOperator() }, {
+          signal,
           onStep: (step) => {
             if (step.name === 'done' || step.name === 'queued' || step.name === 'failed') return;
             post({ type: 'step', step: { name: step.name, status: step.status, ms: step.ms, ...(step.attempt !== undefined && { attempt: step.attempt }) } });
@@ -110,18 +123,17 @@ class Engine {
       const pinView: PinView | null = isCapbuError(error) && error.code.startsWith('PIN_') ? this.core.pinView(token) : null;
       post({ type: 'failed', error: errorView(error), pin: pinView });
     } finally {
-      this.busy = false;
       await this.core.refresh(token.key);
     }
   }
 }
 
-const core = await openEngineCore(workerData as EngineConfig).catch((error: unknown) => {
-  post({ type: 'failed', error: errorView(error), pin: null });
-  throw error instanceof CapbuError ? error : new CapbuError('INTERNAL', { message: String(error) });
-});
-const engine = new Engine(core);
-port.on('message', (message: { command: EngineCommand; pin?: Uint8Array }) => {
-  void engine.command(message.command, message.pin);
-});
-void engine.start();
+try {
+  const engine = new Engine(await openEngineCore(workerData as EngineConfig));
+  port.on('message', (message: { command: EngineCommand; pin?: Uint8Array }) => {
+    engine.command(message.command, message.pin).catch((error: unknown) => post({ type: 'failed', error: errorView(error), pin: null }));
+  });
+  engine.start().catch((error: unknown) => post({ type: 'fatal', error: errorView(error) }));
+} catch (error) {
+  post({ type: 'fatal', error: errorView(error) });
+}
