@@ -56,6 +56,7 @@ export function inspect(contents: TokenContents, campaign: Campaign, lookup: Sub
     try {
       facts = parseCertificate(object.value);
     } catch (error) {
+      // Listed as unreadable; what breaks its DER goes to --json for whoever looks into it.
       unreadable.push({ label: object.label, error: 'CERTIFICATE_UNPARSEABLE', problem: error instanceof DerError ? error.problem : 'structure' });
       continue;
     }
