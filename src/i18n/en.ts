@@ -61,7 +61,7 @@ export const en: Catalog = {
     JSON_INVALID: 'the request body is not valid JSON',
     BODY_TOO_LARGE: (v) => `the request body is larger than ${v.limit ?? 'allowed'} bytes`,
     BASE64_INVALID: (v) => `${v.field} is not valid base64`,
-    CERTIFICATE_INVALID: 'the old certificate is not a readable X.509 certificate',
+    CERTIFICATE_INVALID: (v) => `the old certificate is not a DER X.509 certificate${v.problem ? ` (${v.problem})` : ''}`,
     CSR_INVALID: 'the certificate request is not a readable PKCS#10 request',
     CSR_KEY_MISMATCH: "the certificate request's public key is not the old certificate's key",
     CSR_SUBJECT_MISMATCH: "the certificate request's subject is not the old certificate's subject",
