@@ -12,6 +12,8 @@ export const en: Catalog = {
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
     STORE_FAILED: (v) => `cannot open the kiosk store in ${v.path}`,
+    DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,
     NO_TOKEN: 'no token is plugged in',
     SEVERAL_TOKENS: (v) => `several tokens are plugged in (${list(v.labels)}); choose one with --token LABEL`,

@@ -12,6 +12,8 @@ export const vi: Catalog = {
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
     STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
     NO_TOKEN: 'chưa cắm token',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều token (${list(v.labels)}); chọn một bằng --token NHÃN`,
