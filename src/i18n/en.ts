@@ -118,6 +118,7 @@ export const en: Catalog = {
     centralCertsAdded: (v) => `Certificates loaded: ${v.added} added, ${v.known} already known.`,
     centralKioskAdded: (v) => `Kiosk ${v.id} added (province ${v.province}, channel ${v.channel}). One-time enrolment code, valid until ${v.expires}:`,
     centralKioskRevoked: (v) => `Kiosk ${v.id} revoked.`,
+    langUnknown: (v) => `--lang "${v.value}" is not a language capbu speaks; use one of: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server must be the central service's URL, such as https://capbu.example.vn, not "${v.value}"`,
     'serverUrl.scheme': (v) => `--server must be an http:// or https:// URL, not "${v.value}"`,
     'serverUrl.credentials': (v) => `--server must not carry a user name or password ("${v.value}"); the kiosk's credential comes from capbu enroll`,

@@ -118,6 +118,7 @@ export const vi: Catalog = {
     centralCertsAdded: (v) => `Đã nạp chứng thư: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm ki-ốt ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     centralKioskRevoked: (v) => `Đã thu hồi ki-ốt ${v.id}.`,
+    langUnknown: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
     'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,
     'serverUrl.credentials': (v) => `--server không được chứa tên đăng nhập hay mật khẩu ("${v.value}"); thông tin xác thực của máy quầy do capbu enroll cấp`,
