@@ -89,8 +89,13 @@ type Item =
   | { readonly type: 'device-without-token'; readonly device: DeviceView; readonly why: Why }
   | { readonly type: 'module-failed'; readonly module: string; readonly detail: string };
 
-/** pcscd's socket (Debian, also with socket activation). */
-export function pcscdSocketPresent(path = '/run/pcscd/pcscd.comm'): () => boolean {
+/** pcscd's socket: Debian's path (also with socket activation), or $CAPBU_PCSCD_SOCKET elsewhere. */
+export function pcscdSocket(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CAPBU_PCSCD_SOCKET?.trim() || '/run/pcscd/pcscd.comm';
+}
+
+/** Cheap enough for every poll: the socket is there (systemd starts pcscd on the first connection). */
+export function pcscdSocketPresent(path = pcscdSocket()): () => boolean {
   return () => existsSync(path);
 }
 
