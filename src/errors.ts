@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'SERVER_UNREACHABLE',
   'SERVER_REPLY_INVALID',
   'NOT_ENROLLED',
+  // The kiosk app (src/screens/).
+  'NOT_A_TERMINAL',
   'INTERNAL',
 ] as const;
 

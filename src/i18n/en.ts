@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskEn } from './kiosk-en.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -61,6 +62,7 @@ export const en: Catalog = {
     SERVER_UNREACHABLE: (v) => `cannot reach the central service at ${v.server}`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
@@ -76,6 +78,7 @@ export const en: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'the contract has already ended',
   },
   text: {
+    ...kioskEn,
     token: 'Token',
     serialNo: 'serial',
     keyCheckLoggedIn: 'Key check: logged in (private keys compared)',

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskVi } from './kiosk-vi.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -61,6 +62,7 @@ export const vi: Catalog = {
     SERVER_UNREACHABLE: (v) => `không kết nối được dịch vụ trung tâm tại ${v.server}`,
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
   },
   reasons: {
@@ -76,6 +78,7 @@ export const vi: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'hợp đồng đã hết hạn',
   },
   text: {
+    ...kioskVi,
     token: 'Token',
     serialNo: 'số hiệu',
     keyCheckLoggedIn: 'Kiểm tra khóa: đã đăng nhập (so khóa bí mật)',
