@@ -10,7 +10,7 @@ import { loadCredential } from '../sync/credential.js';
 import { loadModule, modulePath } from '../token/module.js';
 import type { Context } from './context.js';
 import { serverFlag } from './server-flag.js';
-import { campaignPath, loadCampaign } from './files.js';
+import { campaignPath, loadCampaign } from '../store/files.js';
 
 export interface RenewalFlags {
   readonly campaign?: string;

@@ -14,7 +14,7 @@ import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js
 import { openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
-import { campaignPath, loadCampaign, readInput } from '../files.js';
+import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 const USAGE = [

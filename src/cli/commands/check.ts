@@ -9,7 +9,7 @@ import { loadModule, modulePath } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 
