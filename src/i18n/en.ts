@@ -12,7 +12,20 @@ export const en: Catalog = {
     CA_CERT_INVALID: (v) => `no certificate in CA file: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `cannot open the kiosk store in ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `cannot write in the kiosk's data directory ${v.path}; give capbu's user write access to it, then try again (nothing was sent to the central service)`;
+        case 'damaged':
+          return `the kiosk store ${v.path} is damaged; nothing was written to it. Keep the file, restore the store from the backup, then try again`;
+        case 'empty':
+          return `the kiosk store ${v.path} is empty (0 bytes): its journal and registry copy are gone; nothing was written to it. Restore the store from the backup (if this kiosk never had data, delete the empty file)`;
+        case 'newer':
+          return `the kiosk store ${v.path} is at schema version ${v.version}, newer than this capbu knows (${v.supported}); nothing was written to it. Update capbu, or restore the backup made with this version`;
+        default:
+          return `cannot open the kiosk store in ${v.path}`;
+      }
+    },
     DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
     DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,

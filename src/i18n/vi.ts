@@ -12,7 +12,20 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `không ghi được vào thư mục dữ liệu của máy quầy ${v.path}; cấp quyền ghi cho tài khoản chạy capbu rồi thử lại (chưa gửi gì tới hệ thống trung tâm)`;
+        case 'damaged':
+          return `kho dữ liệu của máy quầy ${v.path} bị hỏng; chưa ghi gì vào đó. Giữ nguyên tệp, khôi phục kho dữ liệu từ bản sao lưu rồi thử lại`;
+        case 'empty':
+          return `kho dữ liệu của máy quầy ${v.path} trống (0 byte): nhật ký và bản sao danh sách thuê bao đã mất; chưa ghi gì vào đó. Khôi phục kho dữ liệu từ bản sao lưu (nếu máy quầy chưa từng có dữ liệu, xóa tệp trống này)`;
+        case 'newer':
+          return `kho dữ liệu của máy quầy ${v.path} ở phiên bản cấu trúc ${v.version}, mới hơn phiên bản capbu này hỗ trợ (${v.supported}); chưa ghi gì vào đó. Cập nhật capbu, hoặc khôi phục bản sao lưu tạo bằng phiên bản này`;
+        default:
+          return `không mở được kho dữ liệu của máy quầy tại ${v.path}`;
+      }
+    },
     DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
     DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
