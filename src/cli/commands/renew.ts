@@ -24,7 +24,7 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
     module: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
+  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   try {
     const outcome = await renewToken(renewal, {
