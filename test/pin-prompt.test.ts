@@ -144,6 +144,22 @@ describe('typed ahead of the prompt', () => {
     expect(centre.issuedFor(customer.serial)).toBe(1);
   });
 
+  it('Ctrl-C typed while capbu is starting cancels at the prompt: PIN_CANCELLED, nothing tried', async () => {
+    const mark = join(world.dir, 'early-cancel.mark');
+    const watched = loginLog();
+    const env = { ...watched.env, CAPBU_SHIM_SLOW_INIT_MS: '2000', CAPBU_SHIM_INIT_MARK: mark };
+    await inTmux(['check', '--token', 'typed', '--pin-stdin', '--now', NOW], env, async (pane) => {
+      await until(() => existsSync(mark), 'the token module to start loading');
+      pane.type('12');
+      pane.key('C-c');
+      const { screen, exit, tty } = await pane.ended();
+      expect(screen).toContain('capbu: PIN_CANCELLED');
+      expect(exit).toBe('2');
+      expect(tty).toBe(COOKED);
+    });
+    expect(watched.logins()).toBe(0);
+  });
+
   it('a command that stops before the prompt leaves nothing typed for the shell, and the terminal cooked', async () => {
     const mark = join(world.dir, 'early-stop.mark');
     const env = { CAPBU_PKCS11_MODULE: shim, CAPBU_SHIM_SLOW_INIT_MS: '2000', CAPBU_SHIM_INIT_MARK: mark };

@@ -1,31 +1,27 @@
 /** The `capbu` command: dispatches to one command module and maps every failure to one line. */
 import { CapbuError } from '../errors.js';
-import { processContext, writeLine, type Context } from './context.js';
+import { checkLanguage, globalOptions, processContext, writeLine, type Context } from './context.js';
 
 type Command = (argv: string[], ctx: Context) => Promise<number>;
 
 /** Loaded on demand: each command pays only for the modules it uses. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  check: async () => (await import('./commands/check.js')).check,
-  tokens: async () => (await import('./commands/tokens.js')).tokens,
-  registry: async () => (await import('./commands/registry.js')).registry,
-  central: async () => (await import('./commands/central.js')).central,
-  enroll: async () => (await import('./commands/enroll.js')).enroll,
-  demo: async () => (await import('./commands/demo.js')).demo,
-  renew: async () => (await import('./commands/renew.js')).renew,
-  sync: async () => (await import('./commands/sync.js')).sync,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
+  registry: async () => (await import('./commands/registry.js')).registryCommand,
+  central: async () => (await import('./commands/central.js')).centralCommand,
+  enroll: async () => (await import('./commands/enroll.js')).enrollCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  renew: async () => (await import('./commands/renew.js')).renewCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
 };
 
-function langFlag(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  if (i < 0) return undefined;
-  const arg = argv[i]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
-}
-
-export async function main(argv: string[], ctx: Context = processContext(langFlag(argv))): Promise<number> {
-  const [name, ...rest] = argv;
+export async function main(argv: string[], given?: Context): Promise<number> {
+  const global = globalOptions(argv);
+  const ctx = given ?? processContext(global.lang);
+  const { command: name, rest } = global;
   try {
+    checkLanguage(global.lang, ctx.t);
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       writeLine(ctx.stdout, ctx.t.text('help'));
       return 0;

@@ -55,7 +55,8 @@ class PinBytes {
  * A terminal put in raw mode before the command's slow start, so that keys typed ahead of the
  * prompt are never echoed; they are held, then discarded at the prompt (they were not typed for
  * it). Raw mode is undone when the PIN is read, when the command ends, on exit and on SIGINT,
- * SIGTERM or SIGHUP. Ctrl-C before the prompt interrupts, as it would in a cooked terminal.
+ * SIGTERM or SIGHUP. Ctrl-C or Ctrl-D typed ahead cancels at the prompt: raw mode makes them
+ * plain keys, and the event loop only reads them there anyway.
  */
 class MutedTerminal {
   readonly tty: ReadStream;
@@ -77,10 +78,6 @@ class MutedTerminal {
   readonly #onData = (chunk: Buffer) => {
     if (this.#reader) return this.#reader(chunk);
     this.#held.push(chunk);
-    if (chunk.includes(CTRL_C)) {
-      this.restore();
-      process.kill(process.pid, 'SIGINT');
-    }
   };
 
   readonly #onSignal = (signal: NodeJS.Signals) => {

@@ -1,9 +1,10 @@
 /** Row <-> record mapping shared by both databases: their columns are the same. */
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
-import type { KioskRecord, RenewalRecord } from './store.js';
+import type { Row } from '../../sql/migrate.js';
+import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal } from './store.js';
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
 const text = (v: unknown): string => String(v);
 const nullable = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -36,7 +37,7 @@ export const RENEWAL_COLUMNS = [
   'hardware_version', 'token_serial', 'token_manufacturer', 'token_model', 'operator',
 ] as const;
 
-export function renewalValues(r: RenewalRecord): string[] {
+export function renewalValues(r: IssuedRenewal): string[] {
   return [
     r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
     r.certificate, r.notBefore, r.notAfter, r.issuedAt, r.issuedDay, r.province, r.channel,
@@ -44,7 +45,7 @@ export function renewalValues(r: RenewalRecord): string[] {
   ];
 }
 
-export function renewalFromRow(r: Row): RenewalRecord {
+export function renewalFromRow(r: Row): IssuedRenewal {
   return {
     oldSerial: text(r.old_serial),
     oldCertificateHash: text(r.old_certificate_hash),
@@ -89,3 +90,26 @@ export function registryDelta(
   }
   return { added, updated, unchanged };
 }
+
+export function renewalCountFromRow(r: Row): RenewalCount {
+  return {
+    province: text(r.province),
+    channel: text(r.channel),
+    hardwareVersion: text(r.hardware_version),
+    day: text(r.issued_day),
+    count: Number(r.n),
+  };
+}
+
+export function refusalCountFromRow(r: Row): RefusalCount {
+  return {
+    province: text(r.province),
+    channel: text(r.channel),
+    hardwareVersion: text(r.hardware_version),
+    reason: text(r.reason),
+    count: Number(r.n),
+  };
+}
+
+/** Certificates are kept as base64 DER text in both databases. */
+export const derFromRow = (r: Row): Uint8Array => new Uint8Array(Buffer.from(text(r.der), 'base64'));

@@ -1,22 +1,15 @@
 /** `capbu enroll --server URL --code CODE`: this kiosk joins the central service. */
 import { CapbuError } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
-import { enrolKiosk } from '../../sync/enrol.js';
+import { enrollKiosk } from '../../sync/enroll.js';
 import { parseCommand, writeLine, type Context } from '../context.js';
+import { serverFlag } from '../server-flag.js';
 
-export async function enroll(argv: string[], ctx: Context): Promise<number> {
+export async function enrollCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { server: { type: 'string' }, code: { type: 'string' } });
   if (!values.server || !values.code) throw new CapbuError('USAGE', { problem: 'usage: capbu enroll --server URL --code CODE' });
-  let server: URL;
-  try {
-    server = new URL(values.server);
-  } catch {
-    throw new CapbuError('USAGE', { problem: `--server must be a URL, not "${values.server}"` });
-  }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
-    throw new CapbuError('USAGE', { problem: '--server must be an http:// or https:// URL' });
-  }
-  const { credential, path } = await enrolKiosk(values.server, values.code, dataDir(ctx.env));
+  const server = serverFlag(values.server, ctx);
+  const { credential, path } = await enrollKiosk(server, values.code, dataDir(ctx.env));
   writeLine(ctx.stdout, ctx.t.text('enrolled', { id: credential.kioskId, province: credential.province, channel: credential.channel, path }));
   return 0;
 }

@@ -7,7 +7,7 @@ import { clock, parseCommand, writeLine, type Context } from '../context.js';
 import { readInput } from '../files.js';
 
 /** `capbu registry import FILE`: the whole file lands, or nothing does. */
-export async function registry(argv: string[], ctx: Context): Promise<number> {
+export async function registryCommand(argv: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(argv, {}, true);
   const [action, file, ...extra] = positionals;
   if (action !== 'import' || !file || extra.length > 0) {

@@ -6,6 +6,7 @@ import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { operatorName, renewalContext } from '../renewal-context.js';
+import { stepPrinter } from '../steps.js';
 
 const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
 
@@ -13,7 +14,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
  * `capbu renew`: the customer's certificate renewed onto the same token under the same key.
  * Exit 0 renewed (or already), 1 not eligible, 2 error, 3 pending (queued until the centre answers).
  */
-export async function renew(argv: string[], ctx: Context): Promise<number> {
+export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, {
     token: { type: 'string' },
     'pin-stdin': { type: 'boolean' },
@@ -26,16 +27,23 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
   });
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
+  // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
+  const stop = new AbortController();
+  const interrupt = () => stop.abort();
+  process.once('SIGINT', interrupt);
   try {
-    const outcome = await renewToken(renewal, {
+    const ask = {
       label: values.token,
       pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
       operator: operatorName(values.operator, renewal),
-    });
+    };
+    const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
+    const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
     report(ctx, outcome, values.json === true);
     return EXIT[outcome.status];
   } finally {
+    process.off('SIGINT', interrupt);
     renewal.db.close();
   }
 }
