@@ -5,11 +5,13 @@ import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
-import { loadModule, modulePath } from '../../token/module.js';
 import { guardedLogin, type PinPolicy } from '../../renewal/pin-guard.js';
+import { catalogue } from '../../token/catalogue.js';
+import { loadModule, type Pkcs11 } from '../../token/module.js';
+import { pickModule } from '../../token/pick.js';
+import { systemDevices } from '../../token/usb.js';
 import { loadSettings } from '../../store/settings.js';
 import type { Store } from '../../store/store.js';
-import type { Pkcs11 } from '../../token/module.js';
 import type { Pin } from '../../token/pin.js';
 import { contentsOf, readToken, type TokenContents } from '../../token/read.js';
 import { closeSession, openSession } from '../../token/session.js';
@@ -34,15 +36,17 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   });
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
-  const lib = loadModule(modulePath(values.module, ctx.env));
+  const home = dataDir(ctx.env);
+  const settings = loadSettings(home);
+  const devices = catalogue(settings.devices);
+  const lib = loadModule(pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices }).module);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
-  const home = dataDir(ctx.env);
   const db = openStore(home);
   let inspection;
   try {
     const contents = pin
-      ? loggedIn(db, lib, token, pin, { limit: loadSettings(home).pinTryLimit, finalTryConfirmed: values['final-try'] === true }, now)
+      ? loggedIn(db, lib, token, pin, { limit: settings.pinTryLimit, finalTryConfirmed: values['final-try'] === true }, now)
       : readToken(lib, token);
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
