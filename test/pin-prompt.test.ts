@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { BIN, runCapbu } from './support/cli.js';
@@ -120,15 +121,19 @@ it('reads the PIN without echo at a terminal', async () => {
 describe('typed ahead of the prompt', () => {
   it('a PIN typed while capbu renew is still starting never shows, is discarded with a notice, and the PIN typed at the prompt renews', async () => {
     const customer = await eligibleCustomer(world, centre, 'typeahead');
-    const mark = join(world.dir, 'typeahead.mark');
-    // A token module that takes 3 s to start, as some vendors' do: the customer types meanwhile.
-    const env = { CAPBU_PKCS11_MODULE: shim, CAPBU_SHIM_SLOW_INIT_MS: '3000', CAPBU_SHIM_INIT_MARK: mark };
-    await inTmux(['renew', '--token', customer.label, '--pin-stdin', '--json', '--now', NOW], env, async (pane) => {
-      await until(() => existsSync(mark), 'the token module to start loading');
+    // The campaign file on a slow disk: a FIFO beside the real one, fed only when the test says.
+    const fifo = join(dirname(world.campaignPath), 'slow-campaign.json');
+    execFileSync('mkfifo', [fifo]);
+    const args = ['renew', '--token', customer.label, '--pin-stdin', '--json', '--now', NOW, '--campaign', fifo];
+    await inTmux(args, {}, async (pane) => {
+      // Resolves once capbu has opened the file for reading: it is starting, the prompt not yet shown.
+      const writer = await open(fifo, 'w');
       pane.type(USER_PIN);
       pane.key('Enter');
       await new Promise((r) => setTimeout(r, 500));
       expect(pane.screen()).not.toContain(USER_PIN);
+      await writer.writeFile(readFileSync(world.campaignPath));
+      await writer.close();
       const prompted = await pane.waitFor('Customer PIN');
       expect(prompted).toContain('Keys typed before this prompt were discarded');
       expect(prompted).not.toContain(USER_PIN);
