@@ -17,7 +17,7 @@ import { contentsOf, readToken, type TokenContents } from '../../token/read.js';
 import { closeSession, openSession } from '../../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 
