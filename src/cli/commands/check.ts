@@ -13,7 +13,7 @@ import { loadSettings } from '../../store/settings.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 
