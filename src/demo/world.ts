@@ -15,6 +15,7 @@ import { registryCsv, writeCaKey, writeCampaignFiles } from './campaign-files.js
 import { placeCertificate, type CertificateSpec } from './customer.js';
 import { buildPki, pem, type Pki } from './pki.js';
 import { softHsmConfig } from './softhsm.js';
+import { normalizeSerial } from '../pki/certificate.js';
 
 export const DEMO_USER_PIN = '123456';
 const DEMO_SO_PIN = '12345678';
@@ -77,7 +78,7 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
     const placed = await placeCertificate(lib, token, DEMO_USER_PIN, { subject: customer.subject, ...customer.cert(pki) });
     issued.push(pem(placed.certificate));
     records.push({
-      serial: placed.certificate.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
+      serial: normalizeSerial(placed.certificate.serialNumber),
       taxCode: customer.subject.taxCode ?? '',
       contractEnd: customer.contractEnd,
       status: customer.status ?? 'active',
