@@ -24,6 +24,22 @@ function addRows(db: Database.Database, from: number, count: number): void {
 }
 
 describe('capbu backup and restore', () => {
+  it('restores over a damaged store, keeping the damaged file beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capbu-backup-'));
+    const home = join(dir, 'home');
+    const live = openStore(home);
+    addRows(live, 0, 20);
+    live.close();
+    const file = join(dir, 'kiosk.backup');
+    expect((await runCapbu(['backup', file], { env: { CAPBU_HOME: home } })).code).toBe(0);
+    writeFileSync(join(home, 'capbu.db'), 'overwritten by a failing disk, overwritten by a failing disk');
+    const restored = await runCapbu(['restore', file], { env: { CAPBU_HOME: home, CAPBU_LANG: 'en' } });
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(rows(home)).toBe(20);
+    expect(statSync(join(home, 'capbu.db.before-restore')).isFile()).toBe(true);
+  });
+
   it('copies the store while another connection holds it open in WAL mode, and puts it back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capbu-backup-'));
     const home = join(dir, 'home');

@@ -2,7 +2,7 @@
  * Backing up and restoring the kiosk's store through SQLite's online backup: a consistent copy
  * while the kiosk and the sync service keep using it, which a file copy of a WAL database is not.
  */
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../errors.js';
@@ -40,10 +40,19 @@ export async function restoreStore(directory: string, file: string): Promise<voi
       throw new CapbuError('BACKUP_INVALID', { path: file }, { cause: error });
     }
     if (integrity !== 'ok' || !['registry', 'renewals'].every((t) => tables.includes(t))) throw new CapbuError('BACKUP_INVALID', { path: file });
-    // Opening first makes the directory and file with the store's own modes.
-    openStore(directory).close();
+    // Into a new file beside the store, then renamed over it: the store being replaced may be the
+    // damaged one this restore is for, which SQLite could not open as a destination.
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const store = join(directory, 'capbu.db');
+    const incoming = `${store}.restoring`;
     try {
-      await source.backup(join(directory, 'capbu.db'));
+      rmSync(incoming, { force: true });
+      await source.backup(incoming);
+      chmodSync(incoming, 0o600);
+      // The replaced store is kept beside it, and its WAL must not be replayed onto the restored one.
+      if (existsSync(store)) renameSync(store, `${store}.before-restore`);
+      for (const leftover of [`${store}-wal`, `${store}-shm`]) rmSync(leftover, { force: true });
+      renameSync(incoming, store);
     } catch (error) {
       throw new CapbuError('STORE_FAILED', { path: directory }, { cause: error });
     }
