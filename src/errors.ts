@@ -68,6 +68,10 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // The demo world (src/demo/).
+  'DEMO_NOT_FOUND',
+  'DEMO_CUSTOMER_UNKNOWN',
+  'DEMO_CENTRE_FAILED',
   'INTERNAL',
 ] as const;
 
