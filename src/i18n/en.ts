@@ -12,7 +12,22 @@ export const en: Catalog = {
     CA_CERT_INVALID: (v) => `no certificate in CA file: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `cannot open the kiosk store in ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `cannot write in the kiosk's data directory ${v.path}; give capbu's user write access to it, then try again (nothing was sent to the central service)`;
+        case 'damaged':
+          return `the kiosk store ${v.path} is damaged; nothing was written to it. Keep the file, restore the store from the backup, then try again`;
+        case 'empty':
+          return `the kiosk store ${v.path} is empty (0 bytes): its journal and registry copy are gone; nothing was written to it. Restore the store from the backup (if this kiosk never had data, delete the empty file)`;
+        case 'newer':
+          return `the kiosk store ${v.path} is at schema version ${v.version}, newer than this capbu knows (${v.supported}); nothing was written to it. Update capbu, or restore the backup made with this version`;
+        default:
+          return `cannot open the kiosk store in ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,
     NO_TOKEN: 'no token is plugged in',
     SEVERAL_TOKENS: (v) => `several tokens are plugged in (${list(v.labels)}); choose one with --token LABEL`,
@@ -102,6 +117,32 @@ export const en: Catalog = {
     candidate: 'Certificate to renew',
     none: 'none',
     noTokens: 'No token is plugged in.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — fix or remove the file in the data directory`,
+    'doctor.module.ok': (v) => `PKCS#11 module loads: ${v.path}`,
+    'doctor.module.fail': (v) => `PKCS#11 module does not load: ${v.path} (${v.detail}) — reinstall the token's driver`,
+    'doctor.pcscd.ok': 'smart-card service (pcscd) is running',
+    'doctor.pcscd.fail': 'smart-card service (pcscd) is not running — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: no token device plugged in' : v.detail === 'no sysfs' ? 'USB: no device list on this system (tokens are found through their modules)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: unknown device ${v.device} [${v.ids}] — give these ids to IT to add it to settings "devices"`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] has no driver — install ${v.install}`,
+    'doctor.tokens.ok': (v) => `tokens present: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `no token can be read: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `campaign file and CA certificates valid: ${v.id}`,
+    'doctor.campaign.fail': (v) => `campaign file: ${v.problem} — put the campaign file in place (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `data directory private to this user: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `data directory ${v.path}: ${v.problem} — it must exist, belong to the kiosk user and be mode 700 (files 600)`,
+    'doctor.store.ok': 'kiosk store intact (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kiosk store damaged: ${v.problem} — restore the last backup (capbu restore FILE)`,
+    'doctor.enrolment.ok': (v) => `enrolled as kiosk ${v.kiosk} with ${v.server}`,
+    'doctor.enrolment.fail': (v) => `not enrolled: ${v.problem}`,
+    'doctor.centre.ok': (v) => `central service reachable: ${v.server} in ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `central service unreachable: ${v.problem} — check the network; renewals are queued meanwhile`,
+    'doctor.clock.ok': (v) => `clock agrees with the central service (${v.seconds} s)`,
+    'doctor.clock.fail': (v) => `clock differs from the central service${v.seconds !== undefined ? ` by ${v.seconds} s` : ` (${v.problem})`} — set the time (timedatectl)`,
+    'doctor.registry.ok': (v) => `registry copy version ${v.version}, updated ${v.hours} h ago`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'registry copy never updated — run capbu sync' : `registry copy ${v.hours} h old — run capbu sync`),
+    'doctor.unsynced.ok': 'no renewal waiting for the central service',
+    'doctor.unsynced.fail': (v) => `${v.count} renewal(s) waiting for the central service — run capbu sync when the link is up`,
     watchPlugged: (v) => `+ token ${v.label}, serial ${v.serial}, ${v.model}, hardware version ${v.hardware}${v.device ? ` in ${v.device}` : ''}`,
     watchRemoved: (v) => `- removed: ${v.what}`,
     watchNoToken: (v) => `! ${v.device}: ${v.why}`,
@@ -179,6 +220,7 @@ export const en: Catalog = {
       '      renew the certificate onto the same token, under the same key',
       '  capbu sync [--server URL]       send queued renewals, update registry',
       '  capbu tokens [--json] [--watch]  the tokens plugged in; --watch: plug and unplug as they happen',
+      '  capbu doctor [--json]           what works and what does not on this machine, with what to do',
       '  capbu registry import FILE      load the subscriber registry export',
       '  capbu enroll --server URL --code CODE   join the central service (once)',
       '  capbu demo [DIR]                make a demo world with SoftHSM2 tokens',

@@ -12,7 +12,22 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `không ghi được vào thư mục dữ liệu của máy quầy ${v.path}; cấp quyền ghi cho tài khoản chạy capbu rồi thử lại (chưa gửi gì tới hệ thống trung tâm)`;
+        case 'damaged':
+          return `kho dữ liệu của máy quầy ${v.path} bị hỏng; chưa ghi gì vào đó. Giữ nguyên tệp, khôi phục kho dữ liệu từ bản sao lưu rồi thử lại`;
+        case 'empty':
+          return `kho dữ liệu của máy quầy ${v.path} trống (0 byte): nhật ký và bản sao danh sách thuê bao đã mất; chưa ghi gì vào đó. Khôi phục kho dữ liệu từ bản sao lưu (nếu máy quầy chưa từng có dữ liệu, xóa tệp trống này)`;
+        case 'newer':
+          return `kho dữ liệu của máy quầy ${v.path} ở phiên bản cấu trúc ${v.version}, mới hơn phiên bản capbu này hỗ trợ (${v.supported}); chưa ghi gì vào đó. Cập nhật capbu, hoặc khôi phục bản sao lưu tạo bằng phiên bản này`;
+        default:
+          return `không mở được kho dữ liệu của máy quầy tại ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
     NO_TOKEN: 'chưa cắm token',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều token (${list(v.labels)}); chọn một bằng --token NHÃN`,
@@ -102,6 +117,32 @@ export const vi: Catalog = {
     candidate: 'Chứng thư sẽ cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
+    'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
+    'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
+    'doctor.pcscd.ok': 'dịch vụ thẻ thông minh (pcscd) đang chạy',
+    'doctor.pcscd.fail': 'dịch vụ thẻ thông minh (pcscd) chưa chạy — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: chưa cắm thiết bị token nào' : v.detail === 'no sysfs' ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: thiết bị chưa biết ${v.device} [${v.ids}] — báo mã này cho bộ phận IT để bổ sung vào mục "devices" trong settings`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] chưa có trình điều khiển — cài ${v.install}`,
+    'doctor.tokens.ok': (v) => `USB token đang cắm: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `không đọc được USB token nào: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `tệp chiến dịch và chứng thư số Viettel-CA hợp lệ: ${v.id}`,
+    'doctor.campaign.fail': (v) => `tệp chiến dịch: ${v.problem} — đặt tệp chiến dịch vào chỗ (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `thư mục dữ liệu chỉ người dùng này truy cập: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `thư mục dữ liệu ${v.path}: ${v.problem} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
+    'doctor.store.ok': 'kho dữ liệu máy quầy nguyên vẹn (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kho dữ liệu máy quầy bị hỏng: ${v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
+    'doctor.enrolment.ok': (v) => `đã đăng ký máy quầy ${v.kiosk} với ${v.server}`,
+    'doctor.enrolment.fail': (v) => `chưa đăng ký: ${v.problem}`,
+    'doctor.centre.ok': (v) => `kết nối được hệ thống trung tâm: ${v.server}, ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `không kết nối được hệ thống trung tâm: ${v.problem} — kiểm tra mạng; trong lúc chờ, yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối`,
+    'doctor.clock.ok': (v) => `đồng hồ khớp với hệ thống trung tâm (${v.seconds} giây)`,
+    'doctor.clock.fail': (v) => `đồng hồ lệch với hệ thống trung tâm${v.seconds !== undefined ? ` ${v.seconds} giây` : ` (${v.problem})`} — chỉnh giờ (timedatectl)`,
+    'doctor.registry.ok': (v) => `bản sao danh sách thuê bao phiên bản ${v.version}, cập nhật ${v.hours} giờ trước`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'bản sao danh sách thuê bao chưa được cập nhật — chạy capbu sync' : `bản sao danh sách thuê bao đã ${v.hours} giờ — chạy capbu sync`),
+    'doctor.unsynced.ok': 'không có yêu cầu cấp bù nào chờ gửi',
+    'doctor.unsynced.fail': (v) => `${v.count} yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối — chạy capbu sync khi có mạng`,
     watchPlugged: (v) => `+ USB token ${v.label}, số sê-ri ${v.serial}, ${v.model}, phiên bản thiết bị ${v.hardware}${v.device ? `, thiết bị ${v.device}` : ''}`,
     watchRemoved: (v) => `- đã rút: ${v.what}`,
     watchNoToken: (v) => `! ${v.device}: ${v.why}`,
@@ -179,6 +220,7 @@ export const vi: Catalog = {
       '      cấp bù chứng thư lên chính token đó, giữ nguyên khóa',
       '  capbu sync [--server URL]       gửi yêu cầu đã xếp hàng, cập nhật danh sách',
       '  capbu tokens [--json] [--watch]  các USB token đang cắm; --watch: báo khi cắm và rút',
+      '  capbu doctor [--json]           những gì chạy được và chưa được trên máy này, kèm cách xử lý',
       '  capbu registry import TỆP       nạp danh sách thuê bao',
       '  capbu enroll --server URL --code MÃ     đăng ký ki-ốt với trung tâm',
       '  capbu demo [THƯ_MỤC]            tạo thế giới demo với token SoftHSM2',
