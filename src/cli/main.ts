@@ -38,6 +38,7 @@ export async function main(argv: string[], ctx: Context = processContext(langFla
       error instanceof CapbuError
         ? error
         : new CapbuError('INTERNAL', { message: error instanceof Error ? error.message : String(error) });
+    if (name !== undefined && COMMANDS[name]) (await import('./journal-error.js')).journalError(name, failure.code, ctx.env);
     writeLine(ctx.stderr, `capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`);
     if (failure.code === 'INTERNAL' && ctx.env.CAPBU_DEBUG) writeLine(ctx.stderr, String((error as Error).stack));
     return 2;

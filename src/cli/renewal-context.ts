@@ -1,5 +1,4 @@
 /** What `capbu renew` and `capbu sync` share: the kiosk's store, settings, enrolment and the centre. */
-import { userInfo } from 'node:os';
 import type { Channel } from '../central/api.js';
 import type { RenewalContext } from '../renewal/renew.js';
 import { dataDir } from '../store/data-dir.js';
@@ -35,7 +34,3 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
   };
 }
 
-/** --operator, else the kiosk's setting, else the logged-in user. */
-export function operatorName(flag: string | undefined, ctx: RenewalContext): string {
-  return flag ?? ctx.settings.operator ?? userInfo().username;
-}

@@ -90,7 +90,7 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
   writeFileSync(join(directory, 'campaign', 'issued.pem'), issued.join(''));
   const db = openStore(env.CAPBU_HOME!);
   try {
-    importRegistry(db, records, now);
+    importRegistry(db, records, now, null);
   } finally {
     db.close();
   }

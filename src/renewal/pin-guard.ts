@@ -12,6 +12,8 @@ export interface PinPolicy {
   /** Wrong PINs after which the kiosk takes the token for locked (Viettel-CA tokens: 5). */
   readonly limit: number;
   readonly finalTryConfirmed: boolean;
+  /** Who is at the kiosk, for the journal's pin.failed. */
+  readonly operator?: string | null;
 }
 
 /** One login, never retried; the PIN is gone from the holder once tried. */
@@ -26,7 +28,8 @@ export function guardedLogin(db: Store, session: Session, pin: Pin, policy: PinP
     login(session, pin, { finalTryConfirmed: policy.finalTryConfirmed });
   } catch (error) {
     if (isCapbuError(error, 'PIN_INCORRECT')) {
-      const count = recordPinFailure(db, serial, now);
+      const token = error.details.finalTry ? 'final-try' : error.details.countLow ? 'count-low' : null;
+      const count = recordPinFailure(db, { tokenSerial: serial, token, limit: policy.limit, operator: policy.operator ?? null }, now);
       throw new CapbuError('PIN_INCORRECT', { ...error.details, remaining: Math.max(policy.limit - count, 0) });
     }
     throw error;

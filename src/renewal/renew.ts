@@ -138,7 +138,7 @@ export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord):
     return null;
   }
   if (outcome.kind === 'refused') {
-    dropRenewal(ctx.db, record.id);
+    dropRenewal(ctx.db, record.id, outcome.error.code, ctx.clock());
     throw rejection(outcome.error);
   }
   checkpoint('answered');
@@ -146,7 +146,7 @@ export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord):
   if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
   const der = new Uint8Array(Buffer.from(outcome.result.renewal.certificate, 'base64'));
   const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
-  recordIssued(ctx.db, record.id, issued.serial, der, ctx.clock());
+  recordIssued(ctx.db, record.id, issued, der, ctx.clock());
   checkpoint('issued');
   return { record: renewalById(ctx.db, record.id)!, clockWarning: outcome.result.time.clockWarning };
 }
@@ -174,7 +174,7 @@ export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<Renew
       ctx.db,
       session,
       ask.pin,
-      { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed },
+      { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed, operator: ask.operator },
       ctx.clock(),
     );
     if (!record) {

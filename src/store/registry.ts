@@ -1,5 +1,6 @@
 /** The local snapshot of the subscriber registry, used to decide without the centre. */
 import type { SubscriberRecord, SubscriberStatus } from '../campaign/registry.js';
+import { appendEvent, journaled } from './journal.js';
 import type { Store } from './store.js';
 
 interface Row {
@@ -15,8 +16,17 @@ export interface ImportResult {
   readonly updated: number;
 }
 
-/** All rows in one transaction: an import lands whole or not at all. */
-export function importRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
+/** A registry export loaded at this kiosk: the rows and their registry.imported event land whole or not at all. */
+export function importRegistry(db: Store, records: readonly SubscriberRecord[], at: Date, operator: string | null): ImportResult {
+  return journaled(db, () => {
+    const result = upsertRegistry(db, records, at);
+    appendEvent(db, { type: 'registry.imported', operator, data: { rows: records.length, ...result, version: null }, at });
+    return result;
+  });
+}
+
+/** Rows into the snapshot, in one transaction (the caller journals what brought them). */
+export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
   const exists = db.prepare('SELECT 1 FROM registry WHERE serial = ?').pluck();
   const upsert = db.prepare(
     `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at)

@@ -1,5 +1,7 @@
 import { inspect } from '../../inspection/inspect.js';
 import { inspectionJson } from '../../inspection/json.js';
+import { journalDecisions } from '../../inspection/journal.js';
+import { loadSettings } from '../../store/settings.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
@@ -10,6 +12,7 @@ import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 import { campaignPath, loadCampaign } from '../files.js';
+import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 
@@ -32,13 +35,15 @@ export async function check(argv: string[], ctx: Context): Promise<number> {
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
-  const db = openStore(dataDir(ctx.env));
+  const home = dataDir(ctx.env);
+  const db = openStore(home);
   let inspection;
   try {
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
+    journalDecisions(db, inspection, campaign.id, operatorName(undefined, loadSettings(home)), now);
   } finally {
     db.close();
   }

@@ -1,7 +1,11 @@
 /** `capbu enroll --server URL --code CODE`: this kiosk joins the central service. */
 import { CapbuError } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
+import { appendEvent } from '../../store/journal.js';
+import { loadSettings } from '../../store/settings.js';
+import { openStore } from '../../store/store.js';
 import { enrolKiosk } from '../../sync/enrol.js';
+import { operatorName } from '../operator.js';
 import { parseCommand, writeLine, type Context } from '../context.js';
 
 export async function enroll(argv: string[], ctx: Context): Promise<number> {
@@ -16,7 +20,19 @@ export async function enroll(argv: string[], ctx: Context): Promise<number> {
   if (server.protocol !== 'http:' && server.protocol !== 'https:') {
     throw new CapbuError('USAGE', { problem: '--server must be an http:// or https:// URL' });
   }
-  const { credential, path } = await enrolKiosk(values.server, values.code, dataDir(ctx.env));
+  const home = dataDir(ctx.env);
+  const { credential, path } = await enrolKiosk(values.server, values.code, home);
+  const db = openStore(home);
+  try {
+    appendEvent(db, {
+      type: 'kiosk.enrolled',
+      operator: operatorName(undefined, loadSettings(home)),
+      data: { kioskId: credential.kioskId, centreUrl: credential.server },
+      at: new Date(),
+    });
+  } finally {
+    db.close();
+  }
   writeLine(ctx.stdout, ctx.t.text('enrolled', { id: credential.kioskId, province: credential.province, channel: credential.channel, path }));
   return 0;
 }

@@ -1,11 +1,13 @@
 import { CapbuError } from '../../errors.js';
 import { isoUtc } from '../../inspection/json.js';
+import { journalDecisions } from '../../inspection/journal.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
 import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
-import { operatorName, renewalContext } from '../renewal-context.js';
+import { operatorName } from '../operator.js';
+import { renewalContext } from '../renewal-context.js';
 
 const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
 
@@ -27,12 +29,14 @@ export async function renew(argv: string[], ctx: Context): Promise<number> {
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   try {
+    const operator = operatorName(values.operator, renewal.settings);
     const outcome = await renewToken(renewal, {
       label: values.token,
       pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
-      operator: operatorName(values.operator, renewal),
+      operator,
     });
+    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, operator, renewal.clock());
     report(ctx, outcome, values.json === true);
     return EXIT[outcome.status];
   } finally {
