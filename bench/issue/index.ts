@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       enrolmentExpires: new Date(Date.now() + 86400_000).toISOString(),
       createdAt: NOW.toISOString(),
     });
-    await store.enrol(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
+    await store.enroll(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
   }
   await store.close();
 

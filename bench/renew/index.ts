@@ -17,7 +17,7 @@ import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { renew, type RenewalContext } from '../../src/renewal/renew.js';
 import { importRegistry } from '../../src/store/registry.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { enrolKiosk } from '../../src/sync/enrol.js';
+import { enrollKiosk } from '../../src/sync/enroll.js';
 import { DEBIAN_SOFTHSM2, loadModule, pkcs11js } from '../../src/token/module.js';
 import { initToken } from '../../src/token/provision.js';
 import { readCertificates } from '../../src/token/objects.js';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     id: 'BENCH-01', province: 'HN', channel: 'counter', enrolmentHash: enrolmentCodeHash(code),
     enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(), createdAt: NOW.toISOString(),
   });
-  const { credential } = await enrolKiosk(central.url, code, home, () => NOW);
+  const { credential } = await enrollKiosk(central.url, code, home, () => NOW);
 
   const labels: string[] = [];
   const rows = [];

@@ -10,9 +10,9 @@ import { CapbuError } from '../errors.js';
 import type { IssuedCertificate, RenewalRequest } from './api.js';
 import { issueCertificate, type Issuer } from './issue.js';
 import { readRenewalRequest, sha256Hex } from './request.js';
-import type { CentralStore, KioskRecord, RenewalRecord } from './storage/store.js';
+import type { CentralStore, IssuedRenewal, KioskRecord } from './storage/store.js';
 
-export interface RenewalContext {
+export interface IssuanceContext {
   readonly store: CentralStore;
   readonly campaign: Campaign;
   readonly issuer: Issuer;
@@ -25,7 +25,7 @@ export type RenewalOutcome =
   | { readonly kind: 'issued'; readonly renewal: IssuedCertificate; readonly replayed: boolean }
   | { readonly kind: 'already-renewed'; readonly renewal: IssuedCertificate };
 
-export function issuedReply(r: RenewalRecord): IssuedCertificate {
+export function issuedReply(r: IssuedRenewal): IssuedCertificate {
   return {
     certificate: r.certificate,
     serial: r.serial,
@@ -44,7 +44,7 @@ export function requestHash(body: RenewalRequest): string {
   );
 }
 
-async function earlierAnswer(ctx: RenewalContext, kiosk: KioskRecord, body: RenewalRequest, hash: string): Promise<RenewalOutcome | null> {
+async function earlierAnswer(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest, hash: string): Promise<RenewalOutcome | null> {
   const prior = await ctx.store.renewalByKey(kiosk.id, body.idempotencyKey);
   if (prior) {
     if (prior.requestHash !== hash) throw new CapbuError('IDEMPOTENCY_KEY_REUSED');
@@ -59,7 +59,7 @@ async function earlierAnswer(ctx: RenewalContext, kiosk: KioskRecord, body: Rene
  * The answer when the old certificate already has a renewal: a retry of the request that made it
  * (which may have raced past the first check) gets it as issued; anyone else gets 409 with it.
  */
-function answerWith(existing: RenewalRecord, kiosk: KioskRecord, body: RenewalRequest, hash: string): RenewalOutcome {
+function answerWith(existing: IssuedRenewal, kiosk: KioskRecord, body: RenewalRequest, hash: string): RenewalOutcome {
   if (existing.kioskId === kiosk.id && existing.idempotencyKey === body.idempotencyKey) {
     if (existing.requestHash !== hash) throw new CapbuError('IDEMPOTENCY_KEY_REUSED');
     return { kind: 'issued', renewal: issuedReply(existing), replayed: true };
@@ -67,7 +67,7 @@ function answerWith(existing: RenewalRecord, kiosk: KioskRecord, body: RenewalRe
   return { kind: 'already-renewed', renewal: issuedReply(existing) };
 }
 
-export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: RenewalRequest): Promise<RenewalOutcome> {
+export async function answerRenewalRequest(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest): Promise<RenewalOutcome> {
   const hash = requestHash(body);
   const earlier = await earlierAnswer(ctx, kiosk, body, hash);
   if (earlier) return earlier;
@@ -102,7 +102,7 @@ export async function renew(ctx: RenewalContext, kiosk: KioskRecord, body: Renew
 
   const notBefore = new Date(Math.floor((now.getTime() - ctx.backdateMs) / 1000) * 1000);
   const issued = await issueCertificate(ctx.issuer, { old: facts, notBefore, notAfter: decision.renewalNotAfter });
-  const record: RenewalRecord = {
+  const record: IssuedRenewal = {
     oldSerial: facts.serial,
     oldCertificateHash: request.oldHash,
     kioskId: kiosk.id,

@@ -1,12 +1,12 @@
 /** What the routes share: the store, the campaign, the issuer, the centre's clock and its limits. */
-import type { RenewalContext } from './renewal.js';
+import type { IssuanceContext } from './renewal.js';
 
 export interface RateLimit {
   readonly max: number;
   readonly timeWindow: number;
 }
 
-export interface CentralServices extends RenewalContext {
+export interface CentralServices extends IssuanceContext {
   readonly limits: {
     /** Per kiosk, on every authenticated route. */
     readonly kiosk: RateLimit;

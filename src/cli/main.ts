@@ -6,14 +6,15 @@ type Command = (argv: string[], ctx: Context) => Promise<number>;
 
 /** Loaded on demand: each command pays only for the modules it uses. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  check: async () => (await import('./commands/check.js')).check,
-  tokens: async () => (await import('./commands/tokens.js')).tokens,
-  registry: async () => (await import('./commands/registry.js')).registry,
-  central: async () => (await import('./commands/central.js')).central,
-  enroll: async () => (await import('./commands/enroll.js')).enroll,
-  demo: async () => (await import('./commands/demo.js')).demo,
-  renew: async () => (await import('./commands/renew.js')).renew,
-  sync: async () => (await import('./commands/sync.js')).sync,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
+  registry: async () => (await import('./commands/registry.js')).registryCommand,
+  central: async () => (await import('./commands/central.js')).centralCommand,
+  enroll: async () => (await import('./commands/enroll.js')).enrollCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  renew: async () => (await import('./commands/renew.js')).renewCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
+  journal: async () => (await import('./commands/journal.js')).journalCommand,
 };
 
 function langFlag(argv: string[]): string | undefined {

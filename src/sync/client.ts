@@ -134,7 +134,7 @@ export class CentralClient {
   }
 
   /** Trades a one-time enrolment code for the kiosk's long-lived credential. */
-  async enrol(code: string): Promise<Replied<EnrolmentReply>> {
+  async enroll(code: string): Promise<Replied<EnrolmentReply>> {
     const request: EnrolmentRequest = { code };
     const reply = await this.call('POST', '/enrolments', request);
     return { ...this.expect(reply, 201, EnrolmentReply), time: reply.time };

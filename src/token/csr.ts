@@ -7,11 +7,11 @@ import type { CertificateFacts } from '../pki/certificate.js';
 import { x509 } from '../pki/x509.js';
 import { guard, guardAsync } from './errors.js';
 import { pkcs11js } from './module.js';
-import type { KeyObject } from './objects.js';
+import type { TokenKey } from './objects.js';
 import type { Session } from './session.js';
 
 /** Signs with a token key through the WebCrypto-shaped seam @peculiar/x509 takes as its provider. */
-function tokenProvider(session: Session, key: KeyObject, spki: Uint8Array) {
+function tokenProvider(session: Session, key: TokenKey, spki: Uint8Array) {
   const sign = async (algorithm: { name: string }, _key: unknown, data: ArrayBuffer): Promise<ArrayBuffer> => {
     const input = Buffer.from(data);
     const ecdsa = algorithm.name === 'ECDSA';
@@ -28,7 +28,7 @@ function tokenProvider(session: Session, key: KeyObject, spki: Uint8Array) {
   };
 }
 
-export async function requestOnToken(session: Session, key: KeyObject, certificate: CertificateFacts): Promise<Uint8Array> {
+export async function requestOnToken(session: Session, key: TokenKey, certificate: CertificateFacts): Promise<Uint8Array> {
   const ec = createPublicKey({ key: Buffer.from(certificate.spki), format: 'der', type: 'spki' }).asymmetricKeyType === 'ec';
   const algorithm = ec ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5' };
   const handle = (type: 'public' | 'private') => ({ algorithm, type, extractable: false, usages: type === 'private' ? ['sign'] : ['verify'] });

@@ -3,12 +3,12 @@
  * the certificate's public key verifies it. Needed where the token hides the public half of a
  * private key (EC keys), and cheap enough (one signature) to do only for those.
  */
-import { createHash, randomBytes, verify, type KeyObject as PublicKey } from 'node:crypto';
+import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { pkcs11js } from './module.js';
-import type { KeyObject } from './objects.js';
+import type { TokenKey } from './objects.js';
 import type { Session } from './session.js';
 
-export function provesKey(session: Session, key: KeyObject, publicKey: PublicKey): boolean {
+export function provesKey(session: Session, key: TokenKey, publicKey: KeyObject): boolean {
   const challenge = randomBytes(32);
   const { lib, handle } = session;
   try {

@@ -15,7 +15,7 @@ export interface CertificateObject {
 
 export type KeyClass = 'public' | 'private';
 
-export interface KeyObject {
+export interface TokenKey {
   readonly handle: Buffer;
   readonly keyClass: KeyClass;
   readonly keyType: 'rsa' | 'ec' | 'other';
@@ -82,7 +82,7 @@ export function readCertificates(session: Session): CertificateObject[] {
   });
 }
 
-function keyType(value: Buffer | undefined): KeyObject['keyType'] {
+function keyType(value: Buffer | undefined): TokenKey['keyType'] {
   if (!value) return 'other';
   const type = value.readUIntLE(0, Math.min(value.length, 6));
   if (type === pkcs11js.CKK_RSA) return 'rsa';
@@ -90,7 +90,7 @@ function keyType(value: Buffer | undefined): KeyObject['keyType'] {
   return 'other';
 }
 
-export function readKeys(session: Session, keyClass: KeyClass): KeyObject[] {
+export function readKeys(session: Session, keyClass: KeyClass): TokenKey[] {
   const cko = keyClass === 'public' ? pkcs11js.CKO_PUBLIC_KEY : pkcs11js.CKO_PRIVATE_KEY;
   const handles = findObjects(session, [{ type: pkcs11js.CKA_CLASS, value: cko }]);
   return handles.map((handle) => {

@@ -2,7 +2,7 @@
 import { parseCertificate, publicKeyOf } from '../pki/certificate.js';
 import type { Pkcs11 } from './module.js';
 import { provesKey } from './key-proof.js';
-import { readCertificates, readKeys, type CertificateObject, type KeyObject } from './objects.js';
+import { readCertificates, readKeys, type CertificateObject, type TokenKey } from './objects.js';
 import { closeSession, login, openSession, type LoginOptions, type Session } from './session.js';
 import type { Pin } from './pin.js';
 import type { TokenSummary } from './slots.js';
@@ -13,11 +13,11 @@ export interface TokenContents {
   readonly loggedIn: boolean;
   readonly certificates: readonly CertificateObject[];
   /** Public key objects, and private keys when logged in. */
-  readonly keys: readonly KeyObject[];
+  readonly keys: readonly TokenKey[];
 }
 
 /** Gives hidden-public-half private keys the identity of the certificate key they prove to hold. */
-function resolveHiddenKeys(session: Session, keys: KeyObject[], certificates: readonly CertificateObject[]): KeyObject[] {
+function resolveHiddenKeys(session: Session, keys: TokenKey[], certificates: readonly CertificateObject[]): TokenKey[] {
   return keys.map((key) => {
     if (key.keyClass !== 'private' || key.publicKeyId !== null) return key;
     // Same CKA_ID first: a hint that saves signatures, never taken as proof.
@@ -36,7 +36,7 @@ function resolveHiddenKeys(session: Session, keys: KeyObject[], certificates: re
 }
 
 /** The private keys a logged-in session sees, each with the public key it is proven to match. */
-export function privateKeys(session: Session, certificates: readonly CertificateObject[]): KeyObject[] {
+export function privateKeys(session: Session, certificates: readonly CertificateObject[]): TokenKey[] {
   return resolveHiddenKeys(session, readKeys(session, 'private'), certificates);
 }
 

@@ -11,7 +11,7 @@ import { x509 } from '../../src/pki/x509.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';
-import { kioskClient } from '../../src/sync/enrol.js';
+import { kioskClient } from '../../src/sync/enroll.js';
 import { BIN, runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { makeCentralWorld, NOW, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
@@ -169,7 +169,7 @@ describe('capbu central', () => {
       expect(workers).toHaveLength(2);
       // One client per kiosk, so one connection each: the primary deals them out to both workers.
       const clients = await Promise.all(
-        codes.map(async (code) => new CentralClient({ server: url, credential: (await new CentralClient({ server: url }).enrol(code)).credential })),
+        codes.map(async (code) => new CentralClient({ server: url, credential: (await new CentralClient({ server: url }).enroll(code)).credential })),
       );
       const csr = await world.csr(shared);
       const results = await Promise.all(clients.map((client, i) => client.renew(world.request(shared, csr, { idempotencyKey: `workers-race-${i}` }))));

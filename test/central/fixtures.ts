@@ -155,7 +155,7 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
         enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
         createdAt: NOW.toISOString(),
       });
-      const enrolled = await new CentralClient({ server: running.url }).enrol(code);
+      const enrolled = await new CentralClient({ server: running.url }).enroll(code);
       return new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
     },
   };

@@ -11,7 +11,7 @@ import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentia
 import { isCapbuError } from '../../src/errors.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
-import { enrolKiosk, kioskClient } from '../../src/sync/enrol.js';
+import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
@@ -60,7 +60,7 @@ describe('enrolment and authentication', () => {
   it('trades a one-time code for a credential kept with mode 0600, and the code works once', async () => {
     const code = await addKiosk(centre, 'dn-field-1');
     const home = join(world.dir, 'kiosk-home-1');
-    const { credential, path } = await enrolKiosk(centre.url, code.toLowerCase(), home, () => NOW);
+    const { credential, path } = await enrollKiosk(centre.url, code.toLowerCase(), home, () => NOW);
     expect(credential).toMatchObject({ server: centre.url, kioskId: 'dn-field-1', province: 'DN', channel: 'field' });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(loadCredential(home).credential).toBe(credential.credential);
@@ -68,14 +68,14 @@ describe('enrolment and authentication', () => {
     const stored = await centre.running.services.store.kiosk('dn-field-1');
     expect(stored?.credentialHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(credential.credential.split('.')[1]);
-    expect((await failure(enrolKiosk(centre.url, code, join(world.dir, 'kiosk-home-2')))).code).toBe('ENROLMENT_CODE_INVALID');
+    expect((await failure(enrollKiosk(centre.url, code, join(world.dir, 'kiosk-home-2')))).code).toBe('ENROLMENT_CODE_INVALID');
     expect((await kioskClient(home).registry(0)).version).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses an unknown or expired enrolment code', async () => {
-    expect((await failure(new CentralClient({ server: centre.url }).enrol(newEnrolmentCode()))).code).toBe('ENROLMENT_CODE_INVALID');
+    expect((await failure(new CentralClient({ server: centre.url }).enroll(newEnrolmentCode()))).code).toBe('ENROLMENT_CODE_INVALID');
     const code = await addKiosk(centre, 'dn-field-expired', -1000);
-    expect((await failure(new CentralClient({ server: centre.url }).enrol(code))).code).toBe('ENROLMENT_CODE_INVALID');
+    expect((await failure(new CentralClient({ server: centre.url }).enroll(code))).code).toBe('ENROLMENT_CODE_INVALID');
   });
 
   it('answers 401 to unknown, wrong and revoked credentials, and logs why without the secret', async () => {

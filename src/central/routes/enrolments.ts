@@ -20,7 +20,7 @@ export function enrolmentRoutes(app: FastifyInstance, services: CentralServices)
         throw new CapbuError('ENROLMENT_CODE_INVALID');
       }
       const credential = newCredential(pending.id);
-      const kiosk = await services.store.enrol(codeHash, credential.hash, at);
+      const kiosk = await services.store.enroll(codeHash, credential.hash, at);
       if (!kiosk) throw new CapbuError('ENROLMENT_CODE_INVALID');
       request.log.info({ kioskId: kiosk.id }, 'kiosk enrolled');
       const body: EnrolmentReply = { kioskId: kiosk.id, province: kiosk.province, channel: kiosk.channel, credential: credential.token };

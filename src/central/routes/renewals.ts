@@ -2,14 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { translator } from '../../i18n/catalog.js';
 import { RenewalRequest, type ErrorReply } from '../api.js';
-import { renew } from '../renewal.js';
+import { answerRenewalRequest } from '../renewal.js';
 import type { CentralServices } from '../services.js';
 
 const words = translator('en');
 
 export function renewalRoutes(app: FastifyInstance, services: CentralServices): void {
   app.post<{ Body: RenewalRequest }>('/renewals', { schema: { body: RenewalRequest } }, async (request, reply) => {
-    const outcome = await renew(services, request.kiosk!, request.body);
+    const outcome = await answerRenewalRequest(services, request.kiosk!, request.body);
     if (outcome.kind === 'already-renewed') {
       const body: ErrorReply = {
         code: 'ALREADY_RENEWED',

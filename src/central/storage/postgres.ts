@@ -150,7 +150,7 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
       ]);
       return row ? kioskFromRow(row) : null;
     },
-    enrol: async (enrolmentHash, credentialHash, at) => {
+    enroll: async (enrolmentHash, credentialHash, at) => {
       const row = await one(
         `UPDATE kiosks SET credential_hash = $1, enrolled_at = $2, enrolment_hash = NULL, enrolment_expires = NULL
          WHERE enrolment_hash = $3 AND revoked_at IS NULL AND enrolment_expires > $2 RETURNING *`,

@@ -1,7 +1,7 @@
 /** Row <-> record mapping shared by both databases: their columns are the same. */
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
-import type { KioskRecord, RenewalRecord } from './store.js';
+import type { IssuedRenewal, KioskRecord } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export const RENEWAL_COLUMNS = [
   'hardware_version', 'token_serial', 'token_manufacturer', 'token_model', 'operator',
 ] as const;
 
-export function renewalValues(r: RenewalRecord): string[] {
+export function renewalValues(r: IssuedRenewal): string[] {
   return [
     r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
     r.certificate, r.notBefore, r.notAfter, r.issuedAt, r.issuedDay, r.province, r.channel,
@@ -44,7 +44,7 @@ export function renewalValues(r: RenewalRecord): string[] {
   ];
 }
 
-export function renewalFromRow(r: Row): RenewalRecord {
+export function renewalFromRow(r: Row): IssuedRenewal {
   return {
     oldSerial: text(r.old_serial),
     oldCertificateHash: text(r.old_certificate_hash),

@@ -15,7 +15,7 @@ import {
   subscriberFromRow,
   type Row,
 } from './rows.js';
-import type { CentralStore, RefusalCount, RenewalCount, RenewalRecord } from './store.js';
+import type { CentralStore, IssuedRenewal, RefusalCount, RenewalCount } from './store.js';
 
 function isConstraintViolation(error: unknown): boolean {
   return typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
@@ -67,7 +67,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
     revokeKiosk: db.prepare(
       'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?), enrolment_hash = NULL WHERE id = ?',
     ),
-    enrol: db.prepare(
+    enroll: db.prepare(
       `UPDATE kiosks SET credential_hash = ?, enrolled_at = ?, enrolment_hash = NULL, enrolment_expires = NULL
        WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ? RETURNING *`,
     ),
@@ -144,8 +144,8 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       const row = q.kioskByEnrolment.get(enrolmentHash, at) as Row | undefined;
       return row ? kioskFromRow(row) : null;
     },
-    enrol: async (enrolmentHash, credentialHash, at) => {
-      const row = q.enrol.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
+    enroll: async (enrolmentHash, credentialHash, at) => {
+      const row = q.enroll.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
       return row ? kioskFromRow(row) : null;
     },
     kiosk: async (id) => {
@@ -160,7 +160,7 @@ export function openSqliteStore(path: string, at: string): CentralStore {
       const row = q.renewalOf.get(oldSerial) as Row | undefined;
       return row ? renewalFromRow(row) : null;
     },
-    saveRenewal: async (renewal: RenewalRecord) => {
+    saveRenewal: async (renewal: IssuedRenewal) => {
       try {
         q.saveRenewal.run(...renewalValues(renewal));
         return 'saved';

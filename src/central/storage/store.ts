@@ -26,7 +26,7 @@ export interface NewKiosk {
   readonly createdAt: string;
 }
 
-export interface RenewalRecord {
+export interface IssuedRenewal {
   readonly oldSerial: string;
   /** sha256 (hex) of the old certificate's DER: tells a retry from a look-alike with the same serial. */
   readonly oldCertificateHash: string;
@@ -110,13 +110,13 @@ export interface CentralStore {
   /** The kiosk a live (unspent, unexpired, unrevoked) enrolment code belongs to. */
   kioskByEnrolment(enrolmentHash: string, at: string): Promise<KioskRecord | null>;
   /** Spends a live enrolment code: the kiosk, now holding the credential, or null. */
-  enrol(enrolmentHash: string, credentialHash: string, at: string): Promise<KioskRecord | null>;
+  enroll(enrolmentHash: string, credentialHash: string, at: string): Promise<KioskRecord | null>;
   kiosk(id: string): Promise<KioskRecord | null>;
 
-  renewalByKey(kioskId: string, idempotencyKey: string): Promise<RenewalRecord | null>;
-  renewalOf(oldSerial: string): Promise<RenewalRecord | null>;
+  renewalByKey(kioskId: string, idempotencyKey: string): Promise<IssuedRenewal | null>;
+  renewalOf(oldSerial: string): Promise<IssuedRenewal | null>;
   /** 'conflict' when the old certificate or the kiosk's idempotency key already has a renewal. */
-  saveRenewal(renewal: RenewalRecord): Promise<'saved' | 'conflict'>;
+  saveRenewal(renewal: IssuedRenewal): Promise<'saved' | 'conflict'>;
   refusalHash(kioskId: string, idempotencyKey: string): Promise<string | null>;
   /** A retried refusal under the same key is stored once. */
   saveRefusal(refusal: RefusalRecord): Promise<void>;

@@ -244,7 +244,7 @@ async function report(argv: string[], ctx: Context): Promise<number> {
 
 const SUBCOMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = { serve, registry, kiosk, report };
 
-export async function central(argv: string[], ctx: Context): Promise<number> {
+export async function centralCommand(argv: string[], ctx: Context): Promise<number> {
   const [name, ...rest] = argv;
   const sub = name === undefined ? undefined : SUBCOMMANDS[name];
   if (!sub) throw usage(name === undefined ? undefined : `unknown subcommand "${name}"`);

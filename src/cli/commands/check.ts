@@ -20,7 +20,7 @@ import { renderInspection } from '../report.js';
  * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
  * eligible, 1 when nothing is, 2 on any error.
  */
-export async function check(argv: string[], ctx: Context): Promise<number> {
+export async function checkCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, {
     token: { type: 'string' },
     'pin-stdin': { type: 'boolean' },

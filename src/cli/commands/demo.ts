@@ -3,7 +3,7 @@ import { createDemoWorld, DEMO_USER_PIN } from '../../demo/world.js';
 import { clock, parseCommand, writeLine, type Context } from '../context.js';
 
 /** `capbu demo [DIR]`: makes (once) a demo world with tokens, and says how to use it. */
-export async function demo(argv: string[], ctx: Context): Promise<number> {
+export async function demoCommand(argv: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(argv, {}, true);
   const world = await createDemoWorld(resolve(positionals[0] ?? '.demo'), clock(values.now));
   writeLine(ctx.stdout, ctx.t.text(world.created ? 'demoCreated' : 'demoExists', { directory: world.directory }));

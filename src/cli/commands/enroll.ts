@@ -4,11 +4,11 @@ import { dataDir } from '../../store/data-dir.js';
 import { appendEvent } from '../../store/journal.js';
 import { loadSettings } from '../../store/settings.js';
 import { openStore } from '../../store/store.js';
-import { enrolKiosk } from '../../sync/enrol.js';
+import { enrollKiosk } from '../../sync/enroll.js';
 import { operatorName } from '../operator.js';
 import { parseCommand, writeLine, type Context } from '../context.js';
 
-export async function enroll(argv: string[], ctx: Context): Promise<number> {
+export async function enrollCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { server: { type: 'string' }, code: { type: 'string' } });
   if (!values.server || !values.code) throw new CapbuError('USAGE', { problem: 'usage: capbu enroll --server URL --code CODE' });
   let server: URL;
@@ -21,7 +21,7 @@ export async function enroll(argv: string[], ctx: Context): Promise<number> {
     throw new CapbuError('USAGE', { problem: '--server must be an http:// or https:// URL' });
   }
   const home = dataDir(ctx.env);
-  const { credential, path } = await enrolKiosk(values.server, values.code, home);
+  const { credential, path } = await enrollKiosk(values.server, values.code, home);
   const db = openStore(home);
   try {
     appendEvent(db, {

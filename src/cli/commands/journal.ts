@@ -20,7 +20,7 @@ function count(flag: string | undefined, name: string, fallback: number): number
   return Number(flag);
 }
 
-export async function journal(argv: string[], ctx: Context): Promise<number> {
+export async function journalCommand(argv: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
     { since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, campaign: { type: 'string' } },

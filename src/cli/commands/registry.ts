@@ -9,7 +9,7 @@ import { readInput } from '../files.js';
 import { operatorName } from '../operator.js';
 
 /** `capbu registry import FILE`: the whole file lands, or nothing does. */
-export async function registry(argv: string[], ctx: Context): Promise<number> {
+export async function registryCommand(argv: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(argv, {}, true);
   const [action, file, ...extra] = positionals;
   if (action !== 'import' || !file || extra.length > 0) {

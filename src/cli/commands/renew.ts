@@ -15,7 +15,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
  * `capbu renew`: the customer's certificate renewed onto the same token under the same key.
  * Exit 0 renewed (or already), 1 not eligible, 2 error, 3 pending (queued until the centre answers).
  */
-export async function renew(argv: string[], ctx: Context): Promise<number> {
+export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, {
     token: { type: 'string' },
     'pin-stdin': { type: 'boolean' },

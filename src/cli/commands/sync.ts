@@ -11,7 +11,7 @@ import { renewalContext } from '../renewal-context.js';
  * registry snapshot up to date for deciding offline.
  * Exit 0 when all went through, 3 when the centre is still out of reach.
  */
-export async function sync(argv: string[], ctx: Context): Promise<number> {
+export async function syncCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { server: { type: 'string' }, campaign: { type: 'string' }, module: { type: 'string' } });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   let issued = 0;

@@ -3,7 +3,7 @@ import { listTokens } from '../../token/slots.js';
 import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 /** `capbu tokens [--json]`: the tokens plugged in, with their PIN state. */
-export async function tokens(argv: string[], ctx: Context): Promise<number> {
+export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { json: { type: 'boolean' }, module: { type: 'string' } });
   const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
   if (values.json) {

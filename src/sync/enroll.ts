@@ -2,8 +2,8 @@
 import { CentralClient } from './client.js';
 import { saveCredential, loadCredential, type KioskCredential } from './credential.js';
 
-export async function enrolKiosk(server: string, code: string, dataDir: string, now: () => Date = () => new Date()): Promise<{ credential: KioskCredential; path: string }> {
-  const reply = await new CentralClient({ server, now }).enrol(code);
+export async function enrollKiosk(server: string, code: string, dataDir: string, now: () => Date = () => new Date()): Promise<{ credential: KioskCredential; path: string }> {
+  const reply = await new CentralClient({ server, now }).enroll(code);
   const credential: KioskCredential = {
     server,
     kioskId: reply.kioskId,
