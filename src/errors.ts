@@ -59,6 +59,10 @@ export const ERROR_CODES = [
   'SERVER_UNREACHABLE',
   'SERVER_REPLY_INVALID',
   'NOT_ENROLLED',
+  // The journal and its sync (src/store/journal.ts, src/sync/, POST /v1/events).
+  'SYNC_BUSY',
+  'EVENT_HASH_INVALID',
+  'CHAIN_CONFLICT',
   'INTERNAL',
 ] as const;
 

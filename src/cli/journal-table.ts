@@ -4,7 +4,7 @@ import type { JournalEvent } from '../journal/format.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** dd/mm/yyyy HH:mm:ss in the zone, the way clerks read dates. */
+/** dd/mm/yyyy HH:mm in the zone, the way clerks read dates. */
 export function localTime(at: Date, zone: string): string {
   let f = formatters.get(zone);
   if (!f) {
@@ -16,7 +16,6 @@ export function localTime(at: Date, zone: string): string {
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
     });
     formatters.set(zone, f);
   }

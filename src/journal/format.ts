@@ -171,7 +171,11 @@ export function verifyChain(written: Iterable<StoredEvent>, expectedLast = 0): C
   let prevHash = ZERO_HASH;
   for (const row of rows) {
     if (row.seq < expected) return bad(row.seq, 'out-of-order');
-    if (row.seq > expected) return bad(expected, seqs.has(expected) ? 'out-of-order' : 'missing');
+    if (row.seq > expected) {
+      if (!seqs.has(expected)) return bad(expected, 'missing');
+      // The seq it skips was written later: an event slipped in (the rest renumbered), or a swap.
+      return bad(expected, hashOrNull(row, row.seq - 1) === row.hash ? 'inserted' : 'out-of-order');
+    }
     if (hashOrNull(row) !== row.hash) {
       // Renumbered by one, with its content intact: an event was slipped in before it, or taken out.
       if (hashOrNull(row, row.seq - 1) === row.hash) return bad(row.seq - 1, 'inserted');

@@ -55,3 +55,20 @@ export function findSubscriber(db: Store, serial: string): SubscriberRecord | nu
     province: row.province,
   };
 }
+
+export interface RegistryCopy {
+  /** The centre's registry version last pulled; 0 before the first pull. */
+  readonly version: number;
+  /** The last import or pull, or null while the copy is empty. */
+  readonly updatedAt: Date | null;
+}
+
+export function registryCopy(db: Store): RegistryCopy {
+  const row = db
+    .prepare(
+      `SELECT (SELECT version FROM registry_sync WHERE id = 1) AS version,
+              MAX((SELECT synced_at FROM registry_sync WHERE id = 1), (SELECT MAX(updated_at) FROM registry)) AS updated_at`,
+    )
+    .get() as { version: number | null; updated_at: string | null };
+  return { version: row.version ?? 0, updatedAt: row.updated_at ? new Date(row.updated_at) : null };
+}

@@ -3,7 +3,7 @@
  * renewal dies at, the next run knows what the centre and the token may already hold.
  */
 import type { RenewalRequest } from '../central/api.js';
-import { appendEvent, journaled } from './journal.js';
+import { appendEvent, journaled, type Backlog } from './journal.js';
 import type { Store } from './store.js';
 
 /**
@@ -121,6 +121,15 @@ export function renewalFor(db: Store, serials: readonly string[]): RenewalRecord
     if (row) return toRecord(row);
   }
   return null;
+}
+
+/** How many requests wait for the centre's answer, and since when. */
+export function renewalBacklog(db: Store): Backlog {
+  const row = db.prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM renewals WHERE state IN ('requested', 'queued')`).get() as {
+    n: number;
+    oldest: string | null;
+  };
+  return { count: row.n, oldestAt: row.oldest ? new Date(row.oldest) : null };
 }
 
 /** Requests the centre has not answered yet, oldest first. */

@@ -5,7 +5,7 @@
  */
 import type { SubscriberRecord } from '../campaign/registry.js';
 import { appendEvent, journaled, recordContact } from '../store/journal.js';
-import { upsertRegistry } from '../store/registry.js';
+import { registryCopy, upsertRegistry } from '../store/registry.js';
 import type { Store } from '../store/store.js';
 import type { CentralClient } from './client.js';
 
@@ -14,13 +14,9 @@ export interface RegistryPull {
   readonly version: number;
 }
 
-function lastVersion(db: Store): number {
-  return (db.prepare('SELECT version FROM registry_sync WHERE id = 1').pluck().get() as number | undefined) ?? 0;
-}
-
 /** Journals registry.pulled when the snapshot moved; a pull that brought nothing leaves no event. */
 export async function pullRegistry(db: Store, client: Pick<CentralClient, 'registry'>, at: Date): Promise<RegistryPull> {
-  const since = lastVersion(db);
+  const since = registryCopy(db).version;
   const reply = await client.registry(since);
   const rows: SubscriberRecord[] = reply.rows;
   // The rows, the version they bring the snapshot to and their event land together or not at all.
