@@ -7,20 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../src/pki/certificate.js';
-import type { Channel } from '../src/central/api.js';
-import { loadCampaign } from '../src/cli/files.js';
 import { CapbuError } from '../src/errors.js';
-import { renew, type RenewalContext } from '../src/renewal/renew.js';
-import { loadSettings } from '../src/store/settings.js';
-import { openStore } from '../src/store/store.js';
-import { CentralClient } from '../src/sync/client.js';
-import { loadCredential } from '../src/sync/credential.js';
+import { renew } from '../src/renewal/renew.js';
 import { CHECKPOINTS, setFaultHook } from '../src/token/faults.js';
 import { Pin } from '../src/token/pin.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
 import { certificatesOn } from './support/independent-reader.js';
-import { eligibleCustomer, type Customer } from './support/renewal.js';
+import { eligibleCustomer, renewalContextIn, type Customer } from './support/renewal.js';
 import { buildShim } from './support/shim.js';
 import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
@@ -82,25 +76,10 @@ describe('kill -9 at each step', () => {
 });
 
 describe('the token layer failing after each step, in process', () => {
-  function context(): RenewalContext {
-    const home = world.env.CAPBU_HOME!;
-    const saved = loadCredential(home);
-    return {
-      lib: world.lib,
-      db: openStore(home),
-      campaign: loadCampaign(world.campaignPath),
-      client: new CentralClient({ server: saved.server, credential: saved.credential, now: () => new Date(NOW) }),
-      settings: loadSettings(home),
-      kiosk: { id: saved.kioskId, channel: saved.channel as Channel },
-      dataDir: home,
-      clock: () => new Date(NOW),
-    };
-  }
-
   for (const point of CHECKPOINTS) {
     it(`a token pulled after "${point}" is finished at the next plug`, async () => {
       const customer = await eligibleCustomer(world, centre, `seam-${point}`);
-      const ctx = context();
+      const ctx = renewalContextIn(world);
       const ask = () => ({ label: customer.label, pin: new Pin(USER_PIN), finalTryConfirmed: false, operator: 'test' });
       setFaultHook((reached) => {
         if (reached === point) throw new CapbuError('TOKEN_REMOVED');

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         }
       },
     },
-    settings: { pinTryLimit: 5, retryDelaysMs: [], operator: 'bench', unsyncedWarnHours: 24, registryMaxAgeDays: 7 },
+    settings: { pinTryLimit: 5, retryDelaysMs: [], operator: 'bench', devices: [], unsyncedWarnHours: 24, registryMaxAgeDays: 7 },
     kiosk: { id: 'BENCH-01', channel: 'counter' },
     dataDir: home,
     clock: () => NOW,

@@ -1,6 +1,6 @@
 /** The `capbu` command: dispatches to one command module and maps every failure to one line. */
 import { CapbuError } from '../errors.js';
-import { processContext, writeLine, type Context } from './context.js';
+import { checkLanguage, globalOptions, processContext, writeLine, type Context } from './context.js';
 
 type Command = (argv: string[], ctx: Context) => Promise<number>;
 
@@ -17,16 +17,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   journal: async () => (await import('./commands/journal.js')).journalCommand,
 };
 
-function langFlag(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  if (i < 0) return undefined;
-  const arg = argv[i]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
-}
-
-export async function main(argv: string[], ctx: Context = processContext(langFlag(argv))): Promise<number> {
-  const [name, ...rest] = argv;
+export async function main(argv: string[], given?: Context): Promise<number> {
+  const global = globalOptions(argv);
+  const ctx = given ?? processContext(global.lang);
+  const { command: name, rest } = global;
   try {
+    checkLanguage(global.lang, ctx.t);
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       writeLine(ctx.stdout, ctx.t.text('help'));
       return 0;

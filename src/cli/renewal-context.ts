@@ -8,6 +8,7 @@ import { CentralClient } from '../sync/client.js';
 import { loadCredential } from '../sync/credential.js';
 import { loadModule, modulePath } from '../token/module.js';
 import type { Context } from './context.js';
+import { serverFlag } from './server-flag.js';
 import { campaignPath, loadCampaign } from './files.js';
 
 export interface RenewalFlags {
@@ -17,6 +18,8 @@ export interface RenewalFlags {
 }
 
 export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext & { readonly client: CentralClient } {
+  // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
+  const server = flags.server === undefined ? undefined : serverFlag(flags.server, ctx);
   const home = dataDir(ctx.env);
   const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);
@@ -26,7 +29,7 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
     lib,
     db: openStore(home),
     campaign,
-    client: new CentralClient({ server: flags.server ?? saved.server, credential: saved.credential, now: clock }),
+    client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock }),
     settings,
     kiosk: { id: saved.kioskId, channel: saved.channel as Channel },
     dataDir: home,

@@ -10,13 +10,17 @@ import { checkpoint } from '../token/faults.js';
 import { readCertificates, type CertificateObject } from '../token/objects.js';
 import type { Session } from '../token/session.js';
 import { destroyObject, writeCertificate } from '../token/write.js';
+import { Steps } from './steps.js';
 
 function holding(objects: readonly CertificateObject[], der: Uint8Array): CertificateObject[] {
   return objects.filter((o) => o.value.equals(Buffer.from(der)));
 }
 
-/** Finishes a renewal whose new certificate is known: from `issued`, `writing` or `written` to `done`. */
-export function install(db: Store, session: Session, record: RenewalRecord, now: () => Date): void {
+/**
+ * Finishes a renewal whose new certificate is known: from `issued`, `writing` or `written` to
+ * `done`, as the steps write, verify and remove-old (none of them cancellable).
+ */
+export async function install(db: Store, session: Session, record: RenewalRecord, now: () => Date, steps = new Steps()): Promise<void> {
   const fresh = record.newCertificate;
   if (!fresh) throw new CapbuError('INTERNAL', { message: 'install without a certificate' });
   const before = readCertificates(session);
@@ -26,19 +30,26 @@ export function install(db: Store, session: Session, record: RenewalRecord, now:
     // it recognisable to the customer.
     const id = record.keyId ?? old[0]?.id;
     if (!id) throw new CapbuError('INTERNAL', { message: 'no key ID for the new certificate' });
-    setRenewalState(db, record.id, 'writing', now());
-    checkpoint('writing');
-    const created = writeCertificate(session, { der: fresh, id, label: old[0]?.label ?? '' });
-    checkpoint('created');
-    const back = readCertificates(session).find((o) => o.handle.equals(created));
-    if (!back || !back.value.equals(Buffer.from(fresh))) {
-      destroyObject(session, created);
-      throw new CapbuError('TOKEN_WRITE_MISMATCH');
-    }
+    const created = await steps.run('write', () => {
+      setRenewalState(db, record.id, 'writing', now());
+      checkpoint('writing');
+      const handle = writeCertificate(session, { der: fresh, id, label: old[0]?.label ?? '' });
+      checkpoint('created');
+      return handle;
+    });
+    await steps.run('verify', () => {
+      const back = readCertificates(session).find((o) => o.handle.equals(created));
+      if (!back || !back.value.equals(Buffer.from(fresh))) {
+        destroyObject(session, created);
+        throw new CapbuError('TOKEN_WRITE_MISMATCH');
+      }
+    });
   }
   setRenewalState(db, record.id, 'written', now());
   checkpoint('written');
-  for (const object of old) destroyObject(session, object.handle);
-  checkpoint('deleted');
-  setRenewalState(db, record.id, 'done', now());
+  await steps.run('remove-old', () => {
+    for (const object of old) destroyObject(session, object.handle);
+    checkpoint('deleted');
+    setRenewalState(db, record.id, 'done', now());
+  });
 }

@@ -31,11 +31,12 @@ import { contentsOf, privateKeys, readToken, type TokenContents } from '../token
 import { closeSession, openSession, type Session } from '../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../token/slots.js';
 import { decisionTime } from '../sync/centre-time.js';
-import { rejection, sendRenewal, type RenewalSender } from '../sync/send-renewal.js';
+import { rejection, sendRenewal, sleep, type RenewalSender } from '../sync/send-renewal.js';
 import { checkIssued } from './check-issued.js';
 import { install } from './install.js';
 import { guardedLogin } from './pin-guard.js';
 import { buildReceipt, saveReceipt, type Receipt } from './receipt.js';
+import { Steps, type RenewalWatch } from './steps.js';
 
 export interface RenewalContext {
   readonly lib: Pkcs11;
@@ -94,6 +95,7 @@ function serialsOn(contents: ReturnType<typeof readToken>): string[] {
     try {
       return [parseCertificate(object.value).serial];
     } catch {
+      // An object that does not parse has no serial to look up.
       return [];
     }
   });
@@ -131,8 +133,15 @@ async function newRequest(
  * Sends a saved request and stores the checked certificate. Returns the updated record, or null
  * when the centre stayed out of reach and the request waits in the queue.
  */
-export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord): Promise<{ record: RenewalRecord; clockWarning: boolean } | null> {
-  const outcome = await sendRenewal(ctx.client, record.request, ctx.settings.retryDelaysMs, ctx.wait);
+export async function answerRenewal(
+  ctx: RenewalContext,
+  record: RenewalRecord,
+  steps = new Steps(),
+): Promise<{ record: RenewalRecord; clockWarning: boolean } | null> {
+  let attempt = 0;
+  const client: RenewalSender = { renew: (request) => steps.run('send', () => ctx.client.renew(request), { attempt: ++attempt }) };
+  const wait = (ms: number) => steps.run('wait', () => steps.pause(ms, ctx.wait ?? sleep), { attempt, waitMs: ms });
+  const outcome = await sendRenewal(client, record.request, ctx.settings.retryDelaysMs, wait);
   if (outcome.kind === 'unreachable') {
     setRenewalState(ctx.db, record.id, 'queued', ctx.clock());
     return null;
@@ -142,63 +151,101 @@ export async function answerRenewal(ctx: RenewalContext, record: RenewalRecord):
     throw rejection(outcome.error);
   }
   checkpoint('answered');
-  const { skewMs } = outcome.result.time;
-  if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
-  const der = new Uint8Array(Buffer.from(outcome.result.renewal.certificate, 'base64'));
-  const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
-  recordIssued(ctx.db, record.id, issued, der, ctx.clock());
-  checkpoint('issued');
-  return { record: renewalById(ctx.db, record.id)!, clockWarning: outcome.result.time.clockWarning };
+  const { result } = outcome;
+  return steps.run('receive', () => {
+    const { skewMs } = result.time;
+    if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
+    const der = new Uint8Array(Buffer.from(result.renewal.certificate, 'base64'));
+    const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
+    recordIssued(ctx.db, record.id, issued, der, ctx.clock());
+    checkpoint('issued');
+    return { record: renewalById(ctx.db, record.id)!, clockWarning: result.time.clockWarning };
+  });
 }
 
-export async function renew(ctx: RenewalContext, ask: RenewalAsk): Promise<RenewOutcome> {
-  const token = selectToken(listTokens(ctx.lib), ask.label);
-  const contents = readToken(ctx.lib, token);
-  let record = renewalFor(ctx.db, serialsOn(contents));
+/**
+ * Renews the certificate on the token, telling `watch.onStep` each step (see steps.ts) and
+ * stopping with CANCELLED where `watch.signal` asks it to and stopping is safe.
+ */
+export async function renew(ctx: RenewalContext, ask: RenewalAsk, watch: RenewalWatch = {}): Promise<RenewOutcome> {
+  const steps = new Steps(watch);
+  let outcome: RenewOutcome;
+  try {
+    outcome = await renewInSteps(ctx, ask, steps);
+  } catch (error) {
+    throw steps.fail(error);
+  }
+  if (outcome.status === 'not-eligible') steps.end('failed', 'NOT_ELIGIBLE');
+  else steps.end(outcome.status === 'pending' ? 'queued' : 'done');
+  return outcome;
+}
+
+async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps): Promise<RenewOutcome> {
+  steps.checkpoint();
+  const { token, contents, found } = await steps.run('read', () => {
+    const token = selectToken(listTokens(ctx.lib), ask.label);
+    const contents = readToken(ctx.lib, token);
+    return { token, contents, found: renewalFor(ctx.db, serialsOn(contents)) };
+  });
+  let record = found;
   if (record?.state === 'done') {
     return finished(record, 'already-renewed', { receipt: null, receiptPath: null, clockWarning: false });
   }
   // While online, a kiosk whose clock is off decides with the centre's time.
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
   const decide = (seen: TokenContents) => inspect(seen, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), decided.now);
+  const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
   // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
   // missing key alone is settled after the login, from the private keys themselves.
-  const before = record ? null : decide(contents);
+  const before = record
+    ? null
+    : await steps.run('decide', () => decide(contents), { refuse: (i) => (onlyMissingKey(i) ? undefined : refuse(i)) });
   if (before && !eligible(before) && !onlyMissingKey(before)) {
     return { status: 'not-eligible', inspection: before, clockWarning: decided.clockWarning };
   }
 
+  steps.checkpoint();
   const session = openSession(ctx.lib, token, true);
   try {
-    guardedLogin(
-      ctx.db,
-      session,
-      ask.pin,
-      { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed, operator: ask.operator },
-      ctx.clock(),
+    await steps.run('pin', () =>
+      guardedLogin(
+        ctx.db,
+        session,
+        ask.pin,
+        { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed, operator: ask.operator },
+        ctx.clock(),
+      ),
     );
     if (!record) {
-      const inspection = eligible(before!) ? before! : decide(contentsOf(session));
+      const inspection = eligible(before!) ? before! : await steps.run('decide', () => decide(contentsOf(session)), { refuse });
       if (!eligible(inspection)) return { status: 'not-eligible', inspection, clockWarning: decided.clockWarning };
       const { facts, decision } = inspection.candidate!;
       checkRoom(token, facts);
-      const { request, keyId } = await newRequest(ctx, session, facts, ask.operator);
-      record = beginRenewal(
-        ctx.db,
-        { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId },
-        ctx.clock(),
-      );
-      checkpoint('journaled');
+      steps.checkpoint();
+      record = await steps.run('sign-request', async () => {
+        const { request, keyId } = await newRequest(ctx, session, facts, ask.operator);
+        const begun = beginRenewal(
+          ctx.db,
+          { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId },
+          ctx.clock(),
+        );
+        checkpoint('journaled');
+        return begun;
+      });
     }
     const old = parseCertificate(record.oldCertificate);
     let clockWarning = decided.clockWarning;
     if (record.state === 'requested' || record.state === 'queued') {
-      const answered = await answerRenewal(ctx, record);
+      // Journaled: stopping here leaves a request that `capbu sync` or the next renewal sends.
+      steps.checkpoint();
+      const answered = await answerRenewal(ctx, record, steps);
       if (!answered) return { status: 'pending', oldSerial: old.serial, clockWarning };
       record = answered.record;
       clockWarning = answered.clockWarning;
     }
-    install(ctx.db, session, record, ctx.clock);
+    // Nothing written yet: the issued certificate waits in the store for the next renewal.
+    if (record.state === 'issued') steps.checkpoint();
+    await install(ctx.db, session, record, ctx.clock, steps);
     const issued = parseCertificate(record.newCertificate!);
     const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock());
     return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), clockWarning });

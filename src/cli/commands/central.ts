@@ -245,9 +245,11 @@ async function report(argv: string[], ctx: Context): Promise<number> {
 const SUBCOMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = { serve, registry, kiosk, report };
 
 export async function centralCommand(argv: string[], ctx: Context): Promise<number> {
+  // An option first (the global --lang, --now come last) means no subcommand was named.
   const [name, ...rest] = argv;
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (!sub) throw usage(name === undefined ? undefined : `unknown subcommand "${name}"`);
+  const named = name !== undefined && !name.startsWith('-');
+  const sub = named ? SUBCOMMANDS[name] : undefined;
+  if (!sub) throw usage(named ? `unknown subcommand "${name}"` : undefined);
   return sub(rest, ctx);
 }
 

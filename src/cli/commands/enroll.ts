@@ -7,21 +7,14 @@ import { openStore } from '../../store/store.js';
 import { enrollKiosk } from '../../sync/enroll.js';
 import { operatorName } from '../operator.js';
 import { parseCommand, writeLine, type Context } from '../context.js';
+import { serverFlag } from '../server-flag.js';
 
 export async function enrollCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { server: { type: 'string' }, code: { type: 'string' } });
   if (!values.server || !values.code) throw new CapbuError('USAGE', { problem: 'usage: capbu enroll --server URL --code CODE' });
-  let server: URL;
-  try {
-    server = new URL(values.server);
-  } catch {
-    throw new CapbuError('USAGE', { problem: `--server must be a URL, not "${values.server}"` });
-  }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
-    throw new CapbuError('USAGE', { problem: '--server must be an http:// or https:// URL' });
-  }
+  const server = serverFlag(values.server, ctx);
   const home = dataDir(ctx.env);
-  const { credential, path } = await enrollKiosk(values.server, values.code, home);
+  const { credential, path } = await enrollKiosk(server, values.code, home);
   const db = openStore(home);
   try {
     appendEvent(db, {

@@ -8,6 +8,7 @@ import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { operatorName } from '../operator.js';
 import { renewalContext } from '../renewal-context.js';
+import { stepPrinter } from '../steps.js';
 
 const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
 
@@ -28,18 +29,24 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   });
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
   const renewal = renewalContext(ctx, values, liveClock(values.now));
+  // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
+  const stop = new AbortController();
+  const interrupt = () => stop.abort();
+  process.once('SIGINT', interrupt);
   try {
-    const operator = operatorName(values.operator, renewal.settings);
-    const outcome = await renewToken(renewal, {
+    const ask = {
       label: values.token,
       pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
-      operator,
-    });
-    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, operator, renewal.clock());
+      operator: operatorName(values.operator, renewal.settings),
+    };
+    const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
+    const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
+    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, ask.operator, renewal.clock());
     report(ctx, outcome, values.json === true);
     return EXIT[outcome.status];
   } finally {
+    process.off('SIGINT', interrupt);
     renewal.db.close();
   }
 }
