@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   renew: async () => (await import('./commands/renew.js')).renewCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
   journal: async () => (await import('./commands/journal.js')).journalCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
 };
 
 export async function main(argv: string[], given?: Context): Promise<number> {

@@ -15,9 +15,15 @@ export interface RenewalFlags {
   readonly campaign?: string;
   readonly module?: string;
   readonly server?: string;
+  /** Bounds each step of a call to the centre (the client's default otherwise). */
+  readonly timeoutMs?: number;
 }
 
-export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext & { readonly client: CentralClient } {
+export function renewalContext(
+  ctx: Context,
+  flags: RenewalFlags,
+  clock: () => Date,
+): RenewalContext & { readonly client: CentralClient; readonly server: string } {
   // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
   const server = flags.server === undefined ? undefined : serverFlag(flags.server, ctx);
   const home = dataDir(ctx.env);
@@ -29,7 +35,8 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
     lib,
     db: openStore(home),
     campaign,
-    client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock }),
+    client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock, timeoutMs: flags.timeoutMs }),
+    server: server ?? saved.server,
     settings,
     kiosk: { id: saved.kioskId, channel: saved.channel as Channel },
     dataDir: home,

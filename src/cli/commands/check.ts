@@ -15,6 +15,7 @@ import { campaignPath, loadCampaign } from '../files.js';
 import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 
 /**
  * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
@@ -43,7 +44,9 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
-    journalDecisions(db, inspection, campaign.id, operatorName(undefined, loadSettings(home)), now);
+    const settings = loadSettings(home);
+    journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
+    printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }

@@ -6,6 +6,7 @@ import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
 import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 import { operatorName } from '../operator.js';
 import { renewalContext } from '../renewal-context.js';
 import { stepPrinter } from '../steps.js';
@@ -43,6 +44,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
     const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
     if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, ask.operator, renewal.clock());
+    printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
     report(ctx, outcome, values.json === true);
     return EXIT[outcome.status];
   } finally {
