@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'REGISTRY_INVALID',
   'STORE_FAILED',
   'MODULE_LOAD_FAILED',
+  'DRIVER_MISSING',
+  'DEVICE_UNKNOWN',
   'NO_TOKEN',
   'SEVERAL_TOKENS',
   'TOKEN_NOT_FOUND',
@@ -59,8 +61,11 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'NOT_FOUND',
   'SERVER_UNREACHABLE',
+  'SERVER_UNAVAILABLE',
   'SERVER_REPLY_INVALID',
   'NOT_ENROLLED',
+  // The kiosk app (src/screens/).
+  'NOT_A_TERMINAL',
   // The journal and its sync (src/store/journal.ts, src/sync/, POST /v1/events).
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import { placeCertificate } from '../../src/demo/customer.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { renew, type RenewalContext } from '../../src/renewal/renew.js';
@@ -26,6 +26,7 @@ import { closeSession, login, openSession } from '../../src/token/session.js';
 import { destroyObject, generateKeyPair, writeCertificate } from '../../src/token/write.js';
 import { writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms, time } from '../stats.js';
+import { DEFAULT_SETTINGS } from '../../src/store/settings.js';
 
 const RENEWALS = Number(process.env.BENCH_RUNS ?? 20);
 const PIN = '123456';
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
         }
       },
     },
-    settings: { pinTryLimit: 5, retryDelaysMs: [], operator: 'bench', devices: [], unsyncedWarnHours: 24, registryMaxAgeDays: 7 },
+    settings: { ...DEFAULT_SETTINGS, retryDelaysMs: [], operator: 'bench' },
     kiosk: { id: 'BENCH-01', channel: 'counter' },
     dataDir: home,
     clock: () => NOW,

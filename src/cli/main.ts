@@ -8,12 +8,14 @@ type Command = (argv: string[], ctx: Context) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
   registry: async () => (await import('./commands/registry.js')).registryCommand,
   central: async () => (await import('./commands/central.js')).centralCommand,
   enroll: async () => (await import('./commands/enroll.js')).enrollCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   renew: async () => (await import('./commands/renew.js')).renewCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
+  kiosk: async () => (await import('./commands/kiosk.js')).kioskCommand,
   journal: async () => (await import('./commands/journal.js')).journalCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
 };
@@ -24,6 +26,10 @@ export async function main(argv: string[], given?: Context): Promise<number> {
   const { command: name, rest } = global;
   try {
     checkLanguage(global.lang, ctx.t);
+    // Plain `capbu` on a terminal is the kiosk app; anywhere else, the help.
+    if (name === undefined && process.stdout.isTTY && process.stdin.isTTY && given === undefined) {
+      return await (await COMMANDS.kiosk!())(rest, ctx);
+    }
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       writeLine(ctx.stdout, ctx.t.text('help'));
       return 0;

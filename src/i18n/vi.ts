@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskVi } from './kiosk-vi.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -11,7 +12,22 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `không ghi được vào thư mục dữ liệu của máy quầy ${v.path}; cấp quyền ghi cho tài khoản chạy capbu rồi thử lại (chưa gửi gì tới hệ thống trung tâm)`;
+        case 'damaged':
+          return `kho dữ liệu của máy quầy ${v.path} bị hỏng; chưa ghi gì vào đó. Giữ nguyên tệp, khôi phục kho dữ liệu từ bản sao lưu rồi thử lại`;
+        case 'empty':
+          return `kho dữ liệu của máy quầy ${v.path} trống (0 byte): nhật ký và bản sao danh sách thuê bao đã mất; chưa ghi gì vào đó. Khôi phục kho dữ liệu từ bản sao lưu (nếu máy quầy chưa từng có dữ liệu, xóa tệp trống này)`;
+        case 'newer':
+          return `kho dữ liệu của máy quầy ${v.path} ở phiên bản cấu trúc ${v.version}, mới hơn phiên bản capbu này hỗ trợ (${v.supported}); chưa ghi gì vào đó. Cập nhật capbu, hoặc khôi phục bản sao lưu tạo bằng phiên bản này`;
+        default:
+          return `không mở được kho dữ liệu của máy quầy tại ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
     NO_TOKEN: 'chưa cắm token',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều token (${list(v.labels)}); chọn một bằng --token NHÃN`,
@@ -59,8 +75,10 @@ export const vi: Catalog = {
     RATE_LIMITED: 'ki-ốt gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
     NOT_FOUND: 'không có đường dẫn API này',
     SERVER_UNREACHABLE: (v) => `không kết nối được dịch vụ trung tâm tại ${v.server}`,
+    SERVER_UNAVAILABLE: (v) => `hệ thống trung tâm đang gặp sự cố, chưa trả lời được${v.status ? ` (HTTP ${v.status})` : ''}; thử lại sau`,
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     SYNC_BUSY: 'máy quầy đang đồng bộ trong một tiến trình khác; tiến trình đó sẽ gửi hết, không cần làm gì thêm',
     EVENT_HASH_INVALID: (v) => `sự kiện ${v.seq ?? ''} không khớp mã băm; không lưu sự kiện nào của lô này`,
     CHAIN_CONFLICT: (v) =>
@@ -80,6 +98,7 @@ export const vi: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'hợp đồng đã hết hạn',
   },
   text: {
+    ...kioskVi,
     token: 'Token',
     serialNo: 'số hiệu',
     keyCheckLoggedIn: 'Kiểm tra khóa: đã đăng nhập (so khóa bí mật)',
@@ -101,6 +120,32 @@ export const vi: Catalog = {
     candidate: 'Chứng thư sẽ cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
+    'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
+    'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
+    'doctor.pcscd.ok': 'dịch vụ thẻ thông minh (pcscd) đang chạy',
+    'doctor.pcscd.fail': 'dịch vụ thẻ thông minh (pcscd) chưa chạy — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: chưa cắm thiết bị token nào' : v.detail === 'no sysfs' ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: thiết bị chưa biết ${v.device} [${v.ids}] — báo mã này cho bộ phận IT để bổ sung vào mục "devices" trong settings`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] chưa có trình điều khiển — cài ${v.install}`,
+    'doctor.tokens.ok': (v) => `USB token đang cắm: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `không đọc được USB token nào: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `tệp chiến dịch và chứng thư số Viettel-CA hợp lệ: ${v.id}`,
+    'doctor.campaign.fail': (v) => `tệp chiến dịch: ${v.problem} — đặt tệp chiến dịch vào chỗ (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `thư mục dữ liệu chỉ người dùng này truy cập: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `thư mục dữ liệu ${v.path}: ${v.problem} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
+    'doctor.store.ok': 'kho dữ liệu máy quầy nguyên vẹn (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kho dữ liệu máy quầy bị hỏng: ${v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
+    'doctor.enrolment.ok': (v) => `đã đăng ký máy quầy ${v.kiosk} với ${v.server}`,
+    'doctor.enrolment.fail': (v) => `chưa đăng ký: ${v.problem}`,
+    'doctor.centre.ok': (v) => `kết nối được hệ thống trung tâm: ${v.server}, ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `không kết nối được hệ thống trung tâm: ${v.problem} — kiểm tra mạng; trong lúc chờ, yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối`,
+    'doctor.clock.ok': (v) => `đồng hồ khớp với hệ thống trung tâm (${v.seconds} giây)`,
+    'doctor.clock.fail': (v) => `đồng hồ lệch với hệ thống trung tâm${v.seconds !== undefined ? ` ${v.seconds} giây` : ` (${v.problem})`} — chỉnh giờ (timedatectl)`,
+    'doctor.registry.ok': (v) => `bản sao danh sách thuê bao phiên bản ${v.version}, cập nhật ${v.hours} giờ trước`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'bản sao danh sách thuê bao chưa được cập nhật — chạy capbu sync' : `bản sao danh sách thuê bao đã ${v.hours} giờ — chạy capbu sync`),
+    'doctor.unsynced.ok': 'không có yêu cầu cấp bù nào chờ gửi',
+    'doctor.unsynced.fail': (v) => `${v.count} yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối — chạy capbu sync khi có mạng`,
     watchPlugged: (v) => `+ USB token ${v.label}, số sê-ri ${v.serial}, ${v.model}, phiên bản thiết bị ${v.hardware}${v.device ? `, thiết bị ${v.device}` : ''}`,
     watchRemoved: (v) => `- đã rút: ${v.what}`,
     watchNoToken: (v) => `! ${v.device}: ${v.why}`,
@@ -138,7 +183,7 @@ export const vi: Catalog = {
     reportRefused: 'Từ chối (lý do:số lượng)',
     renewDone: (v) => `Đã cấp bù: chứng thư ${v.old} trên token được thay bằng ${v.serial}, hiệu lực đến ${v.notAfter}.`,
     renewAlready: (v) => `Token đã được cấp bù trước đó: chứng thư ${v.serial} (thay cho ${v.old}), hiệu lực đến ${v.notAfter}.`,
-    renewPending: (v) => `Không kết nối được hệ thống trung tâm: yêu cầu cấp bù ${v.serial} đã được xếp hàng. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với token này.`,
+    renewPending: (v) => `Hệ thống trung tâm chưa trả lời được (mất kết nối hoặc đang gặp sự cố): yêu cầu cấp bù ${v.serial} đã lưu, sẽ gửi khi có kết nối. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với token này.`,
     clockWarning: 'cảnh báo: đồng hồ kiosk lệch quá 5 phút so với hệ thống trung tâm; hãy chỉnh lại đồng hồ',
     portalsIntro: 'Khách hàng cần cập nhật chứng thư mới trên các hệ thống:',
     'portal.tax': 'Thuế điện tử (thuedientu.gdt.gov.vn)',
@@ -148,7 +193,7 @@ export const vi: Catalog = {
     'portal.public-services': 'Cổng Dịch vụ công (dichvucong.gov.vn)',
     receiptSaved: (v) => `Đã lưu biên nhận: ${v.path}`,
     registryPulled: (v) => `Danh sách thuê bao: ${v.changed} dòng thay đổi, phiên bản ${v.version}.`,
-    registryNotPulled: 'Danh sách thuê bao: không kết nối được trung tâm; vẫn dùng bản đã có.',
+    registryNotPulled: 'Danh sách thuê bao: hệ thống trung tâm chưa trả lời được; vẫn dùng bản đã có.',
     'step.read': 'Đọc USB token',
     'step.decide': 'Xét điều kiện cấp bù',
     'step.pin': 'Kiểm tra mã PIN',
@@ -222,8 +267,13 @@ export const vi: Catalog = {
       '  capbu renew [--token NHÃN] --pin-stdin [--final-try] [--server URL]',
       '              [--operator TÊN] [--json]',
       '      cấp bù chứng thư lên chính token đó, giữ nguyên khóa',
-      '  capbu sync [--server URL]       gửi yêu cầu đã xếp hàng, cập nhật danh sách',
+      '  capbu sync [--server URL] [--json] [--watch [--interval S]]',
+      '      gửi yêu cầu cấp bù đã lưu và nhật ký, cập nhật danh sách thuê bao',
+      '  capbu status [--json]           việc còn chờ gửi, tuổi danh sách thuê bao, đồng hồ',
+      '  capbu journal [--since SEQ] [--limit N] [--json] | journal verify [--json]',
+      '      nhật ký chuỗi băm của máy quầy, và kiểm tra nó',
       '  capbu tokens [--json] [--watch]  các USB token đang cắm; --watch: báo khi cắm và rút',
+      '  capbu doctor [--json]           những gì chạy được và chưa được trên máy này, kèm cách xử lý',
       '  capbu registry import TỆP       nạp danh sách thuê bao',
       '  capbu enroll --server URL --code MÃ     đăng ký ki-ốt với trung tâm',
       '  capbu demo [THƯ_MỤC]            tạo thế giới demo với token SoftHSM2',

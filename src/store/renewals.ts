@@ -196,3 +196,9 @@ export function dropRenewal(db: Store, id: number, code: string, at: Date): void
     }
   });
 }
+
+/** When a renewal last moved a step: for a finished one, when it was done. */
+export function renewalUpdatedAt(db: Store, id: number): Date | null {
+  const at = db.prepare('SELECT updated_at FROM renewals WHERE id = ?').pluck().get(id) as string | undefined;
+  return at ? new Date(at) : null;
+}

@@ -2,7 +2,8 @@
  * Retrying a call to the centre while the link is down: exponential backoff with full jitter, so
  * kiosks that lost the link together do not all come back at the same instant.
  */
-import { CapbuError, type ErrorCode } from '../errors.js';
+import { CapbuError } from '../errors.js';
+import { isTransient, sleep } from './send-renewal.js';
 
 export interface Backoff {
   /** The first wait's ceiling; each next one doubles it, up to maxMs. */
@@ -17,20 +18,9 @@ export const SYNC_BACKOFF: Backoff = { baseMs: 500, maxMs: 8_000, tries: 5 };
 /** Each of connecting, waiting for the centre's answer and reading it, during a sync. */
 export const SYNC_TIMEOUT_MS = 10_000;
 
-/** The link or the centre is having a bad moment: the same call may well work later. */
-const TRANSIENT: readonly ErrorCode[] = ['SERVER_UNREACHABLE', 'RATE_LIMITED', 'SERVER_REPLY_INVALID', 'INTERNAL'];
-
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof CapbuError)) return false;
-  const status = typeof error.details.status === 'number' ? error.details.status : null;
-  return TRANSIENT.includes(error.code) || (status !== null && status >= 500);
-}
-
 export function backoffDelay(attempt: number, policy: Backoff, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(policy.maxMs, policy.baseMs * 2 ** attempt));
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The call, tried again after transient failures; once the tries are spent, SERVER_UNREACHABLE.
@@ -39,7 +29,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function withBackoff<T>(
   call: () => Promise<T>,
   policy: Backoff,
-  options: { readonly server: string; readonly wait?: (ms: number) => Promise<void>; readonly random?: () => number } ,
+  options: { readonly server: string; readonly wait?: (ms: number) => Promise<void>; readonly random?: () => number },
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {

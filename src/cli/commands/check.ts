@@ -1,17 +1,20 @@
 import { inspect } from '../../inspection/inspect.js';
 import { inspectionJson } from '../../inspection/json.js';
 import { journalDecisions } from '../../inspection/journal.js';
-import { loadSettings } from '../../store/settings.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
-import { loadModule, modulePath } from '../../token/module.js';
+import { catalogue } from '../../token/catalogue.js';
+import { loadModule } from '../../token/module.js';
+import { pickModule } from '../../token/pick.js';
+import { systemDevices } from '../../token/usb.js';
+import { loadSettings } from '../../store/settings.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
@@ -32,11 +35,13 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   });
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
-  const lib = loadModule(modulePath(values.module, ctx.env));
+  const home = dataDir(ctx.env);
+  const settings = loadSettings(home);
+  const devices = catalogue(settings.devices);
+  const lib = loadModule(pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices }).module);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
-  const home = dataDir(ctx.env);
   const db = openStore(home);
   let inspection;
   try {
@@ -44,7 +49,6 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
-    const settings = loadSettings(home);
     journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
     printSyncWarnings(ctx, db, home, settings, now);
   } finally {

@@ -9,7 +9,7 @@ import { dataDir } from '../../store/data-dir.js';
 import { eventsSince, verifyJournal } from '../../store/journal.js';
 import { openStore } from '../../store/store.js';
 import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { journalTable } from '../journal-table.js';
 
 const PAGE = 1_000;

@@ -5,7 +5,7 @@ import { loadSettings } from '../../store/settings.js';
 import { openStore } from '../../store/store.js';
 import { importRegistry } from '../../store/registry.js';
 import { clock, parseCommand, writeLine, type Context } from '../context.js';
-import { readInput } from '../files.js';
+import { readInput } from '../../store/files.js';
 import { operatorName } from '../operator.js';
 
 /** `capbu registry import FILE`: the whole file lands, or nothing does. */
