@@ -12,6 +12,7 @@ import { acquireSyncLock, newHolder, releaseSyncLock } from '../store/sync-lock.
 import type { CentralClient } from './client.js';
 import { pullRegistry } from './pull-registry.js';
 import { pushEvents } from './push-events.js';
+import { SYNC_BACKOFF, withBackoff } from './backoff.js';
 
 export interface SyncContext extends RenewalContext {
   readonly client: CentralClient;
@@ -75,7 +76,7 @@ export async function syncRound(ctx: SyncContext, options: { readonly stopping?:
     try {
       if (reachable) eventsSent += (await push()).sent;
       if (reachable && !stopping()) {
-        registryChanged = (await pullRegistry(ctx.db, ctx.client, ctx.clock())).changed;
+        registryChanged = (await withBackoff(() => pullRegistry(ctx.db, ctx.client, ctx.clock()), SYNC_BACKOFF, { server: ctx.server })).changed;
         // What the steps above journaled (renewal.issued, registry.pulled) goes too.
         eventsSent += (await push()).sent;
       }
@@ -101,7 +102,7 @@ export async function syncRound(ctx: SyncContext, options: { readonly stopping?:
   };
 }
 
-/** Nothing waits to be sent: `capbu sync` exits 0 only then. */
-export function allSent(round: SyncReport): boolean {
-  return round.eventsPending === 0 && round.renewalsPending === 0;
+/** The centre was reached and nothing waits to be sent: `capbu sync` exits 0 only then. */
+export function allSent(round: SyncRound): boolean {
+  return round.reachable && round.eventsPending === 0 && round.renewalsPending === 0;
 }
