@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   'PIN_INVALID',
   'PIN_MISSING',
+  'PIN_CANCELLED',
   'FINAL_TRY_NEEDS_CONFIRMATION',
   'CLOCK_INVALID',
   // The renewal onto the token (src/renewal/).
@@ -66,6 +67,10 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // The demo world (src/demo/).
+  'DEMO_NOT_FOUND',
+  'DEMO_CUSTOMER_UNKNOWN',
+  'DEMO_CENTRE_FAILED',
   // The journal and its sync (src/store/journal.ts, src/sync/, POST /v1/events).
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',

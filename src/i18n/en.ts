@@ -38,8 +38,13 @@ export const en: Catalog = {
     PIN_INCORRECT: (v) =>
       `wrong PIN${v.unclear ? ' (the token did not say so clearly)' : ''}${v.finalTry ? '; the next wrong PIN locks the token' : v.countLow ? '; few tries remain' : ''}${typeof v.remaining === 'number' ? `; at most ${v.remaining} tries left before the token locks` : ''}`,
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',
-    PIN_INVALID: 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again',
-    PIN_MISSING: 'no PIN on standard input',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `this token takes a PIN of ${v.min} to ${v.max} characters; nothing was tried, type it again`
+        : 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again (nothing was tried)',
+    PIN_MISSING: (v) =>
+      v.option ? `the customer's PIN is needed: add ${v.option}, then type it at the prompt or pipe it` : 'no PIN on standard input',
+    PIN_CANCELLED: 'PIN entry cancelled; nothing was tried on the token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'the token says the next wrong PIN locks it; confirm with the customer, then retry with --final-try',
     SETTINGS_INVALID: (v) => `the kiosk settings in ${v.path} are invalid (${v.problem})`,
     SERVER_REJECTED: (v) => `the central service refused the renewal: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
@@ -79,6 +84,9 @@ export const en: Catalog = {
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
     NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
+    DEMO_NOT_FOUND: (v) => `no demo world in ${v.directory}; make one with capbu demo ${v.directory}`,
+    DEMO_CUSTOMER_UNKNOWN: (v) => `no demo customer "${v.name}"; pick one of: ${list(v.names)}`,
+    DEMO_CENTRE_FAILED: (v) => `the demo central service did not start; see ${v.log} in the demo directory`,
     SYNC_BUSY: 'another sync of this kiosk is running; it sends everything, nothing to do now',
     EVENT_HASH_INVALID: (v) => `event ${v.seq ?? ''} does not match its hash; nothing of the batch was stored`,
     CHAIN_CONFLICT: (v) =>
@@ -156,10 +164,16 @@ export const en: Catalog = {
     'why.token-not-initialised': 'the driver sees no token on it: the token is not initialised, or still starting (wait a few seconds, then plug it again)',
     'why.unknown-device': 'a device capbu does not know: give its ids to IT so they can add it to the catalogue (settings "devices")',
     pinPrompt: 'Customer PIN (not shown): ',
+    pinTypeaheadDiscarded: 'Keys typed before this prompt were discarded (the first of them may have shown on screen); type the PIN now.',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
+    demoPlugged: (v) => `Plugged USB token ${v.token}.`,
+    demoPulled: (v) => `Pulled USB token ${v.token}.`,
+    demoPlugUsage: 'usage: capbu demo plug NAME|DIGIT [--dir DIR]',
+    demoPullUsage: 'usage: capbu demo pull [NAME] [--dir DIR]',
+    demoUsage: 'usage: capbu demo [DIR] | capbu demo plug NAME | capbu demo pull [NAME]',
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
     demoExists: (v) => `Demo world already present in ${v.directory}.`,
-    demoTokens: (v) => `Demo tokens: ${v.tokens} (user PIN ${v.pin}). To use it in this shell:`,
+    demoTokens: (v) => `Demo USB tokens (unplugged): ${v.tokens}; PIN ${v.pin}. To use it in this shell:`,
     centralListening: (v) => `capbu central: campaign ${v.campaign}, listening on ${v.url}`,
     centralRegistryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated, ${v.unchanged} unchanged (version ${v.version}).`,
     centralCertsAdded: (v) => `Certificates loaded: ${v.added} added, ${v.known} already known.`,

@@ -38,8 +38,13 @@ export const vi: Catalog = {
     PIN_INCORRECT: (v) =>
       `sai mã PIN${v.unclear ? ' (token không báo rõ)' : ''}${v.finalTry ? '; nhập sai thêm một lần nữa token sẽ bị khóa' : v.countLow ? '; chỉ còn ít lần thử' : ''}${typeof v.remaining === 'number' ? `; còn tối đa ${v.remaining} lần thử trước khi token bị khóa` : ''}`,
     PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ CA để mở khóa (tổng đài 18008000 nhánh 1)',
-    PIN_INVALID: 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
-    PIN_MISSING: 'không có mã PIN trên đầu vào chuẩn',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `USB token này nhận mã PIN dài từ ${v.min} đến ${v.max} ký tự; chưa thử mã PIN nào, hãy nhập lại`
+        : 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại (chưa thử mã PIN nào)',
+    PIN_MISSING: (v) =>
+      v.option ? `cần mã PIN của khách hàng: thêm ${v.option}, rồi nhập mã PIN khi được hỏi hoặc chuyển qua đầu vào chuẩn` : 'không có mã PIN trên đầu vào chuẩn',
+    PIN_CANCELLED: 'đã hủy nhập mã PIN; chưa thử mã PIN nào trên USB token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'token báo nếu nhập sai PIN lần nữa sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
     SETTINGS_INVALID: (v) => `cấu hình kiosk tại ${v.path} không hợp lệ (${v.problem})`,
     SERVER_REJECTED: (v) => `hệ thống trung tâm từ chối cấp bù: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
@@ -79,6 +84,9 @@ export const vi: Catalog = {
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
+    DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
+    DEMO_CUSTOMER_UNKNOWN: (v) => `không có khách hàng demo "${v.name}"; chọn một trong: ${list(v.names)}`,
+    DEMO_CENTRE_FAILED: (v) => `không khởi động được hệ thống trung tâm demo; xem ${v.log} trong thư mục demo`,
     SYNC_BUSY: 'máy quầy đang đồng bộ trong một tiến trình khác; tiến trình đó sẽ gửi hết, không cần làm gì thêm',
     EVENT_HASH_INVALID: (v) => `sự kiện ${v.seq ?? ''} không khớp mã băm; không lưu sự kiện nào của lô này`,
     CHAIN_CONFLICT: (v) =>
@@ -156,10 +164,16 @@ export const vi: Catalog = {
     'why.token-not-initialised': 'trình điều khiển không thấy USB token: token chưa được khởi tạo, hoặc đang khởi động (chờ vài giây rồi cắm lại)',
     'why.unknown-device': 'thiết bị capbu chưa biết: báo mã thiết bị cho bộ phận IT để bổ sung vào danh mục (mục "devices" trong settings)',
     pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
+    pinTypeaheadDiscarded: 'Các phím gõ trước khi có lời nhắc này đã bị bỏ qua (vài phím đầu có thể đã hiện trên màn hình); hãy nhập mã PIN bây giờ.',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
+    demoPlugged: (v) => `Đã cắm USB token ${v.token}.`,
+    demoPulled: (v) => `Đã rút USB token ${v.token}.`,
+    demoPlugUsage: 'cách dùng: capbu demo plug TÊN|SỐ [--dir THƯ_MỤC]',
+    demoPullUsage: 'cách dùng: capbu demo pull [TÊN] [--dir THƯ_MỤC]',
+    demoUsage: 'cách dùng: capbu demo [THƯ_MỤC] | capbu demo plug TÊN | capbu demo pull [TÊN]',
     demoCreated: (v) => `Đã tạo thế giới demo tại ${v.directory}.`,
     demoExists: (v) => `Thế giới demo đã có sẵn tại ${v.directory}.`,
-    demoTokens: (v) => `Token demo: ${v.tokens} (PIN người dùng ${v.pin}). Để dùng trong shell này:`,
+    demoTokens: (v) => `USB token demo (chưa cắm): ${v.tokens}; mã PIN ${v.pin}. Để dùng trong shell này:`,
     centralListening: (v) => `capbu central: chiến dịch ${v.campaign}, đang lắng nghe tại ${v.url}`,
     centralRegistryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}, giữ nguyên ${v.unchanged} (phiên bản ${v.version}).`,
     centralCertsAdded: (v) => `Đã nạp chứng thư: thêm ${v.added}, đã có ${v.known}.`,
