@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'REGISTRY_NOT_FOUND',
   'REGISTRY_INVALID',
   'STORE_FAILED',
+  'BACKUP_INVALID',
   'MODULE_LOAD_FAILED',
   'DRIVER_MISSING',
   'DEVICE_UNKNOWN',
@@ -33,6 +34,7 @@ export const ERROR_CODES = [
   'BAD_ISSUANCE',
   'TOKEN_WRITE_MISMATCH',
   'KEY_NOT_FOUND',
+  'KEY_UNSUPPORTED',
   /** The caller stopped the renewal between two steps where stopping leaves nothing half-done. */
   'CANCELLED',
   // The central service (src/central/) and the kiosk's client of it (src/sync/).
@@ -67,6 +69,10 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // The demo world (src/demo/).
+  'DEMO_NOT_FOUND',
+  'DEMO_CUSTOMER_UNKNOWN',
+  'DEMO_CENTRE_FAILED',
   'INTERNAL',
 ] as const;
 
