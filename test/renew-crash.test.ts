@@ -109,7 +109,7 @@ describe('kill -9 inside the certificate write (C_CreateObject is not atomic on 
       expect(certificateObjects(customer.label)).toBe(3);
 
       const again = await run(customer.label);
-      expect(again.stderr).toBe('');
+      expect(again.stderr).not.toMatch(/^capbu: [A-Z_]+:/m);
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout).status).toBe('renewed');
       expect(certificateObjects(customer.label)).toBe(2);
