@@ -121,7 +121,8 @@ describe('an eligible certificate', () => {
   });
 
   it('prints a readable report in Vietnamese by default', async () => {
-    const result = await world.capbu(['check', '--token', 'eligible', '--now', NOW, '--lang', 'vi']);
+    await scenario('report-vi', {});
+    const result = await world.capbu(['check', '--token', 'report-vi', '--now', NOW, '--lang', 'vi']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('ĐỦ điều kiện cấp bù');
     expect(result.stdout).toContain('2022-03-01T16:59:59Z');

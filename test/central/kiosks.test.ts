@@ -13,7 +13,7 @@ import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+import { credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 let world: CentralWorld;
 let postgres: TestPostgres | null = null;
@@ -80,7 +80,7 @@ describe('enrolment and authentication', () => {
 
   it('answers 401 to unknown, wrong and revoked credentials, and logs why without the secret', async () => {
     const client = await centre.kiosk('dn-counter-9');
-    const credential = (client as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(client);
     const secret = credential.split('.')[1]!;
     expect((await client.registry(0)).rows).toEqual([]);
 
@@ -104,7 +104,7 @@ describe('enrolment and authentication', () => {
 
   it('puts the centre\'s time on every reply and flags a kiosk clock off by more than five minutes', async () => {
     const kiosk = await centre.kiosk('dn-counter-clock');
-    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(kiosk);
     const late = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() - 6 * 60_000) });
     const close = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() + 4 * 60_000) });
     expect((await late.registry()).time).toMatchObject({ centreTime: NOW, skewMs: 6 * 60_000, clockWarning: true });
@@ -172,7 +172,7 @@ describe.each([
   });
 
   it('refuses a bad registry version with 400 REQUEST_INVALID', async () => {
-    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(kiosk);
     for (const since of ['-1', 'abc', '1.5']) {
       const response = await fetch(`${centre.url}/v1/registry?since=${since}`, { headers: { authorization: `Bearer ${credential}` } });
       expect(response.status).toBe(400);

@@ -11,6 +11,7 @@ import type { CentralClient } from '../../src/sync/client.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 import {
+  credentialOf,
   csrWithForeignSignature,
   makeCentralWorld,
   NOW,
@@ -50,11 +51,6 @@ async function post(centre: Centre, path: string, body: string, credential?: str
     body,
   });
   return { status: response.status, body: (await response.json()) as ErrorReply, headers: response.headers };
-}
-
-/** The credential a client sends, for raw requests the typed client would never make. */
-function credentialOf(client: CentralClient): string {
-  return (client as unknown as { options: { credential: string } }).options.credential;
 }
 
 async function storeSnapshot(centre: Centre) {
