@@ -2,10 +2,12 @@
  * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
  * the benchmark all start it this way, so they run the same thing.
  */
+import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Campaign } from '../campaign/campaign.js';
+import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
-import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_KIOSK_LIMIT } from './app.js';
+import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
 import type { CentralServices, RateLimit } from './services.js';
@@ -23,6 +25,8 @@ export interface CentralConfig {
   readonly bodyLimit?: number;
   readonly kioskLimit?: RateLimit;
   readonly enrolmentLimit?: RateLimit;
+  /** Journal events one kiosk may store per window (429 past it). */
+  readonly eventQuota?: EventQuota;
   readonly env?: NodeJS.ProcessEnv;
   readonly pinVariable?: string;
   readonly logger?: FastifyServerOptions['logger'];
@@ -45,6 +49,31 @@ export function parseListen(listen: string): { host: string; port: number } {
   const port = m ? Number(m[2]) : NaN;
   if (!m || !m[1] || port > 65535) throw new CapbuError('USAGE', { problem: `--listen must be HOST:PORT, not "${listen}"` });
   return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function listenFailed(host: string, port: number, error: unknown): CapbuError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'EADDRINUSE' ? 'inUse' : code === 'EACCES' ? 'denied' : undefined;
+  return new CapbuError('LISTEN_FAILED', { listen: `${host}:${port}`, port, reason, problem: (error as Error).message }, { cause: error });
+}
+
+/**
+ * LISTEN_FAILED naming the port when it is taken (say, by a centre still running), before the CA
+ * key is proved or the store opened: the port is tried on its own first.
+ */
+export async function checkListen(listen: string): Promise<void> {
+  const { host, port } = parseListen(listen);
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenFailed(host, port, error);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** A clock that starts at `at` and then runs: drills can pin a date and still see time pass. */
@@ -71,7 +100,11 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
-    limits: { kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT, enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT },
+    limits: {
+      kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT,
+      enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT,
+      events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
+    },
   };
   const app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
   const close = async () => {
@@ -83,7 +116,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     await app.listen({ host, port });
   } catch (error) {
     await close();
-    throw new CapbuError('LISTEN_FAILED', { listen: `${host}:${port}`, problem: (error as Error).message }, { cause: error });
+    throw listenFailed(host, port, error);
   }
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
