@@ -43,6 +43,7 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.verdict.token': (v) => `USB token ${n(v.label)} · serial ${n(v.serial)} · ${n(v.model)}${v.version ? ` · hardware ${n(v.version)}` : ''}`,
   'kiosk.verdict.company': (v) => `Customer: ${n(v.company)}${v.taxCode ? ` · tax code ${n(v.taxCode)}` : ''}`,
   'kiosk.verdict.certificate': (v) => `${n(v.marker)} Cert ${n(v.serial)} ${n(v.role)} · valid ${n(v.from)} – ${n(v.to)}`,
+  'kiosk.verdict.caCertificates': (v) => `• ${n(v.count)} CA certificates (Viettel-CA, root): nothing to do`,
   'kiosk.verdict.roleCa': '(CA)',
   'kiosk.verdict.roleEndEntity': '(subscriber)',
   'kiosk.verdict.eligible': (v) => `✔ Qualifies: the new certificate is valid to the end of ${n(v.date)}.`,

@@ -43,6 +43,7 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.verdict.token': (v) => `USB token ${n(v.label)} · số sê-ri ${n(v.serial)} · ${n(v.model)}${v.version ? ` · phiên bản thiết bị ${n(v.version)}` : ''}`,
   'kiosk.verdict.company': (v) => `Khách hàng: ${n(v.company)}${v.taxCode ? ` · MST ${n(v.taxCode)}` : ''}`,
   'kiosk.verdict.certificate': (v) => `${n(v.marker)} CTS ${n(v.serial)} ${n(v.role)} · hiệu lực ${n(v.from)} – ${n(v.to)}`,
+  'kiosk.verdict.caCertificates': (v) => `• ${n(v.count)} CTS của CA (Viettel-CA, gốc): không cần làm gì`,
   'kiosk.verdict.roleCa': '(của CA)',
   'kiosk.verdict.roleEndEntity': '(của thuê bao)',
   'kiosk.verdict.eligible': (v) => `✔ Thuộc diện cấp bù: chứng thư số mới có hiệu lực đến hết ngày ${n(v.date)}.`,

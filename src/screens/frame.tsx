@@ -13,18 +13,22 @@ export function Frame({ state, width, height, children }: { readonly state: AppS
   const rule = '─'.repeat(width);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate-end">{statusLine(state, t, width)}</Text>
-      <Text>{rule}</Text>
-      {state.demo && <Text wrap="truncate-end">{t.text('kiosk.demoBanner')}</Text>}
-      {state.notice && <Text>! {t.text(`kiosk.notice.${state.notice}`)}</Text>}
+      <Box flexDirection="column" flexShrink={0}>
+        <Text wrap="truncate-end">{statusLine(state, t, width)}</Text>
+        <Text>{rule}</Text>
+        {state.demo && <Text wrap="truncate-end">{t.text('kiosk.demoBanner')}</Text>}
+        {state.notice && <Text>! {t.text(`kiosk.notice.${state.notice}`)}</Text>}
+      </Box>
       <Box flexGrow={1} flexDirection="row" overflow="hidden">
         <Box flexDirection="column" flexGrow={1} flexShrink={1} paddingX={1} paddingTop={1}>
           {children}
         </Box>
         {state.demo && <DemoPanel demo={state.demo} width={DEMO_PANEL_WIDTH} />}
       </Box>
-      <Text>{rule}</Text>
-      <Text wrap="truncate-end">{footerLine(state, t, width)}</Text>
+      <Box flexDirection="column" flexShrink={0}>
+        <Text>{rule}</Text>
+        <Text wrap="truncate-end">{footerLine(state, t, width)}</Text>
+      </Box>
     </Box>
   );
 }

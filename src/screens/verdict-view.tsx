@@ -9,22 +9,27 @@ export function VerdictView({ token }: { readonly token: TokenView }) {
   const zone = token.campaign.timeZone;
   // With nothing to renew, the verdict on the customer's own certificate still says why.
   const candidate = token.certificates.find((c) => c.serial === token.candidate) ?? token.certificates.find((c) => c.decision !== null) ?? null;
+  const cas = token.certificates.filter((c) => c.role === 'ca').length;
   return (
     <Box flexDirection="column">
       <Text bold>{t.text('kiosk.verdict.token', { label: token.label, serial: token.serial, model: token.model, version: token.hardwareVersion ?? '' })}</Text>
       {token.company && <Text>{t.text('kiosk.verdict.company', { company: token.company, taxCode: token.taxCode ?? '' })}</Text>}
       <Box flexDirection="column" marginTop={1}>
-        {token.certificates.map((c) => (
-          <Text key={c.serial}>
-            {t.text('kiosk.verdict.certificate', {
-              marker: c === candidate ? '▶' : '•',
-              serial: c.serial,
-              role: t.text(c.role === 'ca' ? 'kiosk.verdict.roleCa' : 'kiosk.verdict.roleEndEntity'),
-              from: dateFor(c.notBefore, zone),
-              to: dateFor(c.notAfter, zone),
-            })}
-          </Text>
-        ))}
+        {token.certificates
+          .filter((c) => c.role === 'end-entity')
+          .map((c) => (
+            <Text key={c.serial} wrap={c === candidate ? 'wrap' : 'truncate-end'}>
+              {t.text('kiosk.verdict.certificate', {
+                marker: c === candidate ? '▶' : '•',
+                serial: c.serial,
+                role: t.text('kiosk.verdict.roleEndEntity'),
+                from: dateFor(c.notBefore, zone),
+                to: dateFor(c.notAfter, zone),
+              })}
+            </Text>
+          ))}
+        {/* CA certificates need nothing doing: one line says how many there are. */}
+        {cas > 0 && <Text wrap="truncate-end">{t.text('kiosk.verdict.caCertificates', { count: cas })}</Text>}
       </Box>
       <Box flexDirection="column" marginTop={1}>
         <Verdict token={token} candidate={candidate} />
