@@ -130,6 +130,8 @@ export interface Centre {
   readonly url: string;
   /** A kiosk added at the centre and enrolled through the API: its client. */
   kiosk(id: string, options?: { province?: string; channel?: Channel }): Promise<CentralClient>;
+  /** The same, with the credential itself, for raw requests the typed client would never make. */
+  enrolled(id: string, options?: { province?: string; channel?: Channel }): Promise<{ client: CentralClient; credential: string }>;
 }
 
 export async function startCentre(world: CentralWorld, db: string, overrides: Partial<CentralConfig> = {}): Promise<Centre> {
@@ -142,23 +144,20 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     logger: false,
     ...overrides,
   });
-  return {
-    running,
-    url: running.url,
-    kiosk: async (id, options = {}) => {
-      const code = newEnrolmentCode();
-      await running.services.store.addKiosk({
-        id,
-        province: options.province ?? 'HN',
-        channel: options.channel ?? 'counter',
-        enrolmentHash: enrolmentCodeHash(code),
-        enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-        createdAt: NOW.toISOString(),
-      });
-      const enrolled = await new CentralClient({ server: running.url }).enroll(code);
-      return new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
-    },
+  const enrolled: Centre['enrolled'] = async (id, options = {}) => {
+    const code = newEnrolmentCode();
+    await running.services.store.addKiosk({
+      id,
+      province: options.province ?? 'HN',
+      channel: options.channel ?? 'counter',
+      enrolmentHash: enrolmentCodeHash(code),
+      enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
+      createdAt: NOW.toISOString(),
+    });
+    const { credential } = await new CentralClient({ server: running.url }).enroll(code);
+    return { client: new CentralClient({ server: running.url, credential, now: () => NOW }), credential };
   };
+  return { running, url: running.url, enrolled, kiosk: async (id, options) => (await enrolled(id, options)).client };
 }
 
 export function sqlitePath(world: CentralWorld, name: string): string {
