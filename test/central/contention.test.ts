@@ -245,3 +245,29 @@ describe('processes opening one empty database at once', () => {
     expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
   });
 });
+
+describe("the centre's SQLite files", () => {
+  it('are the service user’s alone (0600), also when they existed looser, in a directory others cannot write', async () => {
+    const { chmodSync, mkdirSync, statSync, writeFileSync } = await import('node:fs');
+    const { openCentralStore } = await import('../../src/central/storage/open.js');
+    const mode = (path: string) => statSync(path).mode & 0o777;
+
+    const fresh = join(world.dir, 'modes', 'new', 'centre.db');
+    const store = await openCentralStore(fresh, NOW);
+    await store.addKiosk({ id: 'k', province: 'HN', channel: 'counter', enrolmentHash: 'h', enrolmentExpires: NOW.toISOString(), createdAt: NOW.toISOString() });
+    expect([mode(fresh), mode(`${fresh}-wal`), mode(`${fresh}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    expect(mode(join(world.dir, 'modes', 'new'))).toBe(0o700);
+    await store.close();
+
+    const loose = join(world.dir, 'modes', 'loose.db');
+    writeFileSync(loose, '');
+    chmodSync(loose, 0o644);
+    await (await openCentralStore(loose, NOW)).close();
+    expect(mode(loose)).toBe(0o600);
+
+    const shared = join(world.dir, 'modes', 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    await expect(openCentralStore(join(shared, 'centre.db'), NOW)).rejects.toMatchObject({ code: 'CENTRAL_DB_UNSAFE' });
+  });
+});

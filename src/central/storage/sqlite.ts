@@ -1,11 +1,10 @@
 /** The centre's store in one SQLite file (WAL mode), through better-sqlite3. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import type { KioskEvent } from '../api.js';
 import { migrateSqlite } from '../../sql/migrate.js';
+import { prepareDatabaseFile } from './file.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -35,7 +34,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function openSqliteStore(path: string, at: string, options: StoreOptions = DEFAULT_STORE_OPTIONS): CentralStore {
   let db: Database.Database;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    prepareDatabaseFile(path);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -45,6 +44,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     migrateSqlite(db, MIGRATIONS, at);
     db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
   } catch (error) {
+    if (error instanceof CapbuError) throw error;
     throw new CapbuError('CENTRAL_DB_FAILED', { db: path }, { cause: error });
   }
 
