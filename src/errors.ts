@@ -63,8 +63,11 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'NOT_FOUND',
   'SERVER_UNREACHABLE',
+  'SERVER_UNAVAILABLE',
   'SERVER_REPLY_INVALID',
   'NOT_ENROLLED',
+  // The kiosk app (src/screens/).
+  'NOT_A_TERMINAL',
   'INTERNAL',
 ] as const;
 

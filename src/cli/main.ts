@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   renew: async () => (await import('./commands/renew.js')).renewCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
+  kiosk: async () => (await import('./commands/kiosk.js')).kioskCommand,
 };
 
 export async function main(argv: string[], given?: Context): Promise<number> {
@@ -22,6 +23,10 @@ export async function main(argv: string[], given?: Context): Promise<number> {
   const { command: name, rest } = global;
   try {
     checkLanguage(global.lang, ctx.t);
+    // Plain `capbu` on a terminal is the kiosk app; anywhere else, the help.
+    if (name === undefined && process.stdout.isTTY && process.stdin.isTTY && given === undefined) {
+      return await (await COMMANDS.kiosk!())(rest, ctx);
+    }
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       writeLine(ctx.stdout, ctx.t.text('help'));
       return 0;

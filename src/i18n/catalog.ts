@@ -11,7 +11,7 @@ export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Vars = ErrorDetails;
-type Message = string | ((vars: Vars) => string);
+export type Message = string | ((vars: Vars) => string);
 
 export interface Catalog {
   readonly errors: Record<ErrorCode, Message>;

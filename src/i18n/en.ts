@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskEn } from './kiosk-en.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -61,8 +62,10 @@ export const en: Catalog = {
     RATE_LIMITED: 'too many requests from this kiosk; wait a moment and retry',
     NOT_FOUND: 'no such API route',
     SERVER_UNREACHABLE: (v) => `cannot reach the central service at ${v.server}`,
+    SERVER_UNAVAILABLE: (v) => `the central service failed to answer${v.status ? ` (HTTP ${v.status})` : ''}; try again later`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
@@ -78,6 +81,7 @@ export const en: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'the contract has already ended',
   },
   text: {
+    ...kioskEn,
     token: 'Token',
     serialNo: 'serial',
     keyCheckLoggedIn: 'Key check: logged in (private keys compared)',
@@ -136,7 +140,7 @@ export const en: Catalog = {
     reportRefused: 'Refused (reason:count)',
     renewDone: (v) => `Renewed: certificate ${v.old} replaced on the token by ${v.serial}, valid until ${v.notAfter}.`,
     renewAlready: (v) => `Already renewed: the token holds ${v.serial} (replacing ${v.old}), valid until ${v.notAfter}.`,
-    renewPending: (v) => `The central service cannot be reached: the renewal of ${v.serial} is queued. Run "capbu sync" when the link is up, then renew again with this token plugged in.`,
+    renewPending: (v) => `The central service cannot be reached or did not answer: the renewal of ${v.serial} is queued. Run "capbu sync" when the link is up, then renew again with this token plugged in.`,
     clockWarning: 'warning: this kiosk\'s clock differs from the central service\'s by more than 5 minutes; fix the clock',
     portalsIntro: 'The customer must now register the new certificate with:',
     'portal.tax': 'the tax authority (thuedientu.gdt.gov.vn)',
@@ -146,7 +150,7 @@ export const en: Catalog = {
     'portal.public-services': 'the public services portal (dichvucong.gov.vn)',
     receiptSaved: (v) => `Receipt saved: ${v.path}`,
     registryPulled: (v) => `Registry: ${v.changed} rows changed, now at version ${v.version}.`,
-    registryNotPulled: 'Registry: the central service cannot be reached; deciding from the last snapshot.',
+    registryNotPulled: 'Registry: the central service cannot be reached or did not answer; deciding from the last snapshot.',
     'step.read': 'Reading the token',
     'step.decide': 'Deciding eligibility',
     'step.pin': 'Checking the PIN',

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { kioskVi } from './kiosk-vi.js';
 
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
@@ -61,8 +62,10 @@ export const vi: Catalog = {
     RATE_LIMITED: 'ki-ốt gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
     NOT_FOUND: 'không có đường dẫn API này',
     SERVER_UNREACHABLE: (v) => `không kết nối được dịch vụ trung tâm tại ${v.server}`,
+    SERVER_UNAVAILABLE: (v) => `hệ thống trung tâm đang gặp sự cố, chưa trả lời được${v.status ? ` (HTTP ${v.status})` : ''}; thử lại sau`,
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
   },
   reasons: {
@@ -78,6 +81,7 @@ export const vi: Catalog = {
     NOTHING_LEFT_TO_GRANT: 'hợp đồng đã hết hạn',
   },
   text: {
+    ...kioskVi,
     token: 'Token',
     serialNo: 'số hiệu',
     keyCheckLoggedIn: 'Kiểm tra khóa: đã đăng nhập (so khóa bí mật)',
@@ -136,7 +140,7 @@ export const vi: Catalog = {
     reportRefused: 'Từ chối (lý do:số lượng)',
     renewDone: (v) => `Đã cấp bù: chứng thư ${v.old} trên token được thay bằng ${v.serial}, hiệu lực đến ${v.notAfter}.`,
     renewAlready: (v) => `Token đã được cấp bù trước đó: chứng thư ${v.serial} (thay cho ${v.old}), hiệu lực đến ${v.notAfter}.`,
-    renewPending: (v) => `Không kết nối được hệ thống trung tâm: yêu cầu cấp bù ${v.serial} đã được xếp hàng. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với token này.`,
+    renewPending: (v) => `Hệ thống trung tâm chưa trả lời được (mất kết nối hoặc đang gặp sự cố): yêu cầu cấp bù ${v.serial} đã lưu, sẽ gửi khi có kết nối. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với token này.`,
     clockWarning: 'cảnh báo: đồng hồ kiosk lệch quá 5 phút so với hệ thống trung tâm; hãy chỉnh lại đồng hồ',
     portalsIntro: 'Khách hàng cần cập nhật chứng thư mới trên các hệ thống:',
     'portal.tax': 'Thuế điện tử (thuedientu.gdt.gov.vn)',
@@ -146,7 +150,7 @@ export const vi: Catalog = {
     'portal.public-services': 'Cổng Dịch vụ công (dichvucong.gov.vn)',
     receiptSaved: (v) => `Đã lưu biên nhận: ${v.path}`,
     registryPulled: (v) => `Danh sách thuê bao: ${v.changed} dòng thay đổi, phiên bản ${v.version}.`,
-    registryNotPulled: 'Danh sách thuê bao: không kết nối được trung tâm; vẫn dùng bản đã có.',
+    registryNotPulled: 'Danh sách thuê bao: hệ thống trung tâm chưa trả lời được; vẫn dùng bản đã có.',
     'step.read': 'Đọc USB token',
     'step.decide': 'Xét điều kiện cấp bù',
     'step.pin': 'Kiểm tra mã PIN',

@@ -53,6 +53,7 @@ export function inspect(contents: TokenContents, campaign: Campaign, lookup: Sub
     try {
       facts = parseCertificate(object.value);
     } catch {
+      // Where the DER breaks is no help at the counter: the object is listed as unreadable.
       unreadable.push({ label: object.label, error: 'CERTIFICATE_UNPARSEABLE' });
       continue;
     }

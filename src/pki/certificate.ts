@@ -153,6 +153,7 @@ export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   try {
     parts = partsOf(der);
   } catch {
+    // Bytes that are not a certificate are not signed by anyone.
     return false;
   }
   if (!parts.algorithmsAgree) return false;
@@ -162,6 +163,7 @@ export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   try {
     return new NodeCertificate(Buffer.from(der)).verify(caKey);
   } catch {
+    // OpenSSL throws for what it cannot verify: that is a failed check, no more.
     return false;
   }
 }

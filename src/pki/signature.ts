@@ -37,6 +37,7 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
   try {
     algorithm = SIGNATURE_ALGORITHMS[oidOf(children(item.algorithm)[0]!)];
   } catch {
+    // An AlgorithmIdentifier without an OID cannot be checked: not verified.
     return false;
   }
   if (!algorithm) return null;
@@ -45,6 +46,7 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
     // X.509's ECDSA signature is DER (r, s), Node's default encoding for EC keys.
     return verify(algorithm.hash, item.signed.bytes, key, bitStringBytes(item.signature));
   } catch {
+    // Node throws for a malformed signature value: it does not verify.
     return false;
   }
 }

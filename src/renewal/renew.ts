@@ -95,6 +95,7 @@ function serialsOn(contents: ReturnType<typeof readToken>): string[] {
     try {
       return [parseCertificate(object.value).serial];
     } catch {
+      // An object that does not parse has no serial to look up.
       return [];
     }
   });

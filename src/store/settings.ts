@@ -12,9 +12,29 @@ export interface KioskSettings {
   readonly operator: string | null;
   /** Token models this store meets that capbu's built-in catalogue lacks or gets wrong. */
   readonly devices: readonly DeviceSetting[];
+  /** PKCS#11 libraries to watch whatever is plugged in, beside the catalogue's. */
+  readonly modules: readonly string[];
+  /** The language of the kiosk app and the commands, unless --lang says otherwise. */
+  readonly lang: 'vi' | 'en' | null;
+  /** Customers work the kiosk themselves: no staff sign-in. */
+  readonly selfService: boolean;
+  /** Prints a receipt, given its path as the last argument (e.g. `lp -d quay1`); none: no printing. */
+  readonly printCommand: string | null;
+  /** What the kiosk tells a customer to call when something is wrong. */
+  readonly supportLine: string;
 }
 
-const DEFAULTS: KioskSettings = { pinTryLimit: 5, retryDelaysMs: [500, 2000, 5000], operator: null, devices: [] };
+export const DEFAULT_SETTINGS: KioskSettings = {
+  pinTryLimit: 5,
+  retryDelaysMs: [500, 2000, 5000],
+  operator: null,
+  devices: [],
+  modules: [],
+  lang: null,
+  selfService: false,
+  printCommand: null,
+  supportLine: 'Tổng đài 18008000 nhánh 1',
+};
 
 export function loadSettings(dataDir: string): KioskSettings {
   try {
@@ -22,11 +42,16 @@ export function loadSettings(dataDir: string): KioskSettings {
       projectName: 'capbu',
       cwd: dataDir,
       configName: 'settings',
-      defaults: DEFAULTS,
+      defaults: DEFAULT_SETTINGS,
       schema: {
         pinTryLimit: { type: 'integer', minimum: 1, maximum: 15 },
         retryDelaysMs: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 60_000 }, maxItems: 10 },
-        operator: { type: ['string', 'null'] },
+        operator: { type: ['string', 'null'], maxLength: 64 },
+        modules: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 300 } },
+        lang: { enum: ['vi', 'en', null] },
+        selfService: { type: 'boolean' },
+        printCommand: { type: ['string', 'null'], minLength: 1, maxLength: 300 },
+        supportLine: { type: 'string', minLength: 1, maxLength: 120 },
         devices: {
           type: 'array',
           maxItems: 200,

@@ -40,6 +40,7 @@ export function loadCredential(dataDir: string): KioskCredential {
   try {
     text = readFileSync(credentialPath(dataDir), 'utf8');
   } catch {
+    // No readable credential file is what "not enrolled" means.
     throw new CapbuError('NOT_ENROLLED');
   }
   try {

@@ -27,6 +27,7 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
+    // Unparseable, it may still hold a password: show none of it.
     return 'postgres://…';
   }
 }
