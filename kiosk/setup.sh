@@ -20,6 +20,8 @@ capbu_setup() {
     if [ "$(id -u)" -eq 0 ]; then
       echo "capbu: installing ${missing}" >&2
       apt-get update -qq
+      # One word per package: the list is meant to split.
+      # shellcheck disable=SC2086
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing} >/dev/null
     else
       echo "capbu: missing Debian packages. Run:" >&2

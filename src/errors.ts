@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'REGISTRY_INVALID',
   'STORE_FAILED',
   'MODULE_LOAD_FAILED',
+  'DRIVER_MISSING',
+  'DEVICE_UNKNOWN',
   'NO_TOKEN',
   'SEVERAL_TOKENS',
   'TOKEN_NOT_FOUND',
@@ -22,6 +24,7 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   'PIN_INVALID',
   'PIN_MISSING',
+  'PIN_CANCELLED',
   'FINAL_TRY_NEEDS_CONFIRMATION',
   'CLOCK_INVALID',
   // The renewal onto the token (src/renewal/).
@@ -68,6 +71,10 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // The demo world (src/demo/).
+  'DEMO_NOT_FOUND',
+  'DEMO_CUSTOMER_UNKNOWN',
+  'DEMO_CENTRE_FAILED',
   'INTERNAL',
 ] as const;
 

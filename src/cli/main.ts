@@ -8,6 +8,7 @@ type Command = (argv: string[], ctx: Context) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
   registry: async () => (await import('./commands/registry.js')).registryCommand,
   central: async () => (await import('./commands/central.js')).centralCommand,
   enroll: async () => (await import('./commands/enroll.js')).enrollCommand,

@@ -12,7 +12,22 @@ export const en: Catalog = {
     CA_CERT_INVALID: (v) => `no certificate in CA file: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `cannot open the kiosk store in ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `cannot write in the kiosk's data directory ${v.path}; give capbu's user write access to it, then try again (nothing was sent to the central service)`;
+        case 'damaged':
+          return `the kiosk store ${v.path} is damaged; nothing was written to it. Keep the file, restore the store from the backup, then try again`;
+        case 'empty':
+          return `the kiosk store ${v.path} is empty (0 bytes): its journal and registry copy are gone; nothing was written to it. Restore the store from the backup (if this kiosk never had data, delete the empty file)`;
+        case 'newer':
+          return `the kiosk store ${v.path} is at schema version ${v.version}, newer than this capbu knows (${v.supported}); nothing was written to it. Update capbu, or restore the backup made with this version`;
+        default:
+          return `cannot open the kiosk store in ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,
     NO_TOKEN: 'no token is plugged in',
     SEVERAL_TOKENS: (v) => `several tokens are plugged in (${list(v.labels)}); choose one with --token LABEL`,
@@ -23,8 +38,13 @@ export const en: Catalog = {
     PIN_INCORRECT: (v) =>
       `wrong PIN${v.unclear ? ' (the token did not say so clearly)' : ''}${v.finalTry ? '; the next wrong PIN locks the token' : v.countLow ? '; few tries remain' : ''}${typeof v.remaining === 'number' ? `; at most ${v.remaining} tries left before the token locks` : ''}`,
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',
-    PIN_INVALID: 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again',
-    PIN_MISSING: 'no PIN on standard input',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `this token takes a PIN of ${v.min} to ${v.max} characters; nothing was tried, type it again`
+        : 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again (nothing was tried)',
+    PIN_MISSING: (v) =>
+      v.option ? `the customer's PIN is needed: add ${v.option}, then type it at the prompt or pipe it` : 'no PIN on standard input',
+    PIN_CANCELLED: 'PIN entry cancelled; nothing was tried on the token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'the token says the next wrong PIN locks it; confirm with the customer, then retry with --final-try',
     SETTINGS_INVALID: (v) => `the kiosk settings in ${v.path} are invalid (${v.problem})`,
     SERVER_REJECTED: (v) => `the central service refused the renewal: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
@@ -50,7 +70,7 @@ export const en: Catalog = {
     JSON_INVALID: 'the request body is not valid JSON',
     BODY_TOO_LARGE: (v) => `the request body is larger than ${v.limit ?? 'allowed'} bytes`,
     BASE64_INVALID: (v) => `${v.field} is not valid base64`,
-    CERTIFICATE_INVALID: 'the old certificate is not a readable X.509 certificate',
+    CERTIFICATE_INVALID: (v) => `the old certificate is not a DER X.509 certificate${v.problem ? ` (${v.problem})` : ''}`,
     CSR_INVALID: 'the certificate request is not a readable PKCS#10 request',
     CSR_KEY_MISMATCH: "the certificate request's public key is not the old certificate's key",
     CSR_SUBJECT_MISMATCH: "the certificate request's subject is not the old certificate's subject",
@@ -66,6 +86,9 @@ export const en: Catalog = {
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
     NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
+    DEMO_NOT_FOUND: (v) => `no demo world in ${v.directory}; make one with capbu demo ${v.directory}`,
+    DEMO_CUSTOMER_UNKNOWN: (v) => `no demo customer "${v.name}"; pick one of: ${list(v.names)}`,
+    DEMO_CENTRE_FAILED: (v) => `the demo central service did not start; see ${v.log} in the demo directory`,
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
@@ -103,6 +126,32 @@ export const en: Catalog = {
     candidate: 'Certificate to renew',
     none: 'none',
     noTokens: 'No token is plugged in.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — fix or remove the file in the data directory`,
+    'doctor.module.ok': (v) => `PKCS#11 module loads: ${v.path}`,
+    'doctor.module.fail': (v) => `PKCS#11 module does not load: ${v.path} (${v.detail}) — reinstall the token's driver`,
+    'doctor.pcscd.ok': 'smart-card service (pcscd) is running',
+    'doctor.pcscd.fail': 'smart-card service (pcscd) is not running — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: no token device plugged in' : v.detail === 'no sysfs' ? 'USB: no device list on this system (tokens are found through their modules)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: unknown device ${v.device} [${v.ids}] — give these ids to IT to add it to settings "devices"`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] has no driver — install ${v.install}`,
+    'doctor.tokens.ok': (v) => `tokens present: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `no token can be read: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `campaign file and CA certificates valid: ${v.id}`,
+    'doctor.campaign.fail': (v) => `campaign file: ${v.problem} — put the campaign file in place (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `data directory private to this user: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `data directory ${v.path}: ${v.problem} — it must exist, belong to the kiosk user and be mode 700 (files 600)`,
+    'doctor.store.ok': 'kiosk store intact (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kiosk store damaged: ${v.problem} — restore the last backup (capbu restore FILE)`,
+    'doctor.enrolment.ok': (v) => `enrolled as kiosk ${v.kiosk} with ${v.server}`,
+    'doctor.enrolment.fail': (v) => `not enrolled: ${v.problem}`,
+    'doctor.centre.ok': (v) => `central service reachable: ${v.server} in ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `central service unreachable: ${v.problem} — check the network; renewals are queued meanwhile`,
+    'doctor.clock.ok': (v) => `clock agrees with the central service (${v.seconds} s)`,
+    'doctor.clock.fail': (v) => `clock differs from the central service${v.seconds !== undefined ? ` by ${v.seconds} s` : ` (${v.problem})`} — set the time (timedatectl)`,
+    'doctor.registry.ok': (v) => `registry copy version ${v.version}, updated ${v.hours} h ago`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'registry copy never updated — run capbu sync' : `registry copy ${v.hours} h old — run capbu sync`),
+    'doctor.unsynced.ok': 'no renewal waiting for the central service',
+    'doctor.unsynced.fail': (v) => `${v.count} renewal(s) waiting for the central service — run capbu sync when the link is up`,
     watchPlugged: (v) => `+ token ${v.label}, serial ${v.serial}, ${v.model}, hardware version ${v.hardware}${v.device ? ` in ${v.device}` : ''}`,
     watchRemoved: (v) => `- removed: ${v.what}`,
     watchNoToken: (v) => `! ${v.device}: ${v.why}`,
@@ -113,10 +162,16 @@ export const en: Catalog = {
     'why.token-not-initialised': 'the driver sees no token on it: the token is not initialised, or still starting (wait a few seconds, then plug it again)',
     'why.unknown-device': 'a device capbu does not know: give its ids to IT so they can add it to the catalogue (settings "devices")',
     pinPrompt: 'Customer PIN (not shown): ',
+    pinTypeaheadDiscarded: 'Keys typed before this prompt were discarded (the first of them may have shown on screen); type the PIN now.',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
+    demoPlugged: (v) => `Plugged USB token ${v.token}.`,
+    demoPulled: (v) => `Pulled USB token ${v.token}.`,
+    demoPlugUsage: 'usage: capbu demo plug NAME|DIGIT [--dir DIR]',
+    demoPullUsage: 'usage: capbu demo pull [NAME] [--dir DIR]',
+    demoUsage: 'usage: capbu demo [DIR] | capbu demo plug NAME | capbu demo pull [NAME]',
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
     demoExists: (v) => `Demo world already present in ${v.directory}.`,
-    demoTokens: (v) => `Demo tokens: ${v.tokens} (user PIN ${v.pin}). To use it in this shell:`,
+    demoTokens: (v) => `Demo USB tokens (unplugged): ${v.tokens}; PIN ${v.pin}. To use it in this shell:`,
     centralListening: (v) => `capbu central: campaign ${v.campaign}, listening on ${v.url}`,
     centralRegistryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated, ${v.unchanged} unchanged (version ${v.version}).`,
     centralCertsAdded: (v) => `Certificates loaded: ${v.added} added, ${v.known} already known.`,
@@ -180,6 +235,7 @@ export const en: Catalog = {
       '      renew the certificate onto the same token, under the same key',
       '  capbu sync [--server URL]       send queued renewals, update registry',
       '  capbu tokens [--json] [--watch]  the tokens plugged in; --watch: plug and unplug as they happen',
+      '  capbu doctor [--json]           what works and what does not on this machine, with what to do',
       '  capbu registry import FILE      load the subscriber registry export',
       '  capbu enroll --server URL --code CODE   join the central service (once)',
       '  capbu demo [DIR]                make a demo world with SoftHSM2 tokens',

@@ -12,7 +12,22 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `không ghi được vào thư mục dữ liệu của máy quầy ${v.path}; cấp quyền ghi cho tài khoản chạy capbu rồi thử lại (chưa gửi gì tới hệ thống trung tâm)`;
+        case 'damaged':
+          return `kho dữ liệu của máy quầy ${v.path} bị hỏng; chưa ghi gì vào đó. Giữ nguyên tệp, khôi phục kho dữ liệu từ bản sao lưu rồi thử lại`;
+        case 'empty':
+          return `kho dữ liệu của máy quầy ${v.path} trống (0 byte): nhật ký và bản sao danh sách thuê bao đã mất; chưa ghi gì vào đó. Khôi phục kho dữ liệu từ bản sao lưu (nếu máy quầy chưa từng có dữ liệu, xóa tệp trống này)`;
+        case 'newer':
+          return `kho dữ liệu của máy quầy ${v.path} ở phiên bản cấu trúc ${v.version}, mới hơn phiên bản capbu này hỗ trợ (${v.supported}); chưa ghi gì vào đó. Cập nhật capbu, hoặc khôi phục bản sao lưu tạo bằng phiên bản này`;
+        default:
+          return `không mở được kho dữ liệu của máy quầy tại ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
     NO_TOKEN: 'chưa cắm token',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều token (${list(v.labels)}); chọn một bằng --token NHÃN`,
@@ -23,8 +38,13 @@ export const vi: Catalog = {
     PIN_INCORRECT: (v) =>
       `sai mã PIN${v.unclear ? ' (token không báo rõ)' : ''}${v.finalTry ? '; nhập sai thêm một lần nữa token sẽ bị khóa' : v.countLow ? '; chỉ còn ít lần thử' : ''}${typeof v.remaining === 'number' ? `; còn tối đa ${v.remaining} lần thử trước khi token bị khóa` : ''}`,
     PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ CA để mở khóa (tổng đài 18008000 nhánh 1)',
-    PIN_INVALID: 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
-    PIN_MISSING: 'không có mã PIN trên đầu vào chuẩn',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `USB token này nhận mã PIN dài từ ${v.min} đến ${v.max} ký tự; chưa thử mã PIN nào, hãy nhập lại`
+        : 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại (chưa thử mã PIN nào)',
+    PIN_MISSING: (v) =>
+      v.option ? `cần mã PIN của khách hàng: thêm ${v.option}, rồi nhập mã PIN khi được hỏi hoặc chuyển qua đầu vào chuẩn` : 'không có mã PIN trên đầu vào chuẩn',
+    PIN_CANCELLED: 'đã hủy nhập mã PIN; chưa thử mã PIN nào trên USB token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'token báo nếu nhập sai PIN lần nữa sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
     SETTINGS_INVALID: (v) => `cấu hình kiosk tại ${v.path} không hợp lệ (${v.problem})`,
     SERVER_REJECTED: (v) => `hệ thống trung tâm từ chối cấp bù: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
@@ -66,6 +86,9 @@ export const vi: Catalog = {
     SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
+    DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
+    DEMO_CUSTOMER_UNKNOWN: (v) => `không có khách hàng demo "${v.name}"; chọn một trong: ${list(v.names)}`,
+    DEMO_CENTRE_FAILED: (v) => `không khởi động được hệ thống trung tâm demo; xem ${v.log} trong thư mục demo`,
     INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
   },
   reasons: {
@@ -103,6 +126,32 @@ export const vi: Catalog = {
     candidate: 'Chứng thư sẽ cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
+    'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
+    'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
+    'doctor.pcscd.ok': 'dịch vụ thẻ thông minh (pcscd) đang chạy',
+    'doctor.pcscd.fail': 'dịch vụ thẻ thông minh (pcscd) chưa chạy — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: chưa cắm thiết bị token nào' : v.detail === 'no sysfs' ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: thiết bị chưa biết ${v.device} [${v.ids}] — báo mã này cho bộ phận IT để bổ sung vào mục "devices" trong settings`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] chưa có trình điều khiển — cài ${v.install}`,
+    'doctor.tokens.ok': (v) => `USB token đang cắm: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `không đọc được USB token nào: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `tệp chiến dịch và chứng thư số Viettel-CA hợp lệ: ${v.id}`,
+    'doctor.campaign.fail': (v) => `tệp chiến dịch: ${v.problem} — đặt tệp chiến dịch vào chỗ (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `thư mục dữ liệu chỉ người dùng này truy cập: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `thư mục dữ liệu ${v.path}: ${v.problem} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
+    'doctor.store.ok': 'kho dữ liệu máy quầy nguyên vẹn (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kho dữ liệu máy quầy bị hỏng: ${v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
+    'doctor.enrolment.ok': (v) => `đã đăng ký máy quầy ${v.kiosk} với ${v.server}`,
+    'doctor.enrolment.fail': (v) => `chưa đăng ký: ${v.problem}`,
+    'doctor.centre.ok': (v) => `kết nối được hệ thống trung tâm: ${v.server}, ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `không kết nối được hệ thống trung tâm: ${v.problem} — kiểm tra mạng; trong lúc chờ, yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối`,
+    'doctor.clock.ok': (v) => `đồng hồ khớp với hệ thống trung tâm (${v.seconds} giây)`,
+    'doctor.clock.fail': (v) => `đồng hồ lệch với hệ thống trung tâm${v.seconds !== undefined ? ` ${v.seconds} giây` : ` (${v.problem})`} — chỉnh giờ (timedatectl)`,
+    'doctor.registry.ok': (v) => `bản sao danh sách thuê bao phiên bản ${v.version}, cập nhật ${v.hours} giờ trước`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'bản sao danh sách thuê bao chưa được cập nhật — chạy capbu sync' : `bản sao danh sách thuê bao đã ${v.hours} giờ — chạy capbu sync`),
+    'doctor.unsynced.ok': 'không có yêu cầu cấp bù nào chờ gửi',
+    'doctor.unsynced.fail': (v) => `${v.count} yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối — chạy capbu sync khi có mạng`,
     watchPlugged: (v) => `+ USB token ${v.label}, số sê-ri ${v.serial}, ${v.model}, phiên bản thiết bị ${v.hardware}${v.device ? `, thiết bị ${v.device}` : ''}`,
     watchRemoved: (v) => `- đã rút: ${v.what}`,
     watchNoToken: (v) => `! ${v.device}: ${v.why}`,
@@ -113,10 +162,16 @@ export const vi: Catalog = {
     'why.token-not-initialised': 'trình điều khiển không thấy USB token: token chưa được khởi tạo, hoặc đang khởi động (chờ vài giây rồi cắm lại)',
     'why.unknown-device': 'thiết bị capbu chưa biết: báo mã thiết bị cho bộ phận IT để bổ sung vào danh mục (mục "devices" trong settings)',
     pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
+    pinTypeaheadDiscarded: 'Các phím gõ trước khi có lời nhắc này đã bị bỏ qua (vài phím đầu có thể đã hiện trên màn hình); hãy nhập mã PIN bây giờ.',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
+    demoPlugged: (v) => `Đã cắm USB token ${v.token}.`,
+    demoPulled: (v) => `Đã rút USB token ${v.token}.`,
+    demoPlugUsage: 'cách dùng: capbu demo plug TÊN|SỐ [--dir THƯ_MỤC]',
+    demoPullUsage: 'cách dùng: capbu demo pull [TÊN] [--dir THƯ_MỤC]',
+    demoUsage: 'cách dùng: capbu demo [THƯ_MỤC] | capbu demo plug TÊN | capbu demo pull [TÊN]',
     demoCreated: (v) => `Đã tạo thế giới demo tại ${v.directory}.`,
     demoExists: (v) => `Thế giới demo đã có sẵn tại ${v.directory}.`,
-    demoTokens: (v) => `Token demo: ${v.tokens} (PIN người dùng ${v.pin}). Để dùng trong shell này:`,
+    demoTokens: (v) => `USB token demo (chưa cắm): ${v.tokens}; mã PIN ${v.pin}. Để dùng trong shell này:`,
     centralListening: (v) => `capbu central: chiến dịch ${v.campaign}, đang lắng nghe tại ${v.url}`,
     centralRegistryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}, giữ nguyên ${v.unchanged} (phiên bản ${v.version}).`,
     centralCertsAdded: (v) => `Đã nạp chứng thư: thêm ${v.added}, đã có ${v.known}.`,
@@ -180,6 +235,7 @@ export const vi: Catalog = {
       '      cấp bù chứng thư lên chính token đó, giữ nguyên khóa',
       '  capbu sync [--server URL]       gửi yêu cầu đã xếp hàng, cập nhật danh sách',
       '  capbu tokens [--json] [--watch]  các USB token đang cắm; --watch: báo khi cắm và rút',
+      '  capbu doctor [--json]           những gì chạy được và chưa được trên máy này, kèm cách xử lý',
       '  capbu registry import TỆP       nạp danh sách thuê bao',
       '  capbu enroll --server URL --code MÃ     đăng ký ki-ốt với trung tâm',
       '  capbu demo [THƯ_MỤC]            tạo thế giới demo với token SoftHSM2',

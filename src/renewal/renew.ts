@@ -48,6 +48,8 @@ export interface RenewalContext {
   readonly dataDir: string;
   readonly clock: () => Date;
   readonly wait?: (ms: number) => Promise<void>;
+  /** The device catalogue's hardware-version label for the token in use, when it knows one. */
+  readonly hardwareVersion?: string | null;
 }
 
 export interface RenewalAsk {
@@ -122,7 +124,7 @@ async function newRequest(
     idempotencyKey: randomUUID(),
     oldCertificate: Buffer.from(old.der).toString('base64'),
     csr: Buffer.from(csr).toString('base64'),
-    token: { serial: token.serial, manufacturer: token.manufacturer, model: token.model, hardwareVersion: token.hardwareVersion },
+    token: { serial: token.serial, manufacturer: token.manufacturer, model: token.model, hardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion },
     operator,
     channel: ctx.kiosk.channel,
   };

@@ -1,4 +1,5 @@
 /** The kiosk's own settings, in settings.json in its data directory. */
+import { mkdirSync } from 'node:fs';
 import Conf from 'conf';
 import { CapbuError } from '../errors.js';
 import type { DeviceSetting } from '../token/catalogue.js';
@@ -38,6 +39,8 @@ export const DEFAULT_SETTINGS: KioskSettings = {
 
 export function loadSettings(dataDir: string): KioskSettings {
   try {
+    // Conf would make the directory with the umask's mode; it holds customers' data, so 0700.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const conf = new Conf<KioskSettings>({
       projectName: 'capbu',
       cwd: dataDir,

@@ -8,24 +8,13 @@
  * changes or a slot stops answering, and never while someone holds the module (an open session).
  */
 import { existsSync } from 'node:fs';
-import { catalogue as builtIn, findDevice, findModule, moduleForPath, type Catalogue, type DeviceEntry, type ModuleSpec, type UsbClass } from './catalogue.js';
+import { catalogue as builtIn, moduleForPath, type Catalogue, type ModuleSpec } from './catalogue.js';
+import { placeDevice, type DeviceView, type Placed } from './devices.js';
 import { holdModule, loadModule, probeModule, reinitialiseModule, withModule, type ProbeResult } from './module.js';
 import { scanSlots, type TokenSummary } from './slots.js';
-import type { ListDevices, UsbDevice } from './usb.js';
+import type { ListDevices } from './usb.js';
 
-/** A device as the clerk and the journal see it. */
-export interface DeviceView {
-  readonly port: string;
-  readonly vendorId: string;
-  readonly productId: string;
-  /** From the catalogue, else what the device says about itself. */
-  readonly vendor: string | null;
-  readonly model: string | null;
-  /** The catalogue's hardware-version label; null for a device it does not know. */
-  readonly hardwareVersion: string | null;
-  readonly usbClass: UsbClass | null;
-  readonly known: boolean;
-}
+export type { DeviceView } from './devices.js';
 
 export interface WatchedToken {
   readonly label: string;
@@ -100,27 +89,14 @@ type Item =
   | { readonly type: 'device-without-token'; readonly device: DeviceView; readonly why: Why }
   | { readonly type: 'module-failed'; readonly module: string; readonly detail: string };
 
-/** pcscd's socket (Debian, also with socket activation). */
-export function pcscdSocketPresent(path = '/run/pcscd/pcscd.comm'): () => boolean {
+/** pcscd's socket: Debian's path (also with socket activation), or $CAPBU_PCSCD_SOCKET elsewhere. */
+export function pcscdSocket(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CAPBU_PCSCD_SOCKET?.trim() || '/run/pcscd/pcscd.comm';
+}
+
+/** Cheap enough for every poll: the socket is there (systemd starts pcscd on the first connection). */
+export function pcscdSocketPresent(path = pcscdSocket()): () => boolean {
   return () => existsSync(path);
-}
-
-/** The first installed library of a module, or null. */
-export function installedPath(spec: ModuleSpec, platform: NodeJS.Platform = process.platform): string | null {
-  return spec.paths[platform]?.find((p) => existsSync(p)) ?? null;
-}
-
-function view(device: UsbDevice, entry: DeviceEntry | null): DeviceView {
-  return {
-    port: device.port,
-    vendorId: device.vendorId,
-    productId: device.productId,
-    vendor: entry?.vendor ?? device.manufacturer,
-    model: entry?.model ?? device.product,
-    hardwareVersion: entry?.hardwareVersion ?? null,
-    usbClass: entry?.usbClass ?? device.classes[0] ?? null,
-    known: entry !== null,
-  };
 }
 
 function watched(token: TokenSummary, module: string, device: DeviceView | null): WatchedToken {
@@ -142,14 +118,6 @@ function keyOf(item: Item): string {
 
 /** Why-codes that may clear by themselves within moments of plugging in. */
 const TRANSIENT: ReadonlySet<WhyCode> = new Set(['pcscd-not-running', 'token-not-initialised']);
-
-/** A device matched to its catalogue entry and the module that would serve it. */
-interface Placed {
-  readonly device: DeviceView;
-  readonly entry: DeviceEntry | null;
-  readonly module: string | null;
-  readonly spec: ModuleSpec | null;
-}
 
 export function watchTokens(options: WatchOptions): TokenWatch {
   const cat = options.catalogue ?? builtIn();
@@ -196,17 +164,6 @@ export function watchTokens(options: WatchOptions): TokenWatch {
     });
   }
 
-  function place(device: UsbDevice): Placed | null {
-    const entry = findDevice(cat, device.vendorId, device.productId);
-    if (!entry && (device.inputOnly || device.classes.length === 0)) return null;
-    const specs = entry ? entry.modules.map((id) => findModule(cat, id)).filter((s): s is ModuleSpec => s !== null) : [];
-    for (const spec of specs) {
-      const path = installedPath(spec, platform);
-      if (path) return { device: view(device, entry), entry, module: path, spec };
-    }
-    return { device: view(device, entry), entry, module: null, spec: specs[0] ?? null };
-  }
-
   /** Reads one module's tokens, re-initialising it first where that is what shows changes. */
   async function scan(path: string, spec: ModuleSpec, usbChanged: boolean): Promise<TokenSummary[] | { failed: string }> {
     return withModule(path, () => {
@@ -236,7 +193,7 @@ export function watchTokens(options: WatchOptions): TokenWatch {
     const usbChanged = usbKey !== lastUsb;
     lastUsb = usbKey;
 
-    const placed = devices.map(place).filter((p): p is Placed => p !== null);
+    const placed = devices.map((d) => placeDevice(cat, d, platform)).filter((p): p is Placed => p !== null);
     const modules = new Map<string, ModuleSpec>();
     for (const spec of explicit) {
       const path = spec.paths[platform]?.[0];

@@ -25,7 +25,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
     module: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
+  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
   const stop = new AbortController();
