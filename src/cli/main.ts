@@ -9,6 +9,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
   doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  backup: async () => (await import('./commands/backup.js')).backupCommand,
+  restore: async () => (await import('./commands/backup.js')).restoreCommand,
   registry: async () => (await import('./commands/registry.js')).registryCommand,
   central: async () => (await import('./commands/central.js')).centralCommand,
   enroll: async () => (await import('./commands/enroll.js')).enrollCommand,

@@ -12,6 +12,7 @@ export const en: Catalog = {
     CA_CERT_INVALID: (v) => `no certificate in CA file: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
+    BACKUP_INVALID: (v) => `${v.path} is not a whole capbu store backup; the kiosk's store was not touched`,
     STORE_FAILED: (v) => {
       switch (v.problem) {
         case 'unwritable':
@@ -126,6 +127,8 @@ export const en: Catalog = {
     candidate: 'Certificate to renew',
     none: 'none',
     noTokens: 'No token is plugged in.',
+    backupDone: (v) => `Kiosk store backed up to ${v.file}.`,
+    restoreDone: (v) => `Kiosk store restored from ${v.file}.`,
     'doctor.settings.fail': (v) => `settings.json: ${v.problem} — fix or remove the file in the data directory`,
     'doctor.module.ok': (v) => `PKCS#11 module loads: ${v.path}`,
     'doctor.module.fail': (v) => `PKCS#11 module does not load: ${v.path} (${v.detail}) — reinstall the token's driver`,
@@ -236,6 +239,7 @@ export const en: Catalog = {
       '  capbu sync [--server URL]       send queued renewals, update registry',
       '  capbu tokens [--json] [--watch]  the tokens plugged in; --watch: plug and unplug as they happen',
       '  capbu doctor [--json]           what works and what does not on this machine, with what to do',
+      '  capbu backup FILE | capbu restore FILE   copy the kiosk store while it runs (SQLite online backup), or put a copy back',
       '  capbu registry import FILE      load the subscriber registry export',
       '  capbu enroll --server URL --code CODE   join the central service (once)',
       '  capbu demo [DIR]                make a demo world with SoftHSM2 tokens',

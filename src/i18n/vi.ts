@@ -12,6 +12,7 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
+    BACKUP_INVALID: (v) => `${v.path} không phải bản sao lưu đầy đủ của kho dữ liệu capbu; kho dữ liệu máy quầy chưa bị thay đổi`,
     STORE_FAILED: (v) => {
       switch (v.problem) {
         case 'unwritable':
@@ -126,6 +127,8 @@ export const vi: Catalog = {
     candidate: 'Chứng thư sẽ cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm token nào.',
+    backupDone: (v) => `Đã sao lưu kho dữ liệu máy quầy vào ${v.file}.`,
+    restoreDone: (v) => `Đã khôi phục kho dữ liệu máy quầy từ ${v.file}.`,
     'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
     'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
     'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
@@ -236,6 +239,7 @@ export const vi: Catalog = {
       '  capbu sync [--server URL]       gửi yêu cầu đã xếp hàng, cập nhật danh sách',
       '  capbu tokens [--json] [--watch]  các USB token đang cắm; --watch: báo khi cắm và rút',
       '  capbu doctor [--json]           những gì chạy được và chưa được trên máy này, kèm cách xử lý',
+      '  capbu backup TỆP | capbu restore TỆP     sao lưu kho dữ liệu máy quầy khi đang chạy, hoặc khôi phục từ bản sao lưu',
       '  capbu registry import TỆP       nạp danh sách thuê bao',
       '  capbu enroll --server URL --code MÃ     đăng ký ki-ốt với trung tâm',
       '  capbu demo [THƯ_MỤC]            tạo thế giới demo với token SoftHSM2',
