@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'BAD_ISSUANCE',
   'TOKEN_WRITE_MISMATCH',
   'KEY_NOT_FOUND',
+  'KEY_UNSUPPORTED',
   /** The caller stopped the renewal between two steps where stopping leaves nothing half-done. */
   'CANCELLED',
   // The central service (src/central/) and the kiosk's client of it (src/sync/).

@@ -53,6 +53,7 @@ export const en: Catalog = {
       `the certificate the central service returned failed the kiosk's checks (${Array.isArray(v.problems) ? v.problems.join(', ') : ''}); the token was not touched; report it to the product team`,
     TOKEN_WRITE_MISMATCH: 'the token did not keep the new certificate exactly as written; it was removed again, the old certificate is untouched',
     KEY_NOT_FOUND: 'the token holds no private key for this certificate',
+    KEY_UNSUPPORTED: "capbu cannot sign with this certificate's key: only RSA and the P-256, P-384 and P-521 curves",
     CANCELLED: 'the renewal was stopped; nothing was left half-done, and renewing again with this token picks up where it stopped',
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => `cannot open the central database ${v.db}`,

@@ -53,6 +53,7 @@ export const vi: Catalog = {
       `chứng thư trung tâm trả về không đạt kiểm tra của kiosk (${Array.isArray(v.problems) ? v.problems.join(', ') : ''}); token chưa bị thay đổi; hãy báo cho Trung tâm Sản phẩm`,
     TOKEN_WRITE_MISMATCH: 'token không lưu đúng chứng thư mới; đã gỡ bỏ lại, chứng thư cũ vẫn nguyên vẹn',
     KEY_NOT_FOUND: 'token không có khóa bí mật của chứng thư này',
+    KEY_UNSUPPORTED: 'capbu không ký được bằng khóa của chứng thư số này: chỉ hỗ trợ RSA và các đường cong P-256, P-384, P-521',
     CANCELLED: 'đã dừng cấp bù; không có bước nào dở dang, cấp bù lại với USB token này sẽ tiếp tục từ chỗ đã dừng',
     CLOCK_INVALID: (v) => `--now không phải thời điểm ISO-8601: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
