@@ -77,6 +77,10 @@ export const ERROR_CODES = [
   'DEMO_NOT_FOUND',
   'DEMO_CUSTOMER_UNKNOWN',
   'DEMO_CENTRE_FAILED',
+  // The journal and its sync (src/store/journal.ts, src/sync/, POST /v1/events).
+  'SYNC_BUSY',
+  'EVENT_HASH_INVALID',
+  'CHAIN_CONFLICT',
   'INTERNAL',
 ] as const;
 

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   renew: async () => (await import('./commands/renew.js')).renewCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
   kiosk: async () => (await import('./commands/kiosk.js')).kioskCommand,
+  journal: async () => (await import('./commands/journal.js')).journalCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
 };
 
 export async function main(argv: string[], given?: Context): Promise<number> {
@@ -42,6 +44,7 @@ export async function main(argv: string[], given?: Context): Promise<number> {
       error instanceof CapbuError
         ? error
         : new CapbuError('INTERNAL', { message: error instanceof Error ? error.message : String(error) });
+    if (name !== undefined && COMMANDS[name]) (await import('./journal-error.js')).journalError(name, failure.code, ctx.env);
     writeLine(ctx.stderr, `capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`);
     if (failure.code === 'INTERNAL' && ctx.env.CAPBU_DEBUG) writeLine(ctx.stderr, String((error as Error).stack));
     return 2;

@@ -2,8 +2,8 @@
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
-import type { KioskEvent } from '../api.js';
-import { migrateSqlite } from '../../sql/migrate.js';
+import { migrateSqlite, type Command } from '../../sql/migrate.js';
+import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlanSync, saveEventsPlan } from './event-chain.js';
 import { prepareDatabaseFile } from './file.js';
 import { MIGRATIONS } from './migrations.js';
 import {
@@ -65,6 +65,15 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   };
 
   const sql = statements(SQLITE);
+  const prepared = new Map<string, Database.Statement>();
+  /** Runs one command of a plan (event-chain.ts), each text prepared once. */
+  const execute = ({ sql: text, params }: Command): Row[] => {
+    let statement = prepared.get(text);
+    if (!statement) prepared.set(text, (statement = db.prepare(text)));
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  };
   const q = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
     StatementName,
     Database.Statement
@@ -160,19 +169,19 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
           const inserted = q.saveRefusal.run(
             f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
           ).changes;
-          if (inserted) for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
+          if (!inserted) return;
+          for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
+          q.saveDecision.run(...refusalDecision(f));
         }).immediate(),
       ),
-    saveEvents: (kioskId, events: readonly KioskEvent[], at) =>
-      patiently(() =>
-        db.transaction(() => {
-          let accepted = 0;
-          for (const e of events) {
-            accepted += q.saveEvent.run(kioskId, e.sequence, e.type, e.at, e.data === undefined ? null : JSON.stringify(e.data), at).changes;
-          }
-          return { accepted, duplicates: events.length - accepted };
-        }).immediate(),
-      ),
+    saveEvents: (kioskId, events, at, quota) =>
+      patiently(() => db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate()),
+    kioskSeen: (kioskId, at) =>
+      patiently(() => {
+        q.kioskSeen.run(at, kioskId);
+      }),
+    kioskChains: () => patiently(() => db.transaction(() => runPlanSync(kioskChainsPlan(sql), execute))()),
+    decisions: () => patiently(() => all(q.decisions).map(decisionFromRow)),
     renewalCounts: () => patiently(() => all(q.renewalCounts).map(renewalCountFromRow)),
     renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
     refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),

@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
-import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type Report, type ReportGroup } from '../../central/api.js';
+import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type KioskLine, type Report, type ReportGroup } from '../../central/api.js';
 import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
@@ -23,6 +23,7 @@ const USAGE = [
   'capbu central registry add-certs PATH… --db DB',
   'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
   'capbu central kiosk revoke ID --db DB',
+  'capbu central kiosk list --db DB [--json]',
   'capbu central report --db DB [--campaign FILE] [--json] [--now T]',
 ].join('; ');
 
@@ -56,8 +57,11 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     workers: { type: 'string' },
     'db-pool': { type: 'string' },
     'db-wait': { type: 'string' },
+    'event-quota': { type: 'string' },
   });
   if (!values['ca-key']) throw usage('--ca-key KEY is required');
+  const eventQuota = values['event-quota'] === undefined ? undefined : Number(values['event-quota']);
+  if (eventQuota !== undefined && !(Number.isInteger(eventQuota) && eventQuota > 0)) throw usage('--event-quota takes journal events per hour per kiosk');
   const workers = values.workers === undefined ? 1 : Number(values.workers);
   if (!(Number.isInteger(workers) && workers >= 1)) throw usage('--workers takes a number of processes, at least 1');
   const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
@@ -82,6 +86,7 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
+    eventQuota: eventQuota === undefined ? undefined : { max: eventQuota, windowMs: 3_600_000 },
     env: ctx.env,
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
@@ -167,6 +172,7 @@ async function kiosk(argv: string[], ctx: Context): Promise<number> {
       province: { type: 'string' },
       channel: { type: 'string' },
       'valid-hours': { type: 'string' },
+      json: { type: 'boolean' },
     },
     true,
   );
@@ -197,6 +203,12 @@ async function kiosk(argv: string[], ctx: Context): Promise<number> {
     writeLine(ctx.stdout, code);
     return 0;
   }
+  if (action === 'list' && rest.length === 0) {
+    const chains = await withStore(db, at, (store) => store.kioskChains());
+    if (values.json) writeJson(ctx, chains);
+    else for (const line of kioskLines(chains, at, ctx)) writeLine(ctx.stdout, line);
+    return 0;
+  }
   if (action === 'revoke' && rest.length === 1) {
     const id = rest[0]!;
     const found = await withStore(db, at, (store) => store.revokeKiosk(id, at.toISOString()));
@@ -218,6 +230,23 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+/** One line per kiosk: its journal as the centre holds it, and how long it has not synced. */
+function kioskLines(chains: readonly Omit<KioskLine, 'notSyncedSeconds'>[], at: Date, ctx: Context): string[] {
+  const t = ctx.t;
+  const hours = (seen: string | null) => (seen === null ? t.text('never') : t.text('ago', { hours: Math.floor((at.getTime() - Date.parse(seen)) / 3_600_000) }));
+  return table(
+    [t.text('kioskId'), t.text('reportProvince'), t.text('reportChannel'), t.text('kioskLastSeen'), t.text('kioskEvents'), t.text('kioskChain')],
+    chains.map((k) => [
+      k.id + (k.revokedAt ? ` (${t.text('kioskRevoked')})` : ''),
+      k.province,
+      k.channel,
+      hours(k.lastSeenAt),
+      `${k.acknowledgedSeq}/${k.events}`,
+      k.chainOk ? t.text('kioskChainOk') : `${t.text('kioskChainGaps')} ${k.gaps.map(([a, b]) => `${a}-${b}`).join(' ')}`,
+    ]),
+  );
+}
+
 function reportLines(report: Report, ctx: Context): string[] {
   const t = ctx.t;
   const n = (v: number | null) => (v === null ? '-' : String(v));
@@ -236,6 +265,8 @@ function reportLines(report: Report, ctx: Context): string[] {
     ...table(header(t.text('reportChannel')), rows(report.byChannel)),
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
+    '',
+    ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
 

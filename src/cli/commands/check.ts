@@ -1,5 +1,6 @@
 import { inspect } from '../../inspection/inspect.js';
 import { inspectionJson } from '../../inspection/json.js';
+import { journalDecisions } from '../../inspection/journal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
@@ -18,8 +19,10 @@ import { closeSession, openSession } from '../../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
+import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 
 /**
  * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
@@ -52,6 +55,8 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
+    journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
+    printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }

@@ -1,7 +1,11 @@
 /** `capbu enroll --server URL --code CODE`: this kiosk joins the central service. */
 import { CapbuError } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
+import { appendEvent } from '../../store/journal.js';
+import { loadSettings } from '../../store/settings.js';
+import { openStore } from '../../store/store.js';
 import { enrollKiosk } from '../../sync/enroll.js';
+import { operatorName } from '../operator.js';
 import { parseCommand, writeLine, type Context } from '../context.js';
 import { serverFlag } from '../server-flag.js';
 
@@ -9,7 +13,19 @@ export async function enrollCommand(argv: string[], ctx: Context): Promise<numbe
   const { values } = parseCommand(argv, { server: { type: 'string' }, code: { type: 'string' } });
   if (!values.server || !values.code) throw new CapbuError('USAGE', { problem: 'usage: capbu enroll --server URL --code CODE' });
   const server = serverFlag(values.server, ctx);
-  const { credential, path } = await enrollKiosk(server, values.code, dataDir(ctx.env));
+  const home = dataDir(ctx.env);
+  const { credential, path } = await enrollKiosk(server, values.code, home);
+  const db = openStore(home);
+  try {
+    appendEvent(db, {
+      type: 'kiosk.enrolled',
+      operator: operatorName(undefined, loadSettings(home)),
+      data: { kioskId: credential.kioskId, centreUrl: credential.server },
+      at: new Date(),
+    });
+  } finally {
+    db.close();
+  }
   writeLine(ctx.stdout, ctx.t.text('enrolled', { id: credential.kioskId, province: credential.province, channel: credential.channel, path }));
   return 0;
 }
