@@ -56,7 +56,7 @@ export const vi: Catalog = {
     KEY_UNSUPPORTED: 'capbu không ký được bằng khóa của chứng thư số này: chỉ hỗ trợ RSA và các đường cong P-256, P-384, P-521',
     CANCELLED: 'đã dừng cấp bù; không có bước nào dở dang, cấp bù lại với USB token này sẽ tiếp tục từ chỗ đã dừng',
     CLOCK_INVALID: (v) => `--now không phải thời điểm ISO-8601: ${v.value}`,
-    CENTRAL_DB_FAILED: (v) => `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
+    CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
     CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
     KIOSK_EXISTS: (v) => `đã có ki-ốt mã "${v.id}"`,
@@ -67,7 +67,12 @@ export const vi: Catalog = {
     CA_PIN_MISSING: (v) => `cần đặt PIN của HSM trong biến môi trường ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư: ${v.path}`,
     CERT_FILE_INVALID: (v) => `không đọc được chứng thư nào trong ${v.path}`,
-    LISTEN_FAILED: (v) => `không lắng nghe được trên ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
+    LISTEN_FAILED: (v) =>
+      v.reason === 'inUse'
+        ? `cổng ${v.port} đang được dùng (${v.listen}): có một capbu central serve khác vẫn đang chạy? Dừng nó, hoặc chọn cổng khác bằng --listen`
+        : v.reason === 'denied'
+          ? `không được phép lắng nghe trên cổng ${v.port} (${v.listen}); chọn cổng lớn hơn 1023 bằng --listen`
+          : `không lắng nghe được trên ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
     REQUEST_INVALID: (v) => `yêu cầu không đúng giao diện API${v.problem ? `: ${v.problem}` : ''}`,
     JSON_INVALID: 'nội dung yêu cầu không phải JSON hợp lệ',
     BODY_TOO_LARGE: (v) => `nội dung yêu cầu vượt quá ${v.limit ?? 'giới hạn'} byte`,

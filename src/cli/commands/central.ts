@@ -3,6 +3,7 @@
  * postgres:// URL); the store is migrated on open.
  */
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
@@ -10,8 +11,8 @@ import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type KioskLine, type Report, 
 import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
-import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
-import { openCentralStore } from '../../central/storage/open.js';
+import { checkListen, clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
+import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
@@ -34,6 +35,13 @@ function usage(problem?: string): CapbuError {
 function requireDb(db: string | undefined): string {
   if (!db) throw usage('--db DB is required');
   return db;
+}
+
+/** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
+function existingDb(db: string | undefined): string {
+  const given = requireDb(db);
+  if (!isPostgresUrl(given) && !existsSync(given)) throw new CapbuError('CENTRAL_DB_FAILED', { db: given, problem: 'missing' });
+  return given;
 }
 
 async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
@@ -72,8 +80,10 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
   if (dbPool !== undefined && !(Number.isInteger(dbPool) && dbPool >= 1)) throw usage('--db-pool takes a number of connections, at least 1');
   const dbWait = values['db-wait'] === undefined ? undefined : Number(values['db-wait']);
   if (dbWait !== undefined && !(Number.isFinite(dbWait) && dbWait > 0)) throw usage('--db-wait takes seconds');
-  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const db = requireDb(values.db);
+  // Workers listen through the primary's socket: only the primary tries the port.
+  if (cluster.isPrimary) await checkListen(values.listen ?? DEFAULT_LISTEN);
+  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
   if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), campaign.id, ctx);
   const running = await startCentral({
@@ -272,7 +282,7 @@ function reportLines(report: Report, ctx: Context): string[] {
 
 async function report(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, { db: { type: 'string' }, campaign: { type: 'string' }, json: { type: 'boolean' } });
-  const db = requireDb(values.db);
+  const db = existingDb(values.db);
   const at = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
