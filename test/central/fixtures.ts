@@ -135,6 +135,15 @@ export interface Centre {
   enrolled(id: string, options?: { province?: string; channel?: Channel }): Promise<{ client: CentralClient; credential: string }>;
 }
 
+/** The credential each kiosk client was made with, for raw requests the typed client would never make. */
+const credentials = new WeakMap<CentralClient, string>();
+
+export function credentialOf(client: CentralClient): string {
+  const credential = credentials.get(client);
+  if (credential === undefined) throw new Error('not a kiosk client made by Centre.kiosk()');
+  return credential;
+}
+
 export async function startCentre(world: CentralWorld, db: string, overrides: Partial<CentralConfig> = {}): Promise<Centre> {
   const running = await startCentral({
     campaign: world.campaign,
@@ -156,7 +165,9 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
       createdAt: NOW.toISOString(),
     });
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
-    return { client: new CentralClient({ server: running.url, credential, now: () => NOW }), credential };
+    const client = new CentralClient({ server: running.url, credential, now: () => NOW });
+    credentials.set(client, credential);
+    return { client, credential };
   };
   return { running, url: running.url, enrolled, kiosk: async (id, options) => (await enrolled(id, options)).client };
 }
