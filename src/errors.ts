@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'CANCELLED',
   // The central service (src/central/) and the kiosk's client of it (src/sync/).
   'CENTRAL_DB_FAILED',
+  /** The directory of the centre's SQLite file is writable by other users. */
+  'CENTRAL_DB_UNSAFE',
+  /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
+  'CENTRAL_BUSY',
   'KIOSK_EXISTS',
   'KIOSK_NOT_FOUND',
   'CA_KEY_NOT_FOUND',

@@ -10,7 +10,7 @@ import { CapbuError } from '../errors.js';
 import type { IssuedCertificate, RenewalRequest } from './api.js';
 import { issueCertificate, type Issuer } from './issue.js';
 import { readRenewalRequest, sha256Hex } from './request.js';
-import type { CentralStore, IssuedRenewal, KioskRecord } from './storage/store.js';
+import type { CentralStore, IssuedRenewal, KioskRecord, RenewalClaim } from './storage/store.js';
 
 export interface IssuanceContext {
   readonly store: CentralStore;
@@ -67,7 +67,22 @@ function answerWith(existing: IssuedRenewal, kiosk: KioskRecord, body: RenewalRe
   return { kind: 'already-renewed', renewal: issuedReply(existing) };
 }
 
-export async function answerRenewalRequest(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest): Promise<RenewalOutcome> {
+/** Where the record of each CA signature goes: the service's log. */
+export interface SignatureLog {
+  info(details: object, message: string): void;
+}
+
+/** A claim this old, never finished, was left by a request that died (a crash mid-issuance). */
+const CLAIM_ABANDONED_MS = 120_000;
+/** How long a request that lost the claim waits for the winner's answer. */
+const WINNER_WAIT_MS = 3000;
+
+export async function answerRenewalRequest(
+  ctx: IssuanceContext,
+  kiosk: KioskRecord,
+  body: RenewalRequest,
+  log: SignatureLog,
+): Promise<RenewalOutcome> {
   const hash = requestHash(body);
   const earlier = await earlierAnswer(ctx, kiosk, body, hash);
   if (earlier) return earlier;
@@ -101,34 +116,62 @@ export async function answerRenewalRequest(ctx: IssuanceContext, kiosk: KioskRec
   }
 
   const notBefore = new Date(Math.floor((now.getTime() - ctx.backdateMs) / 1000) * 1000);
-  const issued = await issueCertificate(ctx.issuer, { old: facts, notBefore, notAfter: decision.renewalNotAfter });
-  const record: IssuedRenewal = {
+  const notAfter = decision.renewalNotAfter;
+  const claimedAt = new Date();
+  const claim: RenewalClaim = {
     oldSerial: facts.serial,
-    oldCertificateHash: request.oldHash,
     kioskId: kiosk.id,
     idempotencyKey: body.idempotencyKey,
     requestHash: hash,
-    serial: issued.serial,
-    certificate: Buffer.from(issued.der).toString('base64'),
-    notBefore: notBefore.toISOString(),
-    notAfter: decision.renewalNotAfter.toISOString(),
-    issuedAt: now.toISOString(),
-    issuedDay: calendarDateIn(now, ctx.campaign.timeZone),
-    province,
-    channel: body.channel,
-    hardwareVersion: body.token.hardwareVersion,
-    tokenSerial: body.token.serial,
-    tokenManufacturer: body.token.manufacturer,
-    tokenModel: body.token.model,
-    operator: body.operator,
+    claimedAt: claimedAt.toISOString(),
+    abandonedBefore: new Date(claimedAt.getTime() - CLAIM_ABANDONED_MS).toISOString(),
   };
-  if ((await ctx.store.saveRenewal(record)) === 'saved') return { kind: 'issued', renewal: issuedReply(record), replayed: false };
+  const outcome = await ctx.store.issueOnce(claim, async () => {
+    const issued = await issueCertificate(ctx.issuer, { old: facts, notBefore, notAfter });
+    const certificate = Buffer.from(issued.der).toString('base64');
+    // A CA keeps a record of every certificate it signs, stored or not.
+    log.info(
+      { caSignature: { serial: issued.serial, oldSerial: facts.serial, kioskId: kiosk.id, sha256: sha256Hex(issued.der) } },
+      'CA key signed a certificate',
+    );
+    return {
+      oldSerial: facts.serial,
+      oldCertificateHash: request.oldHash,
+      kioskId: kiosk.id,
+      idempotencyKey: body.idempotencyKey,
+      requestHash: hash,
+      serial: issued.serial,
+      certificate,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      issuedAt: now.toISOString(),
+      issuedDay: calendarDateIn(now, ctx.campaign.timeZone),
+      province,
+      channel: body.channel,
+      hardwareVersion: body.token.hardwareVersion,
+      tokenSerial: body.token.serial,
+      tokenManufacturer: body.token.manufacturer,
+      tokenModel: body.token.model,
+      operator: body.operator,
+    };
+  });
+  if (outcome.kind === 'stored') return { kind: 'issued', renewal: issuedReply(outcome.renewal), replayed: false };
+  return winnersAnswer(ctx, kiosk, body, hash, facts.serial);
+}
 
-  // Another request got there first; the certificate just signed is dropped unissued. Its
-  // answer is whatever the winner stored: the same reply for a retry of this very request.
-  const raced = await earlierAnswer(ctx, kiosk, body, hash);
-  if (raced) return raced;
-  const winner = await ctx.store.renewalOf(facts.serial);
-  if (winner) return answerWith(winner, kiosk, body, hash);
-  throw new CapbuError('INTERNAL', { message: 'renewal conflict without a stored renewal' });
+/**
+ * Another request holds the old certificate: its answer is whatever that request stores (the
+ * same reply for a retry of this very request), once it has. A claim still unfinished after the
+ * wait is answered with CENTRAL_BUSY, so the kiosk asks again a little later.
+ */
+async function winnersAnswer(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest, hash: string, oldSerial: string): Promise<RenewalOutcome> {
+  const deadline = Date.now() + WINNER_WAIT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    const raced = await earlierAnswer(ctx, kiosk, body, hash);
+    if (raced) return raced;
+    const winner = await ctx.store.renewalOf(oldSerial);
+    if (winner) return answerWith(winner, kiosk, body, hash);
+    if (Date.now() + wait > deadline) throw new CapbuError('CENTRAL_BUSY', { retryAfter: 1 });
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }

@@ -12,12 +12,17 @@ import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
+import type { StoreLog } from './storage/store.js';
 
 export interface CentralConfig {
   readonly campaign: Campaign;
   /** A PEM file or a pkcs11: URI. */
   readonly caKey: string;
   readonly db: string;
+  /** PostgreSQL connections per process (`--db-pool`). */
+  readonly dbPool?: number;
+  /** How long a request waits for the database before 503 CENTRAL_BUSY. */
+  readonly dbWaitMs?: number;
   /** host:port; port 0 picks a free one. */
   readonly listen?: string;
   readonly now?: () => Date;
@@ -87,9 +92,15 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const now = config.now ?? clockFrom(undefined);
   const { host, port } = parseListen(config.listen ?? DEFAULT_LISTEN);
   const signer = await openCaSigner({ key: config.caKey, newCa: config.campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable });
+  // The store opens before the app that owns the logger: its lines go there once it exists.
+  let app: FastifyInstance | undefined;
+  const log: StoreLog = {
+    warn: (details, message) => app?.log.warn(details, message),
+    error: (details, message) => app?.log.error(details, message),
+  };
   let store;
   try {
-    store = await openCentralStore(config.db, now());
+    store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log });
   } catch (error) {
     await signer.close();
     throw error;
@@ -106,7 +117,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
       events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
     },
   };
-  const app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
   const close = async () => {
     await app.close();
     await store.close();

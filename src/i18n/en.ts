@@ -57,6 +57,8 @@ export const en: Catalog = {
     CANCELLED: 'the renewal was stopped; nothing was left half-done, and renewing again with this token picks up where it stopped',
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `the central database ${v.db} does not exist; give the --db that "capbu central serve" uses` : `cannot open the central database ${v.db}`,
+    CENTRAL_DB_UNSAFE: (v) => `other users can write to ${v.directory}, where the central database is: make it the service user's alone (chmod 700)`,
+    CENTRAL_BUSY: (v) => `the central service is busy; try again in ${v.retryAfter ?? 1} s`,
     KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists`,
     KIOSK_NOT_FOUND: (v) => `no kiosk with id "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `CA signing key not found: ${v.key}`,

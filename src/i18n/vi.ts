@@ -57,6 +57,8 @@ export const vi: Catalog = {
     CANCELLED: 'đã dừng cấp bù; không có bước nào dở dang, cấp bù lại với USB token này sẽ tiếp tục từ chỗ đã dừng',
     CLOCK_INVALID: (v) => `--now không phải thời điểm ISO-8601: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
+    CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
+    CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
     KIOSK_EXISTS: (v) => `đã có ki-ốt mã "${v.id}"`,
     KIOSK_NOT_FOUND: (v) => `không có ki-ốt mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của CA: ${v.key}`,

@@ -131,6 +131,8 @@ export interface Centre {
   readonly url: string;
   /** A kiosk added at the centre and enrolled through the API: its client. */
   kiosk(id: string, options?: { province?: string; channel?: Channel }): Promise<CentralClient>;
+  /** The same, with the credential itself, for raw requests the typed client would never make. */
+  enrolled(id: string, options?: { province?: string; channel?: Channel }): Promise<{ client: CentralClient; credential: string }>;
 }
 
 /** The credential each kiosk client was made with, for raw requests the typed client would never make. */
@@ -152,25 +154,22 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     logger: false,
     ...overrides,
   });
-  return {
-    running,
-    url: running.url,
-    kiosk: async (id, options = {}) => {
-      const code = newEnrolmentCode();
-      await running.services.store.addKiosk({
-        id,
-        province: options.province ?? 'HN',
-        channel: options.channel ?? 'counter',
-        enrolmentHash: enrolmentCodeHash(code),
-        enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-        createdAt: NOW.toISOString(),
-      });
-      const enrolled = await new CentralClient({ server: running.url }).enroll(code);
-      const client = new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
-      credentials.set(client, enrolled.credential);
-      return client;
-    },
+  const enrolled: Centre['enrolled'] = async (id, options = {}) => {
+    const code = newEnrolmentCode();
+    await running.services.store.addKiosk({
+      id,
+      province: options.province ?? 'HN',
+      channel: options.channel ?? 'counter',
+      enrolmentHash: enrolmentCodeHash(code),
+      enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
+      createdAt: NOW.toISOString(),
+    });
+    const { credential } = await new CentralClient({ server: running.url }).enroll(code);
+    const client = new CentralClient({ server: running.url, credential, now: () => NOW });
+    credentials.set(client, credential);
+    return { client, credential };
   };
+  return { running, url: running.url, enrolled, kiosk: async (id, options) => (await enrolled(id, options)).client };
 }
 
 export function sqlitePath(world: CentralWorld, name: string): string {

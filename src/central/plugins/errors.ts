@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_ELIGIBLE: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
+  CENTRAL_BUSY: 503,
 };
 
 /** API messages are English: kiosks show their own words for each code. */
@@ -60,6 +61,7 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
       const { status, body } = errorReply(known);
       // Fastify's other 4xx (415 and the like) keep their own status under REQUEST_INVALID.
       const fastifyStatus = !(error instanceof CapbuError) && known.code === 'REQUEST_INVALID' ? error.statusCode : undefined;
+      if (typeof known.details.retryAfter === 'number') reply.header('retry-after', String(known.details.retryAfter));
       return reply.code(fastifyStatus ?? status).send(body);
     }
     request.log.error({ err: error }, 'request failed');

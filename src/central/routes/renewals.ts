@@ -9,7 +9,7 @@ const words = translator('en');
 
 export function renewalRoutes(app: FastifyInstance, services: CentralServices): void {
   app.post<{ Body: RenewalRequest }>('/renewals', { schema: { body: RenewalRequest } }, async (request, reply) => {
-    const outcome = await answerRenewalRequest(services, request.kiosk!, request.body);
+    const outcome = await answerRenewalRequest(services, request.kiosk!, request.body, request.log);
     if (outcome.kind === 'already-renewed') {
       const body: ErrorReply = {
         code: 'ALREADY_RENEWED',

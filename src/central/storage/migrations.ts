@@ -91,6 +91,24 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 2,
+    name: 'renewal-claims',
+    statements: [
+      // Taken before the CA key signs: a request that cannot claim the old certificate never
+      // reaches the key. A claim stays once its renewal is stored (serial set), so it can never
+      // be taken again; one whose request died is taken over after a while.
+      `CREATE TABLE renewal_claims (
+         old_serial TEXT PRIMARY KEY,
+         kiosk_id TEXT NOT NULL,
+         idempotency_key TEXT NOT NULL,
+         request_hash TEXT NOT NULL,
+         claimed_at TEXT NOT NULL,
+         serial TEXT,
+         UNIQUE (kiosk_id, idempotency_key)
+       )`,
+    ],
+  },
+  {
     version: 3,
     name: 'journal-chain',
     statements: [

@@ -16,7 +16,7 @@ import {
   type Row,
 } from './rows.js';
 import { POSTGRES, POSTGRES_MIGRATIONS, statements } from './statements.js';
-import type { CentralStore } from './store.js';
+import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 const sql = statements(POSTGRES);
 
@@ -32,27 +32,57 @@ export function redactUrl(url: string): string {
   }
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/** PostgreSQL's "too many connections" and "cannot connect now": the server is full, not broken. */
+const SERVER_FULL = new Set(['53300', '57P03']);
+
+/**
+ * No free connection within the wait (pg's own timeout error has no code, only its message), or
+ * the server refusing more: CENTRAL_BUSY, which the API answers with 503 and Retry-After.
+ */
+function busyOr(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (SERVER_FULL.has(String(code)) || /timeout exceeded when trying to connect/.test((error as Error)?.message ?? '')) {
+    return new CapbuError('CENTRAL_BUSY', { retryAfter: 1 }, { cause: error });
+  }
+  return error;
+}
+
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
+    return await pool.connect();
+  } catch (error) {
+    throw busyOr(error);
+  }
+}
+
+async function transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    // The first error is the one to report; a broken connection fails its ROLLBACK too.
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await connect(pool);
+  try {
+    return await transaction(client, () => work(client));
   } finally {
     client.release();
   }
 }
 
-export async function openPostgresStore(url: string, at: string): Promise<CentralStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+export async function openPostgresStore(url: string, at: string, options: StoreOptions = DEFAULT_STORE_OPTIONS): Promise<CentralStore> {
+  const pool = new pg.Pool({ connectionString: url, max: options.pool, connectionTimeoutMillis: options.waitMs });
   // An idle client's connection dropping must not take the process down; the next query reconnects.
   pool.on('error', () => undefined);
   try {
-    const client = await pool.connect();
+    const client = await connect(pool);
     try {
       await migrate(POSTGRES_MIGRATIONS, MIGRATIONS, at, async (command) => (await client.query(command.sql, [...command.params])).rows);
     } finally {
@@ -62,8 +92,50 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
     await pool.end().catch(() => undefined);
     throw new CapbuError('CENTRAL_DB_FAILED', { db: redactUrl(url) }, { cause: error });
   }
-  const one = async (text: string, params: unknown[]): Promise<Row | null> => (await pool.query(text, params)).rows[0] ?? null;
-  const all = async (text: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(text, params)).rows;
+  const query = async (text: string, params: unknown[] = []) => {
+    try {
+      return await pool.query(text, params);
+    } catch (error) {
+      throw busyOr(error);
+    }
+  };
+  const one = async (text: string, params: unknown[]): Promise<Row | null> => (await query(text, params)).rows[0] ?? null;
+  const all = async (text: string, params: unknown[] = []): Promise<Row[]> => (await query(text, params)).rows;
+
+  const issueOnce: CentralStore['issueOnce'] = async (claim, sign) => {
+    // The connection that will store the renewal is held before anything is signed.
+    const client = await connect(pool);
+    try {
+      const held = [claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt];
+      let claimed: boolean;
+      try {
+        const r = await client.query(sql.claimRenewal, [
+          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
+          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
+        ]);
+        claimed = (r.rowCount ?? 0) > 0;
+      } catch (error) {
+        if (!POSTGRES.isUniqueViolation(error)) throw error;
+        claimed = false;
+      }
+      if (!claimed) return { kind: 'taken' };
+      let renewal: IssuedRenewal;
+      try {
+        renewal = await sign();
+      } catch (error) {
+        await client.query(sql.dropClaim, held).catch(() => undefined); // it goes stale anyway
+        throw error;
+      }
+      const stored = await transaction(client, async () => {
+        if (!(await client.query(sql.finishClaim, [renewal.serial, ...held])).rowCount) return false;
+        await client.query(sql.saveRenewal, renewalValues(renewal));
+        return true;
+      });
+      return stored ? { kind: 'stored', renewal } : { kind: 'taken' };
+    } finally {
+      client.release();
+    }
+  };
 
   return {
     kind: 'postgres',
@@ -106,13 +178,13 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
     certificates: async () => (await all(sql.certificates)).map(derFromRow),
     addKiosk: async (k) => {
       try {
-        await pool.query(sql.addKiosk, [k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt]);
+        await query(sql.addKiosk, [k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt]);
       } catch (error) {
         if (POSTGRES.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
         throw error;
       }
     },
-    revokeKiosk: async (id, at) => ((await pool.query(sql.revokeKiosk, [at, id])).rowCount ?? 0) > 0,
+    revokeKiosk: async (id, at) => ((await query(sql.revokeKiosk, [at, id])).rowCount ?? 0) > 0,
     kioskByEnrolment: async (enrolmentHash, at) => {
       const row = await one(sql.kioskByEnrolment, [enrolmentHash, at]);
       return row ? kioskFromRow(row) : null;
@@ -133,15 +205,7 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
       const row = await one(sql.renewalOf, [oldSerial]);
       return row ? renewalFromRow(row) : null;
     },
-    saveRenewal: async (renewal) => {
-      try {
-        await pool.query(sql.saveRenewal, renewalValues(renewal));
-        return 'saved';
-      } catch (error) {
-        if (POSTGRES.isUniqueViolation(error)) return 'conflict';
-        throw error;
-      }
-    },
+    issueOnce,
     refusalHash: async (kioskId, key) => {
       const row = await one(sql.refusalHash, [kioskId, key]);
       return row ? String(row.request_hash) : null;

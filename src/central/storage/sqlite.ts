@@ -1,11 +1,10 @@
 /** The centre's store in one SQLite file (WAL mode), through better-sqlite3. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import { migrateSqlite, type Command } from '../../sql/migrate.js';
 import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlanSync, saveEventsPlan } from './event-chain.js';
+import { prepareDatabaseFile } from './file.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -19,21 +18,51 @@ import {
   type Row,
 } from './rows.js';
 import { SQLITE, statements, type StatementName } from './statements.js';
-import type { CentralStore, IssuedRenewal } from './store.js';
+import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
-export function openSqliteStore(path: string, at: string): CentralStore {
+/**
+ * better-sqlite3 waits for a lock synchronously, freezing every request of the process; so one
+ * attempt waits only this long, and waiting longer is done between attempts, off the event loop.
+ */
+const LOCK_ATTEMPT_MS = 10;
+/** A certificate already signed is worth waiting for much longer than a request not yet begun. */
+const SIGNED_WAIT_MS = 60_000;
+
+const isBusy = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function openSqliteStore(path: string, at: string, options: StoreOptions = DEFAULT_STORE_OPTIONS): CentralStore {
   let db: Database.Database;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    prepareDatabaseFile(path);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Another process starting on the same file may hold the lock for its migration.
+    db.pragma(`busy_timeout = ${options.waitMs}`);
     migrateSqlite(db, MIGRATIONS, at);
+    db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
   } catch (error) {
+    if (error instanceof CapbuError) throw error;
     throw new CapbuError('CENTRAL_DB_FAILED', { db: path }, { cause: error });
   }
+
+  /** Runs `work` until it gets the lock it needs, for up to `waitMs`, then CENTRAL_BUSY. */
+  const patiently = async <T>(work: () => T, waitMs = options.waitMs): Promise<T> => {
+    const deadline = Date.now() + waitMs;
+    for (let wait = 5, warned = false; ; wait = Math.min(wait * 2, 200)) {
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (Date.now() + wait > deadline) throw new CapbuError('CENTRAL_BUSY', { retryAfter: 1 }, { cause: error });
+        if (!warned) options.log.warn({ db: path }, 'central database locked elsewhere: waiting for it');
+        warned = true;
+      }
+      await pause(wait);
+    }
+  };
 
   const sql = statements(SQLITE);
   const prepared = new Map<string, Database.Statement>();
@@ -63,86 +92,99 @@ export function openSqliteStore(path: string, at: string): CentralStore {
     return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
   });
 
+  const one = (statement: Database.Statement, ...params: unknown[]) => statement.get(...params) as Row | undefined;
+  const all = (statement: Database.Statement, ...params: unknown[]) => statement.all(...params) as Row[];
+  const mapped = <T>(row: Row | undefined, map: (r: Row) => T): T | null => (row ? map(row) : null);
+
+  const issueOnce: CentralStore['issueOnce'] = async (claim, sign) => {
+    const held = [claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt] as const;
+    const claimed = await patiently(() => {
+      try {
+        return q.claimRenewal.run(
+          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
+          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
+        ).changes > 0;
+      } catch (error) {
+        if (SQLITE.isUniqueViolation(error)) return false;
+        throw error;
+      }
+    });
+    if (!claimed) return { kind: 'taken' };
+    let renewal: IssuedRenewal;
+    try {
+      renewal = await sign();
+    } catch (error) {
+      await patiently(() => q.dropClaim.run(...held)).catch(() => undefined); // it goes stale anyway
+      throw error;
+    }
+    const stored = db.transaction(() => {
+      if (q.finishClaim.run(renewal.serial, ...held).changes === 0) return false;
+      q.saveRenewal.run(...renewalValues(renewal));
+      return true;
+    });
+    return (await patiently(() => stored.immediate(), SIGNED_WAIT_MS)) ? { kind: 'stored', renewal } : { kind: 'taken' };
+  };
+
   return {
     kind: 'sqlite',
-    importRegistry: async (records, at) => importRegistry.immediate(records, at),
-    subscriber: async (serial) => {
-      const row = q.subscriber.get(serial) as Row | undefined;
-      return row ? subscriberFromRow(row) : null;
-    },
-    registrySince: async (since) =>
-      db.transaction(() => ({
-        version: Number((q.registryVersion.get() as Row).value),
-        rows: (q.subscribersSince.all(since) as Row[]).map(subscriberFromRow),
-      }))(),
-    addCertificates: async (certificates, at) =>
-      db.transaction(() => {
-        let added = 0;
-        for (const c of certificates) added += q.addCertificate.run(c.serial, Buffer.from(c.der).toString('base64'), at).changes;
-        return { added, known: certificates.length - added };
-      }).immediate(),
-    certificates: async () => (q.certificates.all() as Row[]).map(derFromRow),
-    addKiosk: async (k) => {
-      try {
-        q.addKiosk.run(k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
-      } catch (error) {
-        if (SQLITE.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
-        throw error;
-      }
-    },
-    revokeKiosk: async (id, at) => q.revokeKiosk.run(at, id).changes > 0,
-    kioskByEnrolment: async (enrolmentHash, at) => {
-      const row = q.kioskByEnrolment.get(enrolmentHash, at) as Row | undefined;
-      return row ? kioskFromRow(row) : null;
-    },
-    enroll: async (enrolmentHash, credentialHash, at) => {
-      const row = q.enroll.get(credentialHash, at, enrolmentHash, at) as Row | undefined;
-      return row ? kioskFromRow(row) : null;
-    },
-    kiosk: async (id) => {
-      const row = q.kiosk.get(id) as Row | undefined;
-      return row ? kioskFromRow(row) : null;
-    },
-    renewalByKey: async (kioskId, key) => {
-      const row = q.renewalByKey.get(kioskId, key) as Row | undefined;
-      return row ? renewalFromRow(row) : null;
-    },
-    renewalOf: async (oldSerial) => {
-      const row = q.renewalOf.get(oldSerial) as Row | undefined;
-      return row ? renewalFromRow(row) : null;
-    },
-    saveRenewal: async (renewal: IssuedRenewal) => {
-      try {
-        q.saveRenewal.run(...renewalValues(renewal));
-        return 'saved';
-      } catch (error) {
-        if (SQLITE.isUniqueViolation(error)) return 'conflict';
-        throw error;
-      }
-    },
-    refusalHash: async (kioskId, key) => {
-      const row = q.refusalHash.get(kioskId, key) as Row | undefined;
-      return row ? String(row.request_hash) : null;
-    },
-    saveRefusal: async (f) =>
-      db.transaction(() => {
-        const inserted = q.saveRefusal.run(
-          f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
-        ).changes;
-        if (!inserted) return;
-        for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
-        q.saveDecision.run(...refusalDecision(f));
-      }).immediate(),
-    saveEvents: async (kioskId, events, at, quota) =>
-      db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate(),
-    kioskSeen: async (kioskId, at) => {
-      q.kioskSeen.run(at, kioskId);
-    },
-    kioskChains: async () => db.transaction(() => runPlanSync(kioskChainsPlan(sql), execute))(),
-    decisions: async () => (q.decisions.all() as Row[]).map(decisionFromRow),
-    renewalCounts: async () => (q.renewalCounts.all() as Row[]).map(renewalCountFromRow),
-    renewedSerials: async () => (q.renewedSerials.all() as Row[]).map((r) => String(r.old_serial)),
-    refusalCounts: async () => (q.refusalCounts.all() as Row[]).map(refusalCountFromRow),
+    importRegistry: (records, at) => patiently(() => importRegistry.immediate(records, at)),
+    subscriber: (serial) => patiently(() => mapped(one(q.subscriber, serial), subscriberFromRow)),
+    registrySince: (since) =>
+      patiently(() =>
+        db.transaction(() => ({
+          version: Number(one(q.registryVersion)!.value),
+          rows: all(q.subscribersSince, since).map(subscriberFromRow),
+        }))(),
+      ),
+    addCertificates: (certificates, at) =>
+      patiently(() =>
+        db.transaction(() => {
+          let added = 0;
+          for (const c of certificates) added += q.addCertificate.run(c.serial, Buffer.from(c.der).toString('base64'), at).changes;
+          return { added, known: certificates.length - added };
+        }).immediate(),
+      ),
+    certificates: () => patiently(() => all(q.certificates).map(derFromRow)),
+    addKiosk: (k) =>
+      patiently(() => {
+        try {
+          q.addKiosk.run(k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
+        } catch (error) {
+          if (SQLITE.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
+          throw error;
+        }
+      }),
+    revokeKiosk: (id, at) => patiently(() => q.revokeKiosk.run(at, id).changes > 0),
+    kioskByEnrolment: (enrolmentHash, at) => patiently(() => mapped(one(q.kioskByEnrolment, enrolmentHash, at), kioskFromRow)),
+    enroll: (enrolmentHash, credentialHash, at) =>
+      patiently(() => mapped(one(q.enroll, credentialHash, at, enrolmentHash, at), kioskFromRow)),
+    kiosk: (id) => patiently(() => mapped(one(q.kiosk, id), kioskFromRow)),
+    renewalByKey: (kioskId, key) => patiently(() => mapped(one(q.renewalByKey, kioskId, key), renewalFromRow)),
+    renewalOf: (oldSerial) => patiently(() => mapped(one(q.renewalOf, oldSerial), renewalFromRow)),
+    issueOnce,
+    refusalHash: (kioskId, key) => patiently(() => mapped(one(q.refusalHash, kioskId, key), (r) => String(r.request_hash))),
+    saveRefusal: (f) =>
+      patiently(() =>
+        db.transaction(() => {
+          const inserted = q.saveRefusal.run(
+            f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
+          ).changes;
+          if (!inserted) return;
+          for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
+          q.saveDecision.run(...refusalDecision(f));
+        }).immediate(),
+      ),
+    saveEvents: (kioskId, events, at, quota) =>
+      patiently(() => db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate()),
+    kioskSeen: (kioskId, at) =>
+      patiently(() => {
+        q.kioskSeen.run(at, kioskId);
+      }),
+    kioskChains: () => patiently(() => db.transaction(() => runPlanSync(kioskChainsPlan(sql), execute))()),
+    decisions: () => patiently(() => all(q.decisions).map(decisionFromRow)),
+    renewalCounts: () => patiently(() => all(q.renewalCounts).map(renewalCountFromRow)),
+    renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
+    refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),
     close: async () => {
       db.close();
     },

@@ -72,6 +72,22 @@ function texts(forUpdate: string) {
     kioskByEnrolment: 'SELECT * FROM kiosks WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ?',
     renewalByKey: 'SELECT * FROM renewals WHERE kiosk_id = ? AND idempotency_key = ?',
     renewalOf: 'SELECT * FROM renewals WHERE old_serial = ?',
+    /**
+     * Parameters: old serial, kiosk, key, request hash, time; then old serial, kiosk, key (no
+     * renewal stored for either); then the time before which an unfinished claim is abandoned.
+     */
+    claimRenewal: `INSERT INTO renewal_claims (old_serial, kiosk_id, idempotency_key, request_hash, claimed_at)
+       SELECT ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (SELECT 1 FROM renewals WHERE old_serial = ? OR (kiosk_id = ? AND idempotency_key = ?))
+       ON CONFLICT (old_serial) DO UPDATE SET kiosk_id = excluded.kiosk_id, idempotency_key = excluded.idempotency_key,
+         request_hash = excluded.request_hash, claimed_at = excluded.claimed_at
+       WHERE renewal_claims.serial IS NULL AND renewal_claims.claimed_at < ?`,
+    /** Parameters: the new serial, then the claim (old serial, kiosk, key, time): only the claim's holder finishes it. */
+    finishClaim: `UPDATE renewal_claims SET serial = ?
+       WHERE old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
+    /** A claim given up (signing failed): the next request need not wait for it to go stale. */
+    dropClaim: `DELETE FROM renewal_claims
+       WHERE old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
     saveRenewal: `INSERT INTO renewals (${RENEWAL_COLUMNS.join(', ')}) VALUES (${RENEWAL_COLUMNS.map(() => '?').join(', ')})`,
     refusalHash: 'SELECT request_hash FROM refusals WHERE kiosk_id = ? AND idempotency_key = ?',
     saveRefusal: `INSERT INTO refusals (kiosk_id, idempotency_key, request_hash, old_serial, province, channel, hardware_version, refused_at)

@@ -52,6 +52,35 @@ export interface IssuedRenewal {
   readonly operator: string;
 }
 
+export interface RenewalClaim {
+  readonly oldSerial: string;
+  readonly kioskId: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  readonly claimedAt: string;
+  /** A claim older than this, never finished, belongs to a request that died: it may be taken over. */
+  readonly abandonedBefore: string;
+}
+
+/** What a store tells the service's log about its database. */
+export interface StoreLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface StoreOptions {
+  /**
+   * How long a request waits for the database (SQLite: a lock held elsewhere; PostgreSQL: a free
+   * connection) before CENTRAL_BUSY, 503 with Retry-After.
+   */
+  readonly waitMs: number;
+  /** PostgreSQL connections per process. */
+  readonly pool: number;
+  readonly log: StoreLog;
+}
+
+export const DEFAULT_STORE_OPTIONS: StoreOptions = { waitMs: 5000, pool: 10, log: { warn: () => undefined, error: () => undefined } };
+
 export interface RefusalRecord {
   readonly kioskId: string;
   readonly idempotencyKey: string;
@@ -117,8 +146,14 @@ export interface CentralStore {
 
   renewalByKey(kioskId: string, idempotencyKey: string): Promise<IssuedRenewal | null>;
   renewalOf(oldSerial: string): Promise<IssuedRenewal | null>;
-  /** 'conflict' when the old certificate or the kiosk's idempotency key already has a renewal. */
-  saveRenewal(renewal: IssuedRenewal): Promise<'saved' | 'conflict'>;
+  /**
+   * Issues at most once per old certificate, and signs only what it can store: holds the
+   * connection that will store the renewal, claims the old certificate for this request, and
+   * only then calls `sign`, storing what it returns. 'taken' when the old certificate or the
+   * kiosk's idempotency key already has a renewal or a live claim (`sign` was not called), or,
+   * rarely, when this request's claim was taken over while it signed (what it signed is not stored).
+   */
+  issueOnce(claim: RenewalClaim, sign: () => Promise<IssuedRenewal>): Promise<{ kind: 'stored'; renewal: IssuedRenewal } | { kind: 'taken' }>;
   refusalHash(kioskId: string, idempotencyKey: string): Promise<string | null>;
   /** A retried refusal under the same key is stored once. */
   saveRefusal(refusal: RefusalRecord): Promise<void>;

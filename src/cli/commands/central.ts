@@ -19,7 +19,7 @@ import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 const USAGE = [
-  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T] [--workers N]',
+  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T] [--workers N] [--db-pool N] [--db-wait SECONDS]',
   'capbu central registry import FILE --db DB',
   'capbu central registry add-certs PATH… --db DB',
   'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
@@ -63,6 +63,8 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     'rate-limit': { type: 'string' },
     'ca-pin-env': { type: 'string' },
     workers: { type: 'string' },
+    'db-pool': { type: 'string' },
+    'db-wait': { type: 'string' },
     'event-quota': { type: 'string' },
   });
   if (!values['ca-key']) throw usage('--ca-key KEY is required');
@@ -74,6 +76,10 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
   if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
   const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
   if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) throw usage('--rate-limit takes requests per minute per kiosk');
+  const dbPool = values['db-pool'] === undefined ? undefined : Number(values['db-pool']);
+  if (dbPool !== undefined && !(Number.isInteger(dbPool) && dbPool >= 1)) throw usage('--db-pool takes a number of connections, at least 1');
+  const dbWait = values['db-wait'] === undefined ? undefined : Number(values['db-wait']);
+  if (dbWait !== undefined && !(Number.isFinite(dbWait) && dbWait > 0)) throw usage('--db-wait takes seconds');
   const db = requireDb(values.db);
   // Workers listen through the primary's socket: only the primary tries the port.
   if (cluster.isPrimary) await checkListen(values.listen ?? DEFAULT_LISTEN);
@@ -84,6 +90,8 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
     campaign,
     caKey: values['ca-key'],
     db,
+    dbPool,
+    dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
