@@ -1,4 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CapbuError } from '../errors.js';
 import { pickLanguage, translator, type Translator } from '../i18n/catalog.js';
 
@@ -19,23 +18,6 @@ export function processContext(lang: string | undefined): Context {
     env: process.env,
     t: translator(pickLanguage(lang, process.env)),
   };
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** Options every command accepts. */
-export const COMMON_OPTIONS = {
-  lang: { type: 'string' },
-  now: { type: 'string' },
-} as const satisfies Options;
-
-/** util.parseArgs, with its complaints turned into a USAGE error. */
-export function parseCommand<O extends Options>(argv: string[], options: O, allowPositionals = false) {
-  try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
-  } catch (error) {
-    throw new CapbuError('USAGE', { problem: (error as Error).message.split('\n')[0] });
-  }
 }
 
 /** --now pins the clock for drills and tests; otherwise the system clock. */

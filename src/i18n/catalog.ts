@@ -2,7 +2,8 @@
  * User-facing words, one catalogue per language. Codes (errors, reasons) stay stable; only the
  * front-ends turn them into sentences, through here.
  */
-import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { ErrorCode, ErrorDetails, UsageProblem } from '../errors.js';
+import { render, type Message, type Vars } from './message.js';
 import type { ReasonCode } from '../campaign/decide.js';
 import { vi } from './vi.js';
 import { en } from './en.js';
@@ -10,11 +11,12 @@ import { en } from './en.js';
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export type Vars = ErrorDetails;
-type Message = string | ((vars: Vars) => string);
+export type { Vars } from './message.js';
 
 export interface Catalog {
   readonly errors: Record<ErrorCode, Message>;
+  /** What is wrong with a command line (USAGE's `details.usage`). */
+  readonly usage: Record<UsageProblem, Message>;
   readonly reasons: Record<ReasonCode, string>;
   readonly text: Record<string, Message>;
 }
@@ -33,10 +35,6 @@ export function pickLanguage(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return 'vi';
 }
 
-function render(message: Message | undefined, vars: Vars, fallback: string): string {
-  if (message === undefined) return fallback;
-  return typeof message === 'function' ? message(vars) : message;
-}
 
 export interface Translator {
   readonly language: Language;

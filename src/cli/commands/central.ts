@@ -15,25 +15,8 @@ import { openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../files.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-
-const USAGE = [
-  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T] [--workers N]',
-  'capbu central registry import FILE --db DB',
-  'capbu central registry add-certs PATH… --db DB',
-  'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
-  'capbu central kiosk revoke ID --db DB',
-  'capbu central report --db DB [--campaign FILE] [--json] [--now T]',
-].join('; ');
-
-function usage(problem?: string): CapbuError {
-  return new CapbuError('USAGE', { problem: problem ? `${problem}; usage: ${USAGE}` : `usage: ${USAGE}` });
-}
-
-function requireDb(db: string | undefined): string {
-  if (!db) throw usage('--db DB is required');
-  return db;
-}
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand, usageError } from '../parse.js';
 
 async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
   const store = await openCentralStore(db, at);
@@ -44,31 +27,27 @@ async function withStore<T>(db: string, at: Date, work: (store: CentralStore) =>
   }
 }
 
-async function serve(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    campaign: { type: 'string' },
-    'ca-key': { type: 'string' },
-    db: { type: 'string' },
-    listen: { type: 'string' },
-    backdate: { type: 'string' },
-    'rate-limit': { type: 'string' },
-    'ca-pin-env': { type: 'string' },
-    workers: { type: 'string' },
-  });
-  if (!values['ca-key']) throw usage('--ca-key KEY is required');
-  const workers = values.workers === undefined ? 1 : Number(values.workers);
-  if (!(Number.isInteger(workers) && workers >= 1)) throw usage('--workers takes a number of processes, at least 1');
-  const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
-  if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
-  const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
-  if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) throw usage('--rate-limit takes requests per minute per kiosk');
+/** A whole number of at least `min` from --NAME, or undefined when the option is absent. */
+function wholeNumber(values: Record<string, unknown>, name: string, min: number): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= min)) throw usageError('wholeNumber', { command: 'central serve', option: `--${name}`, min, value: String(text) });
+  return n;
+}
+
+export async function centralServe(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central serve');
+  const workers = wholeNumber(values, 'workers', 1) ?? 1;
+  const backdate = wholeNumber(values, 'backdate', 0);
+  const perMinute = wholeNumber(values, 'rate-limit', 1);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
-  const db = requireDb(values.db);
+  const db = values.db!;
   const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
   if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), campaign.id, ctx);
   const running = await startCentral({
     campaign,
-    caKey: values['ca-key'],
+    caKey: values['ca-key']!,
     db,
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
@@ -130,73 +109,61 @@ function readCertificates(paths: readonly string[]): { serial: string; der: Uint
   return found;
 }
 
-async function registry(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { db: { type: 'string' } }, true);
-  const [action, ...paths] = positionals;
-  const db = requireDb(values.db);
+export async function centralRegistryImport(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central registry import');
   const at = clock(values.now);
-  if (action === 'import' && paths.length === 1) {
-    const records = parseRegistryCsv(readInput(paths[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
-    const result = await withStore(db, at, (store) => store.importRegistry(records, at.toISOString()));
-    writeLine(ctx.stdout, ctx.t.text('centralRegistryImported', { ...result }));
-    return 0;
-  }
-  if (action === 'add-certs' && paths.length > 0) {
-    const certificates = readCertificates(paths);
-    const result = await withStore(db, at, (store) => store.addCertificates(certificates, at.toISOString()));
-    writeLine(ctx.stdout, ctx.t.text('centralCertsAdded', { ...result }));
-    return 0;
-  }
-  throw usage();
+  const records = parseRegistryCsv(readInput(positionals[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
+  const result = await withStore(values.db!, at, (store) => store.importRegistry(records, at.toISOString()));
+  writeLine(ctx.stdout, ctx.t.text('centralRegistryImported', { ...result }));
+  return 0;
 }
 
-async function kiosk(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(
-    argv,
-    {
-      db: { type: 'string' },
-      id: { type: 'string' },
-      province: { type: 'string' },
-      channel: { type: 'string' },
-      'valid-hours': { type: 'string' },
-    },
-    true,
-  );
-  const [action, ...rest] = positionals;
-  const db = requireDb(values.db);
+export async function centralRegistryAddCerts(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central registry add-certs');
   const at = clock(values.now);
-  if (action === 'add' && rest.length === 0) {
-    const { id, province, channel } = values;
-    if (!id || !new RegExp(KIOSK_ID_PATTERN).test(id)) throw usage('--id takes letters, digits, "-" and "_" (at most 64)');
-    if (!province?.trim()) throw usage('--province CODE is required');
-    if (!channel || !(CHANNELS as readonly string[]).includes(channel)) throw usage('--channel is counter, field or self');
-    const hours = Number(values['valid-hours'] ?? 72);
-    if (!(hours > 0)) throw usage('--valid-hours takes a positive number');
-    const code = newEnrolmentCode();
-    const expires = new Date(at.getTime() + hours * 3600_000);
-    await withStore(db, at, (store) =>
-      store.addKiosk({
-        id,
-        province: province.trim(),
-        channel: channel as Channel,
-        enrolmentHash: enrolmentCodeHash(code),
-        enrolmentExpires: expires.toISOString(),
-        createdAt: at.toISOString(),
-      }),
-    );
-    writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province: province.trim(), channel, expires: expires.toISOString() }));
-    // Alone on the last line, so scripts can take it with `tail -n 1`.
-    writeLine(ctx.stdout, code);
-    return 0;
-  }
-  if (action === 'revoke' && rest.length === 1) {
-    const id = rest[0]!;
-    const found = await withStore(db, at, (store) => store.revokeKiosk(id, at.toISOString()));
-    if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
-    writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
-    return 0;
-  }
-  throw usage();
+  const certificates = readCertificates(positionals);
+  const result = await withStore(values.db!, at, (store) => store.addCertificates(certificates, at.toISOString()));
+  writeLine(ctx.stdout, ctx.t.text('centralCertsAdded', { ...result }));
+  return 0;
+}
+
+export async function centralKioskAdd(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central kiosk add');
+  const at = clock(values.now);
+  const id = values.id!;
+  const province = values.province!.trim();
+  const channel = values.channel!;
+  if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw usageError('kioskId', { command: 'central kiosk add', value: id });
+  if (!province) throw usageError('required', { command: 'central kiosk add', option: '--province', arg: 'PROVINCE' });
+  if (!(CHANNELS as readonly string[]).includes(channel)) throw usageError('channel', { command: 'central kiosk add', value: channel });
+  const hours = Number(values['valid-hours'] ?? 72);
+  if (!(hours > 0)) throw usageError('positiveNumber', { command: 'central kiosk add', option: '--valid-hours', value: String(values['valid-hours']) });
+  const code = newEnrolmentCode();
+  const expires = new Date(at.getTime() + hours * 3600_000);
+  await withStore(values.db!, at, (store) =>
+    store.addKiosk({
+      id,
+      province,
+      channel: channel as Channel,
+      enrolmentHash: enrolmentCodeHash(code),
+      enrolmentExpires: expires.toISOString(),
+      createdAt: at.toISOString(),
+    }),
+  );
+  writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province, channel: ctx.t.text(`channel.${channel}`), expires: expires.toISOString() }));
+  // Alone on the last line, so scripts can take it with `tail -n 1`.
+  writeLine(ctx.stdout, code);
+  return 0;
+}
+
+export async function centralKioskRevoke(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central kiosk revoke');
+  const at = clock(values.now);
+  const id = positionals[0]!;
+  const found = await withStore(values.db!, at, (store) => store.revokeKiosk(id, at.toISOString()));
+  if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
+  writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
+  return 0;
 }
 
 function refusedText(group: ReportGroup): string {
@@ -231,9 +198,9 @@ function reportLines(report: Report, ctx: Context): string[] {
   ];
 }
 
-async function report(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { db: { type: 'string' }, campaign: { type: 'string' }, json: { type: 'boolean' } });
-  const db = requireDb(values.db);
+export async function centralReport(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central report');
+  const db = values.db!;
   const at = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
@@ -241,13 +208,3 @@ async function report(argv: string[], ctx: Context): Promise<number> {
   else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
   return 0;
 }
-
-const SUBCOMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = { serve, registry, kiosk, report };
-
-export async function centralCommand(argv: string[], ctx: Context): Promise<number> {
-  const [name, ...rest] = argv;
-  const sub = name === undefined ? undefined : SUBCOMMANDS[name];
-  if (!sub) throw usage(name === undefined ? undefined : `unknown subcommand "${name}"`);
-  return sub(rest, ctx);
-}
-

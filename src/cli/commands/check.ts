@@ -8,7 +8,8 @@ import { decisionTime } from '../../sync/centre-time.js';
 import { loadModule, modulePath } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
@@ -18,14 +19,7 @@ import { renderInspection } from '../report.js';
  * eligible, 1 when nothing is, 2 on any error.
  */
 export async function checkCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    token: { type: 'string' },
-    'pin-stdin': { type: 'boolean' },
-    'final-try': { type: 'boolean' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommand(argv, 'check');
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const lib = loadModule(modulePath(values.module, ctx.env));

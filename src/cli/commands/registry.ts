@@ -1,19 +1,15 @@
-import { CapbuError } from '../../errors.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { importRegistry } from '../../store/registry.js';
-import { clock, parseCommand, writeLine, type Context } from '../context.js';
+import { clock, writeLine, type Context } from '../context.js';
 import { readInput } from '../files.js';
+import { parseCommand } from '../parse.js';
 
 /** `capbu registry import FILE`: the whole file lands, or nothing does. */
-export async function registryCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {}, true);
-  const [action, file, ...extra] = positionals;
-  if (action !== 'import' || !file || extra.length > 0) {
-    throw new CapbuError('USAGE', { problem: 'usage: capbu registry import FILE' });
-  }
-  const records = parseRegistryCsv(readInput(file, 'REGISTRY_NOT_FOUND').toString('utf8'));
+export async function registryImportCommand(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'registry import');
+  const records = parseRegistryCsv(readInput(positionals[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
   const db = openStore(dataDir(ctx.env));
   try {
     const result = importRegistry(db, records, clock(values.now));

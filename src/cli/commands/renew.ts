@@ -1,8 +1,8 @@
-import { CapbuError } from '../../errors.js';
 import { isoUtc } from '../../inspection/json.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
-import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { liveClock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { operatorName, renewalContext } from '../renewal-context.js';
@@ -15,17 +15,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
  * Exit 0 renewed (or already), 1 not eligible, 2 error, 3 pending (queued until the centre answers).
  */
 export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    token: { type: 'string' },
-    'pin-stdin': { type: 'boolean' },
-    'final-try': { type: 'boolean' },
-    server: { type: 'string' },
-    operator: { type: 'string' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING');
+  const { values } = parseCommand(argv, 'renew');
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
   const stop = new AbortController();

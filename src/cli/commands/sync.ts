@@ -2,7 +2,8 @@ import { CapbuError } from '../../errors.js';
 import { answerRenewal } from '../../renewal/renew.js';
 import { unansweredRenewals } from '../../store/renewals.js';
 import { pullRegistry } from '../../sync/pull-registry.js';
-import { liveClock, parseCommand, writeLine, type Context } from '../context.js';
+import { liveClock, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
@@ -12,7 +13,7 @@ import { renewalContext } from '../renewal-context.js';
  * Exit 0 when all went through, 3 when the centre is still out of reach.
  */
 export async function syncCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { server: { type: 'string' }, campaign: { type: 'string' }, module: { type: 'string' } });
+  const { values } = parseCommand(argv, 'sync');
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   let issued = 0;
   let waiting = 0;

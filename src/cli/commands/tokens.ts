@@ -1,10 +1,11 @@
 import { loadModule, modulePath } from '../../token/module.js';
 import { listTokens } from '../../token/slots.js';
-import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 
 /** `capbu tokens [--json]`: the tokens plugged in, with their PIN state. */
 export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { json: { type: 'boolean' }, module: { type: 'string' } });
+  const { values } = parseCommand(argv, 'tokens');
   const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
   if (values.json) {
     writeJson(
