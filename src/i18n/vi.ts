@@ -1,6 +1,6 @@
 import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
-import { list, render, sentence } from './message.js';
+import { list, render, sentence, type Vars } from './message.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'NHÃN',
@@ -27,6 +27,73 @@ const PLACEHOLDERS: Record<string, string> = {
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
 
+/** What is wrong with the campaign file, by the field's name as the file spells it. */
+const CAMPAIGN_PROBLEMS: Record<string, string> = {
+  'not-json': 'không phải JSON',
+  'not-object': 'không phải một đối tượng JSON',
+  missing: 'bị thiếu',
+  'not-a-date': 'không phải ngày dạng yyyy-mm-dd',
+  'unknown-time-zone': 'không phải múi giờ đã biết, ví dụ "Asia/Ho_Chi_Minh"',
+};
+const campaignProblem = (v: Vars) => {
+  const problem = CAMPAIGN_PROBLEMS[String(v.problem)] ?? `"${v.problem ?? ''}"`;
+  return v.field && v.field !== '-' ? `trường "${v.field}" ${problem}` : problem;
+};
+
+const REGISTRY_PROBLEMS: Record<string, string> = {
+  csv: 'không đọc được dạng CSV',
+  header: 'dòng tiêu đề phải là serial,taxCode,contractEnd,status[,province]',
+  columns: 'sai số cột',
+  serial: 'số sê-ri không phải số hexa',
+  taxCode: 'thiếu mã số thuế',
+  contractEnd: 'ngày kết thúc hợp đồng không phải dạng yyyy-mm-dd',
+  status: 'trạng thái phải là active, revoked hoặc suspended',
+};
+
+/** The registry's bad lines: `12:columns` → "dòng 12: sai số cột". */
+const registryLines = (lines: unknown) =>
+  (Array.isArray(lines) ? lines : [])
+    .map((entry) => {
+      const [line, problem = ''] = String(entry).split(':');
+      const earlier = /^duplicate-of-line-(\d+)$/.exec(problem)?.[1];
+      const words = earlier ? `trùng số sê-ri với dòng ${earlier}` : (REGISTRY_PROBLEMS[problem] ?? `"${problem}"`);
+      return `dòng ${line}: ${words}`;
+    })
+    .join('; ');
+
+/** One sentence for the tries left, whichever way the count is known. */
+const triesLeft = (v: Vars) => {
+  if (v.finalTry || v.remaining === 1) return 'còn 1 lần thử: nhập sai lần nữa USB token sẽ bị khóa';
+  if (typeof v.remaining === 'number') return `còn ${v.remaining} lần thử trước khi USB token bị khóa`;
+  return v.countLow ? 'chỉ còn ít lần thử' : 'hãy hỏi lại khách hàng trước khi thử lần nữa';
+};
+
+/** The settings file's checker names the faulty key in backquotes; that name is what to fix. */
+const settingsProblem = (problem: unknown) => {
+  const key = /`([^`]+)`/.exec(String(problem ?? ''))?.[1];
+  return key ? `mục "${key}" sai` : 'không đọc được JSON';
+};
+
+const CA_KEY_PROBLEMS: Record<string, string> = {
+  'not an unencrypted PEM private key': 'không phải khóa bí mật PEM không mã hóa',
+  'unsupported key type': 'loại khóa không được hỗ trợ',
+  'several keys match': 'có nhiều khóa cùng khớp',
+};
+const caKeyProblem = (problem: unknown) =>
+  problem === undefined ? '' : ` (${CA_KEY_PROBLEMS[String(problem)] ?? 'không đọc được khóa'})`;
+
+/** The system's reason a port cannot be opened, by its errno name. */
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'cổng này đang có chương trình khác dùng; chọn cổng khác bằng --listen',
+  EACCES: 'không có quyền mở cổng này; chọn cổng trên 1024',
+  EADDRNOTAVAIL: 'máy này không có địa chỉ đó',
+};
+const listenProblem = (problem: unknown) => {
+  const errno = /\b(E[A-Z]{3,})\b/.exec(String(problem ?? ''))?.[1];
+  if (!errno) return '';
+  return ` (${LISTEN_PROBLEMS[errno] ?? errno})`;
+};
+
 const usage: Catalog['usage'] = {
   unknownCommand: (v) => `không có lệnh "${v.name}"${v.suggestion ? `; có phải là "capbu ${v.suggestion}"?` : ''}`,
   unknownSubcommand: (v) =>
@@ -51,62 +118,61 @@ export const vi: Catalog = {
   errors: {
     USAGE: (v) => sentence(v.usage ? render(usage[v.usage as UsageProblem], v) : String(v.problem ?? 'tham số không hợp lệ')) + ` Xem "capbu help${v.command ? ` ${v.command}` : ''}".`,
     CAMPAIGN_NOT_FOUND: (v) => `không tìm thấy tệp chiến dịch: ${v.path}`,
-    CAMPAIGN_INVALID: (v) => `tệp chiến dịch không hợp lệ (${v.field}: ${v.problem})${v.path ? `: ${v.path}` : ''}`,
-    CA_CERT_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư CA: ${v.path}`,
-    CA_CERT_INVALID: (v) => `tệp CA không chứa chứng thư số: ${v.path}`,
+    CAMPAIGN_INVALID: (v) => `tệp chiến dịch không hợp lệ (${campaignProblem(v)})${v.path ? `: ${v.path}` : ''}`,
+    CA_CERT_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số Viettel-CA: ${v.path}`,
+    CA_CERT_INVALID: (v) => `tệp không chứa chứng thư số Viettel-CA: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
-    REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi (dòng:lỗi): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của kiosk tại ${v.path}`,
+    REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi: ${registryLines(v.lines)}`,
+    STORE_FAILED: (v) => `không mở được kho dữ liệu của máy quầy tại ${v.path}`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
-    NO_TOKEN: 'chưa cắm token',
-    SEVERAL_TOKENS: (v) => `đang cắm nhiều token (${list(v.labels)}); chọn một bằng --token NHÃN`,
-    TOKEN_NOT_FOUND: (v) => `không có token nào mang nhãn "${v.label}"`,
-    TOKEN_REMOVED: 'token đã bị rút ra; cắm lại và thử lại',
-    TOKEN_ERROR: (v) => `token từ chối thao tác (${v.ckr ?? 'không rõ'})`,
-    TOKEN_FULL: 'token không còn chỗ cho chứng thư mới',
-    PIN_INCORRECT: (v) =>
-      `sai mã PIN${v.unclear ? ' (token không báo rõ)' : ''}${v.finalTry ? '; nhập sai thêm một lần nữa token sẽ bị khóa' : v.countLow ? '; chỉ còn ít lần thử' : ''}${typeof v.remaining === 'number' ? `; còn tối đa ${v.remaining} lần thử trước khi token bị khóa` : ''}`,
-    PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ CA để mở khóa (tổng đài 18008000 nhánh 1)',
-    PIN_INVALID: 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
+    NO_TOKEN: 'chưa cắm USB token (token) nào',
+    SEVERAL_TOKENS: (v) => `đang cắm nhiều USB token (${list(v.labels)}); chọn một bằng --token NHÃN`,
+    TOKEN_NOT_FOUND: (v) => `không có USB token nào mang nhãn "${v.label}"`,
+    TOKEN_REMOVED: 'USB token đã bị rút ra; cắm lại rồi thử lại',
+    TOKEN_ERROR: (v) => `USB token từ chối thao tác (${v.ckr ?? 'không rõ lý do'})`,
+    TOKEN_FULL: 'USB token không còn chỗ cho chứng thư số mới',
+    PIN_INCORRECT: (v) => `sai mã PIN${v.unclear ? ' (USB token không báo rõ)' : ''}; ${triesLeft(v)}`,
+    PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ Viettel-CA để mở khóa (Tổng đài 18008000 nhánh 1)',
+    PIN_INVALID: 'mã PIN có ký tự ngoài bảng ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
     PIN_MISSING: 'không có mã PIN trên đầu vào chuẩn',
-    FINAL_TRY_NEEDS_CONFIRMATION: 'token báo nếu nhập sai PIN lần nữa sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
-    SETTINGS_INVALID: (v) => `cấu hình kiosk tại ${v.path} không hợp lệ (${v.problem})`,
-    SERVER_REJECTED: (v) => `hệ thống trung tâm từ chối cấp bù: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
+    FINAL_TRY_NEEDS_CONFIRMATION: 'chỉ còn 1 lần thử mã PIN: nhập sai lần nữa USB token sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
+    SETTINGS_INVALID: (v) => `cài đặt của máy quầy tại ${v.path} không hợp lệ (${settingsProblem(v.problem)})`,
+    SERVER_REJECTED: (v) => `hệ thống trung tâm từ chối cấp bù (${list(v.codes)})`,
     BAD_ISSUANCE: (v) =>
-      `chứng thư trung tâm trả về không đạt kiểm tra của kiosk (${Array.isArray(v.problems) ? v.problems.join(', ') : ''}); token chưa bị thay đổi; hãy báo cho Trung tâm Sản phẩm`,
-    TOKEN_WRITE_MISMATCH: 'token không lưu đúng chứng thư mới; đã gỡ bỏ lại, chứng thư cũ vẫn nguyên vẹn',
-    KEY_NOT_FOUND: 'token không có khóa bí mật của chứng thư này',
+      `chứng thư số hệ thống trung tâm trả về không đạt kiểm tra của máy quầy (${list(v.problems)}); USB token chưa bị thay đổi; hãy báo cho Trung tâm Sản phẩm`,
+    TOKEN_WRITE_MISMATCH: 'USB token không lưu đúng chứng thư số mới; đã gỡ bỏ lại, chứng thư số cũ vẫn nguyên vẹn',
+    KEY_NOT_FOUND: 'USB token không có khóa bí mật của chứng thư số này',
     CANCELLED: 'đã dừng cấp bù; không có bước nào dở dang, cấp bù lại với USB token này sẽ tiếp tục từ chỗ đã dừng',
-    CLOCK_INVALID: (v) => `--now không phải thời điểm ISO-8601: ${v.value}`,
-    CENTRAL_DB_FAILED: (v) => `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
-    KIOSK_EXISTS: (v) => `đã có ki-ốt mã "${v.id}"`,
-    KIOSK_NOT_FOUND: (v) => `không có ki-ốt mã "${v.id}"`,
-    CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của CA: ${v.key}`,
-    CA_KEY_INVALID: (v) => `khóa ký của CA không dùng được: ${v.key}${v.problem ? ` (${v.problem})` : ''}`,
-    CA_KEY_MISMATCH: (v) => `khóa ký ${v.key} không phải khóa của chứng thư CA mới trong chiến dịch`,
-    CA_PIN_MISSING: (v) => `cần đặt PIN của HSM trong biến môi trường ${v.variable}`,
-    CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư: ${v.path}`,
-    CERT_FILE_INVALID: (v) => `không đọc được chứng thư nào trong ${v.path}`,
-    LISTEN_FAILED: (v) => `không lắng nghe được trên ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
-    REQUEST_INVALID: (v) => `yêu cầu không đúng giao diện API${v.problem ? `: ${v.problem}` : ''}`,
+    CLOCK_INVALID: (v) => `--now phải là thời điểm dạng 2020-06-01T10:00:00+07:00, không phải "${v.value}"`,
+    CENTRAL_DB_FAILED: (v) => `không mở được CSDL của hệ thống trung tâm ${v.db}`,
+    KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"`,
+    KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
+    CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
+    CA_KEY_INVALID: (v) => `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
+    CA_KEY_MISMATCH: (v) => `khóa ký ${v.key} không phải khóa của chứng thư số Viettel-CA mới trong chiến dịch`,
+    CA_PIN_MISSING: (v) => `cần đặt mã PIN của HSM trong biến môi trường ${v.variable}`,
+    CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số: ${v.path}`,
+    CERT_FILE_INVALID: (v) => `không đọc được chứng thư số nào trong ${v.path}`,
+    LISTEN_FAILED: (v) => `không mở được cổng ${v.listen}${listenProblem(v.problem)}`,
+    REQUEST_INVALID: 'yêu cầu không đúng định dạng của hệ thống trung tâm',
     JSON_INVALID: 'nội dung yêu cầu không phải JSON hợp lệ',
     BODY_TOO_LARGE: (v) => `nội dung yêu cầu vượt quá ${v.limit ?? 'giới hạn'} byte`,
-    BASE64_INVALID: (v) => `${v.field} không phải base64 hợp lệ`,
-    CERTIFICATE_INVALID: 'chứng thư cũ không phải chứng thư X.509 đọc được',
-    CSR_INVALID: 'yêu cầu cấp chứng thư không phải yêu cầu PKCS#10 đọc được',
-    CSR_KEY_MISMATCH: 'khóa công khai trong yêu cầu không phải khóa của chứng thư cũ',
-    CSR_SUBJECT_MISMATCH: 'chủ thể trong yêu cầu khác chủ thể của chứng thư cũ',
-    NOT_ELIGIBLE: (v) => `chứng thư không đủ điều kiện cấp bù (${list(v.reasons)})`,
-    ALREADY_RENEWED: (v) => `chứng thư này đã được cấp bù${v.serial ? ` (số hiệu mới ${v.serial})` : ''}`,
+    BASE64_INVALID: (v) => `trường "${v.field}" không phải base64 hợp lệ`,
+    CERTIFICATE_INVALID: 'chứng thư số cũ không đọc được (không phải X.509)',
+    CSR_INVALID: 'yêu cầu cấp chứng thư số không đọc được (không phải PKCS#10)',
+    CSR_KEY_MISMATCH: 'khóa công khai trong yêu cầu không phải khóa của chứng thư số cũ',
+    CSR_SUBJECT_MISMATCH: 'chủ thể trong yêu cầu khác chủ thể của chứng thư số cũ',
+    NOT_ELIGIBLE: (v) => `chứng thư số không đủ điều kiện cấp bù (${list(v.reasons)})`,
+    ALREADY_RENEWED: (v) => `chứng thư số này đã được cấp bù${v.serial ? ` (số sê-ri mới ${v.serial})` : ''}`,
     IDEMPOTENCY_KEY_REUSED: 'khóa chống lặp này đã dùng cho một yêu cầu khác',
-    UNAUTHORIZED: 'thiếu, sai, không rõ hoặc đã thu hồi thông tin xác thực của ki-ốt',
+    UNAUTHORIZED: 'thông tin xác thực của máy quầy bị thiếu, sai, không rõ hoặc đã bị thu hồi',
     ENROLMENT_CODE_INVALID: 'mã đăng ký không đúng, đã dùng, đã hết hạn hoặc đã bị thu hồi',
-    RATE_LIMITED: 'ki-ốt gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
-    NOT_FOUND: 'không có đường dẫn API này',
-    SERVER_UNREACHABLE: (v) => `không kết nối được dịch vụ trung tâm tại ${v.server}`,
-    SERVER_REPLY_INVALID: (v) => `dịch vụ trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
-    NOT_ENROLLED: 'ki-ốt chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
-    INTERNAL: (v) => `lỗi ngoài dự kiến (${v.message ?? 'không có chi tiết'})`,
+    RATE_LIMITED: 'máy quầy gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
+    NOT_FOUND: 'hệ thống trung tâm không có đường dẫn này',
+    SERVER_UNREACHABLE: (v) => `không kết nối được hệ thống trung tâm tại ${v.server}`,
+    SERVER_REPLY_INVALID: (v) => `hệ thống trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
+    NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'không do khóa CA cũ cấp',
@@ -173,57 +239,57 @@ export const vi: Catalog = {
     'channel.counter': 'quầy giao dịch',
     'channel.field': 'lưu động',
     'channel.self': 'khách hàng tự thực hiện',
-    token: 'Token',
-    serialNo: 'số hiệu',
-    keyCheckLoggedIn: 'Kiểm tra khóa: đã đăng nhập (so khóa bí mật)',
-    keyCheckPublic: 'Kiểm tra khóa: chưa nhập PIN (chỉ so khóa công khai)',
-    certificate: 'Chứng thư',
+    token: 'USB token',
+    serialNo: 'số sê-ri',
+    keyCheckLoggedIn: 'Kiểm tra khóa: đã nhập mã PIN (so với khóa bí mật)',
+    keyCheckPublic: 'Kiểm tra khóa: chưa nhập mã PIN (chỉ so với khóa công khai)',
+    certificate: 'Chứng thư số',
     subject: 'Chủ thể',
-    issuer: 'Tổ chức cấp',
+    issuer: 'Tổ chức cấp (CA)',
     validity: 'Hiệu lực',
     role: 'Loại',
-    roleCa: 'chứng thư CA',
-    roleEndEntity: 'chứng thư thuê bao',
+    roleCa: 'chứng thư số của CA',
+    roleEndEntity: 'chứng thư số của thuê bao',
     hasKey: 'Khóa bí mật',
     yes: 'có',
     no: 'không',
     eligible: 'ĐỦ điều kiện cấp bù',
     notEligible: 'KHÔNG đủ điều kiện',
-    renewUntil: 'Chứng thư mới có hiệu lực đến',
+    renewUntil: 'Chứng thư số mới có hiệu lực đến hết ngày',
     unreadable: 'Đối tượng không đọc được',
-    candidate: 'Chứng thư sẽ cấp bù',
+    candidate: 'Chứng thư số sẽ được cấp bù',
     none: 'không có',
-    noTokens: 'Chưa cắm token nào.',
+    noTokens: 'Chưa cắm USB token nào.',
     pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
-    demoCreated: (v) => `Đã tạo thế giới demo tại ${v.directory}.`,
-    demoExists: (v) => `Thế giới demo đã có sẵn tại ${v.directory}.`,
-    demoTokens: (v) => `Token demo: ${v.tokens} (PIN người dùng ${v.pin}). Để dùng trong shell này:`,
-    centralListening: (v) => `capbu central: chiến dịch ${v.campaign}, đang lắng nghe tại ${v.url}`,
+    demoCreated: (v) => `Đã tạo bộ dữ liệu demo tại ${v.directory}.`,
+    demoExists: (v) => `Bộ dữ liệu demo đã có sẵn tại ${v.directory}.`,
+    demoTokens: (v) => `USB token demo: ${v.tokens} (mã PIN ${v.pin}). Để dùng trong cửa sổ dòng lệnh này:`,
+    centralListening: (v) => `Hệ thống trung tâm đang chạy tại ${v.url} (chiến dịch ${v.campaign}).`,
     centralRegistryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}, giữ nguyên ${v.unchanged} (phiên bản ${v.version}).`,
-    centralCertsAdded: (v) => `Đã nạp chứng thư: thêm ${v.added}, đã có ${v.known}.`,
-    centralKioskAdded: (v) => `Đã thêm ki-ốt ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
-    centralKioskRevoked: (v) => `Đã thu hồi ki-ốt ${v.id}.`,
+    centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
+    centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
+    centralKioskRevoked: (v) => `Đã thu hồi máy quầy ${v.id}.`,
     'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
     'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,
     'serverUrl.credentials': (v) => `--server không được chứa tên đăng nhập hay mật khẩu ("${v.value}"); thông tin xác thực của máy quầy do capbu enroll cấp`,
     'serverUrl.httpsRequired': (v) => `--server phải dùng https://, trừ khi hệ thống trung tâm chạy trên chính máy này ("${v.value}")`,
-    enrolled: (v) => `Đã đăng ký ki-ốt ${v.id} (tỉnh ${v.province}, kênh ${v.channel}); thông tin xác thực lưu tại ${v.path}.`,
+    enrolled: (v) => `Đã đăng ký máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}); thông tin xác thực lưu tại ${v.path}.`,
     reportTitle: (v) => `Chiến dịch ${v.campaign}, báo cáo lúc ${v.at}`,
     reportTotal: 'Tổng',
     reportProvince: 'Tỉnh',
-    reportHardware: 'Phần cứng',
+    reportHardware: 'Phiên bản thiết bị',
     reportChannel: 'Kênh',
     reportDay: 'Ngày',
     reportEligible: 'Đủ điều kiện',
     reportRenewed: 'Đã cấp bù',
-    reportRemaining: 'Còn lại',
+    reportRemaining: 'Chưa cấp bù',
     reportRefused: 'Từ chối (lý do:số lượng)',
     renewDone: (v) => `Đã cấp bù: chứng thư ${v.old} trên token được thay bằng ${v.serial}, hiệu lực đến ${v.notAfter}.`,
     renewAlready: (v) => `Token đã được cấp bù trước đó: chứng thư ${v.serial} (thay cho ${v.old}), hiệu lực đến ${v.notAfter}.`,
-    renewPending: (v) => `Không kết nối được hệ thống trung tâm: yêu cầu cấp bù ${v.serial} đã được xếp hàng. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với token này.`,
-    clockWarning: 'cảnh báo: đồng hồ kiosk lệch quá 5 phút so với hệ thống trung tâm; hãy chỉnh lại đồng hồ',
-    portalsIntro: 'Khách hàng cần cập nhật chứng thư mới trên các hệ thống:',
+    renewPending: (v) => `Chưa kết nối được hệ thống trung tâm: yêu cầu cấp bù chứng thư số ${v.serial} đã lưu, sẽ gửi khi có kết nối. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với USB token này.`,
+    clockWarning: 'cảnh báo: đồng hồ của máy quầy lệch quá 5 phút so với hệ thống trung tâm; hãy chỉnh lại đồng hồ',
+    portalsIntro: 'Khách hàng cần cập nhật chứng thư số mới trên các hệ thống:',
     'portal.tax': 'Thuế điện tử (thuedientu.gdt.gov.vn)',
     'portal.customs': 'Hải quan điện tử — sau 24 giờ mới làm thủ tục thông quan được',
     'portal.social-insurance': 'Bảo hiểm xã hội (BHXH)',
@@ -231,7 +297,7 @@ export const vi: Catalog = {
     'portal.public-services': 'Cổng Dịch vụ công (dichvucong.gov.vn)',
     receiptSaved: (v) => `Đã lưu biên nhận: ${v.path}`,
     registryPulled: (v) => `Danh sách thuê bao: ${v.changed} dòng thay đổi, phiên bản ${v.version}.`,
-    registryNotPulled: 'Danh sách thuê bao: không kết nối được trung tâm; vẫn dùng bản đã có.',
+    registryNotPulled: 'Danh sách thuê bao: chưa kết nối được hệ thống trung tâm; vẫn dùng bản đã có.',
     'step.read': 'Đọc USB token',
     'step.decide': 'Xét điều kiện cấp bù',
     'step.pin': 'Kiểm tra mã PIN',

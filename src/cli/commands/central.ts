@@ -192,7 +192,7 @@ function reportLines(report: Report, ctx: Context): string[] {
     '',
     ...table(header(t.text('reportHardware')), rows(report.byHardwareVersion)),
     '',
-    ...table(header(t.text('reportChannel')), rows(report.byChannel)),
+    ...table(header(t.text('reportChannel')), rows(report.byChannel.map((g) => ({ ...g, key: t.text(`channel.${g.key}`) })))),
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
   ];
