@@ -17,7 +17,7 @@ export interface Catalog {
   readonly errors: Record<ErrorCode, Message>;
   /** What is wrong with a command line (USAGE's `details.usage`). */
   readonly usage: Record<UsageProblem, Message>;
-  readonly reasons: Record<ReasonCode, string>;
+  readonly reasons: Record<ReasonCode, Message>;
   readonly text: Record<string, Message>;
 }
 
@@ -39,7 +39,8 @@ export function pickLanguage(flag: string | undefined, env: NodeJS.ProcessEnv = 
 export interface Translator {
   readonly language: Language;
   error(code: ErrorCode, details?: ErrorDetails): string;
-  reason(code: ReasonCode): string;
+  /** What is true of the certificate and what to tell the customer, with its dates in `vars`. */
+  reason(code: ReasonCode, vars?: Vars): string;
   text(key: string, vars?: Vars): string;
 }
 
@@ -48,7 +49,7 @@ export function translator(language: Language): Translator {
   return {
     language,
     error: (code, details = {}) => render(catalog.errors[code], details, code),
-    reason: (code) => catalog.reasons[code] ?? code,
+    reason: (code, vars = {}) => render(catalog.reasons[code], vars, code),
     text: (key, vars = {}) => render(catalog.text[key], vars, key),
   };
 }

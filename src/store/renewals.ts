@@ -28,6 +28,8 @@ export interface RenewalRecord {
   readonly newCertificate: Buffer | null;
   /** CKA_ID of the customer's private key on the token. */
   readonly keyId: Buffer | null;
+  /** When the state last changed: for a `done` renewal, when it was finished. */
+  readonly updatedAt: Date;
 }
 
 interface Row {
@@ -42,6 +44,7 @@ interface Row {
   new_serial: string | null;
   new_certificate: Buffer | null;
   key_id: Buffer | null;
+  updated_at: string;
 }
 
 function toRecord(row: Row | undefined): RenewalRecord | null {
@@ -58,6 +61,7 @@ function toRecord(row: Row | undefined): RenewalRecord | null {
     newSerial: row.new_serial,
     newCertificate: row.new_certificate,
     keyId: row.key_id,
+    updatedAt: new Date(row.updated_at),
   };
 }
 

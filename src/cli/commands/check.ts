@@ -3,6 +3,7 @@ import { inspectionJson } from '../../inspection/json.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
+import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
 import { loadModule, modulePath } from '../../token/module.js';
@@ -13,6 +14,7 @@ import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { widthOf, wrap } from '../wrap.js';
 
 /**
  * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
@@ -32,11 +34,16 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
+    // The certificates this kiosk put on a token, so a renewed token reads as renewed.
+    const renewedFrom = (serial: string) => {
+      const record = renewalFor(db, [serial]);
+      return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
+    };
+    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
   } finally {
     db.close();
   }
   if (values.json) writeJson(ctx, inspectionJson(inspection));
-  else writeLine(ctx.stdout, renderInspection(inspection, ctx.t));
+  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
 }

@@ -5,6 +5,9 @@ import { liveClock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { widthOf, wrap } from '../wrap.js';
+import { dayIn } from '../../i18n/dates.js';
+import type { Campaign } from '../../campaign/campaign.js';
 import { operatorName, renewalContext } from '../renewal-context.js';
 import { stepPrinter } from '../steps.js';
 
@@ -30,7 +33,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
     };
     const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
-    report(ctx, outcome, values.json === true);
+    report(ctx, outcome, values.json === true, renewal.campaign);
     return EXIT[outcome.status];
   } finally {
     process.off('SIGINT', interrupt);
@@ -38,21 +41,23 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   }
 }
 
-function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
+function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Campaign): void {
   const { t } = ctx;
-  if (outcome.clockWarning) writeLine(ctx.stderr, `capbu: ${t.text('clockWarning')}`);
+  const width = widthOf(ctx.stdout, ctx.env);
+  const say = (text: string) => writeLine(ctx.stdout, wrap(text, width));
+  if (outcome.clockWarning) writeLine(ctx.stderr, wrap(`capbu: ${t.text('clockWarning')}`, widthOf(ctx.stderr, ctx.env)));
   if (outcome.status === 'not-eligible') {
     const candidate = outcome.inspection.candidate;
     if (json) {
       writeJson(ctx, { status: 'not-eligible', oldSerial: candidate?.facts.serial ?? null, reasons: candidate?.decision?.reasons ?? [] });
     } else {
-      writeLine(ctx.stdout, renderInspection(outcome.inspection, t));
+      say(renderInspection(outcome.inspection, t, campaign));
     }
     return;
   }
   if (outcome.status === 'pending') {
     if (json) writeJson(ctx, { status: 'pending', oldSerial: outcome.oldSerial, newSerial: null, notAfter: null, certificate: null });
-    else writeLine(ctx.stdout, t.text('renewPending', { serial: outcome.oldSerial }));
+    else say(t.text('renewPending', { serial: outcome.oldSerial }));
     return;
   }
   if (json) {
@@ -65,12 +70,14 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
     });
     return;
   }
-  writeLine(ctx.stdout, t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
-    old: outcome.oldSerial,
-    serial: outcome.newSerial,
-    notAfter: isoUtc(outcome.notAfter),
-  }));
-  writeLine(ctx.stdout, t.text('portalsIntro'));
-  for (const portal of PORTALS) writeLine(ctx.stdout, `  - ${t.text(`portal.${portal}`)}`);
-  if (outcome.receiptPath) writeLine(ctx.stdout, t.text('receiptSaved', { path: outcome.receiptPath }));
+  say(
+    t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
+      old: outcome.oldSerial,
+      serial: outcome.newSerial,
+      notAfter: dayIn(outcome.notAfter, campaign.timeZone),
+    }),
+  );
+  say(t.text('portalsIntro'));
+  for (const portal of PORTALS) say(`  - ${t.text(`portal.${portal}`)}`);
+  if (outcome.receiptPath) say(t.text('receiptSaved', { path: outcome.receiptPath }));
 }
