@@ -2,7 +2,7 @@
 # The README's second command: every test, on this machine's Node and again on Node 24.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux
+capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux ca-certificates
 cd "$CAPBU_ROOT"
 mkdir -p .cache/results
 rm -f .cache/results/*.json

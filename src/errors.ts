@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'REGISTRY_INVALID',
   'STORE_FAILED',
   'MODULE_LOAD_FAILED',
+  'DRIVER_MISSING',
+  'DEVICE_UNKNOWN',
   'NO_TOKEN',
   'SEVERAL_TOKENS',
   'TOKEN_NOT_FOUND',
@@ -59,8 +61,11 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'NOT_FOUND',
   'SERVER_UNREACHABLE',
+  'SERVER_UNAVAILABLE',
   'SERVER_REPLY_INVALID',
   'NOT_ENROLLED',
+  // The kiosk app (src/screens/).
+  'NOT_A_TERMINAL',
   'INTERNAL',
 ] as const;
 

@@ -281,7 +281,7 @@ describe('a token holding more than the subscriber certificate', () => {
       ['end-entity', 'CN=Other CA customer', true, ['NOT_ISSUED_BY_OLD_CA', 'UNKNOWN_SUBSCRIBER']],
       ['end-entity', 'UID=MST:0101234567', true, []],
     ]);
-    expect(json.unreadable).toEqual([{ label: 'garbage', error: 'CERTIFICATE_UNPARSEABLE' }]);
+    expect(json.unreadable).toEqual([{ label: 'garbage', error: 'CERTIFICATE_UNPARSEABLE', problem: expect.any(String) }]);
     expect(json.candidate).toBe(serial);
   });
 

@@ -5,7 +5,7 @@
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSignedBy, parseCertificate, publicKeyOf } from '../src/pki/certificate.js';
-import { DerWriter, element, TAG, timeOf } from '../src/pki/der.js';
+import { DerError, DerWriter, element, TAG, timeOf } from '../src/pki/der.js';
 import { rfc4514 } from '../src/pki/names.js';
 import { buildPki, EC_ALG, generateKeys, issueSubscriber, spkiOf, type Pki } from '../src/demo/pki.js';
 
@@ -92,11 +92,12 @@ describe('names and times', () => {
     expect(rfc4514(w.toBytes())).toBe('O=Café,CN=Ước');
   });
 
-  it('copies an element with its own length encoding, even a non-minimal one a CA signed', () => {
-    const loose = Buffer.from('3081030201' + '05', 'hex');
+  it('copies an element byte for byte, and refuses to read one with a length DER forbids', () => {
+    const read = Buffer.from('30030201' + '05', 'hex');
     const w = new DerWriter();
-    w.constructed(TAG.sequence, () => w.copy(element(loose, TAG.sequence)));
-    expect(w.toBytes().toString('hex')).toBe('3006' + loose.toString('hex'));
+    w.constructed(TAG.sequence, () => w.copy(element(read, TAG.sequence)));
+    expect(w.toBytes().toString('hex')).toBe('3005' + read.toString('hex'));
+    expect(() => element(Buffer.from('3081030201' + '05', 'hex'), TAG.sequence)).toThrow(DerError);
   });
 
   it('writes UTCTime through 2049 and GeneralizedTime from 2050, and reads both back', () => {

@@ -26,6 +26,7 @@ import { closeSession, login, openSession } from '../../src/token/session.js';
 import { destroyObject, generateKeyPair, writeCertificate } from '../../src/token/write.js';
 import { writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms, time } from '../stats.js';
+import { DEFAULT_SETTINGS } from '../../src/store/settings.js';
 
 const RENEWALS = Number(process.env.BENCH_RUNS ?? 20);
 const PIN = '123456';
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
         }
       },
     },
-    settings: { pinTryLimit: 5, retryDelaysMs: [], operator: 'bench' },
+    settings: { ...DEFAULT_SETTINGS, retryDelaysMs: [], operator: 'bench' },
     kiosk: { id: 'BENCH-01', channel: 'counter' },
     dataDir: home,
     clock: () => NOW,

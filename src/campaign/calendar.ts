@@ -23,6 +23,7 @@ export function isTimeZone(zone: string): boolean {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
   } catch {
+    // The RangeError is the answer: Intl does not know the zone.
     return false;
   }
 }

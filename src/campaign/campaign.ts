@@ -37,6 +37,7 @@ export function parseCampaignSpec(text: string): CampaignSpec {
   try {
     raw = JSON.parse(text);
   } catch {
+    // JSON.parse's SyntaxError only says where; the file is refused whole.
     throw invalid('-', 'not-json');
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('-', 'not-object');

@@ -23,6 +23,7 @@ function pemSigner(path: string, newCa: CaCertificate): CaSigner {
   try {
     bytes = readFileSync(path);
   } catch {
+    // Missing or unreadable, the operator's fix is the same: the path the message names.
     throw new CapbuError('CA_KEY_NOT_FOUND', { key: path });
   }
   let key: KeyObject;

@@ -6,12 +6,13 @@
  * The old certificate's encoded pieces go into the new one as they are, around the few fields
  * written here; what depends only on the new CA is encoded once, at start.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../pki/certificate.js';
 import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../pki/der.js';
+import { randomSerial } from '../pki/serial.js';
 import { x509 } from '../pki/x509.js';
 import { CapbuError } from '../errors.js';
 import type { CaSigner } from './signer.js';
@@ -21,13 +22,6 @@ const SUBJECT_ALT_NAME = '2.5.29.17';
 const EXT_KEY_USAGE = '2.5.29.37';
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 const COPIED = new Set([KEY_USAGE, SUBJECT_ALT_NAME, EXT_KEY_USAGE]);
-
-/** 16 random bytes with the top bit clear (positive) and the next set (no leading zero): 126 bits. */
-export function randomSerial(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x40;
-  return bytes;
-}
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents. */
 function keyIdentifier(spki: Element): Buffer {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate, publicKeyOf, type CertificateFacts } from '../pki/certificate.js';
-import { children, element, TAG, type Element } from '../pki/der.js';
+import { children, DerError, element, TAG, type Element } from '../pki/der.js';
 import { publicKeyIdFromSpki } from '../pki/public-key.js';
 import { verifySigned, type Signed } from '../pki/signature.js';
 import { CapbuError } from '../errors.js';
@@ -51,7 +51,7 @@ export async function readRenewalRequest(oldCertificateB64: string, csrB64: stri
   try {
     facts = parseCertificate(oldDer);
   } catch (error) {
-    throw new CapbuError('CERTIFICATE_INVALID', {}, { cause: error });
+    throw new CapbuError('CERTIFICATE_INVALID', { problem: error instanceof DerError ? error.problem : 'structure' }, { cause: error });
   }
   let csr: ReturnType<typeof readCsr>;
   try {

@@ -85,7 +85,15 @@ export const COMMANDS = {
     load: async () => (await import('./commands/renew.js')).renewCommand,
   },
   sync: { options: { server, campaign, module }, load: async () => (await import('./commands/sync.js')).syncCommand },
-  tokens: { options: { module, json }, load: async () => (await import('./commands/tokens.js')).tokensCommand },
+  tokens: {
+    options: { module, json, watch: { type: 'boolean' } },
+    load: async () => (await import('./commands/tokens.js')).tokensCommand,
+  },
+  doctor: { options: { json }, load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  kiosk: {
+    options: { operator: { type: 'string', arg: 'NAME' }, demo: { type: 'boolean' }, campaign, module },
+    load: async () => (await import('./commands/kiosk.js')).kioskCommand,
+  },
   'registry import': {
     options: {},
     args: ['FILE'],

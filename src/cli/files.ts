@@ -9,6 +9,7 @@ export function readInput(path: string, notFound: ErrorCode): Buffer {
   try {
     return readFileSync(path);
   } catch {
+    // Missing or unreadable, the fix is the same: the path the message names.
     throw new CapbuError(notFound, { path });
   }
 }

@@ -1,17 +1,10 @@
 /** The `capbu` command: finds the command in the table, or its help, and maps every failure to one line. */
 import { CapbuError } from '../errors.js';
 import { closest, COMMANDS, isCommandName, nextWords } from './command-table.js';
-import { processContext, writeLine, type Context } from './context.js';
+import { checkLanguage, globalOptions, processContext, writeLine, type Context } from './context.js';
 import { commandHelp, topHelp } from './help.js';
 import { usageError } from './parse.js';
 import { wrap, widthOf } from './wrap.js';
-
-function langFlag(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  if (i < 0) return undefined;
-  const arg = argv[i]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
-}
 
 /** The longest run of leading words that names a command or a group of them: `central kiosk add`. */
 function commandWords(argv: readonly string[]): string[] {
@@ -52,9 +45,17 @@ async function dispatch(argv: string[], ctx: Context): Promise<number> {
   throw notACommand(words, argv[words.length]);
 }
 
-export async function main(argv: string[], ctx: Context = processContext(langFlag(argv))): Promise<number> {
+export async function main(argv: string[], given?: Context): Promise<number> {
+  const global = globalOptions(argv);
+  const ctx = given ?? processContext(global.lang);
   try {
-    return await dispatch(argv, ctx);
+    checkLanguage(global.lang, ctx.t);
+    // Plain `capbu` on a terminal is the kiosk app; anywhere else, the help.
+    if (global.command === undefined) {
+      if (process.stdout.isTTY && process.stdin.isTTY && given === undefined) return await (await COMMANDS.kiosk.load())(global.rest, ctx);
+      return await dispatch([], ctx);
+    }
+    return await dispatch([global.command, ...global.rest], ctx);
   } catch (error) {
     const failure =
       error instanceof CapbuError

@@ -7,7 +7,10 @@ import { loadSettings } from '../store/settings.js';
 import { openStore } from '../store/store.js';
 import { CentralClient } from '../sync/client.js';
 import { loadCredential } from '../sync/credential.js';
-import { loadModule, modulePath } from '../token/module.js';
+import { catalogue } from '../token/catalogue.js';
+import { loadModule } from '../token/module.js';
+import { pickModule, type Picked } from '../token/pick.js';
+import { systemDevices } from '../token/usb.js';
 import type { Context } from './context.js';
 import { serverFlag } from './server-flag.js';
 import { campaignPath, loadCampaign } from './files.js';
@@ -25,9 +28,16 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
   const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);
   const settings = loadSettings(home);
-  const lib = loadModule(modulePath(flags.module, ctx.env));
+  // Picked when first needed: `capbu sync` never touches a token, so never needs a device plugged in.
+  let picked: Picked | undefined;
+  const pick = () => (picked ??= pickModule({ flag: flags.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: catalogue(settings.devices) }));
   return {
-    lib,
+    get lib() {
+      return loadModule(pick().module);
+    },
+    get hardwareVersion() {
+      return pick().hardwareVersion;
+    },
     db: openStore(home),
     campaign,
     client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock }),

@@ -1,7 +1,7 @@
 /** The readable `capbu check` report: one block per certificate, its dates in the campaign's zone. */
 import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
-import { calendarDay, dayIn } from '../i18n/dates.js';
+import { calendarDate, dateFor } from '../i18n/dates.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
 
 /** What a reason's sentence may say about this certificate: its dates and the registry's. */
@@ -9,11 +9,11 @@ function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
   const zone = campaign.timeZone;
   return {
     serial: c.facts.serial,
-    notBefore: dayIn(c.facts.notBefore, zone),
-    notAfter: dayIn(c.facts.notAfter, zone),
-    capDate: calendarDay(campaign.capDate),
-    issuedBefore: calendarDay(campaign.issuedBefore),
-    contractEnd: c.subscriber ? calendarDay(c.subscriber.contractEnd) : undefined,
+    notBefore: dateFor(c.facts.notBefore, zone),
+    notAfter: dateFor(c.facts.notAfter, zone),
+    capDate: calendarDate(campaign.capDate),
+    issuedBefore: calendarDate(campaign.issuedBefore),
+    contractEnd: c.subscriber ? calendarDate(c.subscriber.contractEnd) : undefined,
     certificateTaxCode: c.facts.taxCode ?? undefined,
     registryTaxCode: c.subscriber?.taxCode,
   };
@@ -22,11 +22,11 @@ function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
 function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): string[] {
   const zone = campaign.timeZone;
   if (c.renewed) {
-    return [`  ✔ ${t.text('renewedOn', { at: dayIn(c.renewed.at, zone), old: c.renewed.oldSerial, notAfter: dayIn(c.facts.notAfter, zone) })}`];
+    return [`  ✔ ${t.text('renewedOn', { at: dateFor(c.renewed.at, zone), old: c.renewed.oldSerial, notAfter: dateFor(c.facts.notAfter, zone) })}`];
   }
   const d = c.decision;
   if (!d) return [];
-  if (d.eligible) return [`  ✔ ${t.text('eligibleUntil', { notAfter: dayIn(d.renewalNotAfter!, zone) })}`];
+  if (d.eligible) return [`  ✔ ${t.text('eligibleUntil', { notAfter: dateFor(d.renewalNotAfter!, zone) })}`];
   const facts = reasonFacts(c, campaign);
   return [
     `  ✘ ${t.text('notEligible')}:`,
@@ -50,7 +50,7 @@ export function renderInspection(inspection: Inspection, t: Translator, campaign
       `${marker} ${t.text('certificate')} ${c.facts.serial}  [${c.role === 'ca' ? t.text('roleCa') : t.text('roleEndEntity')}]`,
       `  ${t.text('subject')}: ${c.facts.subject}`,
       `  ${t.text('issuer')}: ${c.facts.issuer}`,
-      `  ${t.text('validity')}: ${dayIn(c.facts.notBefore, zone)} – ${dayIn(c.facts.notAfter, zone)}`,
+      `  ${t.text('validity')}: ${dateFor(c.facts.notBefore, zone)} – ${dateFor(c.facts.notAfter, zone)}`,
       `  ${t.text('hasKey')}: ${c.hasPrivateKey ? t.text('yes') : t.text('no')}`,
       ...verdict(c, t, campaign),
     );

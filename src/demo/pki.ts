@@ -2,7 +2,8 @@
  * A throw-away PKI shaped like the campaign's: a root, an old and a new CA that share one name
  * with different keys, and an unrelated CA. The demo world and the tests both build on it.
  */
-import { randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { randomSerial } from '../pki/serial.js';
 import { x509 } from '../pki/x509.js';
 import { UID_OID } from '../pki/names.js';
 
@@ -44,12 +45,6 @@ type CryptoKey = webcrypto.CryptoKey;
 
 export const CA_NAME = 'C=VN,O=Viettel Group,CN=Viettel-CA';
 
-function randomSerial(): string {
-  const bytes = randomBytes(9);
-  bytes[0] = bytes[0]! & 0x7f | 0x01;
-  return bytes.toString('hex');
-}
-
 export async function generateKeys(alg: typeof RSA_ALG | typeof EC_ALG = RSA_ALG): Promise<CryptoKeyPair> {
   return (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
@@ -76,7 +71,7 @@ async function issueCa(
 ): Promise<Authority> {
   const signer = issuer?.keys ?? keys;
   const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
+    serialNumber: randomSerial().toString('hex'),
     subject: name,
     issuer: issuer ? issuer.certificate.subjectName : name,
     notBefore,
@@ -146,7 +141,7 @@ export async function issueSubscriber(
   const alg = publicKey.algorithm.name === 'ECDSA' ? EC_ALG : RSA_ALG;
   const subjectKey = await publicKey.export(alg as never, ['verify']);
   return x509.X509CertificateGenerator.create({
-    serialNumber: params.serial ?? randomSerial(),
+    serialNumber: params.serial ?? randomSerial().toString('hex'),
     subject: subscriberName(params.subject),
     issuer: issuer.certificate.subjectName,
     notBefore: params.notBefore,

@@ -11,7 +11,7 @@ import { en } from './en.js';
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export type { Vars } from './message.js';
+export type { Message, Vars } from './message.js';
 
 export interface Catalog {
   readonly errors: Record<ErrorCode, Message>;

@@ -1,6 +1,7 @@
 import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence } from './message.js';
+import { kioskEn } from './kiosk-en.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'LABEL',
@@ -55,7 +56,22 @@ export const en: Catalog = {
     CA_CERT_INVALID: (v) => `no certificate in CA file: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `registry file not found: ${v.path}`,
     REGISTRY_INVALID: (v) => `registry refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
-    STORE_FAILED: (v) => `cannot open the kiosk store in ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `cannot write in the kiosk's data directory ${v.path}; give capbu's user write access to it, then try again (nothing was sent to the central service)`;
+        case 'damaged':
+          return `the kiosk store ${v.path} is damaged; nothing was written to it. Keep the file, restore the store from the backup, then try again`;
+        case 'empty':
+          return `the kiosk store ${v.path} is empty (0 bytes): its journal and registry copy are gone; nothing was written to it. Restore the store from the backup (if this kiosk never had data, delete the empty file)`;
+        case 'newer':
+          return `the kiosk store ${v.path} is at schema version ${v.version}, newer than this capbu knows (${v.supported}); nothing was written to it. Update capbu, or restore the backup made with this version`;
+        default:
+          return `cannot open the kiosk store in ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,
     NO_TOKEN: 'no token is plugged in',
     SEVERAL_TOKENS: (v) => `several tokens are plugged in (${list(v.labels)}); choose one with --token LABEL`,
@@ -91,7 +107,7 @@ export const en: Catalog = {
     JSON_INVALID: 'the request body is not valid JSON',
     BODY_TOO_LARGE: (v) => `the request body is larger than ${v.limit ?? 'allowed'} bytes`,
     BASE64_INVALID: (v) => `${v.field} is not valid base64`,
-    CERTIFICATE_INVALID: 'the old certificate is not a readable X.509 certificate',
+    CERTIFICATE_INVALID: (v) => `the old certificate is not a DER X.509 certificate${v.problem ? ` (${v.problem})` : ''}`,
     CSR_INVALID: 'the certificate request is not a readable PKCS#10 request',
     CSR_KEY_MISMATCH: "the certificate request's public key is not the old certificate's key",
     CSR_SUBJECT_MISMATCH: "the certificate request's subject is not the old certificate's subject",
@@ -103,8 +119,10 @@ export const en: Catalog = {
     RATE_LIMITED: 'too many requests from this kiosk; wait a moment and retry',
     NOT_FOUND: 'no such API route',
     SERVER_UNREACHABLE: (v) => `cannot reach the central service at ${v.server}`,
+    SERVER_UNAVAILABLE: (v) => `the central service failed to answer${v.status ? ` (HTTP ${v.status})` : ''}; try again later`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
@@ -124,6 +142,7 @@ export const en: Catalog = {
     NOTHING_LEFT_TO_GRANT: (v) => `The contract ended on ${v.contractEnd}: there is no time left to grant.`,
   },
   text: {
+    ...kioskEn,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': "capbu — compensatory renewal of digital-signature certificates on customers' tokens",
     'help.kiosk': 'At the kiosk',
@@ -137,6 +156,10 @@ export const en: Catalog = {
     'cmd.renew': 'renew the certificate onto the same token, under the same key',
     'cmd.sync': 'send the saved requests, bring the subscriber registry up to date',
     'cmd.tokens': 'the tokens plugged in, and their PIN state',
+    'cmd.doctor': 'what works on this machine and what does not, with what to do',
+    'cmd.kiosk': 'the kiosk app in the terminal (what plain capbu starts)',
+    'opt.watch': 'report each token as it is plugged in or pulled out',
+    'opt.demo': 'use the demo world',
     'cmd.registry': "the kiosk's subscriber registry",
     'cmd.registry import': 'load a subscriber registry export (CSV) into the kiosk',
     'cmd.enroll': 'join the central service (once per kiosk)',
@@ -200,6 +223,41 @@ export const en: Catalog = {
     candidate: 'Certificate to renew',
     none: 'none',
     noTokens: 'No token is plugged in.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — fix or remove the file in the data directory`,
+    'doctor.module.ok': (v) => `PKCS#11 module loads: ${v.path}`,
+    'doctor.module.fail': (v) => `PKCS#11 module does not load: ${v.path} (${v.detail}) — reinstall the token's driver`,
+    'doctor.pcscd.ok': 'smart-card service (pcscd) is running',
+    'doctor.pcscd.fail': 'smart-card service (pcscd) is not running — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: no token device plugged in' : v.detail === 'no sysfs' ? 'USB: no device list on this system (tokens are found through their modules)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: unknown device ${v.device} [${v.ids}] — give these ids to IT to add it to settings "devices"`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] has no driver — install ${v.install}`,
+    'doctor.tokens.ok': (v) => `tokens present: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `no token can be read: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `campaign file and CA certificates valid: ${v.id}`,
+    'doctor.campaign.fail': (v) => `campaign file: ${v.problem} — put the campaign file in place (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `data directory private to this user: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `data directory ${v.path}: ${v.problem} — it must exist, belong to the kiosk user and be mode 700 (files 600)`,
+    'doctor.store.ok': 'kiosk store intact (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kiosk store damaged: ${v.problem} — restore the last backup (capbu restore FILE)`,
+    'doctor.enrolment.ok': (v) => `enrolled as kiosk ${v.kiosk} with ${v.server}`,
+    'doctor.enrolment.fail': (v) => `not enrolled: ${v.problem}`,
+    'doctor.centre.ok': (v) => `central service reachable: ${v.server} in ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `central service unreachable: ${v.problem} — check the network; renewals are queued meanwhile`,
+    'doctor.clock.ok': (v) => `clock agrees with the central service (${v.seconds} s)`,
+    'doctor.clock.fail': (v) => `clock differs from the central service${v.seconds !== undefined ? ` by ${v.seconds} s` : ` (${v.problem})`} — set the time (timedatectl)`,
+    'doctor.registry.ok': (v) => `registry copy version ${v.version}, updated ${v.hours} h ago`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'registry copy never updated — run capbu sync' : `registry copy ${v.hours} h old — run capbu sync`),
+    'doctor.unsynced.ok': 'no renewal waiting for the central service',
+    'doctor.unsynced.fail': (v) => `${v.count} renewal(s) waiting for the central service — run capbu sync when the link is up`,
+    watchPlugged: (v) => `+ token ${v.label}, serial ${v.serial}, ${v.model}, hardware version ${v.hardware}${v.device ? ` in ${v.device}` : ''}`,
+    watchRemoved: (v) => `- removed: ${v.what}`,
+    watchNoToken: (v) => `! ${v.device}: ${v.why}`,
+    watchModuleFailed: (v) => `! PKCS#11 module ${v.module} does not load (${v.detail}): reinstall the token's driver`,
+    'why.driver-missing': (v) => `driver missing: install ${v.install}`,
+    'why.module-failed': (v) => `its driver ${v.module} does not load (${v.detail}): reinstall it, then unplug and plug the token again`,
+    'why.pcscd-not-running': 'the smart-card service (pcscd) is not running: sudo systemctl start pcscd',
+    'why.token-not-initialised': 'the driver sees no token on it: the token is not initialised, or still starting (wait a few seconds, then plug it again)',
+    'why.unknown-device': 'a device capbu does not know: give its ids to IT so they can add it to the catalogue (settings "devices")',
     pinPrompt: 'Customer PIN (not shown): ',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
@@ -210,6 +268,7 @@ export const en: Catalog = {
     centralCertsAdded: (v) => `Certificates loaded: ${v.added} added, ${v.known} already known.`,
     centralKioskAdded: (v) => `Kiosk ${v.id} added (province ${v.province}, channel ${v.channel}). One-time enrolment code, valid until ${v.expires}:`,
     centralKioskRevoked: (v) => `Kiosk ${v.id} revoked.`,
+    langUnknown: (v) => `--lang "${v.value}" is not a language capbu speaks; use one of: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server must be the central service's URL, such as https://capbu.example.vn, not "${v.value}"`,
     'serverUrl.scheme': (v) => `--server must be an http:// or https:// URL, not "${v.value}"`,
     'serverUrl.credentials': (v) => `--server must not carry a user name or password ("${v.value}"); the kiosk's credential comes from capbu enroll`,
@@ -227,7 +286,7 @@ export const en: Catalog = {
     reportRefused: 'Refused (reason:count)',
     renewDone: (v) => `Renewed: certificate ${v.old} replaced on the token by ${v.serial}, valid to the end of ${v.notAfter}.`,
     renewAlready: (v) => `Already renewed: the token holds ${v.serial} (replacing ${v.old}), valid to the end of ${v.notAfter}.`,
-    renewPending: (v) => `The central service cannot be reached: the renewal of ${v.serial} is queued. Run "capbu sync" when the link is up, then renew again with this token plugged in.`,
+    renewPending: (v) => `The central service cannot be reached or did not answer: the renewal of ${v.serial} is queued. Run "capbu sync" when the link is up, then renew again with this token plugged in.`,
     clockWarning: 'warning: this kiosk\'s clock differs from the central service\'s by more than 5 minutes; fix the clock',
     portalsIntro: 'The customer must now register the new certificate with:',
     'portal.tax': 'the tax authority (thuedientu.gdt.gov.vn)',
@@ -237,7 +296,7 @@ export const en: Catalog = {
     'portal.public-services': 'the public services portal (dichvucong.gov.vn)',
     receiptSaved: (v) => `Receipt saved: ${v.path}`,
     registryPulled: (v) => `Registry: ${v.changed} rows changed, now at version ${v.version}.`,
-    registryNotPulled: 'Registry: the central service cannot be reached; deciding from the last snapshot.',
+    registryNotPulled: 'Registry: the central service cannot be reached or did not answer; deciding from the last snapshot.',
     'step.read': 'Reading the token',
     'step.decide': 'Deciding eligibility',
     'step.pin': 'Checking the PIN',

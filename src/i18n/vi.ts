@@ -1,6 +1,7 @@
 import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
+import { kioskVi } from './kiosk-vi.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'NHÃN',
@@ -123,7 +124,22 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp không chứa chứng thư số Viettel-CA: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi: ${registryLines(v.lines)}`,
-    STORE_FAILED: (v) => `không mở được kho dữ liệu của máy quầy tại ${v.path}`,
+    STORE_FAILED: (v) => {
+      switch (v.problem) {
+        case 'unwritable':
+          return `không ghi được vào thư mục dữ liệu của máy quầy ${v.path}; cấp quyền ghi cho tài khoản chạy capbu rồi thử lại (chưa gửi gì tới hệ thống trung tâm)`;
+        case 'damaged':
+          return `kho dữ liệu của máy quầy ${v.path} bị hỏng; chưa ghi gì vào đó. Giữ nguyên tệp, khôi phục kho dữ liệu từ bản sao lưu rồi thử lại`;
+        case 'empty':
+          return `kho dữ liệu của máy quầy ${v.path} trống (0 byte): nhật ký và bản sao danh sách thuê bao đã mất; chưa ghi gì vào đó. Khôi phục kho dữ liệu từ bản sao lưu (nếu máy quầy chưa từng có dữ liệu, xóa tệp trống này)`;
+        case 'newer':
+          return `kho dữ liệu của máy quầy ${v.path} ở phiên bản cấu trúc ${v.version}, mới hơn phiên bản capbu này hỗ trợ (${v.supported}); chưa ghi gì vào đó. Cập nhật capbu, hoặc khôi phục bản sao lưu tạo bằng phiên bản này`;
+        default:
+          return `không mở được kho dữ liệu của máy quầy tại ${v.path}`;
+      }
+    },
+    DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
+    DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
     NO_TOKEN: 'chưa cắm USB token (token) nào',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều USB token (${list(v.labels)}); chọn một bằng --token NHÃN`,
@@ -170,8 +186,10 @@ export const vi: Catalog = {
     RATE_LIMITED: 'máy quầy gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
     NOT_FOUND: 'hệ thống trung tâm không có đường dẫn này',
     SERVER_UNREACHABLE: (v) => `không kết nối được hệ thống trung tâm tại ${v.server}`,
+    SERVER_UNAVAILABLE: (v) => `hệ thống trung tâm đang gặp sự cố, chưa trả lời được${v.status ? ` (HTTP ${v.status})` : ''}; thử lại sau`,
     SERVER_REPLY_INVALID: (v) => `hệ thống trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
   },
   reasons: {
@@ -192,6 +210,7 @@ export const vi: Catalog = {
     NOTHING_LEFT_TO_GRANT: (v) => `Hợp đồng đã kết thúc ngày ${v.contractEnd}: không còn thời hạn để cấp bù.`,
   },
   text: {
+    ...kioskVi,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': 'capbu — cấp bù thời hạn chứng thư số trên USB token (token) của khách hàng',
     'help.kiosk': 'Tại máy quầy',
@@ -205,6 +224,10 @@ export const vi: Catalog = {
     'cmd.renew': 'cấp bù chứng thư số lên chính USB token đó, giữ nguyên khóa',
     'cmd.sync': 'gửi các yêu cầu đã lưu, cập nhật danh sách thuê bao',
     'cmd.tokens': 'các USB token đang cắm và trạng thái mã PIN',
+    'cmd.doctor': 'những gì chạy được và chưa được trên máy này, kèm cách xử lý',
+    'cmd.kiosk': 'ứng dụng máy quầy trong cửa sổ dòng lệnh (mặc định khi chạy capbu)',
+    'opt.watch': 'báo mỗi khi cắm hoặc rút USB token',
+    'opt.demo': 'dùng bộ dữ liệu demo',
     'cmd.registry': 'danh sách thuê bao của máy quầy',
     'cmd.registry import': 'nạp tệp danh sách thuê bao (CSV) vào máy quầy',
     'cmd.enroll': 'đăng ký máy quầy với hệ thống trung tâm (một lần)',
@@ -268,6 +291,41 @@ export const vi: Catalog = {
     candidate: 'Chứng thư số sẽ được cấp bù',
     none: 'không có',
     noTokens: 'Chưa cắm USB token nào.',
+    'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
+    'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
+    'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
+    'doctor.pcscd.ok': 'dịch vụ thẻ thông minh (pcscd) đang chạy',
+    'doctor.pcscd.fail': 'dịch vụ thẻ thông minh (pcscd) chưa chạy — sudo systemctl enable --now pcscd.socket',
+    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: chưa cắm thiết bị token nào' : v.detail === 'no sysfs' ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)' : `USB: ${v.detail}`),
+    'doctor.usb-unknown.fail': (v) => `USB: thiết bị chưa biết ${v.device} [${v.ids}] — báo mã này cho bộ phận IT để bổ sung vào mục "devices" trong settings`,
+    'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] chưa có trình điều khiển — cài ${v.install}`,
+    'doctor.tokens.ok': (v) => `USB token đang cắm: ${v.count} (${v.labels})`,
+    'doctor.tokens.fail': (v) => `không đọc được USB token nào: ${v.problem}`,
+    'doctor.campaign.ok': (v) => `tệp chiến dịch và chứng thư số Viettel-CA hợp lệ: ${v.id}`,
+    'doctor.campaign.fail': (v) => `tệp chiến dịch: ${v.problem} — đặt tệp chiến dịch vào chỗ (CAPBU_CAMPAIGN)`,
+    'doctor.data-dir.ok': (v) => `thư mục dữ liệu chỉ người dùng này truy cập: ${v.path}`,
+    'doctor.data-dir.fail': (v) => `thư mục dữ liệu ${v.path}: ${v.problem} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
+    'doctor.store.ok': 'kho dữ liệu máy quầy nguyên vẹn (SQLite integrity_check)',
+    'doctor.store.fail': (v) => `kho dữ liệu máy quầy bị hỏng: ${v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
+    'doctor.enrolment.ok': (v) => `đã đăng ký máy quầy ${v.kiosk} với ${v.server}`,
+    'doctor.enrolment.fail': (v) => `chưa đăng ký: ${v.problem}`,
+    'doctor.centre.ok': (v) => `kết nối được hệ thống trung tâm: ${v.server}, ${v.ms} ms`,
+    'doctor.centre.fail': (v) => `không kết nối được hệ thống trung tâm: ${v.problem} — kiểm tra mạng; trong lúc chờ, yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối`,
+    'doctor.clock.ok': (v) => `đồng hồ khớp với hệ thống trung tâm (${v.seconds} giây)`,
+    'doctor.clock.fail': (v) => `đồng hồ lệch với hệ thống trung tâm${v.seconds !== undefined ? ` ${v.seconds} giây` : ` (${v.problem})`} — chỉnh giờ (timedatectl)`,
+    'doctor.registry.ok': (v) => `bản sao danh sách thuê bao phiên bản ${v.version}, cập nhật ${v.hours} giờ trước`,
+    'doctor.registry.fail': (v) => (v.hours === '-' ? 'bản sao danh sách thuê bao chưa được cập nhật — chạy capbu sync' : `bản sao danh sách thuê bao đã ${v.hours} giờ — chạy capbu sync`),
+    'doctor.unsynced.ok': 'không có yêu cầu cấp bù nào chờ gửi',
+    'doctor.unsynced.fail': (v) => `${v.count} yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối — chạy capbu sync khi có mạng`,
+    watchPlugged: (v) => `+ USB token ${v.label}, số sê-ri ${v.serial}, ${v.model}, phiên bản thiết bị ${v.hardware}${v.device ? `, thiết bị ${v.device}` : ''}`,
+    watchRemoved: (v) => `- đã rút: ${v.what}`,
+    watchNoToken: (v) => `! ${v.device}: ${v.why}`,
+    watchModuleFailed: (v) => `! không nạp được thư viện PKCS#11 ${v.module} (${v.detail}): cài lại trình điều khiển của USB token`,
+    'why.driver-missing': (v) => `thiếu trình điều khiển: cài ${v.install}`,
+    'why.module-failed': (v) => `không nạp được trình điều khiển ${v.module} (${v.detail}): cài lại, rồi rút và cắm lại USB token`,
+    'why.pcscd-not-running': 'dịch vụ thẻ thông minh (pcscd) chưa chạy: sudo systemctl start pcscd',
+    'why.token-not-initialised': 'trình điều khiển không thấy USB token: token chưa được khởi tạo, hoặc đang khởi động (chờ vài giây rồi cắm lại)',
+    'why.unknown-device': 'thiết bị capbu chưa biết: báo mã thiết bị cho bộ phận IT để bổ sung vào danh mục (mục "devices" trong settings)',
     pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
     demoCreated: (v) => `Đã tạo bộ dữ liệu demo tại ${v.directory}.`,
@@ -278,6 +336,7 @@ export const vi: Catalog = {
     centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     centralKioskRevoked: (v) => `Đã thu hồi máy quầy ${v.id}.`,
+    langUnknown: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
     'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,
     'serverUrl.credentials': (v) => `--server không được chứa tên đăng nhập hay mật khẩu ("${v.value}"); thông tin xác thực của máy quầy do capbu enroll cấp`,
@@ -295,7 +354,7 @@ export const vi: Catalog = {
     reportRefused: 'Từ chối (lý do:số lượng)',
     renewDone: (v) => `Đã cấp bù: chứng thư số ${v.old} trên USB token được thay bằng chứng thư số ${v.serial}, có hiệu lực đến hết ngày ${v.notAfter}.`,
     renewAlready: (v) => `USB token này đã được cấp bù trước đó: chứng thư số ${v.serial} (thay cho ${v.old}), có hiệu lực đến hết ngày ${v.notAfter}.`,
-    renewPending: (v) => `Chưa kết nối được hệ thống trung tâm: yêu cầu cấp bù chứng thư số ${v.serial} đã lưu, sẽ gửi khi có kết nối. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với USB token này.`,
+    renewPending: (v) => `Hệ thống trung tâm chưa trả lời được (mất kết nối hoặc đang gặp sự cố): yêu cầu cấp bù ${v.serial} đã lưu, sẽ gửi khi có kết nối. Khi có mạng, chạy "capbu sync" rồi cấp bù lại với USB token này.`,
     clockWarning: 'cảnh báo: đồng hồ của máy quầy lệch quá 5 phút so với hệ thống trung tâm; hãy chỉnh lại đồng hồ',
     portalsIntro: 'Khách hàng cần cập nhật chứng thư số mới trên các hệ thống:',
     'portal.tax': 'Thuế điện tử (thuedientu.gdt.gov.vn)',
@@ -305,7 +364,7 @@ export const vi: Catalog = {
     'portal.public-services': 'Cổng Dịch vụ công (dichvucong.gov.vn)',
     receiptSaved: (v) => `Đã lưu biên nhận: ${v.path}`,
     registryPulled: (v) => `Danh sách thuê bao: ${v.changed} dòng thay đổi, phiên bản ${v.version}.`,
-    registryNotPulled: 'Danh sách thuê bao: chưa kết nối được hệ thống trung tâm; vẫn dùng bản đã có.',
+    registryNotPulled: 'Danh sách thuê bao: hệ thống trung tâm chưa trả lời được; vẫn dùng bản đã có.',
     'step.read': 'Đọc USB token',
     'step.decide': 'Xét điều kiện cấp bù',
     'step.pin': 'Kiểm tra mã PIN',

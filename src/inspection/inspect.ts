@@ -4,6 +4,7 @@
  */
 import type { Campaign } from '../campaign/campaign.js';
 import { isSignedBy, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
+import { DerError, type DerProblem } from '../pki/der.js';
 import { decide, issuedByOldCa, type Decision } from '../campaign/decide.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
 import type { TokenContents } from '../token/read.js';
@@ -34,6 +35,8 @@ export interface RenewedFrom {
 export interface UnreadableObject {
   readonly label: string;
   readonly error: 'CERTIFICATE_UNPARSEABLE';
+  /** What is wrong with its DER (src/pki/der.ts's DER_PROBLEMS). */
+  readonly problem: DerProblem;
 }
 
 export interface Inspection {
@@ -69,8 +72,9 @@ export function inspect(
     let facts: CertificateFacts;
     try {
       facts = parseCertificate(object.value);
-    } catch {
-      unreadable.push({ label: object.label, error: 'CERTIFICATE_UNPARSEABLE' });
+    } catch (error) {
+      // Listed as unreadable; what breaks its DER goes to --json for whoever looks into it.
+      unreadable.push({ label: object.label, error: 'CERTIFICATE_UNPARSEABLE', problem: error instanceof DerError ? error.problem : 'structure' });
       continue;
     }
     const hasPrivateKey = facts.publicKeyId !== null && evidence.has(facts.publicKeyId);

@@ -28,7 +28,7 @@ export function inspectionJson(inspection: Inspection) {
         },
       }),
     })),
-    unreadable: inspection.unreadable.map((u) => ({ label: u.label, error: u.error })),
+    unreadable: inspection.unreadable.map((u) => ({ label: u.label, error: u.error, problem: u.problem })),
     candidate: inspection.candidate?.facts.serial ?? null,
   };
 }

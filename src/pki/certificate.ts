@@ -1,6 +1,22 @@
 /** What the rules need to know about one X.509 certificate, read once from its DER. */
 import { X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
-import { children, DerError, element, oidOf, TAG, timeOf, type Element } from './der.js';
+import {
+  assertDer,
+  bitStringBytes,
+  bitStringOf,
+  booleanOf,
+  children,
+  decodeOid,
+  DerError,
+  element,
+  exactChildren,
+  integerOf,
+  oidOf,
+  smallIntegerOf,
+  TAG,
+  timeOf,
+  type Element,
+} from './der.js';
 import { rfc4514, taxCodeOf } from './names.js';
 import { Recent } from './recent.js';
 import { publicKeyIdFromSpki, type PublicKeyId } from './public-key.js';
@@ -63,23 +79,76 @@ export function forgetParsedCertificates(): void {
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
 
-function extensionsOf(fields: readonly Element[]): Extension[] {
-  const wrapper = fields.find((f) => f.tag === TAG.explicit(3));
+/** RFC 5280 §4.2: SEQUENCE SIZE (1..MAX) OF Extension { extnID, critical DEFAULT FALSE, extnValue }, each OID once. */
+function extensionsOf(wrapper: Element | undefined): Extension[] {
   if (!wrapper) return [];
-  return children(element(wrapper.content, TAG.sequence)).map((e) => {
+  const list = children(element(wrapper.content, TAG.sequence));
+  if (list.length === 0) throw new DerError('structure');
+  const seen = new Set<string>();
+  return list.map((e) => {
+    if (e.tag !== TAG.sequence) throw new DerError('structure');
     const parts = children(e, TAG.oid);
-    const value = parts[parts.length - 1];
-    if (e.tag !== TAG.sequence || value?.tag !== TAG.octetString) throw new DerError('not an Extension');
-    return { oid: oidOf(parts[0]!), element: e, value: value.content };
+    if (parts.length === 3) {
+      if (!booleanOf(parts[1]!)) throw new DerError('default-encoded');
+    } else if (parts.length !== 2) {
+      throw new DerError('structure');
+    }
+    const value = parts[parts.length - 1]!;
+    if (value.tag !== TAG.octetString) throw new DerError('structure');
+    const oid = oidOf(parts[0]!);
+    if (seen.has(oid)) throw new DerError('extension-duplicate');
+    seen.add(oid);
+    // Renewals copy some extensions into certificates the new CA signs.
+    assertDer(value.content);
+    checkValue[oid]?.(value.content);
+    return { oid, element: e, value: value.content };
   });
 }
 
-/** basicConstraints' cA flag: a BOOLEAN first in its SEQUENCE, FALSE when absent. */
+const KEY_USAGE = '2.5.29.15';
+const EXT_KEY_USAGE = '2.5.29.37';
+const SUBJECT_ALT_NAME = '2.5.29.17';
+const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+
+/** GeneralName's choices (RFC 5280 §4.2.1.6): primitive [1] [2] [6] [7] [8], constructed [0] [3] [4] [5]. */
+const GENERAL_NAME_TAGS = new Set([0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88]);
+
+/** A SEQUENCE SIZE (1..MAX) whose every item passes `check`. */
+const nonEmptySequence = (check: (item: Element) => void) => (value: Buffer) => {
+  const items = children(element(value, TAG.sequence));
+  if (items.length === 0) throw new DerError('structure');
+  items.forEach(check);
+};
+
+/** The shape of the extensions capbu reads or copies into a renewal (RFC 5280 §4.2.1). */
+const checkValue: Readonly<Record<string, (value: Buffer) => void>> = {
+  [KEY_USAGE]: (value) => void bitStringOf(element(value, TAG.bitString)),
+  [EXT_KEY_USAGE]: nonEmptySequence((item) => void oidOf(item)),
+  [SUBJECT_ALT_NAME]: nonEmptySequence((item) => {
+    if (!GENERAL_NAME_TAGS.has(item.tag)) throw new DerError('structure');
+    if (item.tag === 0xa4) element(item.content, TAG.sequence);
+    if (item.tag === 0x88) decodeOid(item.content);
+  }),
+  [SUBJECT_KEY_IDENTIFIER]: (value) => void element(value, TAG.octetString),
+};
+
+/** basicConstraints { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }. */
 function isCaCertificate(extensions: readonly Extension[]): boolean {
   const basic = extensions.find((e) => e.oid === BASIC_CONSTRAINTS);
   if (!basic) return false;
-  const first = children(element(basic.value, TAG.sequence))[0];
-  return first?.tag === TAG.boolean && first.content[0] !== 0;
+  const fields = children(element(basic.value, TAG.sequence));
+  const cA = fields[0]?.tag === TAG.boolean ? booleanOf(fields[0]) : false;
+  if (fields[0]?.tag === TAG.boolean && !cA) throw new DerError('default-encoded');
+  const rest = fields.slice(fields[0]?.tag === TAG.boolean ? 1 : 0);
+  if (rest.length > 1 || (rest[0] && integerOf(rest[0])[0]! & 0x80)) throw new DerError('structure');
+  return cA;
+}
+
+/** AlgorithmIdentifier: SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }. */
+function checkAlgorithm(e: Element): void {
+  const parts = children(e, TAG.oid);
+  if (parts.length > 2) throw new DerError('structure');
+  oidOf(parts[0]!);
 }
 
 /** Throws when the bytes are not a certificate; callers decide what that means for them. */
@@ -87,19 +156,62 @@ export function parseCertificate(der: Uint8Array): CertificateFacts {
   return parsed.get(Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1'), () => readCertificate(der));
 }
 
+const V1 = 0;
+const V2 = 1;
+const V3 = 2;
+
+/** The fields after subjectPublicKeyInfo, each optional, in this order (RFC 5280 §4.1). */
+const ISSUER_UNIQUE_ID = TAG.implicit(1);
+const SUBJECT_UNIQUE_ID = TAG.implicit(2);
+const EXTENSIONS = TAG.explicit(3);
+
+/** The version, from the [0] EXPLICIT INTEGER DEFAULT v1 that may open the TBSCertificate. */
+function versionOf(field: Element | undefined): number {
+  if (field?.tag !== TAG.explicit(0)) return V1;
+  const version = smallIntegerOf(exactChildren(field, TAG.integer)[0]!);
+  if (version === V1) throw new DerError('default-encoded');
+  if (version !== V2 && version !== V3) throw new DerError('version');
+  return version;
+}
+
 function readCertificate(der: Uint8Array): CertificateFacts {
   const ownDer = new Uint8Array(der);
-  const [tbs, algorithm, signature] = children(element(ownDer, TAG.sequence), TAG.sequence, TAG.sequence, TAG.bitString);
+  const outer = element(ownDer, TAG.sequence);
+  // Every universal element by its type's rules, Name values and key parameters included.
+  assertDer(outer.content);
+  const [tbs, algorithm, signature] = exactChildren(outer, TAG.sequence, TAG.sequence, TAG.bitString);
   const fields = children(tbs!);
-  // The version is an optional [0] before the serial number.
+  const version = versionOf(fields[0]);
   const at = fields[0]?.tag === TAG.explicit(0) ? 1 : 0;
   const [serial, innerAlgorithm, issuer, validity, subject, spki] = fields.slice(at);
   const tags = [TAG.integer, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence, TAG.sequence];
-  if (![serial, innerAlgorithm, issuer, validity, subject, spki].every((f, i) => f?.tag === tags[i])) throw new DerError('not a certificate');
-  const [from, to] = children(validity!);
-  if (!from || !to) throw new DerError('not a certificate');
-  const extensions = extensionsOf(fields.slice(at + 6));
-  // Loaded now so a certificate whose key Node cannot load fails here, as not a certificate.
+  if (![serial, innerAlgorithm, issuer, validity, subject, spki].every((f, i) => f?.tag === tags[i])) throw new DerError('structure');
+  if (integerOf(serial!)[0]! & 0x80) throw new DerError('serial-negative');
+  checkAlgorithm(innerAlgorithm!);
+  checkAlgorithm(algorithm!);
+  bitStringBytes(signature!);
+  const times = children(validity!);
+  if (times.length !== 2) throw new DerError('structure');
+  const [notBefore, notAfter] = times.map(timeOf) as [Date, Date];
+  // The optional fields, in order, each once, and only in versions that have them.
+  let next = 0;
+  const optional = fields.slice(at + 6);
+  const take = (tag: number, since: number): Element | undefined => {
+    if (optional[next]?.tag !== tag) return undefined;
+    if (version < since) throw new DerError('version');
+    return optional[next++];
+  };
+  for (const id of [take(ISSUER_UNIQUE_ID, V2), take(SUBJECT_UNIQUE_ID, V2)]) if (id) bitStringOf(id);
+  const extensions = extensionsOf(take(EXTENSIONS, V3));
+  if (next !== optional.length) throw new DerError('structure');
+  let publicKey: KeyObject;
+  try {
+    publicKey = publicKeyFromSpki(spki!);
+  } catch (error) {
+    // Loaded now so a certificate whose key Node cannot load fails here, as not a certificate.
+    if (error instanceof DerError) throw error;
+    throw new DerError('key');
+  }
   const parts: CertificateParts = {
     signed: tbs!,
     algorithm: algorithm!,
@@ -109,7 +221,7 @@ function readCertificate(der: Uint8Array): CertificateFacts {
     subject: subject!,
     spki: spki!,
     extensions,
-    publicKey: publicKeyFromSpki(spki!),
+    publicKey,
     algorithmsAgree: innerAlgorithm!.bytes.equals(algorithm!.bytes),
   };
   let publicKeyId: PublicKeyId | null | undefined;
@@ -119,8 +231,8 @@ function readCertificate(der: Uint8Array): CertificateFacts {
     subject: rfc4514(subject!.bytes),
     issuer: rfc4514(issuer!.bytes),
     subjectDer: new Uint8Array(subject!.bytes),
-    notBefore: timeOf(from),
-    notAfter: timeOf(to),
+    notBefore,
+    notAfter,
     isCa: isCaCertificate(extensions),
     taxCode: taxCodeOf(subject!.bytes),
     spki: new Uint8Array(spki!.bytes),
@@ -153,6 +265,7 @@ export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   try {
     parts = partsOf(der);
   } catch {
+    // Bytes that are not a certificate are not signed by anyone.
     return false;
   }
   if (!parts.algorithmsAgree) return false;
@@ -162,6 +275,7 @@ export function isSignedBy(der: Uint8Array, caKey: KeyObject): boolean {
   try {
     return new NodeCertificate(Buffer.from(der)).verify(caKey);
   } catch {
+    // OpenSSL throws for what it cannot verify: that is a failed check, no more.
     return false;
   }
 }

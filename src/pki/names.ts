@@ -37,20 +37,23 @@ const UNIVERSAL_STRING = 0x1c;
 /** Numeric, Printable, Teletex, Videotex, IA5, Graphic, Visible, General and Character strings: one byte a character. */
 const BYTE_STRINGS = new Set([0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a, 0x1b, 0x1d]);
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The text of a directory string, by its ASN.1 string type; null for any other type. */
 function stringValue(tag: number, content: Buffer): string | null {
-  if (tag === UTF8_STRING) return content.toString('utf8');
   if (BYTE_STRINGS.has(tag)) return content.toString('latin1');
-  if (tag === BMP_STRING && content.length % 2 === 0) return Buffer.from(content).swap16().toString('utf16le');
-  if (tag === UNIVERSAL_STRING && content.length % 4 === 0) {
-    let text = '';
-    for (let i = 0; i < content.length; i += 4) {
-      const point = content.readUInt32BE(i);
-      if (point > 0x10ffff) return null;
-      text += String.fromCodePoint(point);
+  try {
+    if (tag === UTF8_STRING) return utf8.decode(content);
+    if (tag === BMP_STRING && content.length % 2 === 0) return Buffer.from(content).swap16().toString('utf16le');
+    if (tag === UNIVERSAL_STRING && content.length % 4 === 0) {
+      let text = '';
+      for (let i = 0; i < content.length; i += 4) text += String.fromCodePoint(content.readUInt32BE(i));
+      return text;
     }
-    return text;
+  } catch {
+    // Not UTF-8, or a code point past U+10FFFF: refused below.
   }
+  if (tag === UTF8_STRING || tag === BMP_STRING || tag === UNIVERSAL_STRING) throw new DerError('string');
   return null;
 }
 
@@ -66,10 +69,12 @@ function attributes(der: Uint8Array): Rdns {
 
 function readAttributes(der: Uint8Array): Rdns {
   return children(element(der, TAG.sequence)).map((rdn) => {
-    if (rdn.tag !== TAG.set) throw new DerError('not a Name');
-    return children(rdn).map((atv) => {
-      const [type, value] = children(atv, TAG.oid);
-      if (atv.tag !== TAG.sequence || !value) throw new DerError('not a Name');
+    const atvs = children(rdn);
+    if (rdn.tag !== TAG.set || atvs.length === 0) throw new DerError('structure');
+    return atvs.map((atv) => {
+      const [type, value, extra] = children(atv, TAG.oid);
+      // AttributeValue is ANY, but of a universal type: what the attribute's definition says.
+      if (atv.tag !== TAG.sequence || !value || extra || value.tag & 0xc0) throw new DerError('structure');
       return { oid: oidOf(type!), text: stringValue(value.tag, value.content), der: value.bytes };
     });
   });

@@ -21,6 +21,7 @@ export function publicKeyIdFromSpki(spki: Uint8Array): PublicKeyId | null {
   try {
     jwk = publicKeyFromSpki(element(spki, TAG.sequence)).export({ format: 'jwk' });
   } catch {
+    // A key Node cannot import has no identity capbu can compare.
     return null;
   }
   if (jwk.kty === 'RSA' && jwk.n && jwk.e) return rsaId(fromBase64Url(jwk.n), fromBase64Url(jwk.e));
@@ -47,6 +48,7 @@ export function publicKeyIdFromEc(params: Uint8Array, point: Uint8Array): Public
   try {
     curve = CURVES[oidOf(element(params, TAG.oid))]?.crv;
   } catch {
+    // EC parameters that are not a named curve's OID: no identity to compare.
     return null;
   }
   return curve ? ecId(curve, bareEcPoint(point)) : null;
@@ -57,6 +59,7 @@ export function bareEcPoint(point: Uint8Array): Uint8Array {
   try {
     return element(point, TAG.octetString).content;
   } catch {
+    // Not wrapped in an OCTET STRING: the module gave the bare point.
     return point;
   }
 }

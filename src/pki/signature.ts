@@ -4,7 +4,7 @@
  * cost about 0.1 ms a call: a public key goes in as a JWK (its numbers), a few microseconds.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { bitStringBytes, children, element, oidOf, TAG, type Element } from './der.js';
+import { bitStringBytes, children, DerError, element, exactChildren, integerOf, oidOf, TAG, type Element } from './der.js';
 
 interface Algorithm {
   readonly key: 'rsa' | 'ec';
@@ -37,6 +37,7 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
   try {
     algorithm = SIGNATURE_ALGORITHMS[oidOf(children(item.algorithm)[0]!)];
   } catch {
+    // An AlgorithmIdentifier without an OID cannot be checked: not verified.
     return false;
   }
   if (!algorithm) return null;
@@ -45,6 +46,7 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
     // X.509's ECDSA signature is DER (r, s), Node's default encoding for EC keys.
     return verify(algorithm.hash, item.signed.bytes, key, bitStringBytes(item.signature));
   } catch {
+    // Node throws for a malformed signature value: it does not verify.
     return false;
   }
 }
@@ -66,13 +68,14 @@ const unsigned = (integer: Buffer) => {
 
 /** RSA and the NIST curves through their numbers; anything else through OpenSSL's decoder. */
 export function publicKeyFromSpki(spki: Element): KeyObject {
-  const [algorithm, bits] = children(spki, TAG.sequence, TAG.bitString);
+  const [algorithm, bits] = exactChildren(spki, TAG.sequence, TAG.bitString);
   const [oid, parameters] = children(algorithm!, TAG.oid);
   const type = oidOf(oid!);
   const key = bitStringBytes(bits!);
   if (type === RSA_ENCRYPTION) {
-    const [n, e] = children(element(key, TAG.sequence), TAG.integer, TAG.integer);
-    return createPublicKey({ key: { kty: 'RSA', n: unsigned(n!.content), e: unsigned(e!.content) }, format: 'jwk' });
+    const [n, e] = exactChildren(element(key, TAG.sequence), TAG.integer, TAG.integer).map(integerOf) as [Buffer, Buffer];
+    if (n[0]! & 0x80 || e[0]! & 0x80) throw new DerError('key');
+    return createPublicKey({ key: { kty: 'RSA', n: unsigned(n), e: unsigned(e) }, format: 'jwk' });
   }
   const curve = type === EC_PUBLIC_KEY && parameters?.tag === TAG.oid ? CURVES[oidOf(parameters)] : undefined;
   if (curve && key.length === 1 + 2 * curve.size && key[0] === 0x04) {

@@ -19,6 +19,7 @@ export function issuanceProblems(
   try {
     facts = parseCertificate(issued);
   } catch {
+    // Where the centre's bytes break is not the kiosk's to report: they are refused.
     return ['UNPARSEABLE'];
   }
   const problems: IssuanceProblem[] = [];

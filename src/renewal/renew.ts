@@ -48,6 +48,8 @@ export interface RenewalContext {
   readonly dataDir: string;
   readonly clock: () => Date;
   readonly wait?: (ms: number) => Promise<void>;
+  /** The device catalogue's hardware-version label for the token in use, when it knows one. */
+  readonly hardwareVersion?: string | null;
 }
 
 export interface RenewalAsk {
@@ -95,6 +97,7 @@ function serialsOn(contents: ReturnType<typeof readToken>): string[] {
     try {
       return [parseCertificate(object.value).serial];
     } catch {
+      // An object that does not parse has no serial to look up.
       return [];
     }
   });
@@ -121,7 +124,7 @@ async function newRequest(
     idempotencyKey: randomUUID(),
     oldCertificate: Buffer.from(old.der).toString('base64'),
     csr: Buffer.from(csr).toString('base64'),
-    token: { serial: token.serial, manufacturer: token.manufacturer, model: token.model, hardwareVersion: token.hardwareVersion },
+    token: { serial: token.serial, manufacturer: token.manufacturer, model: token.model, hardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion },
     operator,
     channel: ctx.kiosk.channel,
   };

@@ -131,3 +131,9 @@ export function recordIssued(db: Store, id: number, serial: string, certificate:
 export function dropRenewal(db: Store, id: number): void {
   db.prepare(`DELETE FROM renewals WHERE id = ? AND state IN ('requested', 'queued')`).run(id);
 }
+
+/** When a renewal last moved a step: for a finished one, when it was done. */
+export function renewalUpdatedAt(db: Store, id: number): Date | null {
+  const at = db.prepare('SELECT updated_at FROM renewals WHERE id = ?').pluck().get(id) as string | undefined;
+  return at ? new Date(at) : null;
+}

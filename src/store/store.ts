@@ -3,66 +3,85 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../errors.js';
+import { migrateSqlite, type Migration } from '../sql/migrate.js';
 
 export type Store = Database.Database;
 
-/** Append-only: each entry moves the schema one version forward. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE registry (
-     serial TEXT PRIMARY KEY,
-     tax_code TEXT NOT NULL,
-     contract_end TEXT NOT NULL,
-     status TEXT NOT NULL,
-     province TEXT,
-     updated_at TEXT NOT NULL
-   );`,
-  // One row per renewal attempt; the idempotency key is written before the first send, so a
-  // crash at any later point resumes the same request instead of issuing twice.
-  `CREATE TABLE renewals (
-     id INTEGER PRIMARY KEY,
-     idempotency_key TEXT NOT NULL UNIQUE,
-     token_serial TEXT NOT NULL,
-     old_serial TEXT NOT NULL,
-     old_certificate BLOB NOT NULL,
-     request TEXT NOT NULL,
-     renewal_not_after TEXT NOT NULL,
-     state TEXT NOT NULL,
-     new_serial TEXT,
-     new_certificate BLOB,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE UNIQUE INDEX renewals_old_serial ON renewals (old_serial);
-   CREATE TABLE pin_failures (
-     token_serial TEXT PRIMARY KEY,
-     count INTEGER NOT NULL,
-     updated_at TEXT NOT NULL
-   );`,
-  // The centre's clock as last seen from here: while online, the kiosk decides with it.
-  `CREATE TABLE centre_clock (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     skew_ms INTEGER NOT NULL,
-     observed_at TEXT NOT NULL
-   );`,
-  // The new certificate object takes the CKA_ID of the key itself, not of the old certificate.
-  `ALTER TABLE renewals ADD COLUMN key_id BLOB;`,
-  // How far the registry snapshot has caught up with the centre's.
-  `CREATE TABLE registry_sync (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     version INTEGER NOT NULL,
-     synced_at TEXT NOT NULL
-   );`,
+/** Append-only: each step moves the schema one version forward; never edit one that has shipped. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'registry',
+    statements: [
+      `CREATE TABLE registry (
+         serial TEXT PRIMARY KEY,
+         tax_code TEXT NOT NULL,
+         contract_end TEXT NOT NULL,
+         status TEXT NOT NULL,
+         province TEXT,
+         updated_at TEXT NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'renewals',
+    statements: [
+      // One row per renewal attempt; the idempotency key is written before the first send, so a
+      // crash at any later point resumes the same request instead of issuing twice.
+      `CREATE TABLE renewals (
+         id INTEGER PRIMARY KEY,
+         idempotency_key TEXT NOT NULL UNIQUE,
+         token_serial TEXT NOT NULL,
+         old_serial TEXT NOT NULL,
+         old_certificate BLOB NOT NULL,
+         request TEXT NOT NULL,
+         renewal_not_after TEXT NOT NULL,
+         state TEXT NOT NULL,
+         new_serial TEXT,
+         new_certificate BLOB,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL
+       )`,
+      `CREATE UNIQUE INDEX renewals_old_serial ON renewals (old_serial)`,
+      `CREATE TABLE pin_failures (
+         token_serial TEXT PRIMARY KEY,
+         count INTEGER NOT NULL,
+         updated_at TEXT NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'centre-clock',
+    statements: [
+      // The centre's clock as last seen from here: while online, the kiosk decides with it.
+      `CREATE TABLE centre_clock (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         skew_ms INTEGER NOT NULL,
+         observed_at TEXT NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'renewal-key-id',
+    // The new certificate object takes the CKA_ID of the key itself, not of the old certificate.
+    statements: [`ALTER TABLE renewals ADD COLUMN key_id BLOB`],
+  },
+  {
+    version: 5,
+    name: 'registry-sync',
+    statements: [
+      // How far the registry snapshot has caught up with the centre's.
+      `CREATE TABLE registry_sync (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         version INTEGER NOT NULL,
+         synced_at TEXT NOT NULL
+       )`,
+    ],
+  },
 ];
-
-function migrate(db: Store): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-}
 
 export function openStore(directory: string): Store {
   try {
@@ -73,7 +92,7 @@ export function openStore(directory: string): Store {
     chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    migrateSqlite(db, MIGRATIONS, new Date().toISOString());
     return db;
   } catch (error) {
     throw new CapbuError('STORE_FAILED', { path: directory }, { cause: error });

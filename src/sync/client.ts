@@ -80,6 +80,17 @@ interface RawReply {
   readonly status: number;
   readonly body: unknown;
   readonly time: CentreTime;
+  /** How long the centre asked to wait before trying again (Retry-After), if it said. */
+  readonly retryAfterMs: number | null;
+}
+
+/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+function retryAfter(header: string | string[] | undefined, kioskNow: Date): number | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - kioskNow.getTime());
 }
 
 export class CentralClient {
@@ -109,14 +120,15 @@ export class CentralClient {
       throw new CapbuError('SERVER_UNREACHABLE', { server: this.options.server }, { cause: error });
     }
     const header = received.headers[TIME_HEADER];
-    const time = centreTime(Array.isArray(header) ? header[0] : header, (this.options.now ?? (() => new Date()))());
+    const kioskNow = (this.options.now ?? (() => new Date()))();
+    const time = centreTime(Array.isArray(header) ? header[0] : header, kioskNow);
     let parsed: unknown;
     try {
       parsed = JSON.parse(received.text);
     } catch (error) {
       throw new CapbuError('SERVER_REPLY_INVALID', { status: received.status }, { cause: error });
     }
-    return { status: received.status, body: parsed, time };
+    return { status: received.status, body: parsed, time, retryAfterMs: retryAfter(received.headers['retry-after'], kioskNow) };
   }
 
   /** The reply's body when it has the expected status and shape; the centre's error otherwise. */
@@ -125,10 +137,16 @@ export class CentralClient {
     throw this.failure(reply);
   }
 
+  /**
+   * Only a 4xx in the API's shape is the centre's considered answer about the request. A 5xx
+   * says the centre failed, whatever code it carries: SERVER_UNAVAILABLE, to be tried again.
+   */
   private failure(reply: RawReply): CapbuError {
+    const retry = reply.retryAfterMs === null ? {} : { retryAfterMs: reply.retryAfterMs };
+    if (reply.status >= 500) return new CapbuError('SERVER_UNAVAILABLE', { status: reply.status, ...retry });
     if (reply.status >= 400 && matches(ErrorReply, reply.body)) {
       const code = asErrorCode(reply.body.code);
-      if (code) return new CapbuError(code, { reasons: reply.body.reasons, status: reply.status });
+      if (code) return new CapbuError(code, { reasons: reply.body.reasons, status: reply.status, ...retry });
     }
     return new CapbuError('SERVER_REPLY_INVALID', { status: reply.status });
   }
@@ -143,7 +161,8 @@ export class CentralClient {
   /**
    * One renewal. Retry with the same request (same idempotencyKey) after any failure that left
    * the outcome unknown: the centre answers a retry with the certificate it issued the first time.
-   * Throws NOT_ELIGIBLE (with reasons), the request's 400 code, UNAUTHORIZED, RATE_LIMITED, ….
+   * Throws NOT_ELIGIBLE (with reasons), the request's 400 code, UNAUTHORIZED, RATE_LIMITED, …;
+   * SERVER_UNAVAILABLE or SERVER_REPLY_INVALID when the centre gave no considered answer.
    */
   async renew(request: RenewalRequest): Promise<RenewalResult> {
     const reply = await this.call('POST', '/renewals', request);

@@ -1,9 +1,16 @@
 /** `capbu enroll`: exchange the one-time code for a credential and keep it in the data directory. */
 import { CentralClient } from './client.js';
-import { saveCredential, loadCredential, type KioskCredential } from './credential.js';
+import { credentialSlot, loadCredential, type KioskCredential } from './credential.js';
 
 export async function enrollKiosk(server: string, code: string, dataDir: string, now: () => Date = () => new Date()): Promise<{ credential: KioskCredential; path: string }> {
-  const reply = await new CentralClient({ server, now }).enroll(code);
+  const slot = credentialSlot(dataDir);
+  let reply;
+  try {
+    reply = await new CentralClient({ server, now }).enroll(code);
+  } catch (error) {
+    slot.discard();
+    throw error;
+  }
   const credential: KioskCredential = {
     server,
     kioskId: reply.kioskId,
@@ -12,7 +19,7 @@ export async function enrollKiosk(server: string, code: string, dataDir: string,
     credential: reply.credential,
     enrolledAt: (reply.time.centreTime ?? now()).toISOString(),
   };
-  return { credential, path: saveCredential(dataDir, credential) };
+  return { credential, path: slot.save(credential) };
 }
 
 /** The client an enrolled kiosk uses for everything else. */

@@ -1,5 +1,5 @@
 /**
- * Sending one saved renewal request to the centre: retried with backoff while the link is down,
+ * Sending one saved renewal request to the centre: retried with backoff until it gives a considered answer,
  * always with the same idempotency key, so a retry can never make the centre issue twice.
  */
 import type { RenewalRequest } from '../central/api.js';
@@ -10,13 +10,30 @@ export interface RenewalSender {
   renew(request: RenewalRequest): Promise<RenewalResult>;
 }
 
-/** Failures that say nothing about the request itself: try again later. */
-const TRANSIENT: readonly ErrorCode[] = ['SERVER_UNREACHABLE', 'RATE_LIMITED'];
-/** Failures the kiosk must fix (enrolment, a broken reply): keep the request, stop, say so. */
-const KEEP: readonly ErrorCode[] = ['UNAUTHORIZED', 'SERVER_REPLY_INVALID', 'NOT_ENROLLED'];
+/**
+ * No considered answer about the request: the link is down, the centre failed (5xx, a timeout),
+ * something that is not the centre answered, or it asked us to slow down. Try again, then queue.
+ */
+const TRANSIENT: readonly ErrorCode[] = ['SERVER_UNREACHABLE', 'SERVER_UNAVAILABLE', 'SERVER_REPLY_INVALID', 'RATE_LIMITED'];
+/** Failures the kiosk must fix (its enrolment): keep the request, stop, say so. */
+const KEEP: readonly ErrorCode[] = ['UNAUTHORIZED', 'NOT_ENROLLED'];
+
+/** The longest a Retry-After is honoured: a customer is waiting at the counter. */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+export function isTransient(error: unknown): error is CapbuError {
+  return error instanceof CapbuError && TRANSIENT.includes(error.code);
+}
+
+/** The kiosk's own backoff, or longer when the centre asked for longer, up to the bound. */
+function retryDelay(error: CapbuError, delay: number): number {
+  const asked = error.details.retryAfterMs;
+  return typeof asked === 'number' ? Math.max(delay, Math.min(asked, MAX_RETRY_AFTER_MS)) : delay;
+}
 
 export type SendOutcome =
   | { readonly kind: 'answered'; readonly result: RenewalResult }
+  /** No considered answer after every try: the request stays, queued. */
   | { readonly kind: 'unreachable' }
   /** The centre refused the request for good: nothing was issued. */
   | { readonly kind: 'refused'; readonly error: CapbuError };
@@ -35,10 +52,10 @@ export async function sendRenewal(
     } catch (error) {
       if (!(error instanceof CapbuError)) throw error;
       if (KEEP.includes(error.code)) throw error;
-      if (!TRANSIENT.includes(error.code)) return { kind: 'refused', error };
+      if (!isTransient(error)) return { kind: 'refused', error };
       const delay = delaysMs[attempt];
       if (delay === undefined) return { kind: 'unreachable' };
-      await wait(delay);
+      await wait(retryDelay(error, delay));
     }
   }
 }

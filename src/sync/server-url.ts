@@ -11,6 +11,7 @@ export function checkServerUrl(text: string): { readonly url: string } | { reado
   try {
     url = new URL(text);
   } catch {
+    // The URL parser's TypeError says only that it is not a URL.
     return { problem: 'notUrl' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'scheme' };

@@ -43,6 +43,7 @@ export function parsePkcs11Uri(uri: string): Pkcs11KeyUri {
   try {
     url = new URL(uri);
   } catch {
+    // The URL parser's TypeError says only that it is not a URL.
     throw bad('not a PKCS#11 URI');
   }
   if (url.protocol !== 'pkcs11:') throw bad('not a PKCS#11 URI');

@@ -2,29 +2,22 @@
  * A PKCS#10 request signed on the token by the certificate's own private key: the renewal keeps
  * the customer's key, and the request is the proof the centre checks that the key is there.
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { CertificateFacts } from '../pki/certificate.js';
 import { x509 } from '../pki/x509.js';
-import { guard, guardAsync } from './errors.js';
-import { pkcs11js } from './module.js';
 import type { TokenKey } from './objects.js';
 import type { Session } from './session.js';
+import { sign } from './sign.js';
 
 /** Signs with a token key through the WebCrypto-shaped seam @peculiar/x509 takes as its provider. */
 function tokenProvider(session: Session, key: TokenKey, spki: Uint8Array) {
-  const sign = async (algorithm: { name: string }, _key: unknown, data: ArrayBuffer): Promise<ArrayBuffer> => {
-    const input = Buffer.from(data);
-    const ecdsa = algorithm.name === 'ECDSA';
-    guard(() =>
-      session.lib.C_SignInit(session.handle, { mechanism: ecdsa ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_SHA256_RSA_PKCS }, key.handle),
-    );
-    const message = ecdsa ? createHash('sha256').update(input).digest() : input;
-    const signature = await guardAsync(() => session.lib.C_SignAsync(session.handle, message, Buffer.alloc(1024)));
+  const signWith = async (algorithm: { name: string }, _key: unknown, data: ArrayBuffer): Promise<ArrayBuffer> => {
+    const signature = await sign(session, key.handle, algorithm.name === 'ECDSA' ? 'ec' : 'rsa', new Uint8Array(data));
     return new Uint8Array(signature).buffer;
   };
   return {
     getRandomValues: <T extends ArrayBufferView>(array: T) => globalThis.crypto.getRandomValues(array as never) as T,
-    subtle: { sign, exportKey: async () => new Uint8Array(spki).buffer },
+    subtle: { sign: signWith, exportKey: async () => new Uint8Array(spki).buffer },
   };
 }
 

@@ -3,28 +3,33 @@
  * the certificate's public key verifies it. Needed where the token hides the public half of a
  * private key (EC keys), and cheap enough (one signature) to do only for those.
  */
-import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
-import { pkcs11js } from './module.js';
+import { randomBytes, verify, type KeyObject } from 'node:crypto';
+import { CKR, failedWith, fromPkcs11 } from './errors.js';
 import type { TokenKey } from './objects.js';
 import type { Session } from './session.js';
+import { signUnmapped } from './sign.js';
 
+/** The token's answers for a key that cannot make this signature: it proves nothing, and harms nothing. */
+const CANNOT_SIGN_THIS_WAY = [
+  CKR.KEY_TYPE_INCONSISTENT,
+  CKR.KEY_FUNCTION_NOT_PERMITTED,
+  CKR.KEY_SIZE_RANGE,
+  CKR.MECHANISM_INVALID,
+  CKR.MECHANISM_PARAM_INVALID,
+  CKR.FUNCTION_NOT_SUPPORTED,
+  CKR.DATA_LEN_RANGE,
+];
+
+/** False when the key is not the certificate's or cannot sign; a pulled token is TOKEN_REMOVED. */
 export function provesKey(session: Session, key: TokenKey, publicKey: KeyObject): boolean {
+  if (key.keyType === 'other' || key.keyType !== publicKey.asymmetricKeyType) return false;
   const challenge = randomBytes(32);
-  const { lib, handle } = session;
+  let signature: Buffer;
   try {
-    if (key.keyType === 'ec' && publicKey.asymmetricKeyType === 'ec') {
-      lib.C_SignInit(handle, { mechanism: pkcs11js.CKM_ECDSA }, key.handle);
-      const digest = createHash('sha256').update(challenge).digest();
-      const signature = lib.C_Sign(handle, digest, Buffer.alloc(132));
-      return verify('sha256', challenge, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
-    }
-    if (key.keyType === 'rsa' && publicKey.asymmetricKeyType === 'rsa') {
-      lib.C_SignInit(handle, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key.handle);
-      const signature = lib.C_Sign(handle, challenge, Buffer.alloc(1024));
-      return verify('sha256', challenge, publicKey, signature);
-    }
-  } catch {
-    // A key that cannot sign this way proves nothing.
+    signature = signUnmapped(session, key.handle, key.keyType, challenge);
+  } catch (error) {
+    if (failedWith(error, ...CANNOT_SIGN_THIS_WAY)) return false;
+    throw fromPkcs11(error);
   }
-  return false;
+  return verify('sha256', challenge, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
 }

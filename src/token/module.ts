@@ -1,5 +1,12 @@
-/** Loading a PKCS#11 library: once per process and path, since C_Initialize may run only once. */
+/**
+ * Loading a PKCS#11 library: once per process and path, since C_Initialize may run only once.
+ * Also what a watcher needs to share a module with the rest of the process: one lock per module
+ * (some vendor modules are not thread-safe, and pkcs11js's *Async calls run off the main thread),
+ * holds that forbid re-initialising while a session is open, and a load that can time out.
+ */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import pkcs11 from 'pkcs11js';
 import { CapbuError } from '../errors.js';
 
@@ -8,6 +15,11 @@ export const DEBIAN_SOFTHSM2 = '/usr/lib/softhsm/libsofthsm2.so';
 /** --module PATH, else $CAPBU_PKCS11_MODULE, else Debian's SoftHSM2. */
 export function modulePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.CAPBU_PKCS11_MODULE ?? DEBIAN_SOFTHSM2;
+}
+
+/** The module named by --module or the environment, or null when neither says. */
+export function chosenModule(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+  return flag ?? (env.CAPBU_PKCS11_MODULE?.trim() || null);
 }
 
 /** The CommonJS module's constants only exist on its default export under ESM. */
@@ -31,3 +43,73 @@ export function loadModule(path: string): Pkcs11 {
   return lib;
 }
 
+const holds = new Map<string, number>();
+
+/** Keeps a module from being re-initialised (which closes every session) until released. */
+export function holdModule(path: string): () => void {
+  holds.set(path, (holds.get(path) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holds.set(path, holds.get(path)! - 1);
+  };
+}
+
+/**
+ * C_Finalize + C_Initialize, the only way some modules show tokens plugged in or pulled out since
+ * their C_Initialize. Refused (false) while anyone holds the module.
+ */
+export function reinitialiseModule(path: string): boolean {
+  const lib = loaded.get(path);
+  if (!lib || (holds.get(path) ?? 0) > 0) return false;
+  try {
+    lib.C_Finalize();
+  } catch {
+    // Already finalised by a failed earlier attempt: initialise again below.
+  }
+  try {
+    lib.C_Initialize();
+  } catch (error) {
+    loaded.delete(path);
+    throw new CapbuError('MODULE_LOAD_FAILED', { path }, { cause: error });
+  }
+  return true;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `step` when no other step on the same module is running: one caller at a time per module. */
+export function withModule<T>(path: string, step: () => T | Promise<T>): Promise<T> {
+  const before = queues.get(path) ?? Promise.resolve();
+  const run = before.then(step, step);
+  queues.set(path, run.catch(() => undefined));
+  return run;
+}
+
+export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly why: 'missing' | 'load-failed' | 'timeout'; readonly detail: string };
+
+const PROBE = `
+const [binding, path] = process.argv.slice(1);
+const { PKCS11 } = require(binding);
+const lib = new PKCS11();
+lib.load(path);
+lib.C_Initialize();
+try { lib.C_Finalize(); } catch {}
+`;
+
+/**
+ * Loads and initialises the module in a child process first: a vendor module that hangs on load
+ * then costs a killed child, not a frozen kiosk. The in-process load follows only after this.
+ */
+export function probeModule(path: string, timeoutMs = 5000): Promise<ProbeResult> {
+  if (!existsSync(path)) return Promise.resolve({ ok: false, why: 'missing', detail: path });
+  const binding = createRequire(import.meta.url).resolve('pkcs11js');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-e', PROBE, binding, path], { timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
+      if (!error) resolve({ ok: true });
+      else if (error.killed) resolve({ ok: false, why: 'timeout', detail: `${timeoutMs} ms` });
+      else resolve({ ok: false, why: 'load-failed', detail: (/CKR_[A-Z_]+/.exec(stderr)?.[0] ?? stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? 'error').slice(0, 200) });
+    });
+  });
+}

@@ -1,6 +1,6 @@
 /** Reading the certificate and key objects a session can see. */
 import { publicKeyIdFromEc, rsaId, type PublicKeyId } from '../pki/public-key.js';
-import { fromPkcs11, guard } from './errors.js';
+import { CKR, failedWith, fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';
 import type { Session } from './session.js';
@@ -66,7 +66,7 @@ function readAttributes(session: Session, object: Buffer, types: readonly number
 
 /** Missing or sensitive attributes are normal; a pulled token is not. */
 function absent(error: unknown): boolean {
-  return /ATTRIBUTE_TYPE_INVALID|ATTRIBUTE_SENSITIVE/.test(error instanceof Error ? error.message : '');
+  return failedWith(error, CKR.ATTRIBUTE_TYPE_INVALID, CKR.ATTRIBUTE_SENSITIVE);
 }
 
 export function readCertificates(session: Session): CertificateObject[] {

@@ -27,3 +27,8 @@ export class Pin {
     return '[PIN]';
   }
 }
+
+/** A character a PIN may hold: printable ASCII, space included (Viettel-CA PINs take any). */
+export function isPinCharacter(char: string): boolean {
+  return /^[\x20-\x7e]$/.test(char);
+}

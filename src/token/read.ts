@@ -27,6 +27,7 @@ function resolveHiddenKeys(session: Session, keys: TokenKey[], certificates: rea
       try {
         facts = parseCertificate(cert.value);
       } catch {
+        // A certificate object that does not parse cannot vouch for any key.
         continue;
       }
       if (provesKey(session, key, publicKeyOf(facts))) return { ...key, publicKeyId: facts.publicKeyId };

@@ -1,6 +1,6 @@
 /** Sessions and user login, with the PIN rules that protect the customer's token. */
 import { CapbuError } from '../errors.js';
-import { ckrName, fromPkcs11, guard } from './errors.js';
+import { CKR, fromPkcs11, guard, returnValue } from './errors.js';
 import { pkcs11js, type Pkcs11 } from './module.js';
 import type { Pin } from './pin.js';
 import { describeToken, type TokenSummary } from './slots.js';
@@ -56,16 +56,16 @@ export function login(session: Session, holder: Pin, options: LoginOptions = {})
   try {
     session.lib.C_Login(session.handle, pkcs11js.CKU_USER, pin);
   } catch (error) {
-    const ckr = ckrName(error);
-    if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') {
+    const rv = returnValue(error);
+    if (rv === CKR.USER_ALREADY_LOGGED_IN) {
       session.loggedIn = true;
       return;
     }
     // Some tokens (Feitian ePass2003) answer a wrong PIN with CKR_GENERAL_ERROR and say no more.
-    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE' || ckr === 'CKR_GENERAL_ERROR') {
+    if (rv === CKR.PIN_INCORRECT || rv === CKR.PIN_LEN_RANGE || rv === CKR.GENERAL_ERROR) {
       const after = describeToken(session.lib, session.token.slot).pin;
       if (after.locked) throw new CapbuError('PIN_LOCKED', {}, { cause: error });
-      throw new CapbuError('PIN_INCORRECT', { countLow: after.countLow, finalTry: after.finalTry, unclear: ckr === 'CKR_GENERAL_ERROR' }, { cause: error });
+      throw new CapbuError('PIN_INCORRECT', { countLow: after.countLow, finalTry: after.finalTry, unclear: rv === CKR.GENERAL_ERROR }, { cause: error });
     }
     throw fromPkcs11(error);
   }

@@ -56,6 +56,33 @@ function summarize(slot: Buffer, info: TokenInfo): TokenSummary {
   };
 }
 
+export interface SlotScan {
+  readonly tokens: readonly TokenSummary[];
+  /** Slots with a token present that was never initialised. */
+  readonly uninitialised: number;
+  /** Slots that failed to answer (SoftHSM2: a deleted token, CKR_GENERAL_ERROR until re-initialised). */
+  readonly failing: number;
+}
+
+/** Every slot with a token present, tolerating slots that fail: for watching, not for acting. */
+export function scanSlots(lib: Pkcs11): SlotScan {
+  const tokens: TokenSummary[] = [];
+  let uninitialised = 0;
+  let failing = 0;
+  for (const slot of guard(() => lib.C_GetSlotList(true))) {
+    let info: TokenInfo;
+    try {
+      info = lib.C_GetTokenInfo(slot);
+    } catch {
+      failing += 1;
+      continue;
+    }
+    if ((info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) === 0) uninitialised += 1;
+    else tokens.push(summarize(slot, info));
+  }
+  return { tokens, uninitialised, failing };
+}
+
 /** Slots holding an initialised token (SoftHSM2 always adds one empty spare slot). */
 export function listTokens(lib: Pkcs11): TokenSummary[] {
   const slots = guard(() => lib.C_GetSlotList(true));

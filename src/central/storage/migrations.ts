@@ -1,13 +1,10 @@
 /**
  * The centre's schema, as numbered steps applied in order at start. The SQL is written once for
  * both databases (TEXT and BIGINT columns, ISO-8601 times, base64 DER), so SQLite and PostgreSQL
- * hold the same schema. Append new steps; never edit one that has shipped.
+ * hold the same schema. Append new steps; never edit one that has shipped. src/sql/migrate.ts
+ * applies them.
  */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly statements: readonly string[];
-}
+import type { Migration } from '../../sql/migrate.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -94,10 +91,3 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
-
-/** Where each database records the steps it has taken. */
-export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
-  version INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  applied_at TEXT NOT NULL
-)`;

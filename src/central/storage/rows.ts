@@ -1,9 +1,10 @@
 /** Row <-> record mapping shared by both databases: their columns are the same. */
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
-import type { IssuedRenewal, KioskRecord } from './store.js';
+import type { Row } from '../../sql/migrate.js';
+import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal } from './store.js';
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
 const text = (v: unknown): string => String(v);
 const nullable = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -89,3 +90,26 @@ export function registryDelta(
   }
   return { added, updated, unchanged };
 }
+
+export function renewalCountFromRow(r: Row): RenewalCount {
+  return {
+    province: text(r.province),
+    channel: text(r.channel),
+    hardwareVersion: text(r.hardware_version),
+    day: text(r.issued_day),
+    count: Number(r.n),
+  };
+}
+
+export function refusalCountFromRow(r: Row): RefusalCount {
+  return {
+    province: text(r.province),
+    channel: text(r.channel),
+    hardwareVersion: text(r.hardware_version),
+    reason: text(r.reason),
+    count: Number(r.n),
+  };
+}
+
+/** Certificates are kept as base64 DER text in both databases. */
+export const derFromRow = (r: Row): Uint8Array => new Uint8Array(Buffer.from(text(r.der), 'base64'));

@@ -6,7 +6,11 @@ import { findSubscriber } from '../../store/registry.js';
 import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
-import { loadModule, modulePath } from '../../token/module.js';
+import { catalogue } from '../../token/catalogue.js';
+import { loadModule } from '../../token/module.js';
+import { pickModule } from '../../token/pick.js';
+import { systemDevices } from '../../token/usb.js';
+import { loadSettings } from '../../store/settings.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, selectToken } from '../../token/slots.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
@@ -24,11 +28,13 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const { values } = parseCommand(argv, 'check');
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
-  const lib = loadModule(modulePath(values.module, ctx.env));
+  const home = dataDir(ctx.env);
+  const devices = catalogue(loadSettings(home).devices);
+  const lib = loadModule(pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices }).module);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
-  const db = openStore(dataDir(ctx.env));
+  const db = openStore(home);
   let inspection;
   try {
     // While online, a kiosk whose clock is off decides with the centre's time.

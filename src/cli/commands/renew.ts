@@ -6,7 +6,7 @@ import { parseCommand } from '../parse.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
-import { dayIn } from '../../i18n/dates.js';
+import { dateFor } from '../../i18n/dates.js';
 import type { Campaign } from '../../campaign/campaign.js';
 import { operatorName, renewalContext } from '../renewal-context.js';
 import { stepPrinter } from '../steps.js';
@@ -74,7 +74,7 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Ca
     t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
       old: outcome.oldSerial,
       serial: outcome.newSerial,
-      notAfter: dayIn(outcome.notAfter, campaign.timeZone),
+      notAfter: dateFor(outcome.notAfter, campaign.timeZone),
     }),
   );
   say(t.text('portalsIntro'));

@@ -4,6 +4,7 @@ import { unansweredRenewals } from '../../store/renewals.js';
 import { pullRegistry } from '../../sync/pull-registry.js';
 import { liveClock, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
+import { isTransient } from '../../sync/send-renewal.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
@@ -34,7 +35,7 @@ export async function syncCommand(argv: string[], ctx: Context): Promise<number>
       const pulled = await pullRegistry(renewal.db, renewal.client, renewal.clock());
       writeLine(ctx.stdout, ctx.t.text('registryPulled', { ...pulled }));
     } catch (error) {
-      if (!(error instanceof CapbuError) || error.code !== 'SERVER_UNREACHABLE') throw error;
+      if (!isTransient(error)) throw error;
       writeLine(ctx.stdout, ctx.t.text('registryNotPulled'));
       return 3;
     }

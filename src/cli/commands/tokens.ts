@@ -1,11 +1,18 @@
-import { loadModule, modulePath } from '../../token/module.js';
+import { dataDir } from '../../store/data-dir.js';
+import { loadSettings } from '../../store/settings.js';
+import { catalogue } from '../../token/catalogue.js';
+import { chosenModule, loadModule, modulePath } from '../../token/module.js';
 import { listTokens } from '../../token/slots.js';
 import { writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
+import { systemDevices } from '../../token/usb.js';
+import { watchTokens, type DeviceView, type TokenEvent } from '../../token/watch.js';
+import type { Translator } from '../../i18n/catalog.js';
 
-/** `capbu tokens [--json]`: the tokens plugged in, with their PIN state. */
+/** `capbu tokens [--json]`: the tokens plugged in, with their PIN state; `--watch`: plug and unplug as they happen. */
 export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'tokens');
+  if (values.watch) return watch(ctx, values.module, values.json === true);
   const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
   if (values.json) {
     writeJson(
@@ -29,4 +36,43 @@ export async function tokensCommand(argv: string[], ctx: Context): Promise<numbe
     writeLine(ctx.stdout, `${t.label}  ${ctx.t.text('serialNo')} ${t.serial}  ${t.manufacturer} ${t.model} v${t.hardwareVersion}${pin ? `  ${pin}` : ''}`);
   }
   return 0;
+}
+
+/** Until SIGINT or SIGTERM: one line per event, JSON Lines with --json. */
+async function watch(ctx: Context, module: string | undefined, json: boolean): Promise<number> {
+  const chosen = chosenModule(module, ctx.env);
+  const stream = watchTokens({
+    listDevices: systemDevices(ctx.env),
+    catalogue: catalogue(loadSettings(dataDir(ctx.env)).devices),
+    modules: chosen ? [chosen] : [],
+  });
+  const stop = () => void stream.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const event of stream) writeLine(ctx.stdout, json ? JSON.stringify(event) : describeEvent(event, ctx.t));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return 0;
+}
+
+function deviceName(device: DeviceView): string {
+  const name = [device.vendor, device.model].filter(Boolean).join(' ');
+  return `${name || '?'} [${device.vendorId}:${device.productId}]`;
+}
+
+/** One line a clerk can read for an event. */
+export function describeEvent(event: TokenEvent, t: Translator): string {
+  switch (event.type) {
+    case 'plugged':
+      return t.text('watchPlugged', { label: event.token.label, serial: event.token.serial, model: event.token.model, hardware: event.token.hardwareVersion, device: event.device ? deviceName(event.device) : '' });
+    case 'removed':
+      return t.text('watchRemoved', { what: event.token ? event.token.label : event.device ? deviceName(event.device) : '?' });
+    case 'device-without-token':
+      return t.text('watchNoToken', { device: deviceName(event.device), why: t.text(`why.${event.why.code}`, { ...event.why }) });
+    case 'module-failed':
+      return t.text('watchModuleFailed', { module: event.module, detail: event.detail });
+  }
 }

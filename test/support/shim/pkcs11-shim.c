@@ -8,6 +8,7 @@
  *   CAPBU_SHIM_LOGIN_RV      C_Login returns this CK_RV instead of logging in
  *   CAPBU_SHIM_FREE_PUBLIC   CK_TOKEN_INFO.ulFreePublicMemory
  *   CAPBU_SHIM_REMOVE_AFTER  after this many C_GetAttributeValue calls, the token is gone
+ *   CAPBU_SHIM_REMOVE_AT_SIGN set: the token is gone from the first C_SignInit on (mid key proof)
  *   CAPBU_SHIM_LOGIN_LOG     a file that gets one line per C_Login the application attempts
  */
 #include <dlfcn.h>
@@ -18,6 +19,7 @@
 static CK_FUNCTION_LIST_PTR real;
 static CK_FUNCTION_LIST shim;
 static long attribute_calls;
+static int removed_at_sign;
 
 static long env_long(const char *name, long fallback) {
   const char *value = getenv(name);
@@ -25,6 +27,7 @@ static long env_long(const char *name, long fallback) {
 }
 
 static int pulled(void) {
+  if (removed_at_sign) return 1;
   long after = env_long("CAPBU_SHIM_REMOVE_AFTER", -1);
   return after >= 0 && attribute_calls >= after;
 }
@@ -50,6 +53,17 @@ static CK_RV shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
 static CK_RV shim_OpenSession(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR session) {
   if (pulled()) return CKR_TOKEN_NOT_PRESENT;
   return real->C_OpenSession(slot, flags, app, notify, session);
+}
+
+static CK_RV shim_SignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key) {
+  if (env_long("CAPBU_SHIM_REMOVE_AT_SIGN", 0)) removed_at_sign = 1;
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  return real->C_SignInit(session, mechanism, key);
+}
+
+static CK_RV shim_Sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR signature, CK_ULONG_PTR signature_len) {
+  if (pulled()) return CKR_DEVICE_REMOVED;
+  return real->C_Sign(session, data, len, signature, signature_len);
 }
 
 static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
@@ -92,6 +106,8 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out) {
   shim.C_GetTokenInfo = shim_GetTokenInfo;
   shim.C_OpenSession = shim_OpenSession;
   shim.C_Login = shim_Login;
+  shim.C_SignInit = shim_SignInit;
+  shim.C_Sign = shim_Sign;
   shim.C_FindObjectsInit = shim_FindObjectsInit;
   shim.C_FindObjects = shim_FindObjects;
   shim.C_GetAttributeValue = shim_GetAttributeValue;

@@ -1,0 +1,102 @@
+/**
+ * Every SQL statement of the centre, written once for both databases with `?` for parameters.
+ * What differs between SQLite and PostgreSQL is named in a Dialect, and nowhere else: parameter
+ * markers, row locks, snapshot reads, how a unique violation is reported, and the migration lock.
+ * Add a statement here and use it from both stores.
+ */
+import type { MigrationDialect } from '../../sql/migrate.js';
+import { RENEWAL_COLUMNS } from './rows.js';
+
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** The n-th (from 1) bound parameter. */
+  readonly param: (n: number) => string;
+  /** Appended to a SELECT whose row is about to be updated; SQLite's write transaction already holds the whole database. */
+  readonly forUpdate: string;
+  /** Run first in a read-only transaction that must see one snapshot; SQLite's transactions always do. */
+  readonly snapshot: string | null;
+  readonly isUniqueViolation: (error: unknown) => boolean;
+}
+
+const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+export const SQLITE: Dialect = {
+  name: 'sqlite',
+  param: () => '?',
+  forUpdate: '',
+  snapshot: null,
+  isUniqueViolation: (error) => String(errorCode(error)).startsWith('SQLITE_CONSTRAINT'),
+};
+
+/** Serialises schema changes between centre processes starting at once. */
+const MIGRATION_LOCK = 0x63617062;
+
+export const POSTGRES: Dialect = {
+  name: 'postgres',
+  param: (n) => `$${n}`,
+  forUpdate: ' FOR UPDATE',
+  snapshot: 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ',
+  isUniqueViolation: (error) => errorCode(error) === '23505',
+};
+
+/** PostgreSQL's way through the migration runner (SQLite's is the runner's own, migrateSqlite). */
+export const POSTGRES_MIGRATIONS: MigrationDialect = {
+  begin: ['BEGIN', `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`],
+  param: POSTGRES.param,
+  userVersion: false,
+};
+
+const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+
+function texts(forUpdate: string) {
+  return {
+    subscriber: 'SELECT * FROM subscribers WHERE serial = ?',
+    allSubscribers: 'SELECT * FROM subscribers',
+    subscribersSince: 'SELECT * FROM subscribers WHERE version > ? ORDER BY version, serial',
+    registryVersion: REGISTRY_VERSION,
+    // Two imports at once would both read the same version: the lock makes them take turns.
+    registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
+    setRegistryVersion: "UPDATE meta SET value = ? WHERE name = 'registry_version'",
+    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
+         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
+    addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
+    certificates: 'SELECT der FROM certificates ORDER BY serial',
+    addKiosk: 'INSERT INTO kiosks (id, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    revokeKiosk: 'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?), enrolment_hash = NULL WHERE id = ?',
+    /** Parameters: credential hash, time, enrolment hash, time. */
+    enroll: `UPDATE kiosks SET credential_hash = ?, enrolled_at = ?, enrolment_hash = NULL, enrolment_expires = NULL
+       WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ? RETURNING *`,
+    kiosk: 'SELECT * FROM kiosks WHERE id = ?',
+    kioskByEnrolment: 'SELECT * FROM kiosks WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ?',
+    renewalByKey: 'SELECT * FROM renewals WHERE kiosk_id = ? AND idempotency_key = ?',
+    renewalOf: 'SELECT * FROM renewals WHERE old_serial = ?',
+    saveRenewal: `INSERT INTO renewals (${RENEWAL_COLUMNS.join(', ')}) VALUES (${RENEWAL_COLUMNS.map(() => '?').join(', ')})`,
+    refusalHash: 'SELECT request_hash FROM refusals WHERE kiosk_id = ? AND idempotency_key = ?',
+    saveRefusal: `INSERT INTO refusals (kiosk_id, idempotency_key, request_hash, old_serial, province, channel, hardware_version, refused_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    saveEvent: 'INSERT INTO events (kiosk_id, sequence, type, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
+       GROUP BY province, channel, hardware_version, issued_day`,
+    renewedSerials: 'SELECT old_serial FROM renewals',
+    refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
+       FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
+       GROUP BY f.province, f.channel, f.hardware_version, r.reason`,
+  };
+}
+
+export type Statements = Readonly<ReturnType<typeof texts>>;
+export type StatementName = keyof Statements;
+
+/** The statements in a dialect's own words. */
+export function statements(dialect: Dialect): Statements {
+  const written = texts(dialect.forUpdate);
+  const out = {} as Record<StatementName, string>;
+  for (const name of Object.keys(written) as StatementName[]) {
+    let n = 0;
+    out[name] = written[name].replace(/\?/g, () => dialect.param(++n));
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * `capbu kiosk`: the full-screen app counter staff and field agents use all day. The screens run
+ * here, the core in a worker thread (src/screens/engine/); this command only starts and stops them
+ * and gives the terminal back on every way out.
+ */
+import { render } from 'ink';
+import { CapbuError } from '../../errors.js';
+import { isLanguage, translator } from '../../i18n/catalog.js';
+import { KioskApp } from '../../screens/app.js';
+import type { EngineConfig } from '../../screens/engine/core.js';
+import { startEngine } from '../../screens/engine/host.js';
+import type { EngineEvent } from '../../screens/model.js';
+import { borrowTerminal } from '../../screens/terminal.js';
+import { dataDir } from '../../store/data-dir.js';
+import { loadSettings } from '../../store/settings.js';
+import { chosenModule } from '../../token/module.js';
+import { clock, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
+
+export async function kioskCommand(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'kiosk');
+  const stdout = process.stdout;
+  const stdin = process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');
+  const now = values.now === undefined ? null : clock(values.now).toISOString();
+  const home = dataDir(ctx.env);
+  const settings = loadSettings(home);
+  // --lang, then the kiosk's setting, then CAPBU_LANG and Vietnamese (the context's choice).
+  const t = values.lang === undefined && settings.lang && isLanguage(settings.lang) ? translator(settings.lang) : ctx.t;
+  const config: EngineConfig = {
+    dataDir: home,
+    campaign: values.campaign ?? null,
+    module: chosenModule(values.module, ctx.env),
+    now,
+    operator: values.operator ?? settings.operator,
+    server: null,
+    env: { ...ctx.env },
+    noUsb: values.demo === true,
+    watchIntervalMs: null,
+  };
+  const engine = startEngine(config);
+  let fatal: EngineEvent | null = null;
+  engine.subscribe((event) => {
+    if (event.type === 'fatal') fatal = event;
+  });
+  const terminal = borrowTerminal(stdout, stdin, (error) => {
+    writeLine(ctx.stderr, `capbu: INTERNAL: ${ctx.t.error('INTERNAL', { message: error instanceof Error ? error.message : String(error) })}`);
+    process.exit(2);
+  });
+  try {
+    const app = render(
+      <KioskApp
+        engine={engine}
+        options={{ operator: config.operator, selfService: settings.selfService, demo: values.demo === true, canPrint: settings.printCommand !== null }}
+        t={t}
+        supportLine={settings.supportLine}
+      />,
+      { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+    );
+    await app.waitUntilExit();
+  } finally {
+    terminal.restore();
+  }
+  await engine.close();
+  const failed = fatal as EngineEvent | null;
+  if (failed?.type === 'fatal') throw new CapbuError(failed.error.code, failed.error.details);
+  return 0;
+}

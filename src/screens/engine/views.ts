@@ -1,0 +1,69 @@
+/**
+ * From what the core knows to what the screens show: plain data, dates as ISO UTC (the views put
+ * them in the campaign's zone). No rule is decided here; each fact is copied from the core's answer.
+ */
+import type { Campaign } from '../../campaign/campaign.js';
+import type { Inspection } from '../../inspection/inspect.js';
+import { isoUtc } from '../../inspection/json.js';
+import type { RenewalRecord } from '../../store/renewals.js';
+import type { CampaignView, CertificateView, PinView, TokenView } from '../model.js';
+
+/** What the kiosk's own store adds to a token's inspection. */
+export interface KioskFacts {
+  readonly hardwareVersion: string | null;
+  readonly pin: PinView;
+  /** The renewal this kiosk started for a certificate on this token, if any. */
+  readonly renewal: RenewalRecord | null;
+  /** When that renewal was done. */
+  readonly renewedAt: Date | null;
+  readonly contractEnd: (serial: string) => string | null;
+}
+
+export function campaignView(campaign: Campaign): CampaignView {
+  return { id: campaign.id, capDate: campaign.capDate, issuedBefore: campaign.issuedBefore, timeZone: campaign.timeZone };
+}
+
+/** The value of the first CN in an RFC 4514 name, unescaped. */
+export function commonNameOf(subject: string): string | null {
+  const match = /(?:^|,)CN=((?:\\.|[^,\\])*)/.exec(subject);
+  return match ? match[1]!.replace(/\\(.)/g, '$1') : null;
+}
+
+export function tokenView(inspection: Inspection, campaign: Campaign, facts: KioskFacts): TokenView {
+  const { token } = inspection;
+  const renewal = facts.renewal;
+  const certificates: CertificateView[] = inspection.certificates.map((c) => ({
+    serial: c.facts.serial,
+    subject: c.facts.subject,
+    commonName: commonNameOf(c.facts.subject),
+    role: c.role,
+    notBefore: isoUtc(c.facts.notBefore),
+    notAfter: isoUtc(c.facts.notAfter),
+    decision: c.decision && {
+      eligible: c.decision.eligible,
+      reasons: [...c.decision.reasons],
+      renewalNotAfter: c.decision.renewalNotAfter ? isoUtc(c.decision.renewalNotAfter) : null,
+    },
+    contractEnd: facts.contractEnd(c.facts.serial),
+    renewed:
+      renewal?.state === 'done' && facts.renewedAt && (renewal.newSerial === c.facts.serial || renewal.oldSerial === c.facts.serial)
+        ? { oldSerial: renewal.oldSerial, at: isoUtc(facts.renewedAt) }
+        : null,
+  }));
+  const subscriber = inspection.candidate ?? inspection.certificates.find((c) => c.role === 'end-entity') ?? null;
+  return {
+    key: token.serial,
+    label: token.label,
+    serial: token.serial,
+    manufacturer: token.manufacturer,
+    model: token.model,
+    hardwareVersion: facts.hardwareVersion,
+    company: subscriber ? commonNameOf(subscriber.facts.subject) : null,
+    taxCode: subscriber?.facts.taxCode ?? null,
+    pin: facts.pin,
+    certificates,
+    candidate: inspection.candidate?.facts.serial ?? null,
+    unfinished: !renewal || renewal.state === 'done' ? null : renewal.state === 'queued' ? 'queued' : 'interrupted',
+    campaign: campaignView(campaign),
+  };
+}

@@ -1,0 +1,80 @@
+import { Box, Text } from 'ink';
+import { calendarDate, dateFor } from '../i18n/dates.js';
+import type { CertificateView, TokenView } from './model.js';
+import { useWords } from './words.js';
+
+/** The token, every certificate on it, and for the candidate the verdict in words a clerk can repeat. */
+export function VerdictView({ token }: { readonly token: TokenView }) {
+  const t = useWords();
+  const zone = token.campaign.timeZone;
+  // With nothing to renew, the verdict on the customer's own certificate still says why.
+  const candidate = token.certificates.find((c) => c.serial === token.candidate) ?? token.certificates.find((c) => c.decision !== null) ?? null;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{t.text('kiosk.verdict.token', { label: token.label, serial: token.serial, model: token.model, version: token.hardwareVersion ?? '' })}</Text>
+      {token.company && <Text>{t.text('kiosk.verdict.company', { company: token.company, taxCode: token.taxCode ?? '' })}</Text>}
+      <Box flexDirection="column" marginTop={1}>
+        {token.certificates.map((c) => (
+          <Text key={c.serial}>
+            {t.text('kiosk.verdict.certificate', {
+              marker: c === candidate ? '▶' : '•',
+              serial: c.serial,
+              role: t.text(c.role === 'ca' ? 'kiosk.verdict.roleCa' : 'kiosk.verdict.roleEndEntity'),
+              from: dateFor(c.notBefore, zone),
+              to: dateFor(c.notAfter, zone),
+            })}
+          </Text>
+        ))}
+      </Box>
+      <Box flexDirection="column" marginTop={1}>
+        <Verdict token={token} candidate={candidate} />
+      </Box>
+    </Box>
+  );
+}
+
+function Verdict({ token, candidate }: { readonly token: TokenView; readonly candidate: CertificateView | null }) {
+  const t = useWords();
+  const zone = token.campaign.timeZone;
+  if (token.pin.locked) return <Text>✖ {t.text('kiosk.verdict.locked')}</Text>;
+  if (token.unfinished) return <Text>↻ {t.text(`kiosk.verdict.${token.unfinished}`)}</Text>;
+  const renewed = token.certificates.find((c) => c.renewed !== null && c.role === 'end-entity');
+  if (renewed?.renewed && !candidate?.decision?.eligible) {
+    return <Text>{t.text('kiosk.verdict.renewed', { at: dateFor(renewed.renewed.at, zone), to: dateFor(renewed.notAfter, zone) })}</Text>;
+  }
+  if (!candidate?.decision) return <Text>{t.text('kiosk.verdict.noCandidate')}</Text>;
+  const { decision } = candidate;
+  if (decision.eligible) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>{t.text('kiosk.verdict.eligible', { date: dateFor(decision.renewalNotAfter!, zone) })}</Text>
+        <Text>{t.text('kiosk.verdict.whatHappens')}</Text>
+      </Box>
+    );
+  }
+  const vars = {
+    notBefore: dateFor(candidate.notBefore, zone),
+    notAfter: dateFor(candidate.notAfter, zone),
+    capDate: calendarDate(token.campaign.capDate),
+    issuedBefore: calendarDate(token.campaign.issuedBefore),
+    contractEnd: candidate.contractEnd ? calendarDate(candidate.contractEnd) : '',
+  };
+  return (
+    <Box flexDirection="column">
+      <Text bold>{t.text('kiosk.verdict.notEligible')}</Text>
+      {decision.reasons.map((r) => (
+        <Box key={r} flexDirection="column" paddingLeft={2}>
+          <Box>
+            <Text>✖ </Text>
+            <Text>{t.text(`kiosk.reason.${r}`, vars)}</Text>
+          </Box>
+          <Box paddingLeft={2}>
+            <Text>→ </Text>
+            <Text>{t.text(`kiosk.advice.${r}`, vars)}</Text>
+          </Box>
+        </Box>
+      ))}
+      <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>
+    </Box>
+  );
+}
