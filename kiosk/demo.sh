@@ -5,6 +5,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 capbu_setup softhsm2 opensc
 cd "$CAPBU_ROOT"
+[ -d .demo ] || echo "capbu: making the demo world: a demo PKI, SoftHSM2 tokens and a registry (about 10 s)…" >&2
 node dist/cli/bin.js demo .demo
 . .demo/env.sh
 set +e

@@ -8,10 +8,11 @@ mkdir -p .cache/results
 rm -f .cache/results/*.json
 
 status=0
-echo "== tests on Node $(node --version)"
+echo "== tests on Node $(node --version) (the whole suite: several minutes; each file reports as it finishes)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/results/node-main.json || status=1
 
 if [ "${CAPBU_SKIP_NODE24:-}" != "1" ]; then
+  echo "capbu: preparing Node 24 and rebuilding the native modules for it (first time: 1 to 2 minutes)…" >&2
   tree=$(bash kiosk/node24.sh)
   node24="$CAPBU_ROOT/.cache/node24/bin/node"
   echo "== tests on Node $("$node24" --version)"
