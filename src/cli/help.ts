@@ -48,7 +48,7 @@ export function topHelp(t: Translator, width: number | null): string {
   const rows = (centre: boolean) =>
     COMMAND_NAMES.filter((name) => ((COMMANDS[name] as CommandSpec).centre ?? false) === centre).map((name): [string, string] => [name, t.text(`cmd.${name}`)]);
   return [
-    t.text('help.title'),
+    ...wrapLine(t.text('help.title'), fit),
     '',
     `${t.text('help.kiosk')}:`,
     ...definitions(rows(false), fit),

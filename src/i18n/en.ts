@@ -144,7 +144,7 @@ export const en: Catalog = {
   text: {
     ...kioskEn,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
-    'help.title': "capbu — compensatory renewal of digital-signature certificates on customers' tokens",
+    'help.title': "capbu — compensatory renewal of the certificates on customers' tokens",
     'help.kiosk': 'At the kiosk',
     'help.centre': 'At the central service',
     'help.usage': 'Usage',
