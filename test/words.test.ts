@@ -19,7 +19,7 @@ const ALLOWED = new Set(
     'serve', 'add', 'certs', 'revoke', 'report', 'counter', 'field', 'self', 'active', 'revoked', 'suspended',
     'serial', 'taxCode', 'contractEnd', 'status', 'province', 'vi', 'en', 'ms', 'pkcs', 'pkcs11', 'softhsm', 'viettel',
     'https', 'http', 'postgres', 'sqlite', 'json', 'csv', 'pem', 'der', 'base64', 'hsm', 'url', 'api', 'id', 'ascii',
-    'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte',
+    'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte', 'terminal', 'settings', 'unikey', 'evkey', 'enter', 'esc', 'tab', 'feitian', 'opensc', 'pcscd', 'sudo', 'systemctl', 'enable', 'start', 'socket', 'timedatectl', 'integrity', 'ctrl', 'restore',
   ].map((w) => w.toLowerCase()),
 );
 /** English words that happen to spell a Vietnamese syllable without its marks. */
@@ -36,7 +36,8 @@ function englishIn(text: string): string[] {
     .replace(/\b[\p{Lu}\d_#:]{2,}\b/gu, ' '); // codes and placeholders: PIN_LOCKED, CKR_…, NHÃN
   const words = plain.match(/[\p{L}\p{M}]+/gu) ?? [];
   return words.filter((word) => {
-    if (!/^[A-Za-z]+$/.test(word)) return false;
+    // Non-ASCII words are Vietnamese; one letter is a key to press (y, n, q).
+    if (!/^[A-Za-z]{2,}$/.test(word)) return false;
     const lower = word.toLowerCase();
     if (ALLOWED.has(lower)) return false;
     return ENGLISH_LOOKALIKES.has(lower) || !SYLLABLE.test(lower);
@@ -75,6 +76,9 @@ const BASE: ErrorDetails = {
     option: '--tokn',
     suggestion: '--token',
     command: 'check',
+    device: 'Feitian ePass2003',
+    install: 'opensc',
+    ids: '096e:0807',
 };
 const SAMPLES: ErrorDetails[] = [
   {},
@@ -88,7 +92,7 @@ const SAMPLES: ErrorDetails[] = [
 
 const USAGE_SAMPLE: ErrorDetails = {
   command: 'central kiosk add',
-  name: 'kiosks',
+  name: 'nhan',
   suggestion: 'kiosk',
   choices: ['serve', 'registry', 'kiosk', 'report'],
   option: '--db',
@@ -144,6 +148,12 @@ describe('the Vietnamese catalogue', () => {
       old: '0a1b',
       notAfter: '01/03/2022',
       at: '01/06/2020 10:00',
+      label: 'token-xanh',
+      problem: 'thiếu',
+      detail: 'thiếu',
+      zone: 'Asia/Ho_Chi_Minh',
+      languages: 'vi, en',
+      ...Object.fromEntries(['count', 'ms', 'seconds', 'hours', 'kiosk', 'module', 'hardwareVersion', 'hardware', 'manufacturer', 'model', 'what', 'why'].map((k) => [k, 3])),
     };
     const facts = { serial: '0a1b', notBefore: '17/07/2019', notAfter: '15/03/2021', capDate: '02/10/2020', issuedBefore: '17/07/2019', contractEnd: '01/09/2020', certificateTaxCode: '0101', registryTaxCode: '0102' };
     for (const code of REASON_CODES) expect(englishIn(t.reason(code, facts)), code).toEqual([]);
