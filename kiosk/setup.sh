@@ -30,6 +30,8 @@ capbu_setup() {
   if [ -n "${missing// /}" ]; then
     if [ "$(id -u)" -eq 0 ]; then
       capbu_step "updating the Debian package lists" "10 s" apt-get update -qq
+      # One word per package: the list is meant to split.
+      # shellcheck disable=SC2086
       capbu_step "installing ${missing% }" "10 s to a few minutes" \
         env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing} >/dev/null
     else

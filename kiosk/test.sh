@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command: every test, on this machine's Node and again on Node 24.
 set -euo pipefail
+# shellcheck source=setup.sh
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux ca-certificates
+capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux shellcheck ca-certificates
 cd "$CAPBU_ROOT"
 mkdir -p .cache/results
 rm -f .cache/results/*.json

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   'PIN_INVALID',
   'PIN_MISSING',
+  'PIN_CANCELLED',
   'FINAL_TRY_NEEDS_CONFIRMATION',
   'CLOCK_INVALID',
   // The renewal onto the token (src/renewal/).

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forgetParsedCertificates } from '../../src/pki/certificate.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import { placeCaCertificate, placeCertificate } from '../../src/demo/customer.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../src/demo/world.js';
 import { inspect } from '../../src/inspection/inspect.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import { placeCertificate } from '../../src/demo/customer.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { renew, type RenewalContext } from '../../src/renewal/renew.js';

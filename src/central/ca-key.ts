@@ -6,9 +6,8 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { CapbuError } from '../errors.js';
+import { HsmPin } from './hsm-pin.js';
 import { algorithmFor, assertSignerMatches, signWithKeyObject, type CaSigner } from './signer.js';
-
-export const DEFAULT_PIN_VARIABLE = 'CAPBU_CA_PIN';
 
 export interface CaKeyOptions {
   readonly key: string;
@@ -41,11 +40,9 @@ function pemSigner(path: string, newCa: CaCertificate): CaSigner {
 export async function openCaSigner(options: CaKeyOptions): Promise<CaSigner> {
   let signer: CaSigner;
   if (options.key.startsWith('pkcs11:')) {
-    const variable = options.pinVariable ?? DEFAULT_PIN_VARIABLE;
-    const pin = options.env[variable];
-    if (!pin) throw new CapbuError('CA_PIN_MISSING', { variable });
-    const { openPkcs11Signer } = await import('../token/ca-signer.js');
-    signer = openPkcs11Signer({ uri: options.key, pin, newCa: options.newCa, env: options.env });
+    const pin = HsmPin.fromEnv(options.env, options.pinVariable);
+    const { openHsmSigner } = await import('./hsm-signer.js');
+    signer = openHsmSigner({ uri: options.key, pin, newCa: options.newCa, env: options.env });
   } else {
     signer = pemSigner(options.key, options.newCa);
   }

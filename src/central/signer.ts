@@ -1,5 +1,5 @@
 /**
- * The new CA's signing key, wherever it lives (a PEM file here, an HSM in src/token/ca-signer.ts).
+ * The new CA's signing key, wherever it lives (a PEM file here, an HSM in hsm-signer.ts).
  * Issuance only ever asks it to sign bytes; which algorithm it signs with follows from the new
  * CA certificate's key, and opening one proves the key is that certificate's key.
  */

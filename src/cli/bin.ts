@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { muteTerminal, releaseTerminal } from './pin.js';
 
 // A reader that stops early (`capbu … | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,4 +10,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Before any slow start: a PIN typed ahead of the prompt must not show on the screen.
+if (process.argv.includes('--pin-stdin')) muteTerminal(process.stdin);
 process.exitCode = await main(process.argv.slice(2));
+await releaseTerminal();

@@ -74,7 +74,7 @@ export const COMMANDS = {
   renew: {
     options: {
       token,
-      'pin-stdin': { type: 'boolean', required: true },
+      'pin-stdin': { type: 'boolean' },
       'final-try': { type: 'boolean' },
       server,
       operator: { type: 'string', arg: 'NAME' },

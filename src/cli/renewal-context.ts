@@ -13,7 +13,7 @@ import { pickModule, type Picked } from '../token/pick.js';
 import { systemDevices } from '../token/usb.js';
 import type { Context } from './context.js';
 import { serverFlag } from './server-flag.js';
-import { campaignPath, loadCampaign } from './files.js';
+import { campaignPath, loadCampaign } from '../store/files.js';
 
 export interface RenewalFlags {
   readonly campaign?: string;

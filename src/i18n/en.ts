@@ -82,8 +82,13 @@ export const en: Catalog = {
     PIN_INCORRECT: (v) =>
       `wrong PIN${v.unclear ? ' (the token did not say so clearly)' : ''}${v.finalTry ? '; the next wrong PIN locks the token' : v.countLow ? '; few tries remain' : ''}${typeof v.remaining === 'number' ? `; at most ${v.remaining} tries left before the token locks` : ''}`,
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',
-    PIN_INVALID: 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again',
-    PIN_MISSING: 'no PIN on standard input',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `this token takes a PIN of ${v.min} to ${v.max} characters; nothing was tried, type it again`
+        : 'the PIN contains non-ASCII characters; switch off the Vietnamese input method and type it again (nothing was tried)',
+    PIN_MISSING: (v) =>
+      v.option ? `the customer's PIN is needed: add ${v.option}, then type it at the prompt or pipe it` : 'no PIN on standard input',
+    PIN_CANCELLED: 'PIN entry cancelled; nothing was tried on the token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'the token says the next wrong PIN locks it; confirm with the customer, then retry with --final-try',
     SETTINGS_INVALID: (v) => `the kiosk settings in ${v.path} are invalid (${v.problem})`,
     SERVER_REJECTED: (v) => `the central service refused the renewal: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
@@ -268,6 +273,7 @@ export const en: Catalog = {
     'why.token-not-initialised': 'the driver sees no token on it: the token is not initialised, or still starting (wait a few seconds, then plug it again)',
     'why.unknown-device': 'a device capbu does not know: give its ids to IT so they can add it to the catalogue (settings "devices")',
     pinPrompt: 'Customer PIN (not shown): ',
+    pinTypeaheadDiscarded: 'Keys typed before this prompt were discarded (the first of them may have shown on screen); type the PIN now.',
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
     demoExists: (v) => `Demo world already present in ${v.directory}.`,

@@ -149,8 +149,13 @@ export const vi: Catalog = {
     TOKEN_FULL: 'USB token không còn chỗ cho chứng thư số mới',
     PIN_INCORRECT: (v) => `sai mã PIN${v.unclear ? ' (USB token không báo rõ)' : ''}; ${triesLeft(v)}`,
     PIN_LOCKED: 'mã PIN đã bị khóa; khách hàng cần liên hệ Viettel-CA để mở khóa (Tổng đài 18008000 nhánh 1)',
-    PIN_INVALID: 'mã PIN có ký tự ngoài bảng ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại',
-    PIN_MISSING: 'không có mã PIN trên đầu vào chuẩn',
+    PIN_INVALID: (v) =>
+      v.min !== undefined
+        ? `USB token này nhận mã PIN dài từ ${v.min} đến ${v.max} ký tự; chưa thử mã PIN nào, hãy nhập lại`
+        : 'mã PIN có ký tự không phải ASCII; hãy tắt bộ gõ tiếng Việt rồi nhập lại (chưa thử mã PIN nào)',
+    PIN_MISSING: (v) =>
+      v.option ? `cần mã PIN của khách hàng: thêm ${v.option}, rồi nhập mã PIN khi được hỏi hoặc chuyển qua đầu vào chuẩn` : 'không có mã PIN trên đầu vào chuẩn',
+    PIN_CANCELLED: 'đã hủy nhập mã PIN; chưa thử mã PIN nào trên USB token',
     FINAL_TRY_NEEDS_CONFIRMATION: 'chỉ còn 1 lần thử mã PIN: nhập sai lần nữa USB token sẽ bị khóa; xác nhận với khách hàng rồi chạy lại với --final-try',
     SETTINGS_INVALID: (v) => `cài đặt của máy quầy tại ${v.path} không hợp lệ (${settingsProblem(v.problem)})`,
     SERVER_REJECTED: (v) => `hệ thống trung tâm từ chối cấp bù (${list(v.codes)})`,
@@ -336,6 +341,7 @@ export const vi: Catalog = {
     'why.token-not-initialised': 'trình điều khiển không thấy USB token: token chưa được khởi tạo, hoặc đang khởi động (chờ vài giây rồi cắm lại)',
     'why.unknown-device': 'thiết bị capbu chưa biết: báo mã thiết bị cho bộ phận IT để bổ sung vào danh mục (mục "devices" trong settings)',
     pinPrompt: 'Mã PIN của khách hàng (không hiển thị): ',
+    pinTypeaheadDiscarded: 'Các phím gõ trước khi có lời nhắc này đã bị bỏ qua (vài phím đầu có thể đã hiện trên màn hình); hãy nhập mã PIN bây giờ.',
     registryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}.`,
     demoCreated: (v) => `Đã tạo bộ dữ liệu demo tại ${v.directory}.`,
     demoExists: (v) => `Bộ dữ liệu demo đã có sẵn tại ${v.directory}.`,

@@ -1,9 +1,10 @@
 /** The kiosk's SQLite store: one file in the data directory, schema migrated on open. */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../errors.js';
 import { migrateSqlite, type Migration } from '../sql/migrate.js';
+import { checkStoreContents, checkStoreFile, notePassed } from './store-checks.js';
 
 export type Store = Database.Database;
 
@@ -84,17 +85,58 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 export function openStore(directory: string): Store {
+  const path = join(directory, 'capbu.db');
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const path = join(directory, 'capbu.db');
-    const db = new Database(path);
+    if (!existsSync(path)) createStore(path);
+    checkStoreFile(path);
+    const db = new Database(path, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    try {
+      checkStoreContents(db, path, MIGRATIONS.at(-1)!.version);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     // Customers' certificates and tax codes live here: the kiosk's user only.
     chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
     migrateSqlite(db, MIGRATIONS, new Date().toISOString());
+    const close = db.close.bind(db);
+    db.close = () => {
+      close();
+      notePassed(path);
+      return db;
+    };
     return db;
   } catch (error) {
+    if (error instanceof CapbuError) throw error;
     throw new CapbuError('STORE_FAILED', { path: directory }, { cause: error });
+  }
+}
+
+/**
+ * A new store is made beside and linked into place whole, so an empty capbu.db is never a new
+ * store but one whose data is gone. Linking (not renaming) lets a second process that raced to
+ * create it keep the first one's file.
+ */
+function createStore(path: string): void {
+  const temporary = `${path}.${process.pid}.new`;
+  try {
+    const db = new Database(temporary);
+    try {
+      chmodSync(temporary, 0o600);
+      db.pragma('journal_mode = WAL');
+      migrateSqlite(db, MIGRATIONS, new Date().toISOString());
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }

@@ -41,6 +41,14 @@ export function findObjects(session: Session, template: Template): Buffer[] {
   });
 }
 
+/** The private keys with this label and/or CKA_ID (a login may be needed to see them). */
+export function findPrivateKeys(session: Session, by: { readonly label?: string; readonly id?: Buffer }): Buffer[] {
+  const template: Template = [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }];
+  if (by.label !== undefined) template.push({ type: pkcs11js.CKA_LABEL, value: by.label });
+  if (by.id !== undefined) template.push({ type: pkcs11js.CKA_ID, value: by.id });
+  return findObjects(session, template);
+}
+
 /** Attribute values by type; an attribute the object lacks or hides is simply absent. */
 function readAttributes(session: Session, object: Buffer, types: readonly number[]): Map<number, Buffer> {
   const out = new Map<number, Buffer>();

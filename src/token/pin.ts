@@ -1,21 +1,47 @@
 import { CapbuError } from '../errors.js';
 
 /**
- * A PIN that can be used for exactly one login: taking it empties the holder, so nothing keeps it
- * past the login, and no code path can quietly try it a second time.
+ * A PIN that can be used for exactly one login, held as bytes capbu can overwrite: using it or
+ * wiping it zeroes them, so nothing keeps the PIN past the login and no code path can quietly try
+ * it a second time.
+ *
+ * What JavaScript cannot promise: pkcs11js only takes the PIN as a string, so the login makes one
+ * short-lived string (and pkcs11js one C++ copy), which are garbage at once but only overwritten
+ * when the engine reuses their memory. Strings a caller passed to the constructor are the caller's.
  */
 export class Pin {
-  #value: string | null;
+  #bytes: Buffer | null;
 
-  constructor(value: string) {
-    this.#value = value;
+  /** Copies the bytes (or the UTF-8 of the text); wiping the source is the caller's part. */
+  constructor(value: string | Uint8Array) {
+    this.#bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
   }
 
-  take(): string {
-    const value = this.#value;
-    this.#value = null;
-    if (value === null) throw new CapbuError('PIN_MISSING');
-    return value;
+  /** Characters, for a PIN that passes `printable()`; 0 once used. */
+  get length(): number {
+    return this.#bytes?.length ?? 0;
+  }
+
+  /** Printable ASCII only: what tokens take and what a Vietnamese input method left on breaks. */
+  printable(): boolean {
+    const bytes = this.#bytes;
+    return bytes !== null && bytes.every((b) => b >= 0x20 && b <= 0x7e);
+  }
+
+  /** Hands the PIN as text to the one login, then wipes it whether the login worked or not. */
+  use<T>(login: (text: string) => T): T {
+    const bytes = this.#bytes;
+    if (bytes === null) throw new CapbuError('PIN_MISSING');
+    try {
+      return login(bytes.toString('latin1'));
+    } finally {
+      this.wipe();
+    }
+  }
+
+  wipe(): void {
+    this.#bytes?.fill(0);
+    this.#bytes = null;
   }
 
   /** Never shows the PIN, whatever logs or prints the holder. */

@@ -1,10 +1,9 @@
-/** One pass over a token: its certificates and keys, logged in when a PIN is given. */
+/** One pass over a token: its certificates and keys. */
 import { parseCertificate, publicKeyOf } from '../pki/certificate.js';
 import type { Pkcs11 } from './module.js';
 import { provesKey } from './key-proof.js';
 import { readCertificates, readKeys, type CertificateObject, type TokenKey } from './objects.js';
-import { closeSession, login, openSession, type LoginOptions, type Session } from './session.js';
-import type { Pin } from './pin.js';
+import { closeSession, openSession, type Session } from './session.js';
 import type { TokenSummary } from './slots.js';
 
 export interface TokenContents {
@@ -49,10 +48,10 @@ export function contentsOf(session: Session): TokenContents {
   return { token: session.token, loggedIn: session.loggedIn, certificates, keys: [...publicKeys, ...secret] };
 }
 
-export function readToken(lib: Pkcs11, token: TokenSummary, pin?: Pin, options?: LoginOptions): TokenContents {
+/** What the token shows without the PIN (a login goes through the PIN guard, then `contentsOf`). */
+export function readToken(lib: Pkcs11, token: TokenSummary): TokenContents {
   const session = openSession(lib, token);
   try {
-    if (pin !== undefined) login(session, pin, options);
     return contentsOf(session);
   } finally {
     closeSession(session);

@@ -32,29 +32,15 @@ export function closeSession(session: Session): void {
   }
 }
 
-/** A PIN typed with a Vietnamese input method left on carries non-ASCII characters. */
-export function checkPinText(pin: string): void {
-  if (pin.length === 0) throw new CapbuError('PIN_MISSING');
-  if (!/^[\x20-\x7e]+$/.test(pin)) throw new CapbuError('PIN_INVALID');
-}
-
-export interface LoginOptions {
-  /** The operator confirmed trying a PIN although the token says the next wrong one locks it. */
-  readonly finalTryConfirmed?: boolean;
-}
-
 /**
- * One login attempt, never retried: a wrong PIN reports what the token now says about the
- * remaining tries, so the clerk can decide with the customer.
+ * One C_Login with the user PIN, never retried, the PIN wiped after. It knows nothing of the
+ * customer's remaining tries: customer tokens are logged in only through the PIN guard
+ * (src/renewal/pin-guard.ts), which decides whether a try may be spent at all. A wrong PIN reports
+ * what the token now says about the remaining tries.
  */
-export function login(session: Session, holder: Pin, options: LoginOptions = {}): void {
-  const pin = holder.take();
-  checkPinText(pin);
-  const before = describeToken(session.lib, session.token.slot).pin;
-  if (before.locked) throw new CapbuError('PIN_LOCKED');
-  if (before.finalTry && !options.finalTryConfirmed) throw new CapbuError('FINAL_TRY_NEEDS_CONFIRMATION');
+export function login(session: Session, pin: Pin): void {
   try {
-    session.lib.C_Login(session.handle, pkcs11js.CKU_USER, pin);
+    pin.use((text) => session.lib.C_Login(session.handle, pkcs11js.CKU_USER, text));
   } catch (error) {
     const rv = returnValue(error);
     if (rv === CKR.USER_ALREADY_LOGGED_IN) {

@@ -12,6 +12,12 @@ export interface PinFlags {
   readonly locked: boolean;
 }
 
+/** The user PIN lengths the token accepts (CK_TOKEN_INFO ulMinPinLen, ulMaxPinLen). */
+export interface PinLength {
+  readonly min: number;
+  readonly max: number;
+}
+
 export interface TokenSummary {
   readonly slot: Buffer;
   readonly label: string;
@@ -20,15 +26,24 @@ export interface TokenSummary {
   readonly model: string;
   readonly hardwareVersion: string;
   readonly pin: PinFlags;
+  /** Null when the token reports no usable limits. */
+  readonly pinLength: PinLength | null;
   /** Free public memory in bytes, or null when the token does not say. */
   readonly freePublicMemory: number | null;
 }
 
 /** CK_UNAVAILABLE_INFORMATION (~0) and the "effectively infinite" (~0 − 1) both mean "unknown". */
-function memory(value: number | bigint): number | null {
+function reported(value: number | bigint): number | null {
   const n = typeof value === 'bigint' ? value : BigInt(Math.trunc(value));
   if (n >= 0xfffffffen || n < 0n) return null;
   return Number(n);
+}
+
+function pinLength(min: number | bigint, max: number | bigint): PinLength | null {
+  const low = reported(min);
+  const high = reported(max);
+  if (low === null || high === null || high === 0 || low > high) return null;
+  return { min: low, max: high };
 }
 
 export function pinFlags(flags: number): PinFlags {
@@ -52,7 +67,8 @@ function summarize(slot: Buffer, info: TokenInfo): TokenSummary {
     model: info.model.trim(),
     hardwareVersion: `${info.hardwareVersion.major}.${info.hardwareVersion.minor}`,
     pin: pinFlags(info.flags),
-    freePublicMemory: memory(info.freePublicMemory as number | bigint),
+    pinLength: pinLength(info.minPinLen, info.maxPinLen),
+    freePublicMemory: reported(info.freePublicMemory as number | bigint),
   };
 }
 

@@ -13,7 +13,7 @@ import { x509 } from '../../src/pki/x509.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';

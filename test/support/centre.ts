@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { startCentral, type RunningCentral } from '../../src/central/server.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import { writeFileSync } from 'node:fs';
 import type { World } from './world.js';
 

@@ -1,6 +1,6 @@
 /** Shared by the renewal tests: an eligible customer on a fresh token, registered everywhere. */
 import type { Channel } from '../../src/central/api.js';
-import { loadCampaign } from '../../src/cli/files.js';
+import { loadCampaign } from '../../src/store/files.js';
 import type { RenewalContext } from '../../src/renewal/renew.js';
 import { loadSettings } from '../../src/store/settings.js';
 import { openStore } from '../../src/store/store.js';

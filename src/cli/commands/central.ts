@@ -7,14 +7,14 @@ import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
 import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type Report, type ReportGroup } from '../../central/api.js';
-import { DEFAULT_PIN_VARIABLE } from '../../central/ca-key.js';
+import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
 import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
 import { openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
-import { campaignPath, loadCampaign, readInput } from '../files.js';
+import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
 

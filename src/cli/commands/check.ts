@@ -6,16 +6,20 @@ import { findSubscriber } from '../../store/registry.js';
 import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
+import { guardedLogin, type PinPolicy } from '../../renewal/pin-guard.js';
 import { catalogue } from '../../token/catalogue.js';
-import { loadModule } from '../../token/module.js';
+import { loadModule, type Pkcs11 } from '../../token/module.js';
 import { pickModule } from '../../token/pick.js';
 import { systemDevices } from '../../token/usb.js';
 import { loadSettings } from '../../store/settings.js';
-import { readToken } from '../../token/read.js';
-import { listTokens, selectToken } from '../../token/slots.js';
+import type { Store } from '../../store/store.js';
+import type { Pin } from '../../token/pin.js';
+import { contentsOf, readToken, type TokenContents } from '../../token/read.js';
+import { closeSession, openSession } from '../../token/session.js';
+import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
@@ -29,14 +33,17 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const home = dataDir(ctx.env);
-  const devices = catalogue(loadSettings(home).devices);
+  const settings = loadSettings(home);
+  const devices = catalogue(settings.devices);
   const lib = loadModule(pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices }).module);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
-  const contents = readToken(lib, token, pin, { finalTryConfirmed: values['final-try'] });
   const db = openStore(home);
   let inspection;
   try {
+    const contents = pin
+      ? loggedIn(db, lib, token, pin, { limit: settings.pinTryLimit, finalTryConfirmed: values['final-try'] === true }, now)
+      : readToken(lib, token);
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
@@ -52,4 +59,15 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   if (values.json) writeJson(ctx, inspectionJson(inspection));
   else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
+}
+
+/** The token as the customer's PIN shows it, the login counted like any other. */
+function loggedIn(db: Store, lib: Pkcs11, token: TokenSummary, pin: Pin, policy: PinPolicy, now: Date): TokenContents {
+  const session = openSession(lib, token);
+  try {
+    guardedLogin(db, session, pin, policy, now);
+    return contentsOf(session);
+  } finally {
+    closeSession(session);
+  }
 }

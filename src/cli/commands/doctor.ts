@@ -23,7 +23,7 @@ import { pcscdSocket } from '../../token/watch.js';
 import type { Vars } from '../../i18n/catalog.js';
 import { liveClock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { campaignPath, loadCampaign } from '../files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 
 /** A registry copy older than this is flagged: the centre's revocations since then are unknown here. */
 const REGISTRY_MAX_AGE_MS = 3 * 24 * 3600_000;

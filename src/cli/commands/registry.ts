@@ -3,7 +3,7 @@ import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { importRegistry } from '../../store/registry.js';
 import { clock, writeLine, type Context } from '../context.js';
-import { readInput } from '../files.js';
+import { readInput } from '../../store/files.js';
 import { parseCommand } from '../parse.js';
 
 /** `capbu registry import FILE`: the whole file lands, or nothing does. */

@@ -1,3 +1,4 @@
+import { CapbuError } from '../../errors.js';
 import { isoUtc } from '../../inspection/json.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
@@ -19,6 +20,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
  */
 export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'renew');
+  if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
   const stop = new AbortController();

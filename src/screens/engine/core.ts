@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import type { Campaign } from '../../campaign/campaign.js';
 import type { Channel } from '../../central/api.js';
-import { campaignPath, loadCampaign } from '../../cli/files.js';
+import { campaignPath, loadCampaign } from '../../store/files.js';
 import { CapbuError, isCapbuError } from '../../errors.js';
 import { calendarDateIn, localTimeToInstant } from '../../campaign/calendar.js';
 import { inspect } from '../../inspection/inspect.js';

@@ -10,10 +10,20 @@
  *   CAPBU_SHIM_REMOVE_AFTER  after this many C_GetAttributeValue calls, the token is gone
  *   CAPBU_SHIM_REMOVE_AT_SIGN set: the token is gone from the first C_SignInit on (mid key proof)
  *   CAPBU_SHIM_LOGIN_LOG     a file that gets one line per C_Login the application attempts
+ *   CAPBU_SHIM_MIN_PIN, CAPBU_SHIM_MAX_PIN
+ *                            CK_TOKEN_INFO.ulMinPinLen / ulMaxPinLen (a Viettel-CA token: 8, 64)
+ *   CAPBU_SHIM_SLOW_INIT_MS  C_Initialize takes this long, as some vendor modules do; it first creates
+ *                            the file CAPBU_SHIM_INIT_MARK, if set, so a test knows it is under way
+ *   CAPBU_SHIM_DIE_IN_CREATE the process dies (SIGKILL) inside the C_CreateObject of a certificate:
+ *                            "half" after creating the object with only its class, as SoftHSM2's
+ *                            non-atomic create leaves it; "full" after creating it whole
  */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <p11-kit/pkcs11.h>
 
 static CK_FUNCTION_LIST_PTR real;
@@ -47,6 +57,10 @@ static CK_RV shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
   info->flags |= (CK_FLAGS)env_long("CAPBU_SHIM_TOKEN_FLAGS", 0);
   long free_public = env_long("CAPBU_SHIM_FREE_PUBLIC", -1);
   if (free_public >= 0) info->ulFreePublicMemory = (CK_ULONG)free_public;
+  long min_pin = env_long("CAPBU_SHIM_MIN_PIN", -1);
+  if (min_pin >= 0) info->ulMinPinLen = (CK_ULONG)min_pin;
+  long max_pin = env_long("CAPBU_SHIM_MAX_PIN", -1);
+  if (max_pin >= 0) info->ulMaxPinLen = (CK_ULONG)max_pin;
   return rv;
 }
 
@@ -95,6 +109,46 @@ static CK_RV shim_GetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE 
   return real->C_GetAttributeValue(session, object, tmpl, count);
 }
 
+static CK_RV shim_Initialize(CK_VOID_PTR args) {
+  const char *mark = getenv("CAPBU_SHIM_INIT_MARK");
+  FILE *f = mark && *mark ? fopen(mark, "w") : NULL;
+  if (f) fclose(f);
+  long ms = env_long("CAPBU_SHIM_SLOW_INIT_MS", 0);
+  if (ms > 0) usleep((useconds_t)ms * 1000);
+  return real->C_Initialize(args);
+}
+
+static int creates_certificate(CK_ATTRIBUTE_PTR tmpl, CK_ULONG count) {
+  for (CK_ULONG i = 0; i < count; i++) {
+    if (tmpl[i].type == CKA_CLASS && tmpl[i].ulValueLen == sizeof(CK_OBJECT_CLASS)) {
+      return *(CK_OBJECT_CLASS *)tmpl[i].pValue == CKO_CERTIFICATE;
+    }
+  }
+  return 0;
+}
+
+static CK_RV shim_CreateObject(CK_SESSION_HANDLE session, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count, CK_OBJECT_HANDLE_PTR object) {
+  const char *die = getenv("CAPBU_SHIM_DIE_IN_CREATE");
+  if (!die || !*die || !creates_certificate(tmpl, count)) return real->C_CreateObject(session, tmpl, count, object);
+  if (strcmp(die, "full") == 0) {
+    real->C_CreateObject(session, tmpl, count, object);
+  } else {
+    // Class, certificate type and CKA_TOKEN only: SoftHSM2 refuses the template as incomplete
+    // but keeps the object it had already made, with no label, ID, subject or value.
+    CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE type = CKC_X_509;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE partial[] = {
+      {CKA_CLASS, &cls, sizeof cls},
+      {CKA_CERTIFICATE_TYPE, &type, sizeof type},
+      {CKA_TOKEN, &yes, sizeof yes},
+    };
+    real->C_CreateObject(session, partial, 3, object);
+  }
+  raise(SIGKILL);
+  return CKR_GENERAL_ERROR;
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out) {
   const char *path = getenv("CAPBU_SHIM_MODULE");
   void *handle = dlopen(path && *path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
@@ -102,6 +156,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out) {
   CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(handle, "C_GetFunctionList");
   if (!get || get(&real) != CKR_OK) return CKR_GENERAL_ERROR;
   shim = *real;
+  shim.C_Initialize = shim_Initialize;
   shim.C_GetSlotList = shim_GetSlotList;
   shim.C_GetTokenInfo = shim_GetTokenInfo;
   shim.C_OpenSession = shim_OpenSession;
@@ -111,6 +166,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out) {
   shim.C_FindObjectsInit = shim_FindObjectsInit;
   shim.C_FindObjects = shim_FindObjects;
   shim.C_GetAttributeValue = shim_GetAttributeValue;
+  shim.C_CreateObject = shim_CreateObject;
   *out = &shim;
   return CKR_OK;
 }

@@ -1,9 +1,9 @@
-/** Reading the files a command is pointed at, with the error codes users see when they are wrong. */
+/** Reading the files the kiosk or the centre is pointed at, with the error codes users see when they are wrong. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CapbuError, type ErrorCode } from '../errors.js';
 import { buildCampaign, parseCaCertificate, parseCampaignSpec, type Campaign } from '../campaign/campaign.js';
-import { dataDir } from '../store/data-dir.js';
+import { dataDir } from './data-dir.js';
 
 export function readInput(path: string, notFound: ErrorCode): Buffer {
   try {

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +13,15 @@ import { x509 } from '../../src/pki/x509.js';
 import { openCaSigner } from '../../src/central/ca-key.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { isCapbuError } from '../../src/errors.js';
-import { openPkcs11Signer, parsePkcs11Uri } from '../../src/token/ca-signer.js';
+import { HsmPin } from '../../src/central/hsm-pin.js';
+import { openHsmSigner } from '../../src/central/hsm-signer.js';
+import { parsePkcs11Uri } from '../../src/central/pkcs11-uri.js';
 import { DEBIAN_SOFTHSM2 } from '../../src/token/module.js';
 import { makeCentralWorld, NOW, sqlitePath, startCentre, type CentralWorld } from './fixtures.js';
 
 const PIN = 'hsm-pin-7391';
+/** Non-ASCII, which no customer PIN may be: the customer's PIN rules must not apply to the HSM. */
+const UNICODE_PIN = 'mã-HSM-7391';
 const URI = 'pkcs11:token=ca-hsm;object=ca';
 let world: CentralWorld;
 let env: NodeJS.ProcessEnv;
@@ -38,6 +43,9 @@ beforeAll(async () => {
   writeFileSync(oldKey, await pkcs8Pem(world.pki.oldCa.keys.privateKey));
   util(['--import', newKey, '--token', 'ca-hsm', '--label', 'ca', '--id', '01', '--pin', PIN]);
   util(['--import', oldKey, '--token', 'ca-hsm', '--label', 'old-ca', '--id', '02', '--pin', PIN]);
+  // Made here, before the module loads: SoftHSM2 sees only the tokens there at C_Initialize.
+  util(['--init-token', '--free', '--label', 'ca-hsm-unicode', '--pin', UNICODE_PIN, '--so-pin', 'so-pin-5555']);
+  util(['--import', newKey, '--token', 'ca-hsm-unicode', '--label', 'ca', '--id', '01', '--pin', UNICODE_PIN]);
 });
 
 async function failure(promise: Promise<unknown>): Promise<string> {
@@ -103,9 +111,24 @@ describe('the centre with its key in an HSM', () => {
     await expect(open('pkcs11:token=ca-hsm;id=%01')).resolves.toBeUndefined();
   });
 
+  it('logs in with the HSM PIN under the HSM\'s rules, not a customer\'s', async () => {
+    const signer = await openCaSigner({
+      key: 'pkcs11:token=ca-hsm-unicode;object=ca',
+      newCa: world.campaign.newCa,
+      env: { ...env, CAPBU_CA_PIN: UNICODE_PIN },
+    });
+    await signer.close();
+  });
+
+  it('never shows the HSM PIN', () => {
+    const pin = HsmPin.fromEnv({ CAPBU_CA_PIN: PIN });
+    expect(`${pin} ${JSON.stringify({ pin })} ${inspect(pin)}`).not.toContain(PIN);
+    expect(pin.use((text) => text)).toBe(PIN);
+  });
+
   it('lets out no signature that the new CA key does not verify (a key changed in the HSM)', async () => {
     // Opened past the start-up check, as if the key behind the URI were replaced afterwards.
-    const signer = openPkcs11Signer({ uri: 'pkcs11:token=ca-hsm;object=old-ca', pin: PIN, newCa: world.campaign.newCa, env });
+    const signer = openHsmSigner({ uri: 'pkcs11:token=ca-hsm;object=old-ca', pin: new HsmPin(PIN), newCa: world.campaign.newCa, env });
     try {
       expect(await failure(signer.sign(new Uint8Array([1, 2, 3])))).toBe('INTERNAL');
     } finally {
