@@ -9,8 +9,11 @@ mkdir -p .cache/results
 rm -f .cache/results/*.json
 
 status=0
-echo "== tests on Node $(node --version) (the whole suite: several minutes; each file reports as it finishes)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/results/node-main.json || status=1
+# This run is shuffled (the files and the tests in each), so a test that leans on another having
+# run first fails here; the seed is printed so a failure can be replayed with CAPBU_TEST_SEED.
+seed="${CAPBU_TEST_SEED:-$RANDOM}"
+echo "== tests on Node $(node --version), in shuffled order (seed $seed)"
+npx vitest run --sequence.shuffle --sequence.seed="$seed" --reporter=default --reporter=json --outputFile.json=.cache/results/node-main.json || status=1
 
 if [ "${CAPBU_SKIP_NODE24:-}" != "1" ]; then
   echo "capbu: preparing Node 24 and rebuilding the native modules for it (first time: 1 to 2 minutes)…" >&2

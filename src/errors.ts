@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'REGISTRY_NOT_FOUND',
   'REGISTRY_INVALID',
   'STORE_FAILED',
+  'BACKUP_INVALID',
   'MODULE_LOAD_FAILED',
   'DRIVER_MISSING',
   'DEVICE_UNKNOWN',
@@ -67,6 +68,10 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // The demo world (src/demo/).
+  'DEMO_NOT_FOUND',
+  'DEMO_CUSTOMER_UNKNOWN',
+  'DEMO_CENTRE_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -10,6 +10,7 @@ import { pkcs11js } from '../src/token/module.js';
 import { Pin } from '../src/token/pin.js';
 import { closeSession, login, openSession } from '../src/token/session.js';
 import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
+import { normalizeSerial } from '../src/pki/certificate.js';
 
 let world: World;
 let serialCounter = 0x1000;
@@ -55,7 +56,7 @@ async function scenario(
 ): Promise<string> {
   const token = world.newToken(label);
   const placed = await placeCertificate(world.lib, token, USER_PIN, customer(spec));
-  const serial = placed.certificate.serialNumber.replace(/^0+/, '').toLowerCase();
+  const serial = normalizeSerial(placed.certificate.serialNumber);
   if (row) expect((await world.importRegistry([subscriber(serial, row)])).code).toBe(0);
   return serial;
 }
@@ -252,7 +253,7 @@ describe('a token holding more than the subscriber certificate', () => {
       label: 'other',
     }));
     const mine = await placeCertificate(world.lib, token, USER_PIN, customer({ label: 'mine' }));
-    const serial = mine.certificate.serialNumber.toLowerCase().replace(/^0+/, '');
+    const serial = normalizeSerial(mine.certificate.serialNumber);
     await world.importRegistry([subscriber(serial)]);
     // A data object and a certificate object whose value is not a certificate.
     const session = openSession(world.lib, token, true);
@@ -312,7 +313,7 @@ describe('key evidence', () => {
     const { generateKeyPair } = await import('../src/token/write.js');
     generateKeyPair(session, 'rsa', placed.id, 'decoy');
     closeSession(session);
-    const serial = placed.certificate.serialNumber.toLowerCase().replace(/^0+/, '');
+    const serial = normalizeSerial(placed.certificate.serialNumber);
     await world.importRegistry([subscriber(serial)]);
     expect(await reasonsFor(label)).toEqual(['NO_PRIVATE_KEY']);
     const { json } = await checkJson(label, ['--pin-stdin'], USER_PIN);
@@ -330,7 +331,7 @@ describe('key evidence', () => {
     world.lib.C_FindObjectsFinal(session.handle);
     world.lib.C_DestroyObject(session.handle, publicKey!);
     closeSession(session);
-    await world.importRegistry([subscriber(placed.certificate.serialNumber.toLowerCase().replace(/^0+/, ''))]);
+    await world.importRegistry([subscriber(normalizeSerial(placed.certificate.serialNumber))]);
     expect(await reasonsFor(label)).toEqual(['NO_PRIVATE_KEY']);
     const { code, json } = await checkJson(label, ['--pin-stdin'], USER_PIN);
     expect(code).toBe(0);

@@ -12,7 +12,7 @@ import { renew } from '../src/renewal/renew.js';
 import { CHECKPOINTS, setFaultHook } from '../src/token/faults.js';
 import { Pin } from '../src/token/pin.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
-import { runCapbu } from './support/cli.js';
+import { CRASH_BIN, runCapbu } from './support/cli.js';
 import { certificatesOn } from './support/independent-reader.js';
 import { eligibleCustomer, renewalContextIn, type Customer } from './support/renewal.js';
 import { buildShim } from './support/shim.js';
@@ -41,14 +41,14 @@ function expectRenewedOnce(customer: Customer): void {
   expect(centre.issuedFor(customer.serial)).toBe(1);
 }
 
-const run = (label: string, env: NodeJS.ProcessEnv = {}) =>
-  runCapbu(['renew', '--token', label, '--pin-stdin', '--json', '--now', NOW], { env: { ...world.env, ...env }, stdin: USER_PIN });
+const run = (label: string, env: NodeJS.ProcessEnv = {}, bin?: string) =>
+  runCapbu(['renew', '--token', label, '--pin-stdin', '--json', '--now', NOW], { env: { ...world.env, ...env }, stdin: USER_PIN, bin });
 
 describe('kill -9 at each step', () => {
   for (const point of CHECKPOINTS) {
     it(`after "${point}": the next run finishes the same renewal`, async () => {
       const customer = await eligibleCustomer(world, centre, `kill-${point}`);
-      const killed = await run(customer.label, { CAPBU_CRASH_AT: point });
+      const killed = await run(customer.label, { CAPBU_CRASH_AT: point }, CRASH_BIN);
       expect(killed.code).toBeNull();
       // Whatever the token holds now, it still has a working certificate for the key.
       const between = certificatesOn(world.env, customer.label, world.dir);
@@ -62,6 +62,14 @@ describe('kill -9 at each step', () => {
       expectRenewedOnce(customer);
     });
   }
+
+  it('the installed capbu has no crash switch: CAPBU_CRASH_AT changes nothing', async () => {
+    const customer = await eligibleCustomer(world, centre, 'no-switch');
+    const renewed = await run(customer.label, { CAPBU_CRASH_AT: 'writing' });
+    expect(renewed.stderr).toBe('');
+    expect(renewed.code).toBe(0);
+    expectRenewedOnce(customer);
+  });
 
   it('a token pulled mid-read, before any request exists, leaves the token and the centre as they were', async () => {
     const customer = await eligibleCustomer(world, centre, 'pulled-early');

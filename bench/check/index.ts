@@ -10,10 +10,11 @@ import { forgetParsedCertificates } from '../../src/pki/certificate.js';
 import { loadCampaign } from '../../src/store/files.js';
 import { placeCaCertificate, placeCertificate } from '../../src/demo/customer.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../src/demo/world.js';
+import { plugDemoToken } from '../../src/demo/shelf.js';
 import { inspect } from '../../src/inspection/inspect.js';
 import { openStore } from '../../src/store/store.js';
 import { findSubscriber } from '../../src/store/registry.js';
-import { DEBIAN_SOFTHSM2, loadModule } from '../../src/token/module.js';
+import { DEBIAN_SOFTHSM2, loadModule, reinitialiseModule } from '../../src/token/module.js';
 import { readToken } from '../../src/token/read.js';
 import { listTokens, selectToken } from '../../src/token/slots.js';
 import { buildPki } from '../../src/demo/pki.js';
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-check-'));
   const now = new Date();
   const world = await createDemoWorld(dir, now);
+  plugDemoToken(world, TOKEN);
+  // The world was made in this process: the module sees the plugged token after re-initialising.
+  reinitialiseModule(DEBIAN_SOFTHSM2);
   const lib = loadModule(DEBIAN_SOFTHSM2);
   const token = selectToken(listTokens(lib), TOKEN);
 

@@ -23,6 +23,7 @@ import { generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/p
 import { CentralClient } from '../../src/sync/client.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { figures, ms } from '../stats.js';
+import { normalizeSerial } from '../../src/pki/certificate.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const RENEWALS = Number(process.env.BENCH_RENEWALS ?? 9000);
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       notAfter: CAP_2020,
     });
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys: keys as never, signingAlgorithm: RSA_ALG });
-    const serial = cert.serialNumber.toLowerCase().replace(/^0+/, '');
+    const serial = normalizeSerial(cert.serialNumber);
     records.push({ serial, taxCode: `0100${String(i).padStart(6, '0')}`, contractEnd: '2022-12-31', status: 'active' as const, province: 'HN' });
     requests.push({
       idempotencyKey: `bench-renewal-${i}`,

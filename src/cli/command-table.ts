@@ -91,7 +91,7 @@ export const COMMANDS = {
   },
   doctor: { options: { json }, load: async () => (await import('./commands/doctor.js')).doctorCommand },
   kiosk: {
-    options: { operator: { type: 'string', arg: 'NAME' }, demo: { type: 'boolean' }, campaign, module },
+    options: { operator: { type: 'string', arg: 'NAME' }, demo: { type: 'boolean' }, campaign, module, dir: { type: 'string', arg: 'DIR' } },
     load: async () => (await import('./commands/kiosk.js')).kioskCommand,
   },
   'registry import': {
@@ -103,7 +103,14 @@ export const COMMANDS = {
     options: { server: { ...server, required: true }, code: { type: 'string', arg: 'CODE', required: true } },
     load: async () => (await import('./commands/enroll.js')).enrollCommand,
   },
-  demo: { options: {}, args: ['DIR?'], load: async () => (await import('./commands/demo.js')).demoCommand },
+  demo: {
+    // `capbu demo [DIR]` makes the world; `capbu demo plug NAME` and `capbu demo pull [NAME]` act on it.
+    options: { dir: { type: 'string', arg: 'DIR' } },
+    args: ['DIR?', 'NAME?'],
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+  backup: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).backupCommand },
+  restore: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).restoreCommand },
   'central serve': {
     centre: true,
     options: {

@@ -124,6 +124,7 @@ export const vi: Catalog = {
     CA_CERT_INVALID: (v) => `tệp không chứa chứng thư số Viettel-CA: ${v.path}`,
     REGISTRY_NOT_FOUND: (v) => `không tìm thấy tệp danh sách thuê bao: ${v.path}`,
     REGISTRY_INVALID: (v) => `từ chối danh sách thuê bao, không nhập dòng nào; các dòng lỗi: ${registryLines(v.lines)}`,
+    BACKUP_INVALID: (v) => `${v.path} không phải bản sao lưu đầy đủ của kho dữ liệu capbu; kho dữ liệu máy quầy chưa bị thay đổi`,
     STORE_FAILED: (v) => {
       switch (v.problem) {
         case 'unwritable':
@@ -196,6 +197,9 @@ export const vi: Catalog = {
     NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
+    DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
+    DEMO_CUSTOMER_UNKNOWN: (v) => `không có khách hàng demo "${v.name}"; chọn một trong: ${list(v.names)}`,
+    DEMO_CENTRE_FAILED: (v) => `không khởi động được hệ thống trung tâm demo; xem ${v.log} trong thư mục demo`,
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'Chứng thư số không do chứng thư số Viettel-CA cũ (2015–2020) cấp: không thuộc diện cấp bù.',
@@ -233,6 +237,9 @@ export const vi: Catalog = {
     'cmd.kiosk': 'ứng dụng máy quầy trong cửa sổ dòng lệnh (mặc định khi chạy capbu)',
     'opt.watch': 'báo mỗi khi cắm hoặc rút USB token',
     'opt.demo': 'dùng bộ dữ liệu demo',
+    'cmd.backup': 'sao lưu kho dữ liệu của máy quầy vào một tệp',
+    'cmd.restore': 'khôi phục kho dữ liệu của máy quầy từ bản sao lưu',
+    'opt.dir': 'thư mục của bộ dữ liệu demo',
     'cmd.registry': 'danh sách thuê bao của máy quầy',
     'cmd.registry import': 'nạp tệp danh sách thuê bao (CSV) vào máy quầy',
     'cmd.enroll': 'đăng ký máy quầy với hệ thống trung tâm (một lần)',
@@ -305,6 +312,8 @@ export const vi: Catalog = {
     'pin.finalTry': 'còn 1 lần thử',
     'pin.locked': 'đã bị khóa',
     noTokens: 'Chưa cắm USB token nào.',
+    backupDone: (v) => `Đã sao lưu kho dữ liệu máy quầy vào ${v.file}.`,
+    restoreDone: (v) => `Đã khôi phục kho dữ liệu máy quầy từ ${v.file}.`,
     'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
     'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
     'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
@@ -347,6 +356,11 @@ export const vi: Catalog = {
     demoExists: (v) => `Bộ dữ liệu demo đã có sẵn tại ${v.directory}.`,
     demoTokens: (v) => `USB token demo: ${v.tokens} (mã PIN ${v.pin}). Để dùng trong cửa sổ dòng lệnh này:`,
     centralListening: (v) => `Hệ thống trung tâm đang chạy tại ${v.url} (chiến dịch ${v.campaign}).`,
+    demoPlugged: (v) => `Đã cắm USB token ${v.token}.`,
+    demoPulled: (v) => `Đã rút USB token ${v.token}.`,
+    demoPlugUsage: 'cách dùng: capbu demo plug TÊN|SỐ [--dir THƯ_MỤC]',
+    demoPullUsage: 'cách dùng: capbu demo pull [TÊN] [--dir THƯ_MỤC]',
+    demoUsage: 'cách dùng: capbu demo [THƯ_MỤC] | capbu demo plug TÊN | capbu demo pull [TÊN]',
     centralRegistryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}, giữ nguyên ${v.unchanged} (phiên bản ${v.version}).`,
     centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,

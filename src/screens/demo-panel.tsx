@@ -10,7 +10,7 @@ export function DemoPanel({ demo, width }: { readonly demo: DemoView; readonly w
       <Text bold>{t.text('kiosk.demo.title')}</Text>
       {demo.customers.map((c) => (
         <Text key={c.key} wrap="truncate-end">
-          {`${c.key} ${c.name}${c.plugged ? ` ${t.text('kiosk.demo.plugged')}` : ''}`}
+          {`${c.plugged ? '●' : ' '}${c.key} ${t.text(`kiosk.situation.${c.situation}`)}`}
         </Text>
       ))}
       <Text>{t.text(demo.linkUp ? 'kiosk.demo.linkUp' : 'kiosk.demo.linkDown')}</Text>

@@ -1,7 +1,9 @@
 /**
  * Named points in the steps that change a token, where tests make a renewal die: in process
- * through a hook that throws, or in a child process through CAPBU_CRASH_AT=<point>, which kills
- * the process outright (SIGKILL, as a power cut would) when it gets there. Unset, both are inert.
+ * through a hook that throws, or in a child process through test/support/crash-bin.mjs, which
+ * installs a hook that kills the process outright (SIGKILL, as a power cut would). The switch
+ * lives only in the test tree, so an installed kiosk cannot be told to crash; unset, the hook is
+ * inert.
  */
 export const CHECKPOINTS = ['journaled', 'answered', 'issued', 'writing', 'created', 'written', 'deleted'] as const;
 export type Checkpoint = (typeof CHECKPOINTS)[number];
@@ -13,6 +15,5 @@ export function setFaultHook(fn: ((point: Checkpoint) => void) | null): void {
 }
 
 export function checkpoint(point: Checkpoint): void {
-  if (process.env.CAPBU_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
   hook?.(point);
 }

@@ -18,6 +18,7 @@ import { registryCsv } from '../../src/demo/campaign-files.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
 import { CentralClient } from '../../src/sync/client.js';
+import { normalizeSerial } from '../../src/pki/certificate.js';
 
 export const NOW = new Date('2020-06-01T03:00:00Z');
 export const CONTRACT_END = '2022-12-31';
@@ -84,7 +85,7 @@ export async function makeCentralWorld(): Promise<CentralWorld> {
         options.issuer === 'forged' ? pki.otherCa.keys : undefined,
       );
       const der = new Uint8Array(certificate.rawData);
-      return { certificate, der, serial: certificate.serialNumber.toLowerCase().replace(/^0+/, ''), keys };
+      return { certificate, der, serial: normalizeSerial(certificate.serialNumber), keys };
     },
     record: (s, overrides = {}) => ({
       serial: s.serial,

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+/** The same `capbu` with the test-only crash switch (CAPBU_CRASH_AT): see crash-bin.mjs. */
+export const CRASH_BIN = fileURLToPath(new URL('./crash-bin.mjs', import.meta.url));
 
 export interface RunResult {
   readonly code: number | null;
@@ -10,9 +12,9 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function runCapbu(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<RunResult> {
+export function runCapbu(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; bin?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env: { ...process.env, ...options.env }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

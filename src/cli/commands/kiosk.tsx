@@ -3,7 +3,10 @@
  * here, the core in a worker thread (src/screens/engine/); this command only starts and stops them
  * and gives the terminal back on every way out.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
+import { createDemoWorld } from '../../demo/world.js';
 import { CapbuError } from '../../errors.js';
 import { isLanguage, translator } from '../../i18n/catalog.js';
 import { KioskApp } from '../../screens/app.js';
@@ -23,20 +26,27 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
   const stdin = process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');
   const now = values.now === undefined ? null : clock(values.now).toISOString();
-  const home = dataDir(ctx.env);
+  // The demo runs on its own world: tokens, kiosk store and campaign all come from there.
+  const world = values.demo ? await createDemoWorld(resolve(values.dir ?? ctx.env.CAPBU_DEMO ?? '.demo'), clock(values.now)) : null;
+  const env = { ...ctx.env, ...world?.env };
+  // PKCS#11 modules read their configuration (SOFTHSM2_CONF) from the process's real environment,
+  // which only the main thread can change: a worker's process.env is a copy.
+  if (world) Object.assign(process.env, world.env);
+  const home = dataDir(env);
   const settings = loadSettings(home);
   // --lang, then the kiosk's setting, then CAPBU_LANG and Vietnamese (the context's choice).
   const t = values.lang === undefined && settings.lang && isLanguage(settings.lang) ? translator(settings.lang) : ctx.t;
   const config: EngineConfig = {
     dataDir: home,
     campaign: values.campaign ?? null,
-    module: chosenModule(values.module, ctx.env),
+    module: chosenModule(values.module, env),
     now,
     operator: values.operator ?? settings.operator,
     server: null,
-    env: { ...ctx.env },
-    noUsb: values.demo === true,
+    env,
+    noUsb: world !== null,
     watchIntervalMs: null,
+    demo: world && { directory: world.directory, bin: fileURLToPath(new URL('../bin.js', import.meta.url)) },
   };
   const engine = startEngine(config);
   let fatal: EngineEvent | null = null;

@@ -28,6 +28,8 @@ import { systemDevices, type ListDevices } from '../../token/usb.js';
 import { watchTokens, type TokenWatch, type WatchedToken } from '../../token/watch.js';
 import type { DemoView, DeviceView, PinView, StatusView, TodayView, TokenView } from '../model.js';
 import { tokenView } from './views.js';
+import { startDemoCentre } from '../../demo/centre.js';
+import { isPlugged, openDemoWorld, plugDemoToken, pullDemoTokens } from '../../demo/shelf.js';
 
 export interface EngineConfig {
   readonly dataDir: string;
@@ -42,6 +44,8 @@ export interface EngineConfig {
   /** No USB here: the demo and the tests give the device list. */
   readonly noUsb: boolean;
   readonly watchIntervalMs: number | null;
+  /** The demo world to run on: its centre is started and its tokens are plugged from the app. */
+  readonly demo: { readonly directory: string; readonly bin: string } | null;
 }
 
 export type Change =
@@ -304,5 +308,19 @@ function registryAgeHours(db: Store, now: Date): number | null {
 
 
 export async function openEngineCore(config: EngineConfig): Promise<EngineCore> {
-  return new EngineCore(config);
+  if (!config.demo) return new EngineCore(config);
+  const world = openDemoWorld(config.demo.directory);
+  const centre = await startDemoCentre(world, config.demo.bin);
+  const core = new EngineCore({ ...config, server: centre.url });
+  core.demo = {
+    view: () => ({
+      customers: world.customers.map((c) => ({ key: c.key, name: c.token, situation: c.situation, plugged: isPlugged(world, c) })),
+      linkUp: centre.linkUp(),
+    }),
+    demoPlug: (key) => void plugDemoToken(world, key),
+    demoPull: () => void pullDemoTokens(world),
+    demoLink: () => centre.toggleLink(),
+    close: () => centre.stop(),
+  };
+  return core;
 }

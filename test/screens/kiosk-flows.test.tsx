@@ -1,0 +1,152 @@
+/**
+ * The kiosk app's flows through the real core: the engine in its worker thread, SoftHSM2 tokens
+ * of a demo world (made by `capbu demo` in its own process, since a process may initialise a
+ * PKCS#11 module only once) plugged and pulled as the clerk would, and the demo's real central
+ * service on loopback. Asserts on what the clerk reads, at 80×24.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { translator } from '../../src/i18n/catalog.js';
+import { KioskApp } from '../../src/screens/app.js';
+import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
+import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { BIN, runCapbu } from '../support/cli.js';
+import { KEY, renderAt } from '../support/ink.js';
+
+const WORKER = new URL('../../dist/screens/engine/worker.js', import.meta.url);
+let world: DemoWorld;
+let engine: RunningEngine;
+let app: ReturnType<typeof renderAt>;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-kiosk-'));
+  const made = await runCapbu(['demo', dir]);
+  expect(made.code).toBe(0);
+  world = readDemoWorld(dir)!;
+  // The worker's PKCS#11 module reads SOFTHSM2_CONF from the process's real environment.
+  Object.assign(process.env, world.env);
+  engine = startEngine(
+    {
+      dataDir: world.env.CAPBU_HOME!,
+      campaign: null,
+      module: world.env.CAPBU_PKCS11_MODULE!,
+      now: null,
+      operator: 'lan',
+      server: null,
+      env: { ...process.env },
+      noUsb: true,
+      watchIntervalMs: 50,
+      demo: { directory: dir, bin: BIN },
+    },
+    WORKER,
+  );
+  app = renderAt(<KioskApp engine={engine} options={{ operator: 'lan', selfService: false, demo: true, canPrint: false }} t={translator('vi')} supportLine="Tổng đài 18008000 nhánh 1" />);
+  await app.frameWith('DEMO-QUAY-01', 120_000);
+  await app.frameWith('đủ điều kiện', 60_000);
+}, 300_000);
+
+afterAll(async () => {
+  app?.unmount();
+  await engine?.close();
+});
+
+/** Back to the waiting screen with nothing plugged, whatever screen a test left: pull every token. */
+async function idle() {
+  expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
+  await app.frameWith('Cắm USB token của khách hàng');
+}
+
+beforeEach(idle);
+
+describe('capbu kiosk, on the real core', () => {
+  it('plug → verdict → PIN → steps → done, and the portals to update', async () => {
+    await app.type('1');
+    const verdict = await app.frameWith('Thuộc diện cấp bù');
+    expect(verdict).toContain('CÔNG TY TNHH HẢI ĐĂNG');
+    expect(verdict).toContain('Enter bắt đầu cấp bù');
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type(...'viettel-ca');
+    expect(await app.frameWith('••••••••••')).not.toContain('viettel-ca');
+    await app.type(KEY.enter);
+    const done = await app.frameWith('Đã cấp bù thời hạn chứng thư số', 60_000);
+    expect(done).toContain('Thuế điện tử');
+    expect(done).toContain('Hải quan điện tử');
+    await idle();
+  });
+
+  it('not eligible: every reason in words and nothing to start', async () => {
+    await app.type('4');
+    const verdict = await app.frameWith('Không thuộc diện cấp bù');
+    expect(verdict).toContain('Chứng thư số đã bị thu hồi');
+    expect(verdict).not.toContain('Enter bắt đầu');
+    await idle();
+  });
+
+  it('a wrong PIN goes back to the PIN field with the tries left; the kiosk asks y before a final try', async () => {
+    await app.type('0');
+    await app.frameWith('CÔNG TY TNHH SẮP KHÓA');
+    await app.type(KEY.enter);
+    const pin = await app.frameWith('Mã PIN:');
+    expect(pin).toContain('lần cuối');
+    await app.type(...'wrong-pin!', KEY.enter);
+    await app.frameWith('Lần thử cuối cùng');
+    await app.type('n');
+    await app.frameWith('Mã PIN:');
+    await app.type(KEY.escape);
+    await app.frameWith('Thuộc diện cấp bù');
+    await idle();
+  });
+
+  it('a Vietnamese key is refused before anything reaches the token', async () => {
+    await app.type('9');
+    await app.frameWith('TỔNG CÔNG TY NHIỀU ĐỐI TƯỢNG');
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type('ă');
+    await app.frameWith('ASCII');
+    await app.type(KEY.escape);
+    await idle();
+  });
+
+  it('pulling the token on the PIN screen goes back to waiting', async () => {
+    await app.type('9');
+    await app.frameWith('TỔNG CÔNG TY NHIỀU ĐỐI TƯỢNG');
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type(...'viet');
+    await runCapbu(['demo', 'pull', '--dir', world.directory]);
+    await app.frameWith('Cắm USB token của khách hàng');
+  });
+
+  it('offline: the request is saved, and the next plug with the link back finishes it', async () => {
+    await app.type('n');
+    await app.frameWith('Mạng demo: đã cắt');
+    await app.type('2');
+    await app.frameWith('Doanh nghiệp tư nhân Đồng Nai');
+    await app.type(KEY.enter, ...'viettel-ca', KEY.enter);
+    await app.frameWith('Đã lưu, sẽ gửi khi có kết nối', 90_000);
+    await app.type(KEY.enter);
+    await idle();
+    await app.type('n');
+    await app.frameWith('Mạng demo: có');
+    await app.type('2');
+    await app.frameWith('Nhấn Enter và nhập');
+    await app.type(KEY.enter, ...'viettel-ca', KEY.enter);
+    await app.frameWith('Đã cấp bù thời hạn chứng thư số', 60_000);
+    await idle();
+  });
+
+  it('two tokens: both named, the clerk picks one', async () => {
+    await app.type('3', '5');
+    const choose = await app.frameWith('chọn token của khách hàng');
+    expect(choose).toContain('DN-MOI-CAP');
+    expect(choose).toContain('DN-CON-HAN');
+    await app.type(KEY.down, KEY.enter);
+    await app.frameWith('Không thuộc diện cấp bù');
+    await idle();
+  });
+});
+
