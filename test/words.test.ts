@@ -19,7 +19,7 @@ const ALLOWED = new Set(
     'serve', 'add', 'certs', 'revoke', 'report', 'counter', 'field', 'self', 'active', 'revoked', 'suspended',
     'serial', 'taxCode', 'contractEnd', 'status', 'province', 'vi', 'en', 'ms', 'pkcs', 'pkcs11', 'softhsm', 'viettel',
     'https', 'http', 'postgres', 'sqlite', 'json', 'csv', 'pem', 'der', 'base64', 'hsm', 'url', 'api', 'id', 'ascii',
-    'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte', 'terminal', 'settings', 'unikey', 'evkey', 'enter', 'esc', 'tab', 'feitian', 'opensc', 'pcscd', 'sudo', 'systemctl', 'enable', 'start', 'socket', 'timedatectl', 'integrity', 'ctrl', 'restore',
+    'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte', 'terminal', 'settings', 'unikey', 'evkey', 'enter', 'esc', 'tab', 'feitian', 'opensc', 'pcscd', 'sudo', 'systemctl', 'enable', 'start', 'socket', 'timedatectl', 'integrity', 'ctrl', 'restore', 'plug', 'pull', 'backup',
   ].map((w) => w.toLowerCase()),
 );
 /** English words that happen to spell a Vietnamese syllable without its marks. */
@@ -77,6 +77,10 @@ const BASE: ErrorDetails = {
     suggestion: '--token',
     command: 'check',
     device: 'Feitian ePass2003',
+    directory: '/tmp/demo',
+    log: 'centre.log',
+    file: '/tmp/capbu.bak',
+    token: 'token-xanh',
     install: 'opensc',
     ids: '096e:0807',
 };
@@ -139,7 +143,6 @@ describe('the Vietnamese catalogue', () => {
       tokens: 'token-a',
       code: 'SERVER_UNREACHABLE',
       pin: 'viettel-ca',
-      directory: '/tmp/demo',
       url: 'http://127.0.0.1:8080',
       campaign: 'capbu-2020',
       province: 'HN',
