@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'BAD_ISSUANCE',
   'TOKEN_WRITE_MISMATCH',
   'KEY_NOT_FOUND',
+  'KEY_UNSUPPORTED',
   /** The caller stopped the renewal between two steps where stopping leaves nothing half-done. */
   'CANCELLED',
   // The central service (src/central/) and the kiosk's client of it (src/sync/).
@@ -72,6 +73,10 @@ export const ERROR_CODES = [
   'DEMO_NOT_FOUND',
   'DEMO_CUSTOMER_UNKNOWN',
   'DEMO_CENTRE_FAILED',
+  // The journal and its sync (src/store/journal.ts, src/sync/, POST /v1/events).
+  'SYNC_BUSY',
+  'EVENT_HASH_INVALID',
+  'CHAIN_CONFLICT',
   'INTERNAL',
 ] as const;
 

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     labels.push(label);
   }
   const kioskDb = openStore(home);
-  importRegistry(kioskDb, rows, NOW);
+  importRegistry(kioskDb, rows, NOW, null);
   await central.services.store.importRegistry(rows, NOW.toISOString());
 
   const network = { ms: 0 };

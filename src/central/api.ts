@@ -101,28 +101,38 @@ export type RegistryReply = Static<typeof RegistryReply>;
 
 // --- Journal events ------------------------------------------------------------------------------
 
+const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+/**
+ * One event of a kiosk's hash-chained journal (src/journal/format.ts has the hash rule). `at` and
+ * the bounds on `data` (depth, size, integers only) are checked by the handler, which owes them
+ * their own words; the schema keeps the shape.
+ */
 export const KioskEvent = Type.Object(
   {
-    /** The kiosk's own journal sequence number: (kiosk, sequence) identifies an event for good. */
-    sequence: Type.Integer({ minimum: 0 }),
-    type: Text(64),
-    at: IsoTime,
-    data: Type.Optional(Type.Unknown()),
+    seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    at: Type.String({ minLength: 24, maxLength: 24 }),
+    type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+(\\.[A-Za-z]+)?$' }),
+    operator: Type.Union([Text(128), Type.Null()]),
+    data: Type.Record(Type.String(), Type.Unknown()),
+    prevHash: Hash,
+    hash: Hash,
   },
   { additionalProperties: false },
 );
 export type KioskEvent = Static<typeof KioskEvent>;
 
+export const EVENTS_PER_BATCH = 500;
+
 export const EventsRequest = Type.Object(
-  { events: Type.Array(KioskEvent, { maxItems: 500 }) },
+  { events: Type.Array(KioskEvent, { minItems: 1, maxItems: EVENTS_PER_BATCH }) },
   { additionalProperties: false },
 );
 export type EventsRequest = Static<typeof EventsRequest>;
 
 export const EventsReply = Type.Object({
-  accepted: Type.Integer(),
-  /** Already stored from an earlier send: a resend is harmless. */
-  duplicates: Type.Integer(),
+  /** The highest N such that this kiosk's events 1..N are all stored at the centre. */
+  acknowledgedSeq: Type.Integer({ minimum: 0 }),
 });
 export type EventsReply = Static<typeof EventsReply>;
 
@@ -138,6 +148,25 @@ export const ReportGroup = Type.Object({
 });
 export type ReportGroup = Static<typeof ReportGroup>;
 
+const Time = Type.Union([IsoTime, Type.Null()]);
+
+export const KioskLine = Type.Object({
+  id: Type.String(),
+  province: Type.String(),
+  channel: Type.String(),
+  enrolledAt: Time,
+  revokedAt: Time,
+  lastSeenAt: Time,
+  acknowledgedSeq: Type.Integer(),
+  events: Type.Integer(),
+  /** Missing seq ranges [from, to] below the highest stored. */
+  gaps: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()])),
+  chainOk: Type.Boolean(),
+  /** Seconds since lastSeenAt; null when never heard from. */
+  notSyncedSeconds: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type KioskLine = Static<typeof KioskLine>;
+
 export const Report = Type.Object({
   campaign: Type.String(),
   generatedAt: IsoTime,
@@ -145,6 +174,8 @@ export const Report = Type.Object({
   byProvince: Type.Array(ReportGroup),
   byHardwareVersion: Type.Array(ReportGroup),
   byChannel: Type.Array(ReportGroup),
+  /** Each kiosk's journal as the centre holds it, and how long since it was last heard from. */
+  kiosks: Type.Array(KioskLine),
   /** Calendar days in the campaign's time zone. */
   renewalsPerDay: Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() })),
 });

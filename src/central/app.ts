@@ -13,12 +13,15 @@ import { renewalRoutes } from './routes/renewals.js';
 import { reportRoutes } from './routes/report.js';
 import { syncRoutes } from './routes/sync.js';
 import type { CentralServices, RateLimit } from './services.js';
+import type { EventQuota } from './storage/event-chain.js';
 
 /** Renewal requests are two small DER blobs: anything near this is not one. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 export const DEFAULT_BACKDATE_MS = 60 * 60 * 1000;
 export const DEFAULT_KIOSK_LIMIT: RateLimit = { max: 300, timeWindow: 60_000 };
 export const DEFAULT_ENROLMENT_LIMIT: RateLimit = { max: 10, timeWindow: 60_000 };
+/** A counter's day is a few hundred events: this much in an hour is a kiosk gone wrong. */
+export const DEFAULT_EVENT_QUOTA: EventQuota = { max: 20_000, windowMs: 3_600_000 };
 
 export interface CentralAppOptions {
   readonly services: CentralServices;

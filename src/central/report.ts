@@ -33,12 +33,14 @@ const sorted = (groups: Map<string, Tally>): ReportGroup[] =>
   [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, t]) => ({ key, ...t }));
 
 export async function buildReport(store: CentralStore, campaign: Campaign, now: Date): Promise<Report> {
-  const [certificates, registry, renewedSerials, renewals, refusals] = await Promise.all([
+  const [certificates, registry, renewedSerials, renewals, refusals, decisions, chains] = await Promise.all([
     store.certificates(),
     store.registrySince(0),
     store.renewedSerials(),
     store.renewalCounts(),
     store.refusalCounts(),
+    store.decisions(),
+    store.kioskChains(),
   ]);
   const subscribers = new Map(registry.rows.map((r) => [r.serial, r]));
   const renewed = new Set(renewedSerials);
@@ -70,10 +72,18 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     }
     perDay.set(r.day, (perDay.get(r.day) ?? 0) + r.count);
   }
-  for (const f of refusals) {
-    for (const t of [total, tallyFor(byProvince, f.province, true), tallyFor(byHardware, f.hardwareVersion, false), tallyFor(byChannel, f.channel, false)]) {
-      t.refused[f.reason] = (t.refused[f.reason] ?? 0) + f.count;
+  // Refusals by reason: the kiosks' latest decision on each certificate (check.decided events),
+  // so certificates no renewal ever reached count too. Only the centre's own refusals know the
+  // token's hardware version.
+  for (const d of decisions) {
+    if (d.eligible) continue;
+    for (const t of [total, tallyFor(byProvince, d.province, true), tallyFor(byChannel, d.channel, false)]) {
+      for (const reason of d.reasons) t.refused[reason] = (t.refused[reason] ?? 0) + 1;
     }
+  }
+  for (const f of refusals) {
+    const t = tallyFor(byHardware, f.hardwareVersion, false);
+    t.refused[f.reason] = (t.refused[f.reason] ?? 0) + f.count;
   }
   return {
     campaign: campaign.id,
@@ -82,6 +92,10 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     byProvince: sorted(byProvince),
     byHardwareVersion: sorted(byHardware),
     byChannel: sorted(byChannel),
+    kiosks: chains.map((k) => ({
+      ...k,
+      notSyncedSeconds: k.lastSeenAt === null ? null : Math.max(0, Math.floor((now.getTime() - Date.parse(k.lastSeenAt)) / 1000)),
+    })),
     renewalsPerDay: [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, n]) => ({ date, renewed: n })),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate, publicKeyOf, type CertificateFacts } from '../pki/certificate.js';
-import { children, DerError, element, TAG, type Element } from '../pki/der.js';
+import { assertDer, children, DerError, element, exactChildren, TAG, type Element } from '../pki/der.js';
 import { publicKeyIdFromSpki } from '../pki/public-key.js';
 import { verifySigned, type Signed } from '../pki/signature.js';
 import { CapbuError } from '../errors.js';
@@ -39,7 +39,9 @@ function sameKey(spki: Buffer, facts: CertificateFacts): boolean {
 
 /** A PKCS#10 request's signed part, its subject and its key. */
 function readCsr(der: Uint8Array): Signed & { readonly subject: Element; readonly spki: Element } {
-  const [info, algorithm, signature] = children(element(der, TAG.sequence), TAG.sequence, TAG.sequence, TAG.bitString);
+  const outer = element(der, TAG.sequence);
+  assertDer(outer.content);
+  const [info, algorithm, signature] = exactChildren(outer, TAG.sequence, TAG.sequence, TAG.bitString);
   const [, subject, spki] = children(info!, TAG.integer, TAG.sequence, TAG.sequence);
   return { signed: info!, algorithm: algorithm!, signature: signature!, subject: subject!, spki: spki! };
 }

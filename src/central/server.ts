@@ -4,8 +4,9 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Campaign } from '../campaign/campaign.js';
+import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
-import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_KIOSK_LIMIT } from './app.js';
+import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
 import type { CentralServices, RateLimit } from './services.js';
@@ -23,6 +24,8 @@ export interface CentralConfig {
   readonly bodyLimit?: number;
   readonly kioskLimit?: RateLimit;
   readonly enrolmentLimit?: RateLimit;
+  /** Journal events one kiosk may store per window (429 past it). */
+  readonly eventQuota?: EventQuota;
   readonly env?: NodeJS.ProcessEnv;
   readonly pinVariable?: string;
   readonly logger?: FastifyServerOptions['logger'];
@@ -71,7 +74,11 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
-    limits: { kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT, enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT },
+    limits: {
+      kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT,
+      enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT,
+      events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
+    },
   };
   const app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
   const close = async () => {

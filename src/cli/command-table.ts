@@ -84,7 +84,9 @@ export const COMMANDS = {
     },
     load: async () => (await import('./commands/renew.js')).renewCommand,
   },
-  sync: { options: { server, campaign, module }, load: async () => (await import('./commands/sync.js')).syncCommand },
+  sync: {
+    options: { server, campaign, module, json, watch: { type: 'boolean' }, interval: { type: 'string', arg: 'SECONDS' } },
+    load: async () => (await import('./commands/sync.js')).syncCommand },
   tokens: {
     options: { module, json, watch: { type: 'boolean' } },
     load: async () => (await import('./commands/tokens.js')).tokensCommand,
@@ -109,6 +111,12 @@ export const COMMANDS = {
     args: ['DIR?', 'NAME?'],
     load: async () => (await import('./commands/demo.js')).demoCommand,
   },
+  journal: {
+    options: { since: { type: 'string', arg: 'N' }, limit: { type: 'string', arg: 'N' }, json, campaign },
+    args: ['NAME?'],
+    load: async () => (await import('./commands/journal.js')).journalCommand,
+  },
+  status: { options: { json }, load: async () => (await import('./commands/status.js')).statusCommand },
   backup: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).backupCommand },
   restore: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).restoreCommand },
   'central serve': {
@@ -122,6 +130,7 @@ export const COMMANDS = {
       'rate-limit': { type: 'string', arg: 'PER_MINUTE' },
       'ca-pin-env': { type: 'string', arg: 'VARIABLE' },
       workers: { type: 'string', arg: 'N' },
+      'event-quota': { type: 'string', arg: 'N' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
   },
@@ -147,6 +156,11 @@ export const COMMANDS = {
       'valid-hours': { type: 'string', arg: 'HOURS' },
     },
     load: async () => (await import('./commands/central.js')).centralKioskAdd,
+  },
+  'central kiosk list': {
+    centre: true,
+    options: { db, json },
+    load: async () => (await import('./commands/central.js')).centralKioskList,
   },
   'central kiosk revoke': {
     centre: true,

@@ -61,6 +61,9 @@ export async function main(argv: string[], given?: Context): Promise<number> {
       error instanceof CapbuError
         ? error
         : new CapbuError('INTERNAL', { message: error instanceof Error ? error.message : String(error) });
+    if (global.command !== undefined && nextWords([]).includes(global.command)) {
+      (await import('./journal-error.js')).journalError(global.command, failure.code, ctx.env);
+    }
     writeLine(ctx.stderr, wrap(`capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`, widthOf(ctx.stderr, ctx.env)));
     if (failure.code === 'INTERNAL' && ctx.env.CAPBU_DEBUG) writeLine(ctx.stderr, String((error as Error).stack));
     return 2;

@@ -1,5 +1,4 @@
 /** What `capbu renew` and `capbu sync` share: the kiosk's store, settings, enrolment and the centre. */
-import { userInfo } from 'node:os';
 import type { Channel } from '../central/api.js';
 import type { RenewalContext } from '../renewal/renew.js';
 import { dataDir } from '../store/data-dir.js';
@@ -19,9 +18,15 @@ export interface RenewalFlags {
   readonly campaign?: string;
   readonly module?: string;
   readonly server?: string;
+  /** Bounds each step of a call to the centre (the client's default otherwise). */
+  readonly timeoutMs?: number;
 }
 
-export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => Date): RenewalContext & { readonly client: CentralClient } {
+export function renewalContext(
+  ctx: Context,
+  flags: RenewalFlags,
+  clock: () => Date,
+): RenewalContext & { readonly client: CentralClient; readonly server: string } {
   // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
   const server = flags.server === undefined ? undefined : serverFlag(flags.server, ctx);
   const home = dataDir(ctx.env);
@@ -40,7 +45,8 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
     },
     db: openStore(home),
     campaign,
-    client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock }),
+    client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock, timeoutMs: flags.timeoutMs }),
+    server: server ?? saved.server,
     settings,
     kiosk: { id: saved.kioskId, channel: saved.channel as Channel },
     dataDir: home,
@@ -48,7 +54,3 @@ export function renewalContext(ctx: Context, flags: RenewalFlags, clock: () => D
   };
 }
 
-/** --operator, else the kiosk's setting, else the logged-in user. */
-export function operatorName(flag: string | undefined, ctx: RenewalContext): string {
-  return flag ?? ctx.settings.operator ?? userInfo().username;
-}

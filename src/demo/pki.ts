@@ -138,7 +138,8 @@ export async function issueSubscriber(
   signer: CryptoKeyPair = issuer.keys,
 ): Promise<x509.X509Certificate> {
   const publicKey = new x509.PublicKey(new Uint8Array(params.spki));
-  const alg = publicKey.algorithm.name === 'ECDSA' ? EC_ALG : RSA_ALG;
+  // The subscriber's own curve (tokens may hold P-384 and P-521 keys as well as P-256 ones).
+  const alg = publicKey.algorithm.name === 'ECDSA' ? { ...EC_ALG, namedCurve: (publicKey.algorithm as webcrypto.EcKeyAlgorithm).namedCurve } : RSA_ALG;
   const subjectKey = await publicKey.export(alg as never, ['verify']);
   return x509.X509CertificateGenerator.create({
     serialNumber: params.serial ?? randomSerial().toString('hex'),

@@ -165,9 +165,9 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
   writeFileSync(join(directory, 'campaign', 'issued.pem'), issued.join(''));
   const db = openStore(env.CAPBU_HOME!);
   try {
-    importRegistry(db, records, now);
+    importRegistry(db, records, now, null);
     // This customer has already typed four wrong PINs at this kiosk: one more locks the token.
-    for (const serial of pinFailuresToRecord) for (let n = 1; n < PIN_TRY_LIMIT; n++) recordPinFailure(db, serial, now);
+    for (const serial of pinFailuresToRecord) for (let n = 1; n < PIN_TRY_LIMIT; n++) recordPinFailure(db, { tokenSerial: serial, token: null, limit: PIN_TRY_LIMIT, operator: null }, now);
   } finally {
     db.close();
   }

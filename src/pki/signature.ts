@@ -4,11 +4,13 @@
  * cost about 0.1 ms a call: a public key goes in as a JWK (its numbers), a few microseconds.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { bitStringBytes, children, DerError, element, exactChildren, integerOf, oidOf, TAG, type Element } from './der.js';
+import { bitStringBytes, children, DerError, DerWriter, element, exactChildren, integerOf, oidOf, TAG, type Element } from './der.js';
+
+export type Hash = 'sha256' | 'sha384' | 'sha512';
 
 interface Algorithm {
   readonly key: 'rsa' | 'ec';
-  readonly hash: 'sha256' | 'sha384' | 'sha512';
+  readonly hash: Hash;
 }
 
 /** RSA PKCS#1 v1.5 and ECDSA over SHA-2: what CAs and tokens sign with. */
@@ -53,11 +55,11 @@ export function verifySigned(item: Signed, key: KeyObject): boolean | null {
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-/** The NIST curves by their OID: JWK name and coordinate size in bytes. */
-export const CURVES: Readonly<Record<string, { crv: string; size: number }>> = {
-  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
-  '1.3.132.0.34': { crv: 'P-384', size: 48 },
-  '1.3.132.0.35': { crv: 'P-521', size: 66 },
+/** The NIST curves by their OID: JWK name, coordinate size in bytes, and the hash of its strength. */
+export const CURVES: Readonly<Record<string, { crv: string; size: number; hash: Hash }>> = {
+  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32, hash: 'sha256' },
+  '1.3.132.0.34': { crv: 'P-384', size: 48, hash: 'sha384' },
+  '1.3.132.0.35': { crv: 'P-521', size: 66, hash: 'sha512' },
 };
 
 const unsigned = (integer: Buffer) => {
@@ -84,4 +86,52 @@ export function publicKeyFromSpki(spki: Element): KeyObject {
     return createPublicKey({ key: { kty: 'EC', crv: curve.crv, x, y }, format: 'jwk' });
   }
   return createPublicKey({ key: spki.bytes, format: 'der', type: 'spki' });
+}
+
+/** How a key signs a request or a certificate: RSA PKCS#1 v1.5 over SHA-256, ECDSA with its curve's hash. */
+export interface SigningAlgorithm extends Algorithm {
+  /** The AlgorithmIdentifier, encoded. */
+  readonly identifier: Buffer;
+  /** ECDSA: the coordinate size, for r‖s. */
+  readonly size?: number;
+}
+
+function identifier(algorithm: Algorithm): Buffer {
+  const oid = Object.keys(SIGNATURE_ALGORITHMS).find((o) => SIGNATURE_ALGORITHMS[o]!.key === algorithm.key && SIGNATURE_ALGORITHMS[o]!.hash === algorithm.hash)!;
+  const w = new DerWriter();
+  // RFC 4055 §5: NULL parameters for RSA; RFC 5758 §3.2: none for ECDSA.
+  w.constructed(TAG.sequence, () => (algorithm.key === 'rsa' ? w.oid(oid).primitive(TAG.null, Buffer.alloc(0)) : w.oid(oid)));
+  return w.toBytes();
+}
+
+/** The algorithm the key in `spki` signs with; null for a key capbu cannot sign with (not RSA nor a NIST curve). */
+export function signingAlgorithmFor(spki: Element): SigningAlgorithm | null {
+  const [algorithm] = exactChildren(spki, TAG.sequence, TAG.bitString);
+  const [oid, parameters] = children(algorithm!, TAG.oid);
+  const type = oidOf(oid!);
+  if (type === RSA_ENCRYPTION) return { key: 'rsa', hash: 'sha256', identifier: identifier({ key: 'rsa', hash: 'sha256' }) };
+  const curve = type === EC_PUBLIC_KEY && parameters?.tag === TAG.oid ? CURVES[oidOf(parameters)] : undefined;
+  if (!curve) return null;
+  return { key: 'ec', hash: curve.hash, size: curve.size, identifier: identifier({ key: 'ec', hash: curve.hash }) };
+}
+
+/** The signature as X.509 and PKCS#10 carry it: ECDSA's r‖s (PKCS#11, WebCrypto) as DER (r, s). */
+export function signatureValue(algorithm: SigningAlgorithm, signature: Uint8Array): Buffer {
+  if (algorithm.key === 'rsa') return Buffer.from(signature);
+  const half = signature.length / 2;
+  if (signature.length !== 2 * algorithm.size!) throw new RangeError(`an ECDSA signature of ${signature.length} bytes for ${algorithm.size}-byte coordinates`);
+  const w = new DerWriter();
+  w.constructed(TAG.sequence, () => w.unsignedInteger(signature.subarray(0, half)).unsignedInteger(signature.subarray(half)));
+  return w.toBytes();
+}
+
+/** SEQUENCE { signed, AlgorithmIdentifier, BIT STRING }, around bytes already signed. */
+export function signedEnvelope(signed: Uint8Array, algorithm: SigningAlgorithm, signature: Uint8Array): Buffer {
+  const w = new DerWriter();
+  w.constructed(TAG.sequence, () => {
+    w.copy(element(signed, TAG.sequence));
+    w.copy(element(algorithm.identifier, TAG.sequence));
+    w.primitive(TAG.bitString, Buffer.concat([Buffer.from([0]), signatureValue(algorithm, signature)]));
+  });
+  return w.toBytes();
 }

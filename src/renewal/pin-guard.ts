@@ -15,6 +15,8 @@ export interface PinPolicy {
   /** Wrong PINs after which the kiosk takes the token for locked (Viettel-CA tokens: 5). */
   readonly limit: number;
   readonly finalTryConfirmed: boolean;
+  /** Who is at the kiosk, for the journal's pin.failed. */
+  readonly operator?: string | null;
 }
 
 /** Viettel-CA's user PIN rule, for a token that reports no usable limits of its own. */
@@ -76,7 +78,8 @@ export function guardedLogin(db: Store, session: Session, pin: Pin, policy: PinP
       login(session, pin);
     } catch (error) {
       if (isCapbuError(error, 'PIN_INCORRECT')) {
-        const count = recordPinFailure(db, token.serial, now);
+        const flags = error.details.finalTry ? 'final-try' : error.details.countLow ? 'count-low' : null;
+        const count = recordPinFailure(db, { tokenSerial: token.serial, token: flags, limit: policy.limit, operator: policy.operator ?? null }, now);
         throw new CapbuError('PIN_INCORRECT', { ...error.details, remaining: Math.max(policy.limit - count, 0) });
       }
       throw error;

@@ -149,7 +149,7 @@ export async function answerRenewal(
     return null;
   }
   if (outcome.kind === 'refused') {
-    dropRenewal(ctx.db, record.id);
+    dropRenewal(ctx.db, record.id, outcome.error.code, ctx.clock());
     throw rejection(outcome.error);
   }
   checkpoint('answered');
@@ -159,7 +159,7 @@ export async function answerRenewal(
     if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
     const der = new Uint8Array(Buffer.from(result.renewal.certificate, 'base64'));
     const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
-    recordIssued(ctx.db, record.id, issued.serial, der, ctx.clock());
+    recordIssued(ctx.db, record.id, issued, der, ctx.clock());
     checkpoint('issued');
     return { record: renewalById(ctx.db, record.id)!, clockWarning: result.time.clockWarning };
   });
@@ -214,7 +214,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
         ctx.db,
         session,
         ask.pin,
-        { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed },
+        { limit: ctx.settings.pinTryLimit, finalTryConfirmed: ask.finalTryConfirmed, operator: ask.operator },
         ctx.clock(),
       ),
     );

@@ -1,5 +1,6 @@
 /** The local snapshot of the subscriber registry, used to decide without the centre. */
 import type { SubscriberRecord, SubscriberStatus } from '../campaign/registry.js';
+import { appendEvent, journaled } from './journal.js';
 import type { Store } from './store.js';
 
 interface Row {
@@ -15,8 +16,17 @@ export interface ImportResult {
   readonly updated: number;
 }
 
-/** All rows in one transaction: an import lands whole or not at all. */
-export function importRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
+/** A registry export loaded at this kiosk: the rows and their registry.imported event land whole or not at all. */
+export function importRegistry(db: Store, records: readonly SubscriberRecord[], at: Date, operator: string | null): ImportResult {
+  return journaled(db, () => {
+    const result = upsertRegistry(db, records, at);
+    appendEvent(db, { type: 'registry.imported', operator, data: { rows: records.length, ...result, version: null }, at });
+    return result;
+  });
+}
+
+/** Rows into the snapshot, in one transaction (the caller journals what brought them). */
+export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
   const exists = db.prepare('SELECT 1 FROM registry WHERE serial = ?').pluck();
   const upsert = db.prepare(
     `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at)
@@ -44,4 +54,21 @@ export function findSubscriber(db: Store, serial: string): SubscriberRecord | nu
     status: row.status as SubscriberStatus,
     province: row.province,
   };
+}
+
+export interface RegistryCopy {
+  /** The centre's registry version last pulled; 0 before the first pull. */
+  readonly version: number;
+  /** The last import or pull, or null while the copy is empty. */
+  readonly updatedAt: Date | null;
+}
+
+export function registryCopy(db: Store): RegistryCopy {
+  const row = db
+    .prepare(
+      `SELECT (SELECT version FROM registry_sync WHERE id = 1) AS version,
+              MAX((SELECT synced_at FROM registry_sync WHERE id = 1), (SELECT MAX(updated_at) FROM registry)) AS updated_at`,
+    )
+    .get() as { version: number | null; updated_at: string | null };
+  return { version: row.version ?? 0, updatedAt: row.updated_at ? new Date(row.updated_at) : null };
 }

@@ -3,6 +3,7 @@
  * renewal dies at, the next run knows what the centre and the token may already hold.
  */
 import type { RenewalRequest } from '../central/api.js';
+import { appendEvent, journaled, type Backlog } from './journal.js';
 import type { Store } from './store.js';
 
 /**
@@ -30,6 +31,7 @@ export interface RenewalRecord {
   readonly keyId: Buffer | null;
   /** When the state last changed: for a `done` renewal, when it was finished. */
   readonly updatedAt: Date;
+  readonly newNotAfter: Date | null;
 }
 
 interface Row {
@@ -45,6 +47,7 @@ interface Row {
   new_certificate: Buffer | null;
   key_id: Buffer | null;
   updated_at: string;
+  new_not_after: string | null;
 }
 
 function toRecord(row: Row | undefined): RenewalRecord | null {
@@ -62,6 +65,7 @@ function toRecord(row: Row | undefined): RenewalRecord | null {
     newCertificate: row.new_certificate,
     keyId: row.key_id,
     updatedAt: new Date(row.updated_at),
+    newNotAfter: row.new_not_after ? new Date(row.new_not_after) : null,
   };
 }
 
@@ -74,7 +78,22 @@ export interface NewRenewal {
   readonly keyId: Buffer;
 }
 
+/** Saves the request and journals renewal.requested with it. */
 export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalRecord {
+  return journaled(db, () => {
+    const id = insertRenewal(db, renewal, at);
+    const { tokenSerial, oldSerial, request } = renewal;
+    appendEvent(db, {
+      type: 'renewal.requested',
+      operator: request.operator,
+      data: { tokenSerial, oldSerial, idempotencyKey: request.idempotencyKey },
+      at,
+    });
+    return renewalById(db, id)!;
+  });
+}
+
+function insertRenewal(db: Store, renewal: NewRenewal, at: Date): number {
   const info = db
     .prepare(
       `INSERT INTO renewals (idempotency_key, token_serial, old_serial, old_certificate, request, renewal_not_after,
@@ -92,7 +111,7 @@ export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalR
       at.toISOString(),
       at.toISOString(),
     );
-  return renewalById(db, Number(info.lastInsertRowid))!;
+  return Number(info.lastInsertRowid);
 }
 
 export function renewalById(db: Store, id: number): RenewalRecord | null {
@@ -108,28 +127,78 @@ export function renewalFor(db: Store, serials: readonly string[]): RenewalRecord
   return null;
 }
 
+/** How many requests wait for the centre's answer, and since when. */
+export function renewalBacklog(db: Store): Backlog {
+  const row = db.prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM renewals WHERE state IN ('requested', 'queued')`).get() as {
+    n: number;
+    oldest: string | null;
+  };
+  return { count: row.n, oldestAt: row.oldest ? new Date(row.oldest) : null };
+}
+
 /** Requests the centre has not answered yet, oldest first. */
 export function unansweredRenewals(db: Store): RenewalRecord[] {
   const rows = db.prepare(`SELECT * FROM renewals WHERE state IN ('requested', 'queued') ORDER BY id`).all() as Row[];
   return rows.map((r) => toRecord(r)!);
 }
 
+/**
+ * Moves a renewal on. Going offline (first time only) and finishing on the token are journaled
+ * with the move; the steps between are the renewal's own bookkeeping.
+ */
 export function setRenewalState(db: Store, id: number, state: RenewalState, at: Date): void {
-  db.prepare('UPDATE renewals SET state = ?, updated_at = ? WHERE id = ?').run(state, at.toISOString(), id);
+  journaled(db, () => {
+    const before = renewalById(db, id);
+    db.prepare('UPDATE renewals SET state = ?, updated_at = ? WHERE id = ?').run(state, at.toISOString(), id);
+    if (!before || before.state === state) return;
+    const operator = before.request.operator;
+    if (state === 'queued') {
+      appendEvent(db, { type: 'renewal.queued', operator, data: { oldSerial: before.oldSerial, idempotencyKey: before.idempotencyKey }, at });
+    } else if (state === 'done') {
+      const data = {
+        tokenSerial: before.tokenSerial,
+        oldSerial: before.oldSerial,
+        newSerial: before.newSerial ?? '',
+        notAfter: before.newNotAfter?.toISOString() ?? '',
+      };
+      appendEvent(db, { type: 'renewal.installed', operator, data, at });
+    }
+  });
 }
 
-export function recordIssued(db: Store, id: number, serial: string, certificate: Uint8Array, at: Date): void {
-  db.prepare(`UPDATE renewals SET state = 'issued', new_serial = ?, new_certificate = ?, updated_at = ? WHERE id = ?`).run(
-    serial,
-    Buffer.from(certificate),
-    at.toISOString(),
-    id,
-  );
+export function recordIssued(
+  db: Store,
+  id: number,
+  issued: { readonly serial: string; readonly notAfter: Date },
+  certificate: Uint8Array,
+  at: Date,
+): void {
+  journaled(db, () => {
+    db.prepare(
+      `UPDATE renewals SET state = 'issued', new_serial = ?, new_certificate = ?, new_not_after = ?, updated_at = ? WHERE id = ?`,
+    ).run(issued.serial, Buffer.from(certificate), issued.notAfter.toISOString(), at.toISOString(), id);
+    const record = renewalById(db, id)!;
+    appendEvent(db, {
+      type: 'renewal.issued',
+      operator: record.request.operator,
+      data: { oldSerial: record.oldSerial, newSerial: issued.serial, notAfter: issued.notAfter.toISOString() },
+      at,
+    });
+  });
 }
 
-/** The centre refused: nothing was issued, so the attempt leaves no trace that would block another. */
-export function dropRenewal(db: Store, id: number): void {
-  db.prepare(`DELETE FROM renewals WHERE id = ? AND state IN ('requested', 'queued')`).run(id);
+/**
+ * The centre refused (`code`): nothing was issued, so the attempt leaves no row that would block
+ * another, only its renewal.failed event.
+ */
+export function dropRenewal(db: Store, id: number, code: string, at: Date): void {
+  journaled(db, () => {
+    const record = renewalById(db, id);
+    const dropped = db.prepare(`DELETE FROM renewals WHERE id = ? AND state IN ('requested', 'queued')`).run(id).changes;
+    if (record && dropped) {
+      appendEvent(db, { type: 'renewal.failed', operator: record.request.operator, data: { oldSerial: record.oldSerial, code }, at });
+    }
+  });
 }
 
 /** When a renewal last moved a step: for a finished one, when it was done. */

@@ -23,6 +23,10 @@ export interface KioskSettings {
   readonly printCommand: string | null;
   /** What the kiosk tells a customer to call when something is wrong. */
   readonly supportLine: string;
+  /** Events or renewals waiting longer than this for the centre make status, check and renew warn. */
+  readonly unsyncedWarnHours: number;
+  /** A registry copy older than this makes status, check and renew warn. */
+  readonly registryMaxAgeDays: number;
 }
 
 export const DEFAULT_SETTINGS: KioskSettings = {
@@ -35,6 +39,8 @@ export const DEFAULT_SETTINGS: KioskSettings = {
   selfService: false,
   printCommand: null,
   supportLine: 'Tổng đài 18008000 nhánh 1',
+  unsyncedWarnHours: 24,
+  registryMaxAgeDays: 7,
 };
 
 export function loadSettings(dataDir: string): KioskSettings {
@@ -55,6 +61,8 @@ export function loadSettings(dataDir: string): KioskSettings {
         selfService: { type: 'boolean' },
         printCommand: { type: ['string', 'null'], minLength: 1, maxLength: 300 },
         supportLine: { type: 'string', minLength: 1, maxLength: 120 },
+        unsyncedWarnHours: { type: 'integer', minimum: 1, maximum: 24 * 365 },
+        registryMaxAgeDays: { type: 'integer', minimum: 1, maximum: 365 },
         devices: {
           type: 'array',
           maxItems: 200,

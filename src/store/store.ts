@@ -82,8 +82,41 @@ const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 6,
+    name: 'journal',
+    statements: [
+      // The journal (src/store/journal.ts): id is the order of writing, seq the chain's own
+      // numbering, so a row moved in the chain shows against the order it was written in.
+      `CREATE TABLE journal (
+         id INTEGER PRIMARY KEY,
+         seq INTEGER NOT NULL UNIQUE,
+         at TEXT NOT NULL,
+         type TEXT NOT NULL,
+         operator TEXT,
+         data TEXT NOT NULL,
+         prev_hash TEXT NOT NULL,
+         hash TEXT NOT NULL
+       )`,
+      `CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END`,
+      `CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END`,
+      // How far the centre has acknowledged the chain.
+      `CREATE TABLE journal_sync (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         acknowledged_seq INTEGER NOT NULL,
+         last_contact_at TEXT
+       )`,
+      `INSERT INTO journal_sync (id, acknowledged_seq) VALUES (1, 0)`,
+      // One sync at a time (src/store/sync-lock.ts).
+      `CREATE TABLE sync_lock (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         holder TEXT NOT NULL,
+         expires_at INTEGER NOT NULL
+       )`,
+      `ALTER TABLE renewals ADD COLUMN new_not_after TEXT`,
+    ],
+  },
 ];
-
 export function openStore(directory: string): Store {
   const path = join(directory, 'capbu.db');
   try {
@@ -101,6 +134,8 @@ export function openStore(directory: string): Store {
     // Customers' certificates and tax codes live here: the kiosk's user only.
     chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
+    // Journal commits are durable before the action they record is reported done.
+    db.pragma('synchronous = FULL');
     migrateSqlite(db, MIGRATIONS, new Date().toISOString());
     const close = db.close.bind(db);
     db.close = () => {

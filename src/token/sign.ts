@@ -15,10 +15,13 @@ export type SigningKeyType = 'rsa' | 'ec';
 /** Room for any signature capbu asks for: RSA up to 8192 bits, ECDSA up to P-521. */
 const SIGNATURE_ROOM = 1024;
 
-function prepare(keyType: SigningKeyType, data: Uint8Array): { mechanism: Mechanism; input: Buffer } {
+/** ECDSA's hash: SHA-256 unless the curve asks for more (P-384: SHA-384, P-521: SHA-512). */
+export type EcdsaHash = 'sha256' | 'sha384' | 'sha512';
+
+function prepare(keyType: SigningKeyType, data: Uint8Array, ecdsaHash: EcdsaHash = 'sha256'): { mechanism: Mechanism; input: Buffer } {
   return keyType === 'rsa'
     ? { mechanism: { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, input: Buffer.from(data) }
-    : { mechanism: { mechanism: pkcs11js.CKM_ECDSA }, input: createHash('sha256').update(data).digest() };
+    : { mechanism: { mechanism: pkcs11js.CKM_ECDSA }, input: createHash(ecdsaHash).update(data).digest() };
 }
 
 /**
@@ -32,8 +35,8 @@ export function signUnmapped(session: Session, key: Buffer, keyType: SigningKeyT
 }
 
 /** Off the event loop (the token may take its time), failures as capbu's errors. */
-export async function sign(session: Session, key: Buffer, keyType: SigningKeyType, data: Uint8Array): Promise<Buffer> {
-  const { mechanism, input } = prepare(keyType, data);
+export async function sign(session: Session, key: Buffer, keyType: SigningKeyType, data: Uint8Array, ecdsaHash?: EcdsaHash): Promise<Buffer> {
+  const { mechanism, input } = prepare(keyType, data, ecdsaHash);
   guard(() => session.lib.C_SignInit(session.handle, mechanism, key));
   return guardAsync(() => session.lib.C_SignAsync(session.handle, input, Buffer.alloc(SIGNATURE_ROOM)));
 }

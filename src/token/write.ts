@@ -1,7 +1,9 @@
 /** Writing objects onto a token, never leaving a half-made one behind. */
 import { createPublicKey } from 'node:crypto';
 import { certificateParts, parseCertificate } from '../pki/certificate.js';
+import { DerWriter } from '../pki/der.js';
 import { bareEcPoint } from '../pki/public-key.js';
+import { CURVES } from '../pki/signature.js';
 import { fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';
@@ -58,7 +60,8 @@ export function destroyObject(session: Session, handle: Buffer): void {
   guard(() => session.lib.C_DestroyObject(session.handle, handle));
 }
 
-export type KeyAlgorithm = 'rsa' | 'ec';
+/** `ec` is P-256, the curve tokens are usually issued on. */
+export type KeyAlgorithm = 'rsa' | 'ec' | 'ec-p384' | 'ec-p521';
 
 export interface GeneratedKey {
   readonly id: Buffer;
@@ -66,7 +69,11 @@ export interface GeneratedKey {
   readonly spki: Uint8Array;
 }
 
-const P256_OID = Buffer.from('06082a8648ce3d030107', 'hex');
+const CURVE_OIDS: Readonly<Record<Exclude<KeyAlgorithm, 'rsa'>, string>> = {
+  ec: '1.2.840.10045.3.1.7',
+  'ec-p384': '1.3.132.0.34',
+  'ec-p521': '1.3.132.0.35',
+};
 
 /** A key pair made on the token (the private half never leaves it); needs a logged-in RW session. */
 export function generateKeyPair(session: Session, algorithm: KeyAlgorithm, id: Buffer, label: string): GeneratedKey {
@@ -78,7 +85,7 @@ export function generateKeyPair(session: Session, algorithm: KeyAlgorithm, id: B
   const publicTemplate =
     algorithm === 'rsa'
       ? [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }]
-      : [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: P256_OID }];
+      : [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: new DerWriter().oid(CURVE_OIDS[algorithm]).toBytes() }];
   const privateTemplate = [
     ...common,
     { type: pkcs11js.CKA_PRIVATE, value: true },
@@ -96,11 +103,12 @@ function publicKeySpki(session: Session, handle: Buffer, algorithm: KeyAlgorithm
   const jwk =
     algorithm === 'rsa'
       ? { kty: 'RSA', n: get(pkcs11js.CKA_MODULUS).toString('base64url'), e: get(pkcs11js.CKA_PUBLIC_EXPONENT).toString('base64url') }
-      : ecJwk(get(pkcs11js.CKA_EC_POINT));
+      : ecJwk(get(pkcs11js.CKA_EC_POINT), CURVES[CURVE_OIDS[algorithm]]!);
   return new Uint8Array(createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'der', type: 'spki' }));
 }
 
-function ecJwk(wrappedPoint: Buffer) {
+function ecJwk(wrappedPoint: Buffer, curve: { crv: string; size: number }) {
   const point = Buffer.from(bareEcPoint(wrappedPoint));
-  return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') };
+  const x = point.subarray(1, 1 + curve.size).toString('base64url');
+  return { kty: 'EC', crv: curve.crv, x, y: point.subarray(1 + curve.size).toString('base64url') };
 }

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { isCapbuError } from '../../src/errors.js';
+import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
@@ -180,17 +181,20 @@ describe.each([
     }
   });
 
-  it('stores journal events once per kiosk and sequence number', async () => {
-    const at = NOW.toISOString();
-    expect(await kiosk.events([{ sequence: 1, type: 'check', at }, { sequence: 2, type: 'renew', at, data: { ok: true } }])).toMatchObject({
-      accepted: 2,
-      duplicates: 0,
+  it('takes journal events through the client, acknowledging how far they are stored', async () => {
+    let prevHash = ZERO_HASH;
+    const events = [1, 2, 3].map((seq) => {
+      const e = seal({ seq, at: NOW.toISOString(), type: 'error', operator: null, data: { command: 'check', code: 'NO_TOKEN' }, prevHash });
+      prevHash = e.hash;
+      return e;
     });
-    expect(await kiosk.events([{ sequence: 2, type: 'renew', at }, { sequence: 3, type: 'check', at }])).toMatchObject({ accepted: 1, duplicates: 1 });
-    // The same sequence number from another kiosk is another event.
+    expect(await kiosk.events(events.slice(0, 2))).toMatchObject({ acknowledgedSeq: 2 });
+    expect(await kiosk.events(events.slice(1))).toMatchObject({ acknowledgedSeq: 3 });
+    // The same seq from another kiosk is another chain.
     const other = await centre.kiosk('sync-2');
-    expect(await other.events([{ sequence: 1, type: 'check', at }])).toMatchObject({ accepted: 1, duplicates: 0 });
-    expect((await failure(kiosk.events([{ sequence: -1, type: 'x', at }]))).code).toBe('REQUEST_INVALID');
+    expect(await other.events(events.slice(0, 1))).toMatchObject({ acknowledgedSeq: 1 });
+    expect((await failure(kiosk.events([{ ...events[0]!, seq: -1 }]))).code).toBe('REQUEST_INVALID');
+    expect((await failure(kiosk.events([{ ...events[0]!, operator: 'someone else' }]))).code).toBe('EVENT_HASH_INVALID');
   });
 
   it('reports eligible, renewed, remaining and refused per province, hardware version and channel, and per day', async () => {

@@ -90,4 +90,35 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    name: 'journal-chain',
+    statements: [
+      // Kiosks' hash-chained journals (the first events table took unchained events and stays, unused).
+      `CREATE TABLE kiosk_events (
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         seq BIGINT NOT NULL,
+         at TEXT NOT NULL,
+         type TEXT NOT NULL,
+         operator TEXT,
+         data TEXT NOT NULL,
+         prev_hash TEXT NOT NULL,
+         hash TEXT NOT NULL,
+         received_at TEXT NOT NULL,
+         PRIMARY KEY (kiosk_id, seq)
+       )`,
+      `CREATE INDEX kiosk_events_received ON kiosk_events (kiosk_id, received_at)`,
+      `ALTER TABLE kiosks ADD COLUMN acknowledged_seq BIGINT NOT NULL DEFAULT 0`,
+      `ALTER TABLE kiosks ADD COLUMN last_seen_at TEXT`,
+      // The latest check.decided per certificate, for the report's refusals.
+      `CREATE TABLE decisions (
+         certificate_serial TEXT PRIMARY KEY,
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         seq BIGINT NOT NULL,
+         at TEXT NOT NULL,
+         eligible INTEGER NOT NULL,
+         reasons TEXT NOT NULL
+       )`,
+    ],
+  },
 ];

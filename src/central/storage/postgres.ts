@@ -1,7 +1,7 @@
 /** The centre's store in PostgreSQL, through pg: the same schema and rules as the SQLite store. */
 import pg from 'pg';
 import { CapbuError } from '../../errors.js';
-import type { KioskEvent } from '../api.js';
+import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlan, saveEventsPlan } from './event-chain.js';
 import { migrate } from '../../sql/migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import {
@@ -153,16 +153,22 @@ export async function openPostgresStore(url: string, at: string): Promise<Centra
         ]);
         if (!r.rowCount) return;
         for (const reason of f.reasons) await c.query(sql.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
+        await c.query(sql.saveDecision, refusalDecision(f));
       }),
-    saveEvents: (kioskId, events: readonly KioskEvent[], at) =>
-      inTransaction(pool, async (c) => {
-        let accepted = 0;
-        for (const e of events) {
-          const r = await c.query(sql.saveEvent, [kioskId, e.sequence, e.type, e.at, e.data === undefined ? null : JSON.stringify(e.data), at]);
-          accepted += r.rowCount ?? 0;
-        }
-        return { accepted, duplicates: events.length - accepted };
-      }),
+    saveEvents: (kioskId, events, at, quota) =>
+      inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), async (command) => (await c.query(command.sql, [...command.params])).rows)),
+    kioskSeen: async (kioskId, at) => {
+      await pool.query(sql.kioskSeen, [at, kioskId]);
+    },
+    kioskChains: async () => {
+      const client = await pool.connect();
+      try {
+        return await runPlan(kioskChainsPlan(sql), async (command) => (await client.query(command.sql, [...command.params])).rows);
+      } finally {
+        client.release();
+      }
+    },
+    decisions: async () => (await all(sql.decisions)).map(decisionFromRow),
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),

@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
-import type { KioskEvent } from '../api.js';
-import { migrateSqlite } from '../../sql/migrate.js';
+import { migrateSqlite, type Command } from '../../sql/migrate.js';
+import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlanSync, saveEventsPlan } from './event-chain.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -36,6 +36,15 @@ export function openSqliteStore(path: string, at: string): CentralStore {
   }
 
   const sql = statements(SQLITE);
+  const prepared = new Map<string, Database.Statement>();
+  /** Runs one command of a plan (event-chain.ts), each text prepared once. */
+  const execute = ({ sql: text, params }: Command): Row[] => {
+    let statement = prepared.get(text);
+    if (!statement) prepared.set(text, (statement = db.prepare(text)));
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  };
   const q = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
     StatementName,
     Database.Statement
@@ -120,16 +129,17 @@ export function openSqliteStore(path: string, at: string): CentralStore {
         const inserted = q.saveRefusal.run(
           f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
         ).changes;
-        if (inserted) for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
+        if (!inserted) return;
+        for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
+        q.saveDecision.run(...refusalDecision(f));
       }).immediate(),
-    saveEvents: async (kioskId, events: readonly KioskEvent[], at) =>
-      db.transaction(() => {
-        let accepted = 0;
-        for (const e of events) {
-          accepted += q.saveEvent.run(kioskId, e.sequence, e.type, e.at, e.data === undefined ? null : JSON.stringify(e.data), at).changes;
-        }
-        return { accepted, duplicates: events.length - accepted };
-      }).immediate(),
+    saveEvents: async (kioskId, events, at, quota) =>
+      db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate(),
+    kioskSeen: async (kioskId, at) => {
+      q.kioskSeen.run(at, kioskId);
+    },
+    kioskChains: async () => db.transaction(() => runPlanSync(kioskChainsPlan(sql), execute))(),
+    decisions: async () => (q.decisions.all() as Row[]).map(decisionFromRow),
     renewalCounts: async () => (q.renewalCounts.all() as Row[]).map(renewalCountFromRow),
     renewedSerials: async () => (q.renewedSerials.all() as Row[]).map((r) => String(r.old_serial)),
     refusalCounts: async () => (q.refusalCounts.all() as Row[]).map(refusalCountFromRow),

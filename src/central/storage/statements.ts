@@ -77,13 +77,42 @@ function texts(forUpdate: string) {
     saveRefusal: `INSERT INTO refusals (kiosk_id, idempotency_key, request_hash, old_serial, province, channel, hardware_version, refused_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    saveEvent: 'INSERT INTO events (kiosk_id, sequence, type, at, data, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
     renewedSerials: 'SELECT old_serial FROM renewals',
     refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
        GROUP BY f.province, f.channel, f.hardware_version, r.reason`,
+    // Kiosks' journals (event-chain.ts). Batches of one kiosk take turns on its row.
+    kioskChainForUpdate: 'SELECT acknowledged_seq FROM kiosks WHERE id = ?' + forUpdate,
+    eventLinks: 'SELECT seq, hash, prev_hash FROM kiosk_events WHERE kiosk_id = ? AND seq BETWEEN ? AND ?',
+    eventsReceivedSince: 'SELECT COUNT(*) AS n FROM kiosk_events WHERE kiosk_id = ? AND received_at > ?',
+    saveEvent: `INSERT INTO kiosk_events (kiosk_id, seq, at, type, operator, data, prev_hash, hash, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    /** The latest decision on a certificate wins, whichever kiosk made it. */
+    saveDecision: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (certificate_serial) DO UPDATE SET kiosk_id = excluded.kiosk_id, seq = excluded.seq, at = excluded.at,
+         eligible = excluded.eligible, reasons = excluded.reasons
+       WHERE excluded.at > decisions.at`,
+    eventAt: 'SELECT seq FROM kiosk_events WHERE kiosk_id = ? AND seq = ?',
+    /** With event acknowledged + 1 stored: the last seq of the unbroken run from there. */
+    chainEnd: `SELECT MIN(e.seq) AS seq FROM kiosk_events e WHERE e.kiosk_id = ? AND e.seq > ?
+       AND NOT EXISTS (SELECT 1 FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq = e.seq + 1)`,
+    setKioskChain: 'UPDATE kiosks SET acknowledged_seq = ?, last_seen_at = ? WHERE id = ?',
+    kioskSeen: 'UPDATE kiosks SET last_seen_at = ? WHERE id = ?',
+    kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k ORDER BY k.id`,
+    firstEvent: 'SELECT MIN(seq) AS seq FROM kiosk_events WHERE kiosk_id = ?',
+    eventGaps: `SELECT e.seq + 1 AS from_seq,
+         (SELECT MIN(n.seq) FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq > e.seq) - 1 AS to_seq
+       FROM kiosk_events e WHERE e.kiosk_id = ?
+         AND NOT EXISTS (SELECT 1 FROM kiosk_events x WHERE x.kiosk_id = e.kiosk_id AND x.seq = e.seq + 1)
+         AND EXISTS (SELECT 1 FROM kiosk_events y WHERE y.kiosk_id = e.kiosk_id AND y.seq > e.seq)
+       ORDER BY e.seq`,
+    brokenLinks: `SELECT COUNT(*) AS n FROM kiosk_events e
+       LEFT JOIN kiosk_events p ON p.kiosk_id = e.kiosk_id AND p.seq = e.seq - 1
+       WHERE e.kiosk_id = ? AND ((e.seq = 1 AND e.prev_hash <> '${'0'.repeat(64)}') OR (p.seq IS NOT NULL AND e.prev_hash <> p.hash))`,
+    decisions: `SELECT d.certificate_serial, d.eligible, d.reasons, COALESCE(s.province, k.province) AS province, k.channel
+       FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id LEFT JOIN subscribers s ON s.serial = d.certificate_serial`,
   };
 }
 

@@ -5,7 +5,9 @@
  * holds however many requests race.
  */
 import type { SubscriberRecord } from '../../campaign/registry.js';
-import type { Channel, KioskEvent } from '../api.js';
+import type { Channel } from '../api.js';
+import type { JournalEvent } from '../../journal/format.js';
+import type { DecisionRecord, EventQuota, KioskChain, SavedEvents } from './event-chain.js';
 
 export interface KioskRecord {
   readonly id: string;
@@ -121,7 +123,16 @@ export interface CentralStore {
   /** A retried refusal under the same key is stored once. */
   saveRefusal(refusal: RefusalRecord): Promise<void>;
 
-  saveEvents(kioskId: string, events: readonly KioskEvent[], at: string): Promise<{ accepted: number; duplicates: number }>;
+  /**
+   * A checked batch of a kiosk's journal (central/events.ts checkEvents), stored whole or not at
+   * all: CHAIN_CONFLICT when it does not fit the stored chain, over-quota past the kiosk's quota.
+   */
+  saveEvents(kioskId: string, events: readonly JournalEvent[], at: Date, quota: EventQuota): Promise<SavedEvents>;
+  /** The kiosk was heard from (a registry pull): its last-seen time. */
+  kioskSeen(kioskId: string, at: string): Promise<void>;
+  kioskChains(): Promise<KioskChain[]>;
+  /** The latest check.decided of each certificate. */
+  decisions(): Promise<DecisionRecord[]>;
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;

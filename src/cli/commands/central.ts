@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
-import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type Report, type ReportGroup } from '../../central/api.js';
+import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type KioskLine, type Report, type ReportGroup } from '../../central/api.js';
 import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
@@ -41,6 +41,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
   const workers = wholeNumber(values, 'workers', 1) ?? 1;
   const backdate = wholeNumber(values, 'backdate', 0);
   const perMinute = wholeNumber(values, 'rate-limit', 1);
+  const eventQuota = wholeNumber(values, 'event-quota', 1);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const db = values.db!;
   const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
@@ -53,6 +54,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
+    eventQuota: eventQuota === undefined ? undefined : { max: eventQuota, windowMs: 3_600_000 },
     env: ctx.env,
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
@@ -166,6 +168,16 @@ export async function centralKioskRevoke(argv: string[], ctx: Context): Promise<
   return 0;
 }
 
+export async function centralKioskList(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central kiosk list');
+  const at = clock(values.now);
+  const chains = await withStore(values.db!, at, (store) => store.kioskChains());
+  if (values.json) writeJson(ctx, chains);
+  else for (const line of kioskLines(chains, at, ctx)) writeLine(ctx.stdout, line);
+  return 0;
+}
+
+
 function refusedText(group: ReportGroup): string {
   const entries = Object.entries(group.refused).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0 ? '-' : entries.map(([reason, n]) => `${reason}:${n}`).join(' ');
@@ -175,6 +187,23 @@ function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** One line per kiosk: its journal as the centre holds it, and how long it has not synced. */
+function kioskLines(chains: readonly Omit<KioskLine, 'notSyncedSeconds'>[], at: Date, ctx: Context): string[] {
+  const t = ctx.t;
+  const hours = (seen: string | null) => (seen === null ? t.text('never') : t.text('ago', { hours: Math.floor((at.getTime() - Date.parse(seen)) / 3_600_000) }));
+  return table(
+    [t.text('kioskId'), t.text('reportProvince'), t.text('reportChannel'), t.text('kioskLastSeen'), t.text('kioskEvents'), t.text('kioskChain')],
+    chains.map((k) => [
+      k.id + (k.revokedAt ? ` (${t.text('kioskRevoked')})` : ''),
+      k.province,
+      k.channel,
+      hours(k.lastSeenAt),
+      `${k.acknowledgedSeq}/${k.events}`,
+      k.chainOk ? t.text('kioskChainOk') : `${t.text('kioskChainGaps')} ${k.gaps.map(([a, b]) => `${a}-${b}`).join(' ')}`,
+    ]),
+  );
 }
 
 function reportLines(report: Report, ctx: Context): string[] {
@@ -195,6 +224,8 @@ function reportLines(report: Report, ctx: Context): string[] {
     ...table(header(t.text('reportChannel')), rows(report.byChannel.map((g) => ({ ...g, key: t.text(`channel.${g.key}`) })))),
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
+    '',
+    ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
 

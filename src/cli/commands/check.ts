@@ -1,5 +1,6 @@
 import { inspect } from '../../inspection/inspect.js';
 import { inspectionJson } from '../../inspection/json.js';
+import { journalDecisions } from '../../inspection/journal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
@@ -20,9 +21,11 @@ import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
+import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 
 /**
  * `capbu check`: what is on the token and whether it qualifies. Exit 0 when the candidate is
@@ -53,6 +56,8 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
       return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
     };
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
+    journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
+    printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }

@@ -1,5 +1,6 @@
 import { CapbuError } from '../../errors.js';
 import { isoUtc } from '../../inspection/json.js';
+import { journalDecisions } from '../../inspection/journal.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
 import { liveClock, writeJson, writeLine, type Context } from '../context.js';
@@ -9,7 +10,9 @@ import { renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
 import { dateFor } from '../../i18n/dates.js';
 import type { Campaign } from '../../campaign/campaign.js';
-import { operatorName, renewalContext } from '../renewal-context.js';
+import { operatorName } from '../operator.js';
+import { renewalContext } from '../renewal-context.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 import { stepPrinter } from '../steps.js';
 
 const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
@@ -31,10 +34,12 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
       label: values.token,
       pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
-      operator: operatorName(values.operator, renewal),
+      operator: operatorName(values.operator, renewal.settings),
     };
     const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
+    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, ask.operator, renewal.clock());
+    printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
     report(ctx, outcome, values.json === true, renewal.campaign);
     return EXIT[outcome.status];
   } finally {

@@ -1,46 +1,62 @@
 import { CapbuError } from '../../errors.js';
-import { answerRenewal } from '../../renewal/renew.js';
-import { unansweredRenewals } from '../../store/renewals.js';
-import { pullRegistry } from '../../sync/pull-registry.js';
+import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
+import { allSent, syncRound, type SyncContext, type SyncRound } from '../../sync/round.js';
+import { stopper, watch } from '../../sync/watch.js';
 import { liveClock, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { isTransient } from '../../sync/send-renewal.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
- * `capbu sync`: sends the renewal requests queued while the centre was out of reach (issued
- * certificates wait in the store until their token is next renewed at this kiosk), then brings the
- * registry snapshot up to date for deciding offline.
- * Exit 0 when all went through, 3 when the centre is still out of reach.
+ * `capbu sync [--server URL] [--json]`: sends the renewal requests queued while the centre was out
+ * of reach, then the journal's unsent events, then brings the registry copy up to date.
+ * Exit 0 when nothing is left unsent, 3 while the centre is out of reach (or something still waits).
+ * `--watch [--interval SECONDS]` repeats it until SIGTERM or SIGINT, which end it after the batch
+ * in flight.
  */
 export async function syncCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'sync');
-  const renewal = renewalContext(ctx, values, liveClock(values.now));
-  let issued = 0;
-  let waiting = 0;
-  const refused: string[] = [];
+  if (values.interval !== undefined && (!values.watch || !/^\d{1,6}$/.test(values.interval))) {
+    throw new CapbuError('USAGE', { problem: '--interval takes whole seconds, with --watch' });
+  }
+  const renewal = renewalContext(ctx, { ...values, timeoutMs: SYNC_TIMEOUT_MS }, liveClock(values.now));
+  const sync: SyncContext = renewal;
+  const json = values.json === true;
   try {
-    for (const record of unansweredRenewals(renewal.db)) {
-      try {
-        if (await answerRenewal(renewal, record)) issued++;
-        else waiting++;
-      } catch (error) {
-        if (!(error instanceof CapbuError) || error.code !== 'SERVER_REJECTED') throw error;
-        refused.push(`${record.oldSerial}: ${String(error.details.codes)}`);
-      }
+    if (!values.watch) {
+      const round = await syncRound(sync);
+      print(ctx, round, json);
+      return allSent(round) ? 0 : 3;
     }
-    writeLine(ctx.stdout, ctx.t.text('syncSummary', { issued, waiting, refused: refused.length }));
-    for (const line of refused) writeLine(ctx.stdout, `  ${line}`);
+    const control = stopper();
+    const stop = () => control.stop();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
     try {
-      const pulled = await pullRegistry(renewal.db, renewal.client, renewal.clock());
-      writeLine(ctx.stdout, ctx.t.text('registryPulled', { ...pulled }));
-    } catch (error) {
-      if (!isTransient(error)) throw error;
-      writeLine(ctx.stdout, ctx.t.text('registryNotPulled'));
-      return 3;
+      await watch(() => syncRound(sync, { stopping: control.stopping }), Number(values.interval ?? 60) * 1000, control, (outcome) => {
+        if ('round' in outcome) print(ctx, outcome.round, json);
+        else writeLine(ctx.stderr, `capbu: ${outcome.error.code}: ${ctx.t.error(outcome.error.code, outcome.error.details)}`);
+      });
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
     }
+    return 0;
   } finally {
     renewal.db.close();
   }
-  return waiting > 0 ? 3 : 0;
+}
+
+function print(ctx: Context, round: SyncRound, json: boolean): void {
+  if (json) {
+    const { renewalsSent, eventsSent, acknowledgedSeq, registryVersion, eventsPending, renewalsPending } = round;
+    // One line per round, so --watch --json is JSON Lines.
+    writeLine(ctx.stdout, JSON.stringify({ renewalsSent, eventsSent, acknowledgedSeq, registryVersion, eventsPending, renewalsPending }));
+    return;
+  }
+  const waiting = round.renewalsPending;
+  writeLine(ctx.stdout, ctx.t.text('syncSummary', { issued: round.issued, waiting, refused: round.refused.length }));
+  for (const r of round.refused) writeLine(ctx.stdout, `  ${r.oldSerial}: ${r.codes}`);
+  writeLine(ctx.stdout, ctx.t.text('syncEvents', { sent: round.eventsSent, acknowledged: round.acknowledgedSeq, pending: round.eventsPending }));
+  if (round.registryChanged === null) writeLine(ctx.stdout, ctx.t.text('registryNotPulled'));
+  else writeLine(ctx.stdout, ctx.t.text('registryPulled', { changed: round.registryChanged, version: round.registryVersion }));
 }

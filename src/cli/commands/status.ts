@@ -1,0 +1,50 @@
+/**
+ * `capbu status [--json]`: the kiosk's standing with the centre. Exit 0; the warnings past the
+ * configured limits (settings unsyncedWarnHours, registryMaxAgeDays) are in the output.
+ */
+import { CapbuError } from '../../errors.js';
+import { dataDir } from '../../store/data-dir.js';
+import { loadSettings } from '../../store/settings.js';
+import { openStore } from '../../store/store.js';
+import { loadCredential, type KioskCredential } from '../../sync/credential.js';
+import { kioskStatus, type KioskStatus } from '../../sync/status.js';
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
+import { syncWarningLines } from '../sync-warnings.js';
+
+function credentialOrNull(home: string): KioskCredential | null {
+  try {
+    return loadCredential(home);
+  } catch (error) {
+    if (error instanceof CapbuError && error.code === 'NOT_ENROLLED') return null;
+    throw error;
+  }
+}
+
+export async function statusCommand(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'status');
+  const now = clock(values.now);
+  const home = dataDir(ctx.env);
+  const settings = loadSettings(home);
+  const db = openStore(home);
+  let status: KioskStatus;
+  try {
+    status = kioskStatus(db, credentialOrNull(home), settings, now);
+  } finally {
+    db.close();
+  }
+  if (values.json) {
+    writeJson(ctx, status);
+    return 0;
+  }
+  const { t } = ctx;
+  const age = (at: string | null) => (at === null ? t.text('never') : t.text('ago', { hours: Math.floor((now.getTime() - Date.parse(at)) / 3_600_000) }));
+  writeLine(ctx.stdout, status.kioskId ? t.text('statusKiosk', { id: status.kioskId, url: status.centreUrl! }) : t.text('statusNotEnrolled'));
+  writeLine(ctx.stdout, t.text('statusContact', { at: status.lastContactAt ?? t.text('never') }));
+  writeLine(ctx.stdout, t.text('statusEvents', { pending: status.eventsPending, acknowledged: status.acknowledgedSeq, last: status.lastSeq, age: status.oldestEventPendingAt ? age(status.oldestEventPendingAt) : '-' }));
+  writeLine(ctx.stdout, t.text('statusRenewals', { pending: status.renewalsPending, age: status.oldestRenewalPendingAt ? age(status.oldestRenewalPendingAt) : '-' }));
+  writeLine(ctx.stdout, t.text('statusRegistry', { version: status.registryVersion, age: age(status.registryUpdatedAt) }));
+  writeLine(ctx.stdout, status.clockSkewMs === null ? t.text('statusClockUnknown') : t.text('statusClock', { seconds: Math.round(status.clockSkewMs / 1000), at: status.clockSeenAt! }));
+  for (const line of syncWarningLines(status, settings, t)) writeLine(ctx.stdout, line);
+  return 0;
+}

@@ -1,0 +1,24 @@
+/** A check's verdicts as check.decided events: one per certificate the campaign's rule decided. */
+import { appendEvent, journaled } from '../store/journal.js';
+import type { Store } from '../store/store.js';
+import type { Inspection } from './inspect.js';
+
+export function journalDecisions(db: Store, inspection: Inspection, campaign: string, operator: string | null, at: Date): void {
+  journaled(db, () => {
+    for (const c of inspection.certificates) {
+      if (!c.decision) continue;
+      appendEvent(db, {
+        type: 'check.decided',
+        operator,
+        data: {
+          tokenSerial: inspection.token.serial,
+          certificateSerial: c.facts.serial,
+          campaign,
+          eligible: c.decision.eligible,
+          reasons: [...c.decision.reasons],
+        },
+        at,
+      });
+    }
+  });
+}
