@@ -204,7 +204,7 @@ export const vi: Catalog = {
     SYNC_BUSY: 'máy quầy đang đồng bộ trong một tiến trình khác; tiến trình đó sẽ gửi hết, không cần làm gì thêm',
     EVENT_HASH_INVALID: (v) => `sự kiện ${v.seq ?? ''} không khớp mã băm; không lưu sự kiện nào của lô này`,
     CHAIN_CONFLICT: (v) =>
-      `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (${v.problem ?? 'đã có sự kiện khác mang số này'}); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
+      `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (đã có sự kiện khác mang số này); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'Chứng thư số không do chứng thư số Viettel-CA cũ (2015–2020) cấp: không thuộc diện cấp bù.',
