@@ -18,22 +18,11 @@ case "${1:-}" in
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="${DESTDIR:-}"
 packages=(pcscd opensc opensc-pkcs11 libccid libusb-1.0-0 udev)
-
-if [ "$field" -eq 1 ]; then
-  home_dir="${HOME:?HOME must be set}"
-  prefix="$home_dir/.local/lib/capbu"
-  bin_dir="$home_dir/.local/bin"
-else
-  if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
-    echo "capbu: run as root (sudo), or use --field-laptop to install for yourself" >&2
-    exit 1
-  fi
-  prefix=/opt/capbu
-  bin_dir=/usr/local/bin
-fi
-manifest="$root$prefix/share/install-manifest"
+# shellcheck source=layout.sh
+. "$here/layout.sh"
+capbu_layout "$field"
+home_dir="${HOME:-}"
 
 # The app is built in this checkout first (npm ci when the lock changed, then the build).
 if [ -z "$root" ]; then
@@ -133,13 +122,13 @@ WRAP
   put 644 /etc/systemd/system/capbu-sync.service < "$here/systemd/capbu-sync.service"
   # The data directory: the kiosk user's alone. Kept by uninstall unless --purge.
   # An earlier uninstall kept it, with a note of the directories install had made around it.
-  kept="$root/var/lib/capbu/.install-dirs"
+  kept="$root$data/.install-dirs"
   if [ -f "$kept" ]; then
     mapfile -t -O "${#added[@]}" added < "$kept"
     rm -f "$kept"
   fi
-  [ -d "$root/var/lib/capbu" ] || mkd "$root/var/lib/capbu"
-  chmod 700 "$root/var/lib/capbu"
+  [ -d "$root$data" ] || mkd "$root$data"
+  chmod 700 "$root$data"
   if [ -z "$root" ]; then
     if ! id capbu >/dev/null 2>&1; then
       useradd --system --user-group --home-dir /var/lib/capbu --no-create-home --shell /usr/sbin/nologin capbu

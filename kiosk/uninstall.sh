@@ -17,19 +17,9 @@ for arg in "$@"; do
   esac
 done
 
-root="${DESTDIR:-}"
-if [ "$field" -eq 1 ]; then
-  prefix="${HOME:?HOME must be set}/.local/lib/capbu"
-  data="$HOME/.local/share/capbu"
-else
-  if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
-    echo "capbu: run as root (sudo)" >&2
-    exit 1
-  fi
-  prefix=/opt/capbu
-  data=/var/lib/capbu
-fi
-manifest="$root$prefix/share/install-manifest"
+# shellcheck source=layout.sh
+. "$(dirname "${BASH_SOURCE[0]}")/layout.sh"
+capbu_layout "$field"
 if [ ! -f "$manifest" ]; then
   echo "capbu: no installation found ($manifest)" >&2
   exit 1

@@ -7,13 +7,11 @@
  * written here; what depends only on the new CA is encoded once, at start.
  */
 import { createHash } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import * as asn from '@peculiar/asn1-x509';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../pki/certificate.js';
 import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../pki/der.js';
 import { randomSerial } from '../pki/serial.js';
-import { x509 } from '../pki/x509.js';
+import { signedEnvelope, signingAlgorithm, signingAlgorithmFor, type SigningAlgorithm } from '../pki/signature.js';
 import { CapbuError } from '../errors.js';
 import type { CaSigner } from './signer.js';
 
@@ -21,6 +19,7 @@ const KEY_USAGE = '2.5.29.15';
 const SUBJECT_ALT_NAME = '2.5.29.17';
 const EXT_KEY_USAGE = '2.5.29.37';
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+const AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 const COPIED = new Set([KEY_USAGE, SUBJECT_ALT_NAME, EXT_KEY_USAGE]);
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents. */
@@ -33,35 +32,30 @@ export interface Issuer {
   readonly signer: CaSigner;
   readonly name: Element;
   readonly signatureAlgorithm: Element;
+  readonly algorithm: SigningAlgorithm;
   /** Names the new CA key: its certificate's own key identifier when it has one. */
   readonly authorityKeyIdentifier: Element;
-  readonly signatureFormatter: x509.AsnDefaultSignatureFormatter | x509.AsnEcSignatureFormatter;
 }
-
-const encoded = (value: object): Element => {
-  const der = new Uint8Array(AsnConvert.serialize(value));
-  return element(der, der[0]!);
-};
 
 export function prepareIssuer(ca: CaCertificate, signer: CaSigner): Issuer {
   const parts = certificateParts(ca.facts);
   const ski = parts.extensions.find((e) => e.oid === SUBJECT_KEY_IDENTIFIER);
   const keyId = ski ? element(ski.value, TAG.octetString).content : keyIdentifier(parts.spki);
+  // The CA signs over SHA-256 on any curve (signer.ts); the curve gives r‖s its size.
+  const own = signingAlgorithmFor(parts.spki);
+  if (!own) throw new CapbuError('INTERNAL', { message: 'the new CA key is neither RSA nor on a NIST curve' });
+  const algorithm = signingAlgorithm(own.key, own.size);
+  // RFC 5280 §4.2.1.1: Extension { authorityKeyIdentifier, AuthorityKeyIdentifier { [0] keyIdentifier } }.
+  const w = new DerWriter();
+  w.constructed(TAG.sequence, () =>
+    w.oid(AUTHORITY_KEY_IDENTIFIER).constructed(TAG.octetString, () => w.constructed(TAG.sequence, () => w.primitive(TAG.implicit(0), keyId))),
+  );
   return {
     signer,
     name: parts.subject,
-    // The library's own table of WebCrypto algorithms to AlgorithmIdentifiers (NULL parameters for RSA).
-    signatureAlgorithm: encoded(new x509.AlgorithmProvider().toAsnAlgorithm(signer.algorithm as never)),
-    authorityKeyIdentifier: encoded(
-      new asn.Extension({
-        extnID: asn.id_ce_authorityKeyIdentifier,
-        critical: false,
-        extnValue: new OctetString(
-          AsnConvert.serialize(new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(new Uint8Array(keyId)) })),
-        ),
-      }),
-    ),
-    signatureFormatter: signer.algorithm.name === 'ECDSA' ? new x509.AsnEcSignatureFormatter() : new x509.AsnDefaultSignatureFormatter(),
+    algorithm,
+    signatureAlgorithm: element(algorithm.identifier, TAG.sequence),
+    authorityKeyIdentifier: element(w.toBytes(), TAG.sequence),
   };
 }
 
@@ -108,13 +102,5 @@ export async function issueCertificate(issuer: Issuer, terms: RenewalTerms): Pro
   const serial = randomSerial();
   const tbs = tbsCertificate(issuer, old, serial, terms);
   const signature = await issuer.signer.sign(tbs);
-  const signatureValue = issuer.signatureFormatter.toAsnSignature(issuer.signer.algorithm as never, signature);
-  if (!signatureValue) throw new CapbuError('INTERNAL', { message: 'cannot encode the CA signature' });
-  const w = new DerWriter();
-  w.constructed(TAG.sequence, () => {
-    w.copy(element(tbs, TAG.sequence));
-    w.copy(issuer.signatureAlgorithm);
-    w.primitive(TAG.bitString, Buffer.concat([Buffer.from([0]), new Uint8Array(signatureValue)]));
-  });
-  return { der: new Uint8Array(w.toBytes()), serial: normalizeSerial(serial.toString('hex')) };
+  return { der: new Uint8Array(signedEnvelope(tbs, issuer.algorithm, signature)), serial: normalizeSerial(serial.toString('hex')) };
 }

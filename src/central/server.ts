@@ -2,6 +2,7 @@
  * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
  * the benchmark all start it this way, so they run the same thing.
  */
+import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Campaign } from '../campaign/campaign.js';
 import type { EventQuota } from './storage/event-chain.js';
@@ -50,6 +51,31 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+function listenFailed(host: string, port: number, error: unknown): CapbuError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'EADDRINUSE' ? 'inUse' : code === 'EACCES' ? 'denied' : undefined;
+  return new CapbuError('LISTEN_FAILED', { listen: `${host}:${port}`, port, reason, problem: (error as Error).message }, { cause: error });
+}
+
+/**
+ * LISTEN_FAILED naming the port when it is taken (say, by a centre still running), before the CA
+ * key is proved or the store opened: the port is tried on its own first.
+ */
+export async function checkListen(listen: string): Promise<void> {
+  const { host, port } = parseListen(listen);
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenFailed(host, port, error);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 /** A clock that starts at `at` and then runs: drills can pin a date and still see time pass. */
 export function clockFrom(at: Date | undefined): () => Date {
   if (!at) return () => new Date();
@@ -90,7 +116,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     await app.listen({ host, port });
   } catch (error) {
     await close();
-    throw new CapbuError('LISTEN_FAILED', { listen: `${host}:${port}`, problem: (error as Error).message }, { cause: error });
+    throw listenFailed(host, port, error);
   }
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

@@ -1,26 +1,7 @@
 /** The readable `capbu journal`: seq, local time, type, operator and one line in the operator's language. */
 import type { Translator, Vars } from '../i18n/catalog.js';
+import { dateTimeFor } from '../i18n/dates.js';
 import type { JournalEvent } from '../journal/format.js';
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** dd/mm/yyyy HH:mm in the zone, the way clerks read dates. */
-export function localTime(at: Date, zone: string): string {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f.format(at).replace(',', '');
-}
 
 /** Event data as catalogue variables: lists joined, null left out. */
 function vars(event: JournalEvent): Vars {
@@ -39,7 +20,7 @@ export function eventSummary(event: JournalEvent, t: Translator): string {
 export function journalTable(events: readonly JournalEvent[], zone: string, t: Translator, header: boolean): string {
   const lines = header ? [`${t.text('journalHeader')}`] : [];
   for (const e of events) {
-    lines.push(`${String(e.seq).padStart(6)}  ${localTime(new Date(e.at), zone)}  ${e.type.padEnd(18)} ${e.operator ?? '-'}: ${eventSummary(e, t)}`);
+    lines.push(`${String(e.seq).padStart(6)}  ${dateTimeFor(e.at, zone)}  ${e.type.padEnd(18)} ${e.operator ?? '-'}: ${eventSummary(e, t)}`);
   }
   return lines.join('\n');
 }

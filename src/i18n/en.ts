@@ -100,7 +100,7 @@ export const en: Catalog = {
     KEY_UNSUPPORTED: "capbu cannot sign with this certificate's key: only RSA and the P-256, P-384 and P-521 curves",
     CANCELLED: 'the renewal was stopped; nothing was left half-done, and renewing again with this token picks up where it stopped',
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
-    CENTRAL_DB_FAILED: (v) => `cannot open the central database ${v.db}`,
+    CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `the central database ${v.db} does not exist; give the --db that "capbu central serve" uses` : `cannot open the central database ${v.db}`,
     KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists`,
     KIOSK_NOT_FOUND: (v) => `no kiosk with id "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `CA signing key not found: ${v.key}`,
@@ -109,7 +109,12 @@ export const en: Catalog = {
     CA_PIN_MISSING: (v) => `the HSM PIN must be in the environment variable ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `certificate file not found: ${v.path}`,
     CERT_FILE_INVALID: (v) => `no readable certificate in ${v.path}`,
-    LISTEN_FAILED: (v) => `cannot listen on ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
+    LISTEN_FAILED: (v) =>
+      v.reason === 'inUse'
+        ? `port ${v.port} is already in use (${v.listen}): is another capbu central serve still running? Stop it, or choose another port with --listen`
+        : v.reason === 'denied'
+          ? `not allowed to listen on port ${v.port} (${v.listen}); choose a port above 1023 with --listen`
+          : `cannot listen on ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
     REQUEST_INVALID: (v) => `the request does not match the API${v.problem ? `: ${v.problem}` : ''}`,
     JSON_INVALID: 'the request body is not valid JSON',
     BODY_TOO_LARGE: (v) => `the request body is larger than ${v.limit ?? 'allowed'} bytes`,

@@ -83,17 +83,6 @@ const CA_KEY_PROBLEMS: Record<string, string> = {
 const caKeyProblem = (problem: unknown) =>
   problem === undefined ? '' : ` (${CA_KEY_PROBLEMS[String(problem)] ?? 'không đọc được khóa'})`;
 
-/** The system's reason a port cannot be opened, by its errno name. */
-const LISTEN_PROBLEMS: Record<string, string> = {
-  EADDRINUSE: 'cổng này đang có chương trình khác dùng; chọn cổng khác bằng --listen',
-  EACCES: 'không có quyền mở cổng này; chọn cổng trên 1024',
-  EADDRNOTAVAIL: 'máy này không có địa chỉ đó',
-};
-const listenProblem = (problem: unknown) => {
-  const errno = /\b(E[A-Z]{3,})\b/.exec(String(problem ?? ''))?.[1];
-  if (!errno) return '';
-  return ` (${LISTEN_PROBLEMS[errno] ?? errno})`;
-};
 
 const usage: Catalog['usage'] = {
   unknownCommand: (v) => `không có lệnh "${v.name}"${v.suggestion ? `; có phải là "capbu ${v.suggestion}"?` : ''}`,
@@ -167,7 +156,7 @@ export const vi: Catalog = {
     KEY_UNSUPPORTED: 'capbu không ký được bằng khóa của chứng thư số này: chỉ hỗ trợ RSA và các đường cong P-256, P-384, P-521',
     CANCELLED: 'đã dừng cấp bù; không có bước nào dở dang, cấp bù lại với USB token này sẽ tiếp tục từ chỗ đã dừng',
     CLOCK_INVALID: (v) => `--now phải là thời điểm dạng 2020-06-01T10:00:00+07:00, không phải "${v.value}"`,
-    CENTRAL_DB_FAILED: (v) => `không mở được CSDL của hệ thống trung tâm ${v.db}`,
+    CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"`,
     KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
@@ -176,7 +165,12 @@ export const vi: Catalog = {
     CA_PIN_MISSING: (v) => `cần đặt mã PIN của HSM trong biến môi trường ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số: ${v.path}`,
     CERT_FILE_INVALID: (v) => `không đọc được chứng thư số nào trong ${v.path}`,
-    LISTEN_FAILED: (v) => `không mở được cổng ${v.listen}${listenProblem(v.problem)}`,
+    LISTEN_FAILED: (v) =>
+      v.reason === 'inUse'
+        ? `cổng ${v.port} đang được dùng (${v.listen}): có một capbu central serve khác vẫn đang chạy? Dừng nó, hoặc chọn cổng khác bằng --listen`
+        : v.reason === 'denied'
+          ? `không được phép lắng nghe trên cổng ${v.port} (${v.listen}); chọn cổng lớn hơn 1023 bằng --listen`
+          : `không lắng nghe được trên ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
     REQUEST_INVALID: 'yêu cầu không đúng định dạng của hệ thống trung tâm',
     JSON_INVALID: 'nội dung yêu cầu không phải JSON hợp lệ',
     BODY_TOO_LARGE: (v) => `nội dung yêu cầu vượt quá ${v.limit ?? 'giới hạn'} byte`,

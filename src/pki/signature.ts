@@ -104,6 +104,11 @@ function identifier(algorithm: Algorithm): Buffer {
   return w.toBytes();
 }
 
+/** SHA-256 signatures: what the CA signs renewals with, whatever its curve. */
+export function signingAlgorithm(key: 'rsa' | 'ec', size?: number): SigningAlgorithm {
+  return { key, hash: 'sha256', size, identifier: identifier({ key, hash: 'sha256' }) };
+}
+
 /** The algorithm the key in `spki` signs with; null for a key capbu cannot sign with (not RSA nor a NIST curve). */
 export function signingAlgorithmFor(spki: Element): SigningAlgorithm | null {
   const [algorithm] = exactChildren(spki, TAG.sequence, TAG.bitString);

@@ -99,19 +99,12 @@ export interface Catalogue {
   readonly modules: readonly ModuleSpec[];
 }
 
-/** What settings.json may add: a device entry, its modules by id or by absolute path. */
-export interface DeviceSetting {
-  readonly vendorId: string;
-  readonly productId: string;
-  readonly vendor: string;
-  readonly model: string;
-  readonly hardwareVersion: string;
-  readonly usbClass: UsbClass;
-  readonly modules: readonly string[];
+/** What settings.json may add: a device entry (its modules by id or by absolute path), source optional. */
+export type DeviceSetting = Omit<DeviceEntry, 'source'> & {
   /** How a module named by path sees plug and unplug; re-initialising is the safe default. */
   readonly plug?: PlugDetection;
   readonly source?: string;
-}
+};
 
 function hex4(value: string): string {
   return value.toLowerCase().replace(/^0x/, '').padStart(4, '0');

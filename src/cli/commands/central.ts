@@ -3,6 +3,7 @@
  * postgres:// URL); the store is migrated on open.
  */
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { CapbuError } from '../../errors.js';
 import { certificatesFromFile, parseCertificate } from '../../pki/certificate.js';
 import { parseRegistryCsv } from '../../campaign/registry.js';
@@ -10,13 +11,20 @@ import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type KioskLine, type Report, 
 import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
-import { clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
-import { openCentralStore } from '../../central/storage/open.js';
+import { checkListen, clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
+import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
+
+/** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
+function existingDb(db: string | undefined): string {
+  const given = db ?? '';
+  if (!isPostgresUrl(given) && !existsSync(given)) throw new CapbuError('CENTRAL_DB_FAILED', { db: given, problem: 'missing' });
+  return given;
+}
 
 async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
   const store = await openCentralStore(db, at);
@@ -38,6 +46,8 @@ function wholeNumber(values: Record<string, unknown>, name: string, min: number)
 
 export async function centralServe(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'central serve');
+  // Workers listen through the primary's socket: only the primary tries the port.
+  if (cluster.isPrimary) await checkListen(values.listen ?? DEFAULT_LISTEN);
   const workers = wholeNumber(values, 'workers', 1) ?? 1;
   const backdate = wholeNumber(values, 'backdate', 0);
   const perMinute = wholeNumber(values, 'rate-limit', 1);
@@ -231,7 +241,7 @@ function reportLines(report: Report, ctx: Context): string[] {
 
 export async function centralReport(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'central report');
-  const db = values.db!;
+  const db = existingDb(values.db!);
   const at = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaign, at));

@@ -1,0 +1,96 @@
+/**
+ * End to end in a real terminal: the built app in tmux at 80×24, against the demo's real central
+ * service, a token plugged while it runs, the PIN typed with send-keys, the screen read with
+ * capture-pane; afterwards pkcs11-tool reads the new certificate off the token, and the terminal
+ * is back to its normal screen. Once in Vietnamese, once in English.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { BIN, runCapbu } from '../support/cli.js';
+
+const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
+let world: DemoWorld;
+const sessions: string[] = [];
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-tmux-'));
+  expect((await runCapbu(['demo', dir])).code).toBe(0);
+  world = readDemoWorld(dir)!;
+}, 300_000);
+
+afterAll(() => {
+  for (const s of sessions) execFileSync('tmux', ['kill-session', '-t', s], { stdio: 'ignore' });
+});
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+async function screenWith(session: string, text: string, timeoutMs = 60_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let screen = '';
+  while (Date.now() < until) {
+    screen = tmux('capture-pane', '-p', '-t', session);
+    if (screen.includes(text)) return screen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no "${text}" on the screen within ${timeoutMs} ms:\n${screen}`);
+}
+
+/** The serials of every certificate object on the token, as pkcs11-tool and openssl read them. */
+function certificateSerials(label: string): string[] {
+  const env = { ...process.env, SOFTHSM2_CONF: world.env.SOFTHSM2_CONF };
+  const listing = execFileSync('pkcs11-tool', ['--module', SOFTHSM, '--token-label', label, '--list-objects', '--type', 'cert'], { env, encoding: 'utf8' });
+  const ids = [...listing.matchAll(/ID:\s+([0-9a-f]+)/g)].map((m) => m[1]!);
+  return ids.map((id) => {
+    const der = execFileSync('pkcs11-tool', ['--module', SOFTHSM, '--token-label', label, '--read-object', '--type', 'cert', '--id', id], { env });
+    const file = join(world.directory, `${label}-${id}.der`);
+    writeFileSync(file, der);
+    return execFileSync('openssl', ['x509', '-inform', 'DER', '-in', file, '-noout', '-serial'], { encoding: 'utf8' }).trim().replace(/^serial=/, '').toLowerCase();
+  });
+}
+
+async function renewInTmux(lang: 'vi' | 'en', digit: string, label: string, words: { verdict: string; pin: string; done: string }) {
+  expect((await runCapbu(['demo', 'plug', label, '--dir', world.directory])).code).toBe(0);
+  const before = certificateSerials(label);
+  expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
+  const session = `capbu-e2e-${lang}-${process.pid}`;
+  sessions.push(session);
+  const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
+  tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan --lang ${lang}; echo "EXIT=$?"; sleep 600`);
+  await screenWith(session, 'DEMO-QUAY-01', 120_000);
+  tmux('send-keys', '-t', session, digit);
+  const verdict = await screenWith(session, words.verdict);
+  expect(verdict).toContain(label);
+  tmux('send-keys', '-t', session, 'Enter');
+  await screenWith(session, words.pin);
+  tmux('send-keys', '-t', session, '-l', 'viettel-ca');
+  const typed = await screenWith(session, '••••••••••');
+  expect(typed).not.toContain('viettel-ca');
+  tmux('send-keys', '-t', session, 'Enter');
+  const done = await screenWith(session, words.done, 90_000);
+  const shown = /([0-9a-f]{16,})/.exec(done.replace(/\s+│.*$/gm, '').replace(/\n/g, ''))?.[1];
+  tmux('send-keys', '-t', session, 'C-c');
+  const after = await screenWith(session, 'EXIT=0', 30_000);
+  expect(after).not.toContain(words.done);
+  expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+  // The new certificate is on the token and the old one is gone; everything else stays.
+  const now = certificateSerials(label);
+  expect(now).toContain(shown);
+  expect(now).toHaveLength(before.length);
+  expect(before.filter((s) => !now.includes(s))).toHaveLength(1);
+}
+
+describe('capbu kiosk in a real terminal', () => {
+  it('renews a token plugged while it runs, in Vietnamese', async () => {
+    await renewInTmux('vi', '1', 'DN-HAI-DANG', { verdict: 'Thuộc diện cấp bù', pin: 'không lưu mã PIN', done: 'Đã cấp bù thời hạn chứng thư số' });
+  }, 300_000);
+
+  it('and in English', async () => {
+    await renewInTmux('en', '9', 'DN-NHIEU-DOI-TUONG', { verdict: 'Qualifies', pin: 'never keeps the PIN', done: 'Certificate renewed' });
+  }, 300_000);
+});
