@@ -170,7 +170,7 @@ export const vi: Catalog = {
         ? `cổng ${v.port} đang được dùng (${v.listen}): có một capbu central serve khác vẫn đang chạy? Dừng nó, hoặc chọn cổng khác bằng --listen`
         : v.reason === 'denied'
           ? `không được phép lắng nghe trên cổng ${v.port} (${v.listen}); chọn cổng lớn hơn 1023 bằng --listen`
-          : `không lắng nghe được trên ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
+          : `không mở được cổng ${v.listen}; xem nhật ký của hệ thống trung tâm để biết lý do`,
     REQUEST_INVALID: 'yêu cầu không đúng định dạng của hệ thống trung tâm',
     JSON_INVALID: 'nội dung yêu cầu không phải JSON hợp lệ',
     BODY_TOO_LARGE: (v) => `nội dung yêu cầu vượt quá ${v.limit ?? 'giới hạn'} byte`,
