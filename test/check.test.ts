@@ -121,7 +121,8 @@ describe('an eligible certificate', () => {
   });
 
   it('prints a readable report in Vietnamese by default', async () => {
-    const result = await world.capbu(['check', '--token', 'eligible', '--now', NOW, '--lang', 'vi']);
+    await scenario('report-vi', {});
+    const result = await world.capbu(['check', '--token', 'report-vi', '--now', NOW, '--lang', 'vi']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('ĐỦ điều kiện cấp bù: chứng thư số mới có hiệu lực đến hết ngày 01/03/2022.');
     expect(result.stdout).toContain('Chứng thư số sẽ được cấp bù:');
@@ -342,10 +343,11 @@ describe('key evidence', () => {
 
 describe('capbu tokens', () => {
   it('lists the tokens present with their PIN state', async () => {
+    await scenario('listed', {});
     const result = await world.capbu(['tokens', '--json']);
     expect(result.code).toBe(0);
     const tokens = JSON.parse(result.stdout) as { label: string; pin: { locked: boolean } }[];
-    expect(tokens.map((t) => t.label)).toContain('eligible');
-    expect(tokens.find((t) => t.label === 'eligible')!.pin).toEqual({ countLow: false, finalTry: false, locked: false });
+    expect(tokens.map((t) => t.label)).toContain('listed');
+    expect(tokens.find((t) => t.label === 'listed')!.pin).toEqual({ countLow: false, finalTry: false, locked: false });
   });
 });

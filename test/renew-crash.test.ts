@@ -4,12 +4,16 @@
  * ends with exactly one certificate for the key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../src/pki/certificate.js';
+import { placeCaCertificate } from '../src/demo/customer.js';
 import { CapbuError } from '../src/errors.js';
 import { renew } from '../src/renewal/renew.js';
 import { CHECKPOINTS, setFaultHook } from '../src/token/faults.js';
+import { DEBIAN_SOFTHSM2 } from '../src/token/module.js';
+import { listTokens } from '../src/token/slots.js';
 import { Pin } from '../src/token/pin.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { CRASH_BIN, runCapbu } from './support/cli.js';
@@ -81,6 +85,45 @@ describe('kill -9 at each step', () => {
     expect((await run(customer.label)).code).toBe(0);
     expectRenewedOnce(customer);
   });
+});
+
+/** Certificate objects on the token as pkcs11-tool lists them, half-made ones (no ID, no value) included. */
+function certificateObjects(label: string): number {
+  const listing = execFileSync('pkcs11-tool', ['--module', DEBIAN_SOFTHSM2, '--token-label', label, '--list-objects', '--type', 'cert'], {
+    env: { ...process.env, ...world.env },
+    encoding: 'utf8',
+  });
+  return listing.split('Certificate Object').length - 1;
+}
+
+describe('kill -9 inside the certificate write (C_CreateObject is not atomic on SoftHSM2)', () => {
+  for (const [how, left] of [['half', 'a half-made object, no label, ID or value'], ['full', 'the whole new certificate']] as const) {
+    it(`the rerun after a kill that left ${left} ends with the new certificate once and the other objects untouched`, async () => {
+      const customer = await eligibleCustomer(world, centre, `create-${how}`);
+      // A CA certificate the customer's vendor tool put there: never capbu's to remove.
+      const token = listTokens(world.lib).find((t) => t.label === customer.label)!;
+      placeCaCertificate(world.lib, token, USER_PIN, world.pki.newCa, 'Viettel-CA');
+      const killed = await run(customer.label, { CAPBU_PKCS11_MODULE: buildShim(), CAPBU_SHIM_DIE_IN_CREATE: how });
+      expect(killed.code).toBeNull();
+      // Old certificate, CA certificate, and what the dying create left.
+      expect(certificateObjects(customer.label)).toBe(3);
+
+      const again = await run(customer.label);
+      expect(again.stderr).not.toMatch(/^capbu: [A-Z_]+:/m);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout).status).toBe('renewed');
+      expect(certificateObjects(customer.label)).toBe(2);
+      const certs = certificatesOn(world.env, customer.label, world.dir);
+      const ca = Buffer.from(world.pki.newCa.certificate.rawData);
+      expect(certs.filter((c) => c.der.equals(ca)).map((c) => c.label)).toEqual(['Viettel-CA']);
+      const renewed = certs.filter((c) => !c.der.equals(ca));
+      expect(renewed).toHaveLength(1);
+      const facts = parseCertificate(renewed[0]!.der);
+      expect(facts.serial).not.toBe(customer.serial);
+      expect(Buffer.from(facts.spki).equals(Buffer.from(parseCertificate(customer.der).spki))).toBe(true);
+      expect(centre.issuedFor(customer.serial)).toBe(1);
+    });
+  }
 });
 
 describe('the token layer failing after each step, in process', () => {

@@ -19,7 +19,8 @@ export interface EventDataByType {
     /** Wrong PINs the kiosk's own counter still allows before it takes the token for locked. */
     kioskRemaining: number;
   };
-  'renewal.requested': { tokenSerial: string; oldSerial: string; idempotencyKey: string };
+  /** hardwareVersion: the device catalogue's label for the token, else the token's own version. */
+  'renewal.requested': { tokenSerial: string; oldSerial: string; idempotencyKey: string; hardwareVersion: string };
   'renewal.queued': { oldSerial: string; idempotencyKey: string };
   'renewal.issued': { oldSerial: string; newSerial: string; notAfter: string };
   'renewal.installed': { tokenSerial: string; oldSerial: string; newSerial: string; notAfter: string };

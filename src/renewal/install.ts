@@ -9,7 +9,7 @@ import { setRenewalState, type RenewalRecord } from '../store/renewals.js';
 import { checkpoint } from '../token/faults.js';
 import { readCertificates, type CertificateObject } from '../token/objects.js';
 import type { Session } from '../token/session.js';
-import { destroyObject, writeCertificate } from '../token/write.js';
+import { destroyObject, removeHalfWritten, writeCertificate } from '../token/write.js';
 import { Steps } from './steps.js';
 
 function holding(objects: readonly CertificateObject[], der: Uint8Array): CertificateObject[] {
@@ -23,17 +23,20 @@ function holding(objects: readonly CertificateObject[], der: Uint8Array): Certif
 export async function install(db: Store, session: Session, record: RenewalRecord, now: () => Date, steps = new Steps()): Promise<void> {
   const fresh = record.newCertificate;
   if (!fresh) throw new CapbuError('INTERNAL', { message: 'install without a certificate' });
-  const before = readCertificates(session);
+  let before = readCertificates(session);
   const old = holding(before, record.oldCertificate);
+  // The key's CKA_ID pairs the new certificate with it for every application; the old label keeps
+  // it recognisable to the customer.
+  const id = record.keyId ?? old[0]?.id;
+  const target = id && { der: fresh, id, label: old[0]?.label ?? '' };
+  // A run that died inside the write may have left a half-made object (no value, no label).
+  if (record.state === 'writing' && target && removeHalfWritten(session, target) > 0) before = readCertificates(session);
   if (holding(before, fresh).length === 0) {
-    // The key's CKA_ID pairs the new certificate with it for every application; the old label keeps
-    // it recognisable to the customer.
-    const id = record.keyId ?? old[0]?.id;
-    if (!id) throw new CapbuError('INTERNAL', { message: 'no key ID for the new certificate' });
+    if (!target) throw new CapbuError('INTERNAL', { message: 'no key ID for the new certificate' });
     const created = await steps.run('write', () => {
       setRenewalState(db, record.id, 'writing', now());
       checkpoint('writing');
-      const handle = writeCertificate(session, { der: fresh, id, label: old[0]?.label ?? '' });
+      const handle = writeCertificate(session, target);
       checkpoint('created');
       return handle;
     });

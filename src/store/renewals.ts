@@ -86,7 +86,7 @@ export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalR
     appendEvent(db, {
       type: 'renewal.requested',
       operator: request.operator,
-      data: { tokenSerial, oldSerial, idempotencyKey: request.idempotencyKey },
+      data: { tokenSerial, oldSerial, idempotencyKey: request.idempotencyKey, hardwareVersion: request.token.hardwareVersion },
       at,
     });
     return renewalById(db, id)!;

@@ -50,7 +50,7 @@ export function findPrivateKeys(session: Session, by: { readonly label?: string;
 }
 
 /** Attribute values by type; an attribute the object lacks or hides is simply absent. */
-function readAttributes(session: Session, object: Buffer, types: readonly number[]): Map<number, Buffer> {
+export function readAttributes(session: Session, object: Buffer, types: readonly number[]): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
   const keep = (attrs: { type: number; value?: unknown }[]) => {
     for (const attr of attrs) if (attr.value instanceof Buffer) out.set(attr.type, attr.value);

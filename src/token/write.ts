@@ -7,7 +7,7 @@ import { CURVES } from '../pki/signature.js';
 import { fromPkcs11, guard } from './errors.js';
 import type { Template } from 'pkcs11js';
 import { pkcs11js } from './module.js';
-import { findObjects } from './objects.js';
+import { findObjects, readAttributes } from './objects.js';
 import type { Session } from './session.js';
 
 export interface CertificateToWrite {
@@ -54,6 +54,37 @@ export function writeCertificate(session: Session, cert: CertificateToWrite): Bu
     }
     throw fromPkcs11(error);
   }
+}
+
+/** What a write of `cert` sets, besides class and type: the attributes a half-made object may hold. */
+const WRITTEN = [pkcs11js.CKA_ID, pkcs11js.CKA_LABEL, pkcs11js.CKA_SUBJECT, pkcs11js.CKA_ISSUER, pkcs11js.CKA_SERIAL_NUMBER];
+
+/**
+ * After a write of `cert` died midway (SoftHSM2's C_CreateObject is not atomic: a kill -9 inside
+ * it can leave an object with none of its attributes set), destroys what that write left: a
+ * certificate object whose value is missing or a part of the certificate, and whose other
+ * attributes are each either unset or the very value the write was setting. Any other object,
+ * the old certificate and the finished new one included, holds something that write never
+ * wrote, so it is left alone. Returns how many were destroyed.
+ */
+export function removeHalfWritten(session: Session, cert: CertificateToWrite): number {
+  const expected = new Map(certificateTemplate(cert).map((a) => [a.type, Buffer.isBuffer(a.value) ? a.value : Buffer.from(String(a.value), 'utf8')]));
+  const der = Buffer.from(cert.der);
+  let removed = 0;
+  for (const handle of findObjects(session, CERTIFICATES)) {
+    const attrs = readAttributes(session, handle, [pkcs11js.CKA_VALUE, ...WRITTEN]);
+    const value = attrs.get(pkcs11js.CKA_VALUE) ?? Buffer.alloc(0);
+    const partOfCertificate = value.length < der.length && der.subarray(0, value.length).equals(value);
+    const onlyWhatWasWritten = WRITTEN.every((type) => {
+      const held = attrs.get(type);
+      return !held || held.length === 0 || held.equals(expected.get(type)!);
+    });
+    if (partOfCertificate && onlyWhatWasWritten) {
+      destroyObject(session, handle);
+      removed++;
+    }
+  }
+  return removed;
 }
 
 export function destroyObject(session: Session, handle: Buffer): void {

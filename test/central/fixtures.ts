@@ -133,6 +133,15 @@ export interface Centre {
   kiosk(id: string, options?: { province?: string; channel?: Channel }): Promise<CentralClient>;
 }
 
+/** The credential each kiosk client was made with, for raw requests the typed client would never make. */
+const credentials = new WeakMap<CentralClient, string>();
+
+export function credentialOf(client: CentralClient): string {
+  const credential = credentials.get(client);
+  if (credential === undefined) throw new Error('not a kiosk client made by Centre.kiosk()');
+  return credential;
+}
+
 export async function startCentre(world: CentralWorld, db: string, overrides: Partial<CentralConfig> = {}): Promise<Centre> {
   const running = await startCentral({
     campaign: world.campaign,
@@ -157,7 +166,9 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
         createdAt: NOW.toISOString(),
       });
       const enrolled = await new CentralClient({ server: running.url }).enroll(code);
-      return new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
+      const client = new CentralClient({ server: running.url, credential: enrolled.credential, now: () => NOW });
+      credentials.set(client, enrolled.credential);
+      return client;
     },
   };
 }

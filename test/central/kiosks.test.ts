@@ -14,7 +14,7 @@ import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+import { credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 let world: CentralWorld;
 let postgres: TestPostgres | null = null;
@@ -81,7 +81,7 @@ describe('enrolment and authentication', () => {
 
   it('answers 401 to unknown, wrong and revoked credentials, and logs why without the secret', async () => {
     const client = await centre.kiosk('dn-counter-9');
-    const credential = (client as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(client);
     const secret = credential.split('.')[1]!;
     expect((await client.registry(0)).rows).toEqual([]);
 
@@ -105,7 +105,7 @@ describe('enrolment and authentication', () => {
 
   it('puts the centre\'s time on every reply and flags a kiosk clock off by more than five minutes', async () => {
     const kiosk = await centre.kiosk('dn-counter-clock');
-    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(kiosk);
     const late = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() - 6 * 60_000) });
     const close = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() + 4 * 60_000) });
     expect((await late.registry()).time).toMatchObject({ centreTime: NOW, skewMs: 6 * 60_000, clockWarning: true });
@@ -156,24 +156,26 @@ describe.each([
   it('sends only the registry rows changed since the version a kiosk has', async () => {
     const [a, b, c] = await Promise.all([world.subscriber('Reg A'), world.subscriber('Reg B'), world.subscriber('Reg C')]);
     const store = centre.running.services.store;
+    // Relative to the version the other tests in this centre left, whichever ran first.
+    const base = (await kiosk.registry(0)).version;
     const first = await store.importRegistry([world.record(a), world.record(b)], NOW.toISOString());
-    expect(first).toMatchObject({ added: 2, updated: 0, version: 1 });
-    const all = await kiosk.registry(0);
-    expect(all.version).toBe(1);
+    expect(first).toMatchObject({ added: 2, updated: 0, version: base + 1 });
+    const all = await kiosk.registry(base);
+    expect(all.version).toBe(base + 1);
     expect(all.rows.map((r) => r.serial).sort()).toEqual([a.serial, b.serial].sort());
 
     // Re-importing the same rows changes nothing and does not move the version.
-    expect(await store.importRegistry([world.record(a), world.record(b)], NOW.toISOString())).toMatchObject({ unchanged: 2, version: 1 });
+    expect(await store.importRegistry([world.record(a), world.record(b)], NOW.toISOString())).toMatchObject({ unchanged: 2, version: base + 1 });
     const second = await store.importRegistry([world.record(a), world.record(b, { status: 'suspended' }), world.record(c)], NOW.toISOString());
-    expect(second).toMatchObject({ added: 1, updated: 1, unchanged: 1, version: 2 });
+    expect(second).toMatchObject({ added: 1, updated: 1, unchanged: 1, version: base + 2 });
     const delta = await kiosk.registry(all.version);
-    expect(delta.version).toBe(2);
+    expect(delta.version).toBe(base + 2);
     expect(delta.rows.map((r) => [r.serial, r.status]).sort()).toEqual([[b.serial, 'suspended'], [c.serial, 'active']].sort());
-    expect((await kiosk.registry(2)).rows).toEqual([]);
+    expect((await kiosk.registry(base + 2)).rows).toEqual([]);
   });
 
   it('refuses a bad registry version with 400 REQUEST_INVALID', async () => {
-    const credential = (kiosk as unknown as { options: { credential: string } }).options.credential;
+    const credential = credentialOf(kiosk);
     for (const since of ['-1', 'abc', '1.5']) {
       const response = await fetch(`${centre.url}/v1/registry?since=${since}`, { headers: { authorization: `Bearer ${credential}` } });
       expect(response.status).toBe(400);

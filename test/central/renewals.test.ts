@@ -11,6 +11,7 @@ import type { CentralClient } from '../../src/sync/client.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 import {
+  credentialOf,
   csrWithForeignSignature,
   makeCentralWorld,
   NOW,
@@ -50,11 +51,6 @@ async function post(centre: Centre, path: string, body: string, credential?: str
     body,
   });
   return { status: response.status, body: (await response.json()) as ErrorReply, headers: response.headers };
-}
-
-/** The credential a client sends, for raw requests the typed client would never make. */
-function credentialOf(client: CentralClient): string {
-  return (client as unknown as { options: { credential: string } }).options.credential;
 }
 
 async function storeSnapshot(centre: Centre) {
@@ -103,6 +99,8 @@ describe.each(BACKENDS)('renewals on $name', (backend) => {
   });
 
   it('issues a certificate that keeps the subject, key and usages and chains to the new CA key', async () => {
+    const alice = await world.subscriber('Nguyễn Thị An', { province: 'Hà Nội' });
+    await centre.running.services.store.importRegistry([world.record(alice)], NOW.toISOString());
     const result = await kiosk.renew(world.request(alice, await world.csr(alice)));
     expect(result.status).toBe('issued');
     expect(result.time.centreTime?.toISOString()).toBe(NOW.toISOString());
@@ -136,8 +134,11 @@ describe.each(BACKENDS)('renewals on $name', (backend) => {
   });
 
   it('answers a retry with the same idempotency key with the same certificate', async () => {
-    const request = world.request(alice, await world.csr(alice));
-    // alice was renewed above under another key: this is a new attempt, so 409 …
+    const s = await world.subscriber('Second Try Co');
+    await centre.running.services.store.importRegistry([world.record(s)], NOW.toISOString());
+    expect((await kiosk.renew(world.request(s, await world.csr(s)))).status).toBe('issued');
+    const request = world.request(s, await world.csr(s));
+    // Renewed already under another key: this is a new attempt, so 409 …
     const first = await kiosk.renew(request);
     expect(first.status).toBe('already-renewed');
     // … and the first attempt's own retry gets the first certificate again.

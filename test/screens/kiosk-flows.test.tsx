@@ -133,7 +133,7 @@ describe('capbu kiosk, on the real core', () => {
     await app.type('n');
     await app.frameWith('Mạng demo: có');
     await app.type('2');
-    await app.frameWith('Nhấn Enter và nhập');
+    await app.frameWith('↻');
     await app.type(KEY.enter, ...'viettel-ca', KEY.enter);
     await app.frameWith('Đã cấp bù thời hạn chứng thư số', 60_000);
     await idle();

@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CapbuError } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
+import { unsentEvents } from '../../store/journal.js';
 import { unansweredRenewals } from '../../store/renewals.js';
 import { loadSettings, type KioskSettings } from '../../store/settings.js';
 import { openStore, type Store } from '../../store/store.js';
@@ -192,9 +193,10 @@ export async function doctorCommand(argv: string[], ctx: Context): Promise<numbe
     findings.push(...(await centreFindings(ctx, home, db, now)));
     if (db) {
       findings.push(registryFinding(db, now()));
-      // Renewals queued for the centre; the journal's unsent events join this once the journal exists.
+      // Renewals queued for the centre, and journal events it has not acknowledged.
       const waiting = unansweredRenewals(db).length;
-      findings.push(found('unsynced', waiting === 0, { count: waiting }));
+      const events = unsentEvents(db).count;
+      findings.push(found('unsynced', waiting === 0 && events === 0, { count: waiting, events }));
     }
   } finally {
     db?.close();

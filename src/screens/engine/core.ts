@@ -12,12 +12,17 @@ import { calendarDateIn, localTimeToInstant } from '../../campaign/calendar.js';
 import { inspect } from '../../inspection/inspect.js';
 import type { RenewalContext } from '../../renewal/renew.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
-import { pinFailures } from '../../store/pin-failures.js';
+import { pinTries, VIETTEL_PIN_LENGTH } from '../../renewal/pin-guard.js';
 import { findSubscriber } from '../../store/registry.js';
 import { renewalFor, renewalUpdatedAt } from '../../store/renewals.js';
 import { loadSettings, type KioskSettings } from '../../store/settings.js';
 import { openStore, type Store } from '../../store/store.js';
-import { decisionTime } from '../../sync/centre-time.js';
+import { CLOCK_SKEW_WARNING_MS, decisionTime } from '../../sync/centre-time.js';
+import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
+import { syncRound, type SyncContext } from '../../sync/round.js';
+import { kioskStatus } from '../../sync/status.js';
+import { stopper, watch as watchSync } from '../../sync/watch.js';
+import { appendEvent } from '../../store/journal.js';
 import { CentralClient } from '../../sync/client.js';
 import { loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { catalogue } from '../../token/catalogue.js';
@@ -106,6 +111,8 @@ export class EngineCore {
   private readonly statusListeners: (() => void)[] = [];
   private watcher: TokenWatch | null = null;
   private operatorName: string | null;
+  private online: boolean | null = null;
+  private readonly syncing = stopper();
 
   constructor(private readonly config: EngineConfig) {
     this.campaign = loadCampaign(campaignPath(config.campaign ?? undefined, config.env as NodeJS.ProcessEnv));
@@ -120,7 +127,11 @@ export class EngineCore {
   }
 
   operator(name: string | null): void {
+    const before = this.operatorName;
     this.operatorName = name;
+    const at = this.clock();
+    if (name === null && before) appendEvent(this.db, { type: 'operator.signedOut', operator: before, data: {}, at });
+    if (name !== null) appendEvent(this.db, { type: 'operator.signedIn', operator: name, data: {}, at });
   }
 
   currentOperator(): string {
@@ -132,25 +143,51 @@ export class EngineCore {
   }
 
   status(): StatusView {
-    const skew = lastCentreClock(this.db);
+    const now = this.clock();
+    const s = kioskStatus(this.db, this.credential, this.settings, now);
     return {
-      kioskId: this.credential?.kioskId ?? null,
-      online: null,
-      waitingEvents: 0,
-      waitingRenewals: this.db.prepare(`SELECT count(*) FROM renewals WHERE state IN ('requested', 'queued')`).pluck().get() as number,
-      lastSyncAt: skew?.observedAt.toISOString() ?? null,
-      registryAgeHours: registryAgeHours(this.db, this.clock()),
-      clockSkewWarning: decisionTime(this.clock(), skew).clockWarning,
-      unsyncedWarning: false,
-      registryWarning: false,
+      kioskId: s.kioskId,
+      online: this.online,
+      waitingEvents: s.eventsPending,
+      waitingRenewals: s.renewalsPending,
+      lastSyncAt: s.lastContactAt,
+      registryAgeHours: s.registryUpdatedAt ? Math.max(0, (now.getTime() - Date.parse(s.registryUpdatedAt)) / 3_600_000) : null,
+      clockSkewWarning: s.clockSkewMs !== null && Math.abs(s.clockSkewMs) > CLOCK_SKEW_WARNING_MS,
+      unsyncedWarning: s.warnings.includes('UNSYNCED'),
+      registryWarning: s.warnings.includes('REGISTRY_OLD'),
     };
   }
 
-  today(): TodayView {
-    const count = (state: string) =>
-      this.db.prepare(`SELECT count(*) FROM renewals WHERE state = ? AND updated_at >= ?`).pluck().get(state, this.startOfToday()) as number;
-    return { renewed: count('done'), queued: count('queued'), notEligible: 0, failed: 0 };
+  /**
+   * The journal issue's sync round, again and again in the background: queued requests, journal
+   * events, registry delta. Never on a screen's path; a round that fails only marks the kiosk offline.
+   */
+  startSync(intervalMs: number): void {
+    if (!this.credential) return;
+    const credential = this.credential;
+    const server = this.config.server ?? credential.server;
+    const ctx: SyncContext = {
+      ...this.renewalContext(null, credential),
+      client: new CentralClient({ server, credential: credential.credential, now: () => this.clock(), timeoutMs: SYNC_TIMEOUT_MS }),
+      server,
+    };
+    void watchSync(() => syncRound(ctx, { stopping: this.syncing.stopping }), intervalMs, this.syncing, (outcome) => {
+      this.online = 'round' in outcome ? outcome.round.reachable : outcome.error.code === 'SYNC_BUSY' ? this.online : false;
+      this.statusChanged();
+    });
   }
+
+  today(): TodayView {
+    const since = this.startOfToday();
+    const count = (sql: string) => this.db.prepare(sql).pluck().get(since) as number;
+    return {
+      renewed: count(`SELECT count(*) FROM journal WHERE type = 'renewal.installed' AND at >= ?`),
+      queued: count(`SELECT count(*) FROM journal WHERE type = 'renewal.queued' AND at >= ?`),
+      notEligible: count(`SELECT count(DISTINCT json_extract(data, '$.certificateSerial')) FROM journal WHERE type = 'check.decided' AND json_extract(data, '$.eligible') = 0 AND at >= ?`),
+      failed: count(`SELECT count(*) FROM journal WHERE type = 'renewal.failed' AND at >= ?`),
+    };
+  }
+
 
   /** Midnight of today in the campaign's zone, as the store writes instants. */
   private startOfToday(): string {
@@ -175,10 +212,12 @@ export class EngineCore {
     for await (const event of watcher) {
       if (event.type === 'plugged') {
         this.plugged.set(event.token.serial, { watched: event.token });
+        this.journalToken('token.plugged', event.token);
         await this.refresh(event.token.serial);
       } else if (event.type === 'removed') {
         if (event.token) {
           this.plugged.delete(event.token.serial);
+          this.journalToken('token.removed', event.token);
           this.changes.push({ type: 'token', key: event.token.serial, view: null });
         }
         if (event.device) this.devices.delete(event.device.port);
@@ -196,6 +235,15 @@ export class EngineCore {
     this.changes.end();
   }
 
+  private journalToken(type: 'token.plugged' | 'token.removed', token: WatchedToken): void {
+    appendEvent(this.db, { type, operator: this.operatorName, data: { tokenSerial: token.serial, label: token.label }, at: this.clock() });
+    this.statusChanged();
+  }
+
+  private statusChanged(): void {
+    for (const listener of this.statusListeners) listener();
+  }
+
   /** Reads a plugged token again (after a renewal, or when it appears) and reports what it now holds. */
   async refresh(key: string): Promise<void> {
     const plugged = this.plugged.get(key);
@@ -208,7 +256,7 @@ export class EngineCore {
         const renewal = renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial));
         return tokenView(inspection, this.campaign, {
           hardwareVersion: plugged.watched.hardwareVersion || null,
-          pin: this.pinOf(lib, summary),
+          pin: this.pinOf(summary),
           renewal,
           renewedAt: renewal ? renewalUpdatedAt(this.db, renewal.id) : null,
           contractEnd: (serial) => findSubscriber(this.db, serial)?.contractEnd ?? null,
@@ -242,39 +290,43 @@ export class EngineCore {
     if (!plugged) return Promise.reject(new CapbuError('TOKEN_REMOVED'));
     return this.onModule(plugged.watched, async (lib) => {
       const credential = this.credential ?? loadCredential(this.config.dataDir);
-      const client = new CentralClient({ server: this.config.server ?? credential.server, credential: credential.credential, now: () => this.clock() });
-      return work({
-        lib,
-        db: this.db,
-        campaign: this.campaign,
-        client,
-        settings: this.settings,
-        kiosk: { id: credential.kioskId, channel: credential.channel as Channel },
-        dataDir: this.config.dataDir,
-        clock: () => this.clock(),
-      });
+      return work({ ...this.renewalContext(lib, credential), hardwareVersion: plugged.watched.hardwareVersion || null });
     });
   }
 
-  pinView(token: TokenView): PinView {
-    return { ...token.pin, kioskTriesLeft: this.kioskTriesLeft(token.serial) };
-  }
-
-  private pinOf(lib: ReturnType<typeof loadModule>, summary: TokenSummary): PinView {
-    const info = lib.C_GetTokenInfo(summary.slot);
+  /** The core's context; a sync round never touches a token, so it runs with no module. */
+  private renewalContext(lib: ReturnType<typeof loadModule> | null, credential: KioskCredential): RenewalContext {
     return {
-      minLength: info.minPinLen,
-      maxLength: info.maxPinLen,
-      countLow: summary.pin.countLow,
-      finalTry: summary.pin.finalTry,
-      locked: summary.pin.locked,
-      kioskTriesLeft: this.kioskTriesLeft(summary.serial),
+      lib: lib as ReturnType<typeof loadModule>,
+      db: this.db,
+      campaign: this.campaign,
+      client: new CentralClient({ server: this.config.server ?? credential.server, credential: credential.credential, now: () => this.clock() }),
+      settings: this.settings,
+      kiosk: { id: credential.kioskId, channel: credential.channel as Channel },
+      dataDir: this.config.dataDir,
+      clock: () => this.clock(),
     };
   }
 
-  private kioskTriesLeft(serial: string): number | null {
-    const failures = pinFailures(this.db, serial);
-    return failures === 0 ? null : Math.max(this.settings.pinTryLimit - failures, 0);
+  /** The token's PIN state as it is now, after a try. */
+  async pinView(token: TokenView): Promise<PinView | null> {
+    const plugged = this.plugged.get(token.key);
+    if (!plugged) return null;
+    return this.onModule(plugged.watched, (_lib, summary) => this.pinOf(summary)).catch(() => null);
+  }
+
+  /** The PIN guard's view of the token: its limits, its flags and the kiosk's own count. */
+  private pinOf(summary: TokenSummary): PinView {
+    const { min, max } = summary.pinLength ?? VIETTEL_PIN_LENGTH;
+    const tries = pinTries(this.db, summary, this.settings.pinTryLimit);
+    return {
+      minLength: Math.max(min, 1),
+      maxLength: max,
+      countLow: tries.token.countLow,
+      finalTry: tries.finalTry,
+      locked: tries.locked,
+      kioskTriesLeft: tries.counted === 0 ? null : tries.remaining,
+    };
   }
 
   /** Hands the receipt to the `printCommand` setting, as its one argument (no shell). */
@@ -286,6 +338,7 @@ export class EngineCore {
   }
 
   async close(): Promise<void> {
+    this.syncing.stop();
     await this.watcher?.close();
     await this.demo?.close();
     this.db.close();
@@ -301,10 +354,6 @@ function enrolled(dataDir: string): KioskCredential | null {
   }
 }
 
-function registryAgeHours(db: Store, now: Date): number | null {
-  const at = db.prepare('SELECT max(updated_at) FROM registry').pluck().get() as string | null;
-  return at ? Math.max(0, (now.getTime() - new Date(at).getTime()) / 3_600_000) : null;
-}
 
 
 export async function openEngineCore(config: EngineConfig): Promise<EngineCore> {

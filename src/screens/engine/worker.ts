@@ -35,6 +35,8 @@ class Engine {
   async start(): Promise<void> {
     post({ type: 'ready', status: this.core.status(), campaign: campaignView(this.core.campaign) });
     this.core.onStatus(() => post({ type: 'status', status: this.core.status() }));
+    // The demo's link is cut and restored by hand: it syncs often enough to be seen doing so.
+    this.core.startSync(this.core.demo ? 3_000 : 30_000);
     if (this.core.demo) post({ type: 'demo', demo: this.core.demo.view() });
     for await (const change of this.core.watch()) {
       if (change.type === 'token') {
@@ -79,8 +81,8 @@ class Engine {
 
   private async renew(tokenKey: string, finalTry: boolean, pinBytes: Uint8Array | undefined): Promise<void> {
     const token = this.tokens.get(tokenKey);
-    // The PIN is read into one string for the login (pkcs11js takes strings) and the bytes wiped.
-    const pin = pinBytes ? new Pin(Buffer.from(pinBytes).toString('latin1')) : null;
+    // The holder copies the moved bytes and wipes its copy once the login has been tried.
+    const pin = pinBytes ? new Pin(pinBytes) : null;
     pinBytes?.fill(0);
     if (!token || !pin || this.running) {
       post({ type: 'failed', error: { code: token ? 'PIN_MISSING' : 'TOKEN_REMOVED', details: {} }, pin: null });
@@ -120,7 +122,7 @@ class Engine {
         });
       }
     } catch (error) {
-      const pinView: PinView | null = isCapbuError(error) && error.code.startsWith('PIN_') ? this.core.pinView(token) : null;
+      const pinView: PinView | null = isCapbuError(error) && error.code.startsWith('PIN_') ? await this.core.pinView(token) : null;
       post({ type: 'failed', error: errorView(error), pin: pinView });
     } finally {
       await this.core.refresh(token.key);
