@@ -67,7 +67,7 @@ export function registryCopy(db: Store): RegistryCopy {
   const row = db
     .prepare(
       `SELECT (SELECT version FROM registry_sync WHERE id = 1) AS version,
-              MAX((SELECT synced_at FROM registry_sync WHERE id = 1), (SELECT MAX(updated_at) FROM registry)) AS updated_at`,
+              (SELECT MAX(at) FROM (SELECT synced_at AS at FROM registry_sync UNION ALL SELECT updated_at FROM registry)) AS updated_at`,
     )
     .get() as { version: number | null; updated_at: string | null };
   return { version: row.version ?? 0, updatedAt: row.updated_at ? new Date(row.updated_at) : null };
