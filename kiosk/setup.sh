@@ -6,6 +6,17 @@ set -euo pipefail
 
 CAPBU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# A long step says what it is and how long it usually takes before it starts, and how long it
+# took after: npm and the compilers print nothing for minutes.
+#   capbu_step "what" "how long, roughly" command...
+capbu_step() {
+  local what=$1 expected=$2 started=$SECONDS
+  shift 2
+  echo "capbu: ${what} (usually ${expected})…" >&2
+  "$@"
+  echo "capbu: ${what}: done in $((SECONDS - started)) s" >&2
+}
+
 capbu_missing_packages() {
   local p
   for p in "$@"; do
@@ -18,11 +29,11 @@ capbu_setup() {
   missing=$(capbu_missing_packages "$@" | tr '\n' ' ')
   if [ -n "${missing// /}" ]; then
     if [ "$(id -u)" -eq 0 ]; then
-      echo "capbu: installing ${missing}" >&2
-      apt-get update -qq
+      capbu_step "updating the Debian package lists" "10 s" apt-get update -qq
       # One word per package: the list is meant to split.
       # shellcheck disable=SC2086
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing} >/dev/null
+      capbu_step "installing ${missing% }" "10 s to a few minutes" \
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing} >/dev/null
     else
       echo "capbu: missing Debian packages. Run:" >&2
       echo "  sudo apt-get update && sudo apt-get install -y ${missing}" >&2
@@ -37,8 +48,10 @@ capbu_setup() {
   local lock_hash stamp=node_modules/.capbu-lock-hash
   lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-    npm ci --no-fund --no-audit --loglevel=error
+    # better-sqlite3 and pkcs11js compile from source here (no prebuilt download): most of the time.
+    capbu_step "installing the npm packages and compiling the native ones" "1 to 2 minutes" \
+      npm ci --no-fund --no-audit --loglevel=error
     echo "$lock_hash" > "$stamp"
   fi
-  npm run --silent build
+  capbu_step "building capbu (TypeScript)" "30 s to 2 minutes" npm run --silent build
 }

@@ -16,6 +16,7 @@ echo "== tests on Node $(node --version), in shuffled order (seed $seed)"
 npx vitest run --sequence.shuffle --sequence.seed="$seed" --reporter=default --reporter=json --outputFile.json=.cache/results/node-main.json || status=1
 
 if [ "${CAPBU_SKIP_NODE24:-}" != "1" ]; then
+  echo "capbu: preparing Node 24 and rebuilding the native modules for it (first time: 1 to 2 minutes)…" >&2
   tree=$(bash kiosk/node24.sh)
   node24="$CAPBU_ROOT/.cache/node24/bin/node"
   echo "== tests on Node $("$node24" --version)"

@@ -86,6 +86,29 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * What is wrong with a command line, as `details.usage` of a USAGE error; the catalogues say it
+ * in words (`usage` section), with the option, value or argument in the other details.
+ */
+export const USAGE_PROBLEMS = [
+  'unknownCommand',
+  'unknownSubcommand',
+  'missingSubcommand',
+  'unknownOption',
+  'missingValue',
+  'noValueExpected',
+  'unexpectedArgument',
+  'missingArgument',
+  'required',
+  'wholeNumber',
+  'positiveNumber',
+  'kioskId',
+  'channel',
+  'listen',
+] as const;
+
+export type UsageProblem = (typeof USAGE_PROBLEMS)[number];
+
 /** Values the catalogue may interpolate into the message for a code. */
 export type ErrorDetails = Record<string, string | number | boolean | readonly string[] | undefined>;
 

@@ -124,8 +124,11 @@ describe('an eligible certificate', () => {
     await scenario('report-vi', {});
     const result = await world.capbu(['check', '--token', 'report-vi', '--now', NOW, '--lang', 'vi']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('ĐỦ điều kiện cấp bù');
-    expect(result.stdout).toContain('2022-03-01T16:59:59Z');
+    expect(result.stdout).toContain('ĐỦ điều kiện cấp bù: chứng thư số mới có hiệu lực đến hết ngày 01/03/2022.');
+    expect(result.stdout).toContain('Chứng thư số sẽ được cấp bù:');
+    expect(result.stdout).toContain('Ngày tháng theo giờ Việt Nam.');
+    // Issue 11 point 10: dates for people, in the campaign's zone; ISO UTC only in --json.
+    expect(result.stdout).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 });
 
@@ -144,7 +147,13 @@ describe('each reason on a real token', () => {
     await scenario('cutoff-0030', { notBefore: new Date('2019-07-16T17:30:00Z') });
     const result = await world.capbu(['check', '--token', 'cutoff-0030', '--now', NOW]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('ISSUED_ON_OR_AFTER_CUTOFF');
+    // Issue 11 point 11: what is true of this certificate, with its own dates; the code on a details line.
+    expect(result.stdout).toContain('- The certificate was issued on 17/07/2019, not before 17/07/2019: not part of this renewal.');
+    expect(result.stdout).toContain('Details: ISSUED_ON_OR_AFTER_CUTOFF');
+    expect(result.stdout).not.toContain('- ISSUED_ON_OR_AFTER_CUTOFF');
+    // Issue 11 point 12: nothing eligible, so nothing is said to be renewed.
+    expect(result.stdout).toContain('No certificate on this token is to be renewed.');
+    expect(result.stdout).not.toContain('Certificate to renew');
     expect(await reasonsFor('cutoff-0030')).toEqual(['ISSUED_ON_OR_AFTER_CUTOFF']);
   });
 

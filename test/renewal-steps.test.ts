@@ -195,3 +195,18 @@ describe('capbu renew prints the steps', () => {
     expect(json.stderr).toBe('');
   });
 });
+
+describe('capbu check after a renewal (issue 11 point 12)', () => {
+  it('says when it was renewed and until when, and --json marks the certificate renewed', async () => {
+    const customer = await eligibleCustomer(world, centre, 'check-renewed');
+    expect((await watched(renewalContextIn(world), customer.label)).outcome?.status).toBe('renewed');
+    const human = await runCapbu(['check', '--token', customer.label, '--now', NOW, '--lang', 'vi'], { env: world.env });
+    expect(human.stdout).toContain(`Đã cấp bù ngày 01/06/2020 (thay cho chứng thư số ${customer.serial}), có hiệu lực đến hết ngày 01/03/2022.`);
+    expect(human.stdout).not.toContain('KHÔNG đủ điều kiện');
+    expect(human.stdout).not.toContain('UNKNOWN_SUBSCRIBER');
+    expect(human.stdout).not.toContain('Chứng thư số sẽ được cấp bù');
+    const json = await runCapbu(['check', '--token', customer.label, '--now', NOW, '--json'], { env: world.env });
+    const [certificate] = JSON.parse(json.stdout).certificates;
+    expect(certificate.renewed).toEqual({ oldSerial: customer.serial, at: NOW });
+  });
+});

@@ -52,7 +52,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:8440';
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(listen);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || !m[1] || port > 65535) throw new CapbuError('USAGE', { problem: `--listen must be HOST:PORT, not "${listen}"` });
+  if (!m || !m[1] || port > 65535) throw new CapbuError('USAGE', { usage: 'listen', command: 'central serve', value: listen });
   return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 

@@ -1,4 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CapbuError } from '../errors.js';
 import { isLanguage, LANGUAGES, pickLanguage, translator, type Translator } from '../i18n/catalog.js';
 
@@ -51,23 +50,6 @@ export function globalOptions(argv: readonly string[]): { readonly lang: string 
 export function checkLanguage(lang: string | undefined, t: Translator): void {
   if (lang !== undefined && !isLanguage(lang)) {
     throw new CapbuError('USAGE', { problem: t.text('langUnknown', { value: lang, languages: LANGUAGES.join(', ') }) });
-  }
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** Options every command accepts. */
-export const COMMON_OPTIONS = {
-  lang: { type: 'string' },
-  now: { type: 'string' },
-} as const satisfies Options;
-
-/** util.parseArgs, with its complaints turned into a USAGE error. */
-export function parseCommand<O extends Options>(argv: string[], options: O, allowPositionals = false) {
-  try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals, strict: true });
-  } catch (error) {
-    throw new CapbuError('USAGE', { problem: (error as Error).message.split('\n')[0] });
   }
 }
 

@@ -1,51 +1,70 @@
-/** The `capbu` command: dispatches to one command module and maps every failure to one line. */
+/** The `capbu` command: finds the command in the table, or its help, and maps every failure to one line. */
 import { CapbuError } from '../errors.js';
+import { closest, COMMANDS, isCommandName, nextWords } from './command-table.js';
 import { checkLanguage, globalOptions, processContext, writeLine, type Context } from './context.js';
+import { commandHelp, topHelp } from './help.js';
+import { usageError } from './parse.js';
+import { wrap, widthOf } from './wrap.js';
 
-type Command = (argv: string[], ctx: Context) => Promise<number>;
+/** The longest run of leading words that names a command or a group of them: `central kiosk add`. */
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  while (words.length < argv.length && nextWords(words).includes(argv[words.length]!)) words.push(argv[words.length]!);
+  return words;
+}
 
-/** Loaded on demand: each command pays only for the modules it uses. */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  check: async () => (await import('./commands/check.js')).checkCommand,
-  tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
-  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
-  backup: async () => (await import('./commands/backup.js')).backupCommand,
-  restore: async () => (await import('./commands/backup.js')).restoreCommand,
-  registry: async () => (await import('./commands/registry.js')).registryCommand,
-  central: async () => (await import('./commands/central.js')).centralCommand,
-  enroll: async () => (await import('./commands/enroll.js')).enrollCommand,
-  demo: async () => (await import('./commands/demo.js')).demoCommand,
-  renew: async () => (await import('./commands/renew.js')).renewCommand,
-  sync: async () => (await import('./commands/sync.js')).syncCommand,
-  kiosk: async () => (await import('./commands/kiosk.js')).kioskCommand,
-  journal: async () => (await import('./commands/journal.js')).journalCommand,
-  status: async () => (await import('./commands/status.js')).statusCommand,
-};
+/** Refuses what is not a command, with the nearest one when a word looks mistyped. */
+function notACommand(words: readonly string[], next: string | undefined): CapbuError {
+  const choices = nextWords(words);
+  const suggestion = next === undefined ? undefined : closest(next, choices);
+  if (words.length === 0) return usageError('unknownCommand', { name: next, suggestion });
+  const command = words.join(' ');
+  if (next === undefined || next.startsWith('-')) return usageError('missingSubcommand', { command, choices });
+  return usageError('unknownSubcommand', { command, name: next, choices, suggestion });
+}
+
+async function dispatch(argv: string[], ctx: Context): Promise<number> {
+  const help = (words: readonly string[]) => {
+    const width = widthOf(ctx.stdout, ctx.env);
+    writeLine(ctx.stdout, words.length === 0 ? topHelp(ctx.t, width) : commandHelp(ctx.t, words, width));
+    return 0;
+  };
+  const end = argv.indexOf('--');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  const wantsHelp = flags.includes('--help') || flags.includes('-h');
+  if (argv[0] === 'help') {
+    const asked = argv.slice(1).filter((a) => !a.startsWith('-'));
+    const words = commandWords(asked);
+    if (words.length < asked.length) throw notACommand(words, asked[words.length]);
+    return help(words);
+  }
+  const words = commandWords(argv);
+  const name = words.join(' ');
+  if (isCommandName(name)) return wantsHelp ? help(words) : (await COMMANDS[name].load())(argv.slice(words.length), ctx);
+  if (argv.length === 0 || (wantsHelp && (words.length > 0 || argv[0]!.startsWith('-')))) return help(words);
+  throw notACommand(words, argv[words.length]);
+}
 
 export async function main(argv: string[], given?: Context): Promise<number> {
   const global = globalOptions(argv);
   const ctx = given ?? processContext(global.lang);
-  const { command: name, rest } = global;
   try {
     checkLanguage(global.lang, ctx.t);
     // Plain `capbu` on a terminal is the kiosk app; anywhere else, the help.
-    if (name === undefined && process.stdout.isTTY && process.stdin.isTTY && given === undefined) {
-      return await (await COMMANDS.kiosk!())(rest, ctx);
+    if (global.command === undefined) {
+      if (process.stdout.isTTY && process.stdin.isTTY && given === undefined) return await (await COMMANDS.kiosk.load())(global.rest, ctx);
+      return await dispatch([], ctx);
     }
-    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      writeLine(ctx.stdout, ctx.t.text('help'));
-      return 0;
-    }
-    const load = COMMANDS[name];
-    if (!load) throw new CapbuError('USAGE', { problem: `unknown command "${name}"` });
-    return await (await load())(rest, ctx);
+    return await dispatch([global.command, ...global.rest], ctx);
   } catch (error) {
     const failure =
       error instanceof CapbuError
         ? error
         : new CapbuError('INTERNAL', { message: error instanceof Error ? error.message : String(error) });
-    if (name !== undefined && COMMANDS[name]) (await import('./journal-error.js')).journalError(name, failure.code, ctx.env);
-    writeLine(ctx.stderr, `capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`);
+    if (global.command !== undefined && nextWords([]).includes(global.command)) {
+      (await import('./journal-error.js')).journalError(global.command, failure.code, ctx.env);
+    }
+    writeLine(ctx.stderr, wrap(`capbu: ${failure.code}: ${ctx.t.error(failure.code, failure.details)}`, widthOf(ctx.stderr, ctx.env)));
     if (failure.code === 'INTERNAL' && ctx.env.CAPBU_DEBUG) writeLine(ctx.stderr, String((error as Error).stack));
     return 2;
   }

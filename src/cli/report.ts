@@ -1,13 +1,47 @@
-/** The readable `capbu check` report: one block per certificate, each reason on its own line. */
+/** The readable `capbu check` report: one block per certificate, its dates in the campaign's zone. */
+import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
-import type { Inspection } from '../inspection/inspect.js';
-import { isoUtc } from '../inspection/json.js';
+import { calendarDate, dateFor } from '../i18n/dates.js';
+import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
 
-export function renderInspection(inspection: Inspection, t: Translator): string {
+/** What a reason's sentence may say about this certificate: its dates and the registry's. */
+function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
+  const zone = campaign.timeZone;
+  return {
+    serial: c.facts.serial,
+    notBefore: dateFor(c.facts.notBefore, zone),
+    notAfter: dateFor(c.facts.notAfter, zone),
+    capDate: calendarDate(campaign.capDate),
+    issuedBefore: calendarDate(campaign.issuedBefore),
+    contractEnd: c.subscriber ? calendarDate(c.subscriber.contractEnd) : undefined,
+    certificateTaxCode: c.facts.taxCode ?? undefined,
+    registryTaxCode: c.subscriber?.taxCode,
+  };
+}
+
+function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): string[] {
+  const zone = campaign.timeZone;
+  if (c.renewed) {
+    return [`  ✔ ${t.text('renewedOn', { at: dateFor(c.renewed.at, zone), old: c.renewed.oldSerial, notAfter: dateFor(c.facts.notAfter, zone) })}`];
+  }
+  const d = c.decision;
+  if (!d) return [];
+  if (d.eligible) return [`  ✔ ${t.text('eligibleUntil', { notAfter: dateFor(d.renewalNotAfter!, zone) })}`];
+  const facts = reasonFacts(c, campaign);
+  return [
+    `  ✘ ${t.text('notEligible')}:`,
+    ...d.reasons.map((r) => `    - ${t.reason(r, facts)}`),
+    `    ${t.text('details')}: ${d.reasons.join(', ')}`,
+  ];
+}
+
+export function renderInspection(inspection: Inspection, t: Translator, campaign: Campaign): string {
   const { token } = inspection;
+  const zone = campaign.timeZone;
   const lines = [
     `${t.text('token')}: ${token.label} (${t.text('serialNo')} ${token.serial}, ${token.manufacturer} ${token.model})`,
     inspection.keyCheckLoggedIn ? t.text('keyCheckLoggedIn') : t.text('keyCheckPublic'),
+    t.text('datesIn', { zone }),
   ];
   for (const c of inspection.certificates) {
     const marker = c === inspection.candidate ? '▶' : '•';
@@ -16,18 +50,13 @@ export function renderInspection(inspection: Inspection, t: Translator): string 
       `${marker} ${t.text('certificate')} ${c.facts.serial}  [${c.role === 'ca' ? t.text('roleCa') : t.text('roleEndEntity')}]`,
       `  ${t.text('subject')}: ${c.facts.subject}`,
       `  ${t.text('issuer')}: ${c.facts.issuer}`,
-      `  ${t.text('validity')}: ${isoUtc(c.facts.notBefore)} → ${isoUtc(c.facts.notAfter)}`,
+      `  ${t.text('validity')}: ${dateFor(c.facts.notBefore, zone)} – ${dateFor(c.facts.notAfter, zone)}`,
       `  ${t.text('hasKey')}: ${c.hasPrivateKey ? t.text('yes') : t.text('no')}`,
+      ...verdict(c, t, campaign),
     );
-    const d = c.decision;
-    if (!d) continue;
-    if (d.eligible) {
-      lines.push(`  ✔ ${t.text('eligible')}`, `  ${t.text('renewUntil')}: ${isoUtc(d.renewalNotAfter!)}`);
-    } else {
-      lines.push(`  ✘ ${t.text('notEligible')}:`, ...d.reasons.map((r) => `    - ${r}: ${t.reason(r)}`));
-    }
   }
   for (const u of inspection.unreadable) lines.push('', `? ${t.text('unreadable')}: "${u.label}" (${u.error})`);
-  lines.push('', `${t.text('candidate')}: ${inspection.candidate?.facts.serial ?? t.text('none')}`);
+  const candidate = inspection.candidate?.decision?.eligible ? inspection.candidate : null;
+  lines.push('', candidate ? `${t.text('candidate')}: ${candidate.facts.serial}` : t.text('noCandidate'));
   return lines.join('\n');
 }

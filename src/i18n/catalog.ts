@@ -2,7 +2,8 @@
  * User-facing words, one catalogue per language. Codes (errors, reasons) stay stable; only the
  * front-ends turn them into sentences, through here.
  */
-import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { ErrorCode, ErrorDetails, UsageProblem } from '../errors.js';
+import { render, type Message, type Vars } from './message.js';
 import type { ReasonCode } from '../campaign/decide.js';
 import { vi } from './vi.js';
 import { en } from './en.js';
@@ -10,12 +11,13 @@ import { en } from './en.js';
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export type Vars = ErrorDetails;
-export type Message = string | ((vars: Vars) => string);
+export type { Message, Vars } from './message.js';
 
 export interface Catalog {
   readonly errors: Record<ErrorCode, Message>;
-  readonly reasons: Record<ReasonCode, string>;
+  /** What is wrong with a command line (USAGE's `details.usage`). */
+  readonly usage: Record<UsageProblem, Message>;
+  readonly reasons: Record<ReasonCode, Message>;
   readonly text: Record<string, Message>;
 }
 
@@ -33,15 +35,12 @@ export function pickLanguage(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return 'vi';
 }
 
-function render(message: Message | undefined, vars: Vars, fallback: string): string {
-  if (message === undefined) return fallback;
-  return typeof message === 'function' ? message(vars) : message;
-}
 
 export interface Translator {
   readonly language: Language;
   error(code: ErrorCode, details?: ErrorDetails): string;
-  reason(code: ReasonCode): string;
+  /** What is true of the certificate and what to tell the customer, with its dates in `vars`. */
+  reason(code: ReasonCode, vars?: Vars): string;
   text(key: string, vars?: Vars): string;
 }
 
@@ -50,7 +49,7 @@ export function translator(language: Language): Translator {
   return {
     language,
     error: (code, details = {}) => render(catalog.errors[code], details, code),
-    reason: (code) => catalog.reasons[code] ?? code,
+    reason: (code, vars = {}) => render(catalog.reasons[code], vars, code),
     text: (key, vars = {}) => render(catalog.text[key], vars, key),
   };
 }

@@ -3,7 +3,7 @@
  * read, the registry is a lookup, and the time is given.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
+import { isSignedBy, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { DerError, type DerProblem } from '../pki/der.js';
 import { decide, issuedByOldCa, type Decision } from '../campaign/decide.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
@@ -21,6 +21,15 @@ export interface InspectedCertificate {
   readonly issuedByOldCa: boolean;
   /** Null for CA certificates. */
   readonly decision: Decision | null;
+  /** The registry's row the decision read; null for CA certificates and unknown serials. */
+  readonly subscriber: SubscriberRecord | null;
+  /** Set on a certificate this kiosk put on the token in place of an old one (and the new CA signed). */
+  readonly renewed: RenewedFrom | null;
+}
+
+export interface RenewedFrom {
+  readonly oldSerial: string;
+  readonly at: Date;
 }
 
 export interface UnreadableObject {
@@ -40,8 +49,16 @@ export interface Inspection {
 }
 
 export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
+/** The finished renewal that issued this serial, as the kiosk's store remembers it. */
+export type RenewalLookup = (serial: string) => RenewedFrom | null;
 
-export function inspect(contents: TokenContents, campaign: Campaign, lookup: SubscriberLookup, now: Date): Inspection {
+export function inspect(
+  contents: TokenContents,
+  campaign: Campaign,
+  lookup: SubscriberLookup,
+  now: Date,
+  renewedFrom: RenewalLookup = () => null,
+): Inspection {
   // Logged in, only a private key proves the key is there; without a PIN, its public half is the evidence.
   const evidence = new Set(
     contents.keys
@@ -62,6 +79,8 @@ export function inspect(contents: TokenContents, campaign: Campaign, lookup: Sub
     }
     const hasPrivateKey = facts.publicKeyId !== null && evidence.has(facts.publicKeyId);
     const role: Role = facts.isCa ? 'ca' : 'end-entity';
+    const subscriber = role === 'ca' ? null : lookup(facts.serial);
+    const renewed = role === 'ca' ? null : renewedFrom(facts.serial);
     certificates.push({
       facts,
       id: object.id,
@@ -69,8 +88,9 @@ export function inspect(contents: TokenContents, campaign: Campaign, lookup: Sub
       role,
       hasPrivateKey,
       issuedByOldCa: role === 'end-entity' && issuedByOldCa(facts, campaign),
-      decision:
-        role === 'ca' ? null : decide({ certificate: facts, subscriber: lookup(facts.serial), hasPrivateKey }, campaign, now),
+      decision: role === 'ca' ? null : decide({ certificate: facts, subscriber, hasPrivateKey }, campaign, now),
+      subscriber,
+      renewed: renewed && isSignedBy(facts.der, campaign.newCa.publicKey) ? renewed : null,
     });
   }
   const endEntities = certificates.filter((c) => c.role === 'end-entity');

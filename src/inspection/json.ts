@@ -19,6 +19,7 @@ export function inspectionJson(inspection: Inspection) {
       notAfter: isoUtc(c.facts.notAfter),
       role: c.role,
       hasPrivateKey: c.hasPrivateKey,
+      ...(c.renewed && { renewed: { oldSerial: c.renewed.oldSerial, at: isoUtc(c.renewed.at) } }),
       ...(c.decision && {
         decision: {
           eligible: c.decision.eligible,

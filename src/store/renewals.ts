@@ -29,6 +29,8 @@ export interface RenewalRecord {
   readonly newCertificate: Buffer | null;
   /** CKA_ID of the customer's private key on the token. */
   readonly keyId: Buffer | null;
+  /** When the state last changed: for a `done` renewal, when it was finished. */
+  readonly updatedAt: Date;
   readonly newNotAfter: Date | null;
 }
 
@@ -44,6 +46,7 @@ interface Row {
   new_serial: string | null;
   new_certificate: Buffer | null;
   key_id: Buffer | null;
+  updated_at: string;
   new_not_after: string | null;
 }
 
@@ -61,6 +64,7 @@ function toRecord(row: Row | undefined): RenewalRecord | null {
     newSerial: row.new_serial,
     newCertificate: row.new_certificate,
     keyId: row.key_id,
+    updatedAt: new Date(row.updated_at),
     newNotAfter: row.new_not_after ? new Date(row.new_not_after) : null,
   };
 }

@@ -16,30 +16,12 @@ import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
-
-const USAGE = [
-  'capbu central serve --campaign FILE --ca-key KEY --db DB [--listen HOST:PORT] [--backdate SECONDS] [--rate-limit PER_MINUTE] [--ca-pin-env NAME] [--now T] [--workers N] [--db-pool N] [--db-wait SECONDS]',
-  'capbu central registry import FILE --db DB',
-  'capbu central registry add-certs PATH… --db DB',
-  'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
-  'capbu central kiosk revoke ID --db DB',
-  'capbu central kiosk list --db DB [--json]',
-  'capbu central report --db DB [--campaign FILE] [--json] [--now T]',
-].join('; ');
-
-function usage(problem?: string): CapbuError {
-  return new CapbuError('USAGE', { problem: problem ? `${problem}; usage: ${USAGE}` : `usage: ${USAGE}` });
-}
-
-function requireDb(db: string | undefined): string {
-  if (!db) throw usage('--db DB is required');
-  return db;
-}
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand, usageError } from '../parse.js';
 
 /** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
 function existingDb(db: string | undefined): string {
-  const given = requireDb(db);
+  const given = db ?? '';
   if (!isPostgresUrl(given) && !existsSync(given)) throw new CapbuError('CENTRAL_DB_FAILED', { db: given, problem: 'missing' });
   return given;
 }
@@ -53,42 +35,32 @@ async function withStore<T>(db: string, at: Date, work: (store: CentralStore) =>
   }
 }
 
-async function serve(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    campaign: { type: 'string' },
-    'ca-key': { type: 'string' },
-    db: { type: 'string' },
-    listen: { type: 'string' },
-    backdate: { type: 'string' },
-    'rate-limit': { type: 'string' },
-    'ca-pin-env': { type: 'string' },
-    workers: { type: 'string' },
-    'db-pool': { type: 'string' },
-    'db-wait': { type: 'string' },
-    'event-quota': { type: 'string' },
-  });
-  if (!values['ca-key']) throw usage('--ca-key KEY is required');
-  const eventQuota = values['event-quota'] === undefined ? undefined : Number(values['event-quota']);
-  if (eventQuota !== undefined && !(Number.isInteger(eventQuota) && eventQuota > 0)) throw usage('--event-quota takes journal events per hour per kiosk');
-  const workers = values.workers === undefined ? 1 : Number(values.workers);
-  if (!(Number.isInteger(workers) && workers >= 1)) throw usage('--workers takes a number of processes, at least 1');
-  const backdate = values.backdate === undefined ? undefined : Number(values.backdate);
-  if (backdate !== undefined && !(Number.isInteger(backdate) && backdate >= 0)) throw usage('--backdate takes whole seconds');
-  const perMinute = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
-  if (perMinute !== undefined && !(Number.isInteger(perMinute) && perMinute > 0)) throw usage('--rate-limit takes requests per minute per kiosk');
-  const dbPool = values['db-pool'] === undefined ? undefined : Number(values['db-pool']);
-  if (dbPool !== undefined && !(Number.isInteger(dbPool) && dbPool >= 1)) throw usage('--db-pool takes a number of connections, at least 1');
-  const dbWait = values['db-wait'] === undefined ? undefined : Number(values['db-wait']);
-  if (dbWait !== undefined && !(Number.isFinite(dbWait) && dbWait > 0)) throw usage('--db-wait takes seconds');
-  const db = requireDb(values.db);
+/** A whole number of at least `min` from --NAME, or undefined when the option is absent. */
+function wholeNumber(values: Record<string, unknown>, name: string, min: number): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= min)) throw usageError('wholeNumber', { command: 'central serve', option: `--${name}`, min, value: String(text) });
+  return n;
+}
+
+export async function centralServe(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central serve');
   // Workers listen through the primary's socket: only the primary tries the port.
   if (cluster.isPrimary) await checkListen(values.listen ?? DEFAULT_LISTEN);
+  const workers = wholeNumber(values, 'workers', 1) ?? 1;
+  const backdate = wholeNumber(values, 'backdate', 0);
+  const perMinute = wholeNumber(values, 'rate-limit', 1);
+  const eventQuota = wholeNumber(values, 'event-quota', 1);
+  const dbPool = wholeNumber(values, 'db-pool', 1);
+  const dbWait = wholeNumber(values, 'db-wait', 1);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const db = values.db!;
   const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
   if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), campaign.id, ctx);
   const running = await startCentral({
     campaign,
-    caKey: values['ca-key'],
+    caKey: values['ca-key']!,
     db,
     dbPool,
     dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
@@ -153,81 +125,72 @@ function readCertificates(paths: readonly string[]): { serial: string; der: Uint
   return found;
 }
 
-async function registry(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { db: { type: 'string' } }, true);
-  const [action, ...paths] = positionals;
-  const db = requireDb(values.db);
+export async function centralRegistryImport(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central registry import');
   const at = clock(values.now);
-  if (action === 'import' && paths.length === 1) {
-    const records = parseRegistryCsv(readInput(paths[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
-    const result = await withStore(db, at, (store) => store.importRegistry(records, at.toISOString()));
-    writeLine(ctx.stdout, ctx.t.text('centralRegistryImported', { ...result }));
-    return 0;
-  }
-  if (action === 'add-certs' && paths.length > 0) {
-    const certificates = readCertificates(paths);
-    const result = await withStore(db, at, (store) => store.addCertificates(certificates, at.toISOString()));
-    writeLine(ctx.stdout, ctx.t.text('centralCertsAdded', { ...result }));
-    return 0;
-  }
-  throw usage();
+  const records = parseRegistryCsv(readInput(positionals[0]!, 'REGISTRY_NOT_FOUND').toString('utf8'));
+  const result = await withStore(values.db!, at, (store) => store.importRegistry(records, at.toISOString()));
+  writeLine(ctx.stdout, ctx.t.text('centralRegistryImported', { ...result }));
+  return 0;
 }
 
-async function kiosk(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(
-    argv,
-    {
-      db: { type: 'string' },
-      id: { type: 'string' },
-      province: { type: 'string' },
-      channel: { type: 'string' },
-      'valid-hours': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    true,
-  );
-  const [action, ...rest] = positionals;
-  const db = requireDb(values.db);
+export async function centralRegistryAddCerts(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central registry add-certs');
   const at = clock(values.now);
-  if (action === 'add' && rest.length === 0) {
-    const { id, province, channel } = values;
-    if (!id || !new RegExp(KIOSK_ID_PATTERN).test(id)) throw usage('--id takes letters, digits, "-" and "_" (at most 64)');
-    if (!province?.trim()) throw usage('--province CODE is required');
-    if (!channel || !(CHANNELS as readonly string[]).includes(channel)) throw usage('--channel is counter, field or self');
-    const hours = Number(values['valid-hours'] ?? 72);
-    if (!(hours > 0)) throw usage('--valid-hours takes a positive number');
-    const code = newEnrolmentCode();
-    const expires = new Date(at.getTime() + hours * 3600_000);
-    await withStore(db, at, (store) =>
-      store.addKiosk({
-        id,
-        province: province.trim(),
-        channel: channel as Channel,
-        enrolmentHash: enrolmentCodeHash(code),
-        enrolmentExpires: expires.toISOString(),
-        createdAt: at.toISOString(),
-      }),
-    );
-    writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province: province.trim(), channel, expires: expires.toISOString() }));
-    // Alone on the last line, so scripts can take it with `tail -n 1`.
-    writeLine(ctx.stdout, code);
-    return 0;
-  }
-  if (action === 'list' && rest.length === 0) {
-    const chains = await withStore(db, at, (store) => store.kioskChains());
-    if (values.json) writeJson(ctx, chains);
-    else for (const line of kioskLines(chains, at, ctx)) writeLine(ctx.stdout, line);
-    return 0;
-  }
-  if (action === 'revoke' && rest.length === 1) {
-    const id = rest[0]!;
-    const found = await withStore(db, at, (store) => store.revokeKiosk(id, at.toISOString()));
-    if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
-    writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
-    return 0;
-  }
-  throw usage();
+  const certificates = readCertificates(positionals);
+  const result = await withStore(values.db!, at, (store) => store.addCertificates(certificates, at.toISOString()));
+  writeLine(ctx.stdout, ctx.t.text('centralCertsAdded', { ...result }));
+  return 0;
 }
+
+export async function centralKioskAdd(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central kiosk add');
+  const at = clock(values.now);
+  const id = values.id!;
+  const province = values.province!.trim();
+  const channel = values.channel!;
+  if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw usageError('kioskId', { command: 'central kiosk add', value: id });
+  if (!province) throw usageError('required', { command: 'central kiosk add', option: '--province', arg: 'PROVINCE' });
+  if (!(CHANNELS as readonly string[]).includes(channel)) throw usageError('channel', { command: 'central kiosk add', value: channel });
+  const hours = Number(values['valid-hours'] ?? 72);
+  if (!(hours > 0)) throw usageError('positiveNumber', { command: 'central kiosk add', option: '--valid-hours', value: String(values['valid-hours']) });
+  const code = newEnrolmentCode();
+  const expires = new Date(at.getTime() + hours * 3600_000);
+  await withStore(values.db!, at, (store) =>
+    store.addKiosk({
+      id,
+      province,
+      channel: channel as Channel,
+      enrolmentHash: enrolmentCodeHash(code),
+      enrolmentExpires: expires.toISOString(),
+      createdAt: at.toISOString(),
+    }),
+  );
+  writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province, channel: ctx.t.text(`channel.${channel}`), expires: expires.toISOString() }));
+  // Alone on the last line, so scripts can take it with `tail -n 1`.
+  writeLine(ctx.stdout, code);
+  return 0;
+}
+
+export async function centralKioskRevoke(argv: string[], ctx: Context): Promise<number> {
+  const { values, positionals } = parseCommand(argv, 'central kiosk revoke');
+  const at = clock(values.now);
+  const id = positionals[0]!;
+  const found = await withStore(values.db!, at, (store) => store.revokeKiosk(id, at.toISOString()));
+  if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
+  writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
+  return 0;
+}
+
+export async function centralKioskList(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central kiosk list');
+  const at = clock(values.now);
+  const chains = await withStore(values.db!, at, (store) => store.kioskChains());
+  if (values.json) writeJson(ctx, chains);
+  else for (const line of kioskLines(chains, at, ctx)) writeLine(ctx.stdout, line);
+  return 0;
+}
+
 
 function refusedText(group: ReportGroup): string {
   const entries = Object.entries(group.refused).sort(([a], [b]) => a.localeCompare(b));
@@ -272,7 +235,7 @@ function reportLines(report: Report, ctx: Context): string[] {
     '',
     ...table(header(t.text('reportHardware')), rows(report.byHardwareVersion)),
     '',
-    ...table(header(t.text('reportChannel')), rows(report.byChannel)),
+    ...table(header(t.text('reportChannel')), rows(report.byChannel.map((g) => ({ ...g, key: t.text(`channel.${g.key}`) })))),
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
     '',
@@ -280,9 +243,9 @@ function reportLines(report: Report, ctx: Context): string[] {
   ];
 }
 
-async function report(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { db: { type: 'string' }, campaign: { type: 'string' }, json: { type: 'boolean' } });
-  const db = existingDb(values.db);
+export async function centralReport(argv: string[], ctx: Context): Promise<number> {
+  const { values } = parseCommand(argv, 'central report');
+  const db = existingDb(values.db!);
   const at = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
@@ -290,15 +253,3 @@ async function report(argv: string[], ctx: Context): Promise<number> {
   else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
   return 0;
 }
-
-const SUBCOMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = { serve, registry, kiosk, report };
-
-export async function centralCommand(argv: string[], ctx: Context): Promise<number> {
-  // An option first (the global --lang, --now come last) means no subcommand was named.
-  const [name, ...rest] = argv;
-  const named = name !== undefined && !name.startsWith('-');
-  const sub = named ? SUBCOMMANDS[name] : undefined;
-  if (!sub) throw usage(named ? `unknown subcommand "${name}"` : undefined);
-  return sub(rest, ctx);
-}
-

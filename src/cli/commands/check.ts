@@ -4,6 +4,7 @@ import { journalDecisions } from '../../inspection/journal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
+import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
 import { guardedLogin, type PinPolicy } from '../../renewal/pin-guard.js';
@@ -17,11 +18,13 @@ import type { Pin } from '../../token/pin.js';
 import { contentsOf, readToken, type TokenContents } from '../../token/read.js';
 import { closeSession, openSession } from '../../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
 import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { widthOf, wrap } from '../wrap.js';
 import { printSyncWarnings } from '../sync-warnings.js';
 
 /**
@@ -29,14 +32,7 @@ import { printSyncWarnings } from '../sync-warnings.js';
  * eligible, 1 when nothing is, 2 on any error.
  */
 export async function checkCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    token: { type: 'string' },
-    'pin-stdin': { type: 'boolean' },
-    'final-try': { type: 'boolean' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommand(argv, 'check');
   const now = clock(values.now);
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const home = dataDir(ctx.env);
@@ -54,14 +50,19 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now);
+    // The certificates this kiosk put on a token, so a renewed token reads as renewed.
+    const renewedFrom = (serial: string) => {
+      const record = renewalFor(db, [serial]);
+      return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
+    };
+    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
     journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
     printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }
   if (values.json) writeJson(ctx, inspectionJson(inspection));
-  else writeLine(ctx.stdout, renderInspection(inspection, ctx.t));
+  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
 }
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { CapbuError } from '../../errors.js';
 import { openDemoWorld, plugDemoToken, pullDemoTokens } from '../../demo/shelf.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../demo/world.js';
-import { clock, parseCommand, writeLine, type Context } from '../context.js';
+import { clock, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 
 /**
  * `capbu demo [DIR]`: makes (once) a demo world and says how to use it.
@@ -10,7 +11,7 @@ import { clock, parseCommand, writeLine, type Context } from '../context.js';
  * in the world named by --dir, else $CAPBU_DEMO (set by the world's env.sh), else ./.demo.
  */
 export async function demoCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { dir: { type: 'string' } }, true);
+  const { values, positionals } = parseCommand(argv, 'demo');
   const [action, ...names] = positionals;
   if (action === 'plug' || action === 'pull') {
     const world = openDemoWorld(resolve(values.dir ?? ctx.env.CAPBU_DEMO ?? '.demo'));

@@ -22,7 +22,8 @@ import { listTokens } from '../../token/slots.js';
 import { systemDevices } from '../../token/usb.js';
 import { pcscdSocket } from '../../token/watch.js';
 import type { Vars } from '../../i18n/catalog.js';
-import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { liveClock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
 
 /** A registry copy older than this is flagged: the centre's revocations since then are unknown here. */
@@ -159,7 +160,7 @@ function registryFinding(db: Store, now: Date): Finding {
 }
 
 export async function doctorCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { json: { type: 'boolean' } });
+  const { values } = parseCommand(argv, 'doctor');
   const now = liveClock(values.now);
   const home = dataDir(ctx.env);
   const findings: Finding[] = [];

@@ -8,7 +8,8 @@ import { eventLine } from '../../journal/format.js';
 import { dataDir } from '../../store/data-dir.js';
 import { eventsSince, verifyJournal } from '../../store/journal.js';
 import { openStore } from '../../store/store.js';
-import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
 import { journalTable } from '../journal-table.js';
 
@@ -21,11 +22,7 @@ function count(flag: string | undefined, name: string, fallback: number): number
 }
 
 export async function journalCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values, positionals } = parseCommand(
-    argv,
-    { since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, campaign: { type: 'string' } },
-    true,
-  );
+  const { values, positionals } = parseCommand(argv, 'journal');
   const [action, ...extra] = positionals;
   if ((action !== undefined && action !== 'verify') || extra.length > 0) {
     throw new CapbuError('USAGE', { problem: 'usage: capbu journal [--since SEQ] [--limit N] [--json] | capbu journal verify [--json]' });

@@ -17,16 +17,11 @@ import { borrowTerminal } from '../../screens/terminal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { loadSettings } from '../../store/settings.js';
 import { chosenModule } from '../../token/module.js';
-import { clock, parseCommand, writeLine, type Context } from '../context.js';
+import { clock, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 
 export async function kioskCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    operator: { type: 'string' },
-    demo: { type: 'boolean' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    dir: { type: 'string' },
-  });
+  const { values } = parseCommand(argv, 'kiosk');
   const stdout = process.stdout;
   const stdin = process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');

@@ -3,12 +3,16 @@ import { isoUtc } from '../../inspection/json.js';
 import { journalDecisions } from '../../inspection/journal.js';
 import { PORTALS } from '../../renewal/receipt.js';
 import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
-import { liveClock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { liveClock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
-import { printSyncWarnings } from '../sync-warnings.js';
+import { widthOf, wrap } from '../wrap.js';
+import { dateFor } from '../../i18n/dates.js';
+import type { Campaign } from '../../campaign/campaign.js';
 import { operatorName } from '../operator.js';
 import { renewalContext } from '../renewal-context.js';
+import { printSyncWarnings } from '../sync-warnings.js';
 import { stepPrinter } from '../steps.js';
 
 const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-renewed': 0, 'not-eligible': 1, pending: 3 };
@@ -18,16 +22,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
  * Exit 0 renewed (or already), 1 not eligible, 2 error, 3 pending (queued until the centre answers).
  */
 export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    token: { type: 'string' },
-    'pin-stdin': { type: 'boolean' },
-    'final-try': { type: 'boolean' },
-    server: { type: 'string' },
-    operator: { type: 'string' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommand(argv, 'renew');
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, values, liveClock(values.now));
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
@@ -45,7 +40,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
     if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, ask.operator, renewal.clock());
     printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
-    report(ctx, outcome, values.json === true);
+    report(ctx, outcome, values.json === true, renewal.campaign);
     return EXIT[outcome.status];
   } finally {
     process.off('SIGINT', interrupt);
@@ -53,21 +48,23 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   }
 }
 
-function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
+function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Campaign): void {
   const { t } = ctx;
-  if (outcome.clockWarning) writeLine(ctx.stderr, `capbu: ${t.text('clockWarning')}`);
+  const width = widthOf(ctx.stdout, ctx.env);
+  const say = (text: string) => writeLine(ctx.stdout, wrap(text, width));
+  if (outcome.clockWarning) writeLine(ctx.stderr, wrap(`capbu: ${t.text('clockWarning')}`, widthOf(ctx.stderr, ctx.env)));
   if (outcome.status === 'not-eligible') {
     const candidate = outcome.inspection.candidate;
     if (json) {
       writeJson(ctx, { status: 'not-eligible', oldSerial: candidate?.facts.serial ?? null, reasons: candidate?.decision?.reasons ?? [] });
     } else {
-      writeLine(ctx.stdout, renderInspection(outcome.inspection, t));
+      say(renderInspection(outcome.inspection, t, campaign));
     }
     return;
   }
   if (outcome.status === 'pending') {
     if (json) writeJson(ctx, { status: 'pending', oldSerial: outcome.oldSerial, newSerial: null, notAfter: null, certificate: null });
-    else writeLine(ctx.stdout, t.text('renewPending', { serial: outcome.oldSerial }));
+    else say(t.text('renewPending', { serial: outcome.oldSerial }));
     return;
   }
   if (json) {
@@ -80,12 +77,14 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean): void {
     });
     return;
   }
-  writeLine(ctx.stdout, t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
-    old: outcome.oldSerial,
-    serial: outcome.newSerial,
-    notAfter: isoUtc(outcome.notAfter),
-  }));
-  writeLine(ctx.stdout, t.text('portalsIntro'));
-  for (const portal of PORTALS) writeLine(ctx.stdout, `  - ${t.text(`portal.${portal}`)}`);
-  if (outcome.receiptPath) writeLine(ctx.stdout, t.text('receiptSaved', { path: outcome.receiptPath }));
+  say(
+    t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
+      old: outcome.oldSerial,
+      serial: outcome.newSerial,
+      notAfter: dateFor(outcome.notAfter, campaign.timeZone),
+    }),
+  );
+  say(t.text('portalsIntro'));
+  for (const portal of PORTALS) say(`  - ${t.text(`portal.${portal}`)}`);
+  if (outcome.receiptPath) say(t.text('receiptSaved', { path: outcome.receiptPath }));
 }

@@ -8,7 +8,8 @@ import { loadSettings } from '../../store/settings.js';
 import { openStore } from '../../store/store.js';
 import { loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { kioskStatus, type KioskStatus } from '../../sync/status.js';
-import { clock, parseCommand, writeJson, writeLine, type Context } from '../context.js';
+import { clock, writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { syncWarningLines } from '../sync-warnings.js';
 
 function credentialOrNull(home: string): KioskCredential | null {
@@ -21,7 +22,7 @@ function credentialOrNull(home: string): KioskCredential | null {
 }
 
 export async function statusCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { json: { type: 'boolean' } });
+  const { values } = parseCommand(argv, 'status');
   const now = clock(values.now);
   const home = dataDir(ctx.env);
   const settings = loadSettings(home);

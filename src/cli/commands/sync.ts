@@ -2,7 +2,8 @@ import { CapbuError } from '../../errors.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
 import { allSent, syncRound, type SyncContext, type SyncRound } from '../../sync/round.js';
 import { stopper, watch } from '../../sync/watch.js';
-import { liveClock, parseCommand, writeLine, type Context } from '../context.js';
+import { liveClock, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
@@ -13,14 +14,7 @@ import { renewalContext } from '../renewal-context.js';
  * in flight.
  */
 export async function syncCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, {
-    server: { type: 'string' },
-    campaign: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
-    watch: { type: 'boolean' },
-    interval: { type: 'string' },
-  });
+  const { values } = parseCommand(argv, 'sync');
   if (values.interval !== undefined && (!values.watch || !/^\d{1,6}$/.test(values.interval))) {
     throw new CapbuError('USAGE', { problem: '--interval takes whole seconds, with --watch' });
   }

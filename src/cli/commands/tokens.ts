@@ -3,14 +3,16 @@ import { loadSettings } from '../../store/settings.js';
 import { catalogue } from '../../token/catalogue.js';
 import { chosenModule, loadModule, modulePath } from '../../token/module.js';
 import { listTokens } from '../../token/slots.js';
+import { writeJson, writeLine, type Context } from '../context.js';
+import { parseCommand } from '../parse.js';
+import { table, widthOf, wrap } from '../wrap.js';
 import { systemDevices } from '../../token/usb.js';
 import { watchTokens, type DeviceView, type TokenEvent } from '../../token/watch.js';
 import type { Translator } from '../../i18n/catalog.js';
-import { parseCommand, writeJson, writeLine, type Context } from '../context.js';
 
 /** `capbu tokens [--json]`: the tokens plugged in, with their PIN state; `--watch`: plug and unplug as they happen. */
 export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, { json: { type: 'boolean' }, module: { type: 'string' }, watch: { type: 'boolean' } });
+  const { values } = parseCommand(argv, 'tokens');
   if (values.watch) return watch(ctx, values.module, values.json === true);
   const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
   if (values.json) {
@@ -27,13 +29,19 @@ export async function tokensCommand(argv: string[], ctx: Context): Promise<numbe
     );
     return 0;
   }
-  if (found.length === 0) writeLine(ctx.stdout, ctx.t.text('noTokens'));
-  for (const t of found) {
-    const pin = [t.pin.locked && 'PIN_LOCKED', t.pin.finalTry && 'PIN_FINAL_TRY', t.pin.countLow && 'PIN_COUNT_LOW']
-      .filter(Boolean)
-      .join(' ');
-    writeLine(ctx.stdout, `${t.label}  ${ctx.t.text('serialNo')} ${t.serial}  ${t.manufacturer} ${t.model} v${t.hardwareVersion}${pin ? `  ${pin}` : ''}`);
+  if (found.length === 0) {
+    writeLine(ctx.stdout, ctx.t.text('noTokens'));
+    return 0;
   }
+  const { t } = ctx;
+  const pinState = (pin: (typeof found)[number]['pin']) =>
+    t.text(pin.locked ? 'pin.locked' : pin.finalTry ? 'pin.finalTry' : pin.countLow ? 'pin.countLow' : 'pin.ok');
+  const rows = [
+    ['tokens.label', 'tokens.serial', 'tokens.device', 'tokens.version', 'tokens.pin'].map((key) => t.text(key)),
+    ...found.map((token) => [token.label, token.serial, `${token.manufacturer} ${token.model}`, `v${token.hardwareVersion}`, pinState(token.pin)]),
+  ];
+  const width = widthOf(ctx.stdout, ctx.env);
+  for (const line of table(rows)) writeLine(ctx.stdout, wrap(line, width, 4));
   return 0;
 }
 
