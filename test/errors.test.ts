@@ -189,7 +189,8 @@ describe('PIN', () => {
     expectFailure(refused, 'FINAL_TRY_NEEDS_CONFIRMATION');
     expect(logins(log)).toBe(0);
     const confirmed = await runWith(env, ['check', '--token', 'customer', '--pin-stdin', '--final-try', '--now', NOW], USER_PIN);
-    expect(confirmed.stderr).toBe('');
+    // A warning (the registry copy's age) may be said; no error is.
+    expect(confirmed.stderr).not.toMatch(/capbu: [A-Z_]+:/);
     expect(logins(log)).toBe(1);
   });
 

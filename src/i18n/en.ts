@@ -190,6 +190,8 @@ export const en: Catalog = {
     'opt.since': 'from this event number on',
     'opt.limit': 'at most this many events',
     'opt.interval': 'seconds between rounds with --watch',
+    'opt.db-pool': 'most PostgreSQL connections per process',
+    'opt.db-wait': 'seconds to wait for the database before answering busy',
     'opt.event-quota': 'most journal events per hour from one kiosk',
     'cmd.registry': "the kiosk's subscriber registry",
     'cmd.registry import': 'load a subscriber registry export (CSV) into the kiosk',

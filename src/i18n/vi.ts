@@ -247,6 +247,8 @@ export const vi: Catalog = {
     'opt.since': 'từ sự kiện số này trở đi',
     'opt.limit': 'tối đa bấy nhiêu sự kiện',
     'opt.interval': 'số giây giữa hai lần đồng bộ khi có --watch',
+    'opt.db-pool': 'số kết nối tối đa tới postgres của mỗi tiến trình',
+    'opt.db-wait': 'số giây chờ cơ sở dữ liệu trước khi trả lời đang bận',
     'opt.event-quota': 'số sự kiện nhật ký tối đa mỗi giờ của một máy quầy',
     'cmd.registry': 'danh sách thuê bao của máy quầy',
     'cmd.registry import': 'nạp tệp danh sách thuê bao (CSV) vào máy quầy',
