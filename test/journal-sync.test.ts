@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../src/journal/format.js';
 import { BIN } from './support/cli.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
@@ -39,6 +39,8 @@ function atCentre(): { seq: number; hash: string }[] {
 
 const kioskDb = () => new Database(join(world.env.CAPBU_HOME!, 'capbu.db'));
 
+// One kiosk's story, told in order: each step starts from where the one before left its journal.
+describe('a kiosk syncing its journal', { shuffle: false }, () => {
 it('sends every event once, in order, and says so in --json; a second sync sends nothing', async () => {
   const { serial } = await world.subscriberToken('customer', { commonName: 'CÔNG TY ĐỒNG BỘ', taxCode: '0100000009' });
   await centre.register([{ serial, taxCode: '0100000009', contractEnd: '2022-06-30', status: 'active', province: 'HG' }]);
@@ -143,4 +145,5 @@ it('status and check warn past the configured limits, without refusing', async (
   db.close();
   expect(JSON.parse((await world.capbu(['status', '--json', '--now', later])).stdout).warnings).toEqual(['UNSYNCED', 'REGISTRY_OLD']);
   writeFileSync(join(world.env.CAPBU_HOME!, 'settings.json'), '{}');
+});
 });

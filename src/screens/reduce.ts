@@ -62,7 +62,8 @@ function onSharedKey(state: AppState, action: string, input: string): Step {
       if (!isIdle(state.screen)) return step(state);
       return step({ ...state, screen: { name: 'today', back: state.screen } }, [{ type: 'today' }]);
     case 'demoPlug':
-      return step(state, [{ type: 'demoPlug', key: input }]);
+      // Plugging by hand is the clerk asking for that token: a dismissed one may show again.
+      return step({ ...state, dismissed: null }, [{ type: 'demoPlug', key: input }]);
     case 'demoPull':
       return step(state, [{ type: 'demoPull' }]);
     case 'demoLink':

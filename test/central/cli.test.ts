@@ -55,7 +55,8 @@ function serve(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ child: 
   });
 }
 
-describe('capbu central', () => {
+// One centre's story, told in order: the registry imported first is what the kiosks then renew against.
+describe('capbu central', { shuffle: false }, () => {
   it('requires --db on every subcommand and names the usage', async () => {
     for (const args of [['kiosk', 'add', '--id', 'k', '--province', 'HN', '--channel', 'counter'], ['report'], ['registry', 'import', 'x.csv']]) {
       expectOneLineError(await capbu(['central', ...args]), 'USAGE');

@@ -55,7 +55,8 @@ afterAll(async () => {
 /** Back to the waiting screen with nothing plugged, whatever screen a test left: pull every token. */
 async function idle() {
   expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
-  await app.frameWith('Cắm USB token của khách hàng');
+  // Waiting, and the app has seen every token go (not only a dismissed one still plugged).
+  await app.frameWhere((f) => f.includes('Cắm USB token của khách hàng') && !f.includes('Rút USB token'), 'waiting with nothing plugged');
 }
 
 beforeEach(idle);
