@@ -113,7 +113,8 @@ it('a store from a newer capbu is refused, naming both versions', async () => {
 it('a new data directory gets a whole store at once, never an empty file', async () => {
   const home = mkdtempSync(join(world.dir, 'fresh-'));
   const result = await runCapbu(['check', '--token', 'damage', '--now', NOW], { env: { ...world.env, CAPBU_HOME: home } });
-  expect(result.stderr).toBe('');
+  // A fresh kiosk has no registry copy yet: it is warned about, and nothing fails.
+  expect(result.stderr).not.toMatch(/capbu: [A-Z_]+:/);
   expect(statSync(join(home, 'capbu.db')).size).toBeGreaterThan(0);
   expect(readdirSync(home).filter((f) => f.includes('.new'))).toEqual([]);
   expect(existsSync(join(home, 'capbu.db'))).toBe(true);
