@@ -208,7 +208,8 @@ describe('capbu journal verify', () => {
   });
 });
 
-describe('what is journaled, in the same transaction as what it records', () => {
+// One kiosk's journal, read in the order it was written: each test looks at what the ones before left.
+describe('what is journaled, in the same transaction as what it records', { shuffle: false }, () => {
 
   const events = async () => (await world.capbu(['journal', '--json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEvent);
 
