@@ -28,7 +28,7 @@ if [ ! -f "$tree/.lock-hash" ] || [ "$(cat "$tree/.lock-hash")" != "$lock_hash" 
   (cd "$tree" && PATH="$cache/bin:$PATH" npm rebuild --silent --nodedir="$headers" better-sqlite3 pkcs11js >&2)
   echo "$lock_hash" > "$tree/.lock-hash"
 fi
-for part in src test bench dist kiosk tsconfig.json tsconfig.test.json vitest.config.ts; do
+for part in src test bench dist kiosk README.md tsconfig.json tsconfig.test.json vitest.config.ts; do
   rm -rf "${tree:?}/$part"
   [ -e "$root/$part" ] && cp -a "$root/$part" "$tree/"
 done
