@@ -24,7 +24,8 @@ export interface DemoCentre {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on now (the demo's centre, the tests' PostgreSQL). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
