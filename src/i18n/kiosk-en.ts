@@ -50,7 +50,6 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.verdict.whatHappens':
     'The kiosk asks the central service for a new Viettel-CA certificate and writes it to this token, under the key it holds. The customer types the PIN.',
   'kiosk.verdict.notEligible': '✘ Does not qualify:',
-  'kiosk.verdict.nothingToDo': 'Nothing needs doing with this token.',
   'kiosk.verdict.noCandidate': 'The token holds no subscriber certificate from the old Viettel-CA.',
   'kiosk.verdict.renewed': (v) => `✔ Renewed on ${n(v.at)}; the certificate is valid to the end of ${n(v.to)}.`,
   'kiosk.verdict.locked': 'The token’s PIN is locked: no renewal is possible. The customer must contact Viettel-CA to unlock it (hotline 18008000, branch 1).',

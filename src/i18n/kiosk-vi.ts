@@ -50,7 +50,6 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.verdict.whatHappens':
     'Máy quầy đề nghị hệ thống trung tâm cấp chứng thư số mới của Viettel-CA, ghi vào chính token này với khóa hiện có. Khách hàng tự nhập mã PIN.',
   'kiosk.verdict.notEligible': '✘ Không thuộc diện cấp bù:',
-  'kiosk.verdict.nothingToDo': 'Không có việc gì cần làm với token này.',
   'kiosk.verdict.noCandidate': 'Token không có chứng thư số của thuê bao do Viettel-CA cũ cấp.',
   'kiosk.verdict.renewed': (v) => `✔ Đã cấp bù ngày ${n(v.at)}; chứng thư số có hiệu lực đến hết ngày ${n(v.to)}.`,
   'kiosk.verdict.locked': 'Mã PIN của token đã bị khóa: không thể cấp bù. Khách hàng cần liên hệ Viettel-CA để mở khóa (Tổng đài 18008000 nhánh 1).',
