@@ -47,7 +47,9 @@ function* plan(dialect: MigrationDialect, migrations: readonly Migration[], at: 
   for (const sql of dialect.begin) yield run(sql);
   yield run(TABLE);
   const applied = new Set((yield run('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
-  if (dialect.userVersion) {
+  // Only a store from before schema_migrations counts by user_version: once steps are recorded,
+  // the record is the truth, so a step skipped by an older build is still applied.
+  if (dialect.userVersion && applied.size === 0) {
     const [row] = yield run('PRAGMA user_version');
     for (let v = 1; v <= Number(row?.user_version ?? 0); v++) applied.add(v);
   }
