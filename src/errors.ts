@@ -6,6 +6,10 @@ export const ERROR_CODES = [
   'USAGE',
   'CAMPAIGN_NOT_FOUND',
   'CAMPAIGN_INVALID',
+  /** Two campaigns of one set share an id. */
+  'CAMPAIGN_DUPLICATE_ID',
+  /** An id (`--campaign ID`, `?campaign=`) that no campaign of the set has. */
+  'CAMPAIGN_UNKNOWN',
   'CA_CERT_NOT_FOUND',
   'CA_CERT_INVALID',
   'REGISTRY_NOT_FOUND',
@@ -48,6 +52,10 @@ export const ERROR_CODES = [
   'CA_KEY_NOT_FOUND',
   'CA_KEY_INVALID',
   'CA_KEY_MISMATCH',
+  /** A campaign of the set has no --ca-key. */
+  'CA_KEY_MISSING',
+  /** --ca-key ID=KEY names no campaign of the set. */
+  'CA_KEY_CAMPAIGN_UNKNOWN',
   'CA_PIN_MISSING',
   'CERT_FILE_NOT_FOUND',
   'CERT_FILE_INVALID',

@@ -1,7 +1,7 @@
 /** The pure rules: calendar dates in the campaign's zone, the campaign file, the registry export. */
 import { describe, expect, it } from 'vitest';
 import { calendarDateIn, endOfDay, isCalendarDate } from '../src/campaign/calendar.js';
-import { parseCampaignSpec } from '../src/campaign/campaign.js';
+import { parseCampaignFile } from '../src/campaign/campaign.js';
 import { normalizeSerial } from '../src/pki/certificate.js';
 import { parseRegistryCsv } from '../src/campaign/registry.js';
 import { UID_OID, nameField, rfc4514, taxCodeOf } from '../src/pki/names.js';
@@ -69,17 +69,29 @@ describe('campaign file', () => {
     issuedBefore: '2019-07-17',
   };
 
-  it('parses a good file', () => {
-    expect(parseCampaignSpec(JSON.stringify(good))).toEqual(good);
+  it('parses a good file: one campaign, as before campaign sets', () => {
+    expect(parseCampaignFile(JSON.stringify(good))).toEqual([good]);
+  });
+
+  it('parses a set, in its order, and names the campaign at fault by its place', () => {
+    const other = { ...good, id: 'd', capDate: '2024-05-13' };
+    expect(parseCampaignFile(JSON.stringify({ campaigns: [good, other] }))).toEqual([good, other]);
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ campaigns: [good, { ...other, capDate: 'x' }] }))).details).toMatchObject({
+      field: 'campaigns[1].capDate',
+      problem: 'not-a-date',
+    });
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ campaigns: [] }))).details).toMatchObject({ field: 'campaigns', problem: 'empty' });
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ campaigns: good }))).details).toMatchObject({ field: 'campaigns', problem: 'empty' });
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ campaigns: [good, 3] }))).details).toMatchObject({ field: 'campaigns[1]', problem: 'not-object' });
   });
 
   it('names the field at fault', () => {
-    expect(errorOf(() => parseCampaignSpec(JSON.stringify({ ...good, capDate: '02/10/2020' }))).details).toMatchObject({
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ ...good, capDate: '02/10/2020' }))).details).toMatchObject({
       field: 'capDate',
       problem: 'not-a-date',
     });
-    expect(errorOf(() => parseCampaignSpec(JSON.stringify({ ...good, oldCa: 3 }))).details).toMatchObject({ field: 'oldCa' });
-    expect(errorOf(() => parseCampaignSpec('[]')).code).toBe('CAMPAIGN_INVALID');
+    expect(errorOf(() => parseCampaignFile(JSON.stringify({ ...good, oldCa: 3 }))).details).toMatchObject({ field: 'oldCa' });
+    expect(errorOf(() => parseCampaignFile('[]')).code).toBe('CAMPAIGN_INVALID');
   });
 });
 

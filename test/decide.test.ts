@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarDate } from '../src/campaign/calendar.js';
-import { buildCampaign, parseCaCertificate, type Campaign } from '../src/campaign/campaign.js';
+import { buildCampaign, type Campaign } from '../src/campaign/campaign.js';
+import { parseCaCertificate } from '../src/pki/ca-certificate.js';
 import { decide, type ReasonCode } from '../src/campaign/decide.js';
 import type { SubscriberRecord } from '../src/campaign/registry.js';
 import { CAMPAIGN_2020, CAP_2020 } from '../src/demo/campaign-2020.js';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forgetParsedCertificates } from '../../src/pki/certificate.js';
-import { loadCampaign } from '../../src/store/files.js';
+import { loadCampaigns } from '../../src/store/files.js';
 import { placeCaCertificate, placeCertificate } from '../../src/demo/customer.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../src/demo/world.js';
 import { plugDemoToken } from '../../src/demo/shelf.js';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   // Five certificates: the customer's, the old and new CA's, the root's, and another CA customer's.
   const extra = await buildPki({ oldCaNotBefore: now, oldCaNotAfter: now, newCaNotBefore: now, newCaNotAfter: now });
-  const campaign = loadCampaign(world.env.CAPBU_CAMPAIGN!);
+  const campaigns = loadCampaigns(world.env.CAPBU_CAMPAIGN!);
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.root, 'root');
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.oldCa, 'old-ca');
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.newCa, 'new-ca');
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     // Each round reads the token as if plugged in for the first time.
     forgetParsedCertificates();
     const contents = readToken(lib, selectToken(listTokens(lib), TOKEN));
-    const result = inspect(contents, campaign, (serial) => findSubscriber(db, serial), new Date());
+    const result = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), new Date());
     if (!result.candidate?.decision?.eligible) throw new Error('the demo customer should be eligible');
   });
   db.close();

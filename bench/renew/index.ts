@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
-import { loadCampaign } from '../../src/store/files.js';
+import { loadCampaigns } from '../../src/store/files.js';
 import { placeCertificate } from '../../src/demo/customer.js';
 import { softHsmConfig } from '../../src/demo/softhsm.js';
 import { renew, type RenewalContext } from '../../src/renewal/renew.js';
@@ -75,8 +75,8 @@ async function main(): Promise<void> {
   process.env.SOFTHSM2_CONF = softHsmConfig(join(dir, 'hsm'));
   const lib = loadModule(DEBIAN_SOFTHSM2);
   const { pki, campaignPath, newCaKeyPath: caKey } = await writeCampaign2020(join(dir, 'campaign'));
-  const campaign = loadCampaign(campaignPath);
-  const central = await startCentral({ campaign, caKey, db: join(dir, 'centre.db'), listen: '127.0.0.1:0', now: () => NOW, logger: false });
+  const campaigns = loadCampaigns(campaignPath);
+  const central = await startCentral({ campaigns, caKeys: [caKey], db: join(dir, 'centre.db'), listen: '127.0.0.1:0', now: () => NOW, logger: false });
 
   const home = join(dir, 'home');
   const code = newEnrolmentCode();
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const ctx: RenewalContext = {
     lib,
     db: timedStore(kioskDb, store),
-    campaign,
+    campaigns,
     client: {
       renew: async (request) => {
         const start = performance.now();

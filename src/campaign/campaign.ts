@@ -1,11 +1,11 @@
 /**
  * The campaign file: which CA key is being replaced, by which, and the dates that decide who
- * qualifies. Parsing is split from file reading so the rules stay free of I/O.
+ * qualifies. A file holds one campaign (an object) or several (`{"campaigns": [ … ]}`). Parsing is
+ * split from file reading so the rules stay free of I/O.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CapbuError } from '../errors.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar.js';
-import { certificatesFromFile, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 
 export interface CampaignSpec {
   readonly id: string;
@@ -18,11 +18,6 @@ export interface CampaignSpec {
   readonly issuedBefore: CalendarDate;
 }
 
-export interface CaCertificate {
-  readonly facts: CertificateFacts;
-  readonly publicKey: KeyObject;
-}
-
 export interface Campaign extends Omit<CampaignSpec, 'oldCa' | 'newCa'> {
   readonly oldCa: CaCertificate;
   readonly newCa: CaCertificate;
@@ -32,28 +27,23 @@ function invalid(field: string, problem: string): CapbuError {
   return new CapbuError('CAMPAIGN_INVALID', { field, problem });
 }
 
-export function parseCampaignSpec(text: string): CampaignSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    // JSON.parse's SyntaxError only says where; the file is refused whole.
-    throw invalid('-', 'not-json');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('-', 'not-object');
-  const obj = raw as Record<string, unknown>;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** One campaign's fields; `at` prefixes the field names errors give (`campaigns[1].`). */
+function specFrom(obj: Record<string, unknown>, at: string): CampaignSpec {
   const str = (field: string): string => {
     const value = obj[field];
-    if (typeof value !== 'string' || value.trim() === '') throw invalid(field, 'missing');
+    if (typeof value !== 'string' || value.trim() === '') throw invalid(at + field, 'missing');
     return value;
   };
   const date = (field: string): CalendarDate => {
     const value = str(field);
-    if (!isCalendarDate(value)) throw invalid(field, 'not-a-date');
+    if (!isCalendarDate(value)) throw invalid(at + field, 'not-a-date');
     return value;
   };
   const timeZone = str('timeZone');
-  if (!isTimeZone(timeZone)) throw invalid('timeZone', 'unknown-time-zone');
+  if (!isTimeZone(timeZone)) throw invalid(at + 'timeZone', 'unknown-time-zone');
   return {
     id: str('id'),
     name: str('name'),
@@ -65,17 +55,23 @@ export function parseCampaignSpec(text: string): CampaignSpec {
   };
 }
 
-/** The CA certificate in a file's bytes: the first certificate it holds. */
-export function parseCaCertificate(bytes: Uint8Array, path: string): CaCertificate {
-  for (const der of certificatesFromFile(bytes)) {
-    try {
-      const facts = parseCertificate(der);
-      return { facts, publicKey: createPublicKey({ key: Buffer.from(facts.spki), format: 'der', type: 'spki' }) };
-    } catch {
-      // Not a certificate (a key in the same PEM file, say): keep looking.
-    }
+/** The campaigns a file's text holds, in its order: one campaign, or `{"campaigns": [ … ]}`. */
+export function parseCampaignFile(text: string): CampaignSpec[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // JSON.parse's SyntaxError only says where; the file is refused whole.
+    throw invalid('-', 'not-json');
   }
-  throw new CapbuError('CA_CERT_INVALID', { path });
+  if (!isObject(raw)) throw invalid('-', 'not-object');
+  if (!('campaigns' in raw)) return [specFrom(raw, '')];
+  const list = raw.campaigns;
+  if (!Array.isArray(list) || list.length === 0) throw invalid('campaigns', 'empty');
+  return list.map((entry, i) => {
+    if (!isObject(entry)) throw invalid(`campaigns[${i}]`, 'not-object');
+    return specFrom(entry, `campaigns[${i}].`);
+  });
 }
 
 export function buildCampaign(spec: CampaignSpec, oldCa: CaCertificate, newCa: CaCertificate): Campaign {

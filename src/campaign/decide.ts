@@ -1,6 +1,7 @@
 /** The eligibility decision for one end-entity certificate: every reason that applies, in order. */
 import { calendarDateIn, endOfDay } from './calendar.js';
 import type { Campaign } from './campaign.js';
+import { campaignOf, type CampaignSet } from './campaigns.js';
 import { isSignedBy, type CertificateFacts } from '../pki/certificate.js';
 import type { SubscriberRecord } from './registry.js';
 
@@ -20,6 +21,8 @@ export const REASON_CODES = [
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface Decision {
+  /** The campaign whose old CA key signed the certificate; null when none did. */
+  readonly campaign: string | null;
   readonly eligible: boolean;
   readonly reasons: readonly ReasonCode[];
   /** The validity a renewal grants; null unless eligible. */
@@ -44,11 +47,12 @@ export function renewalNotAfter(subscriber: SubscriberRecord, campaign: Campaign
   return contract.getTime() < caEnd.getTime() ? contract : caEnd;
 }
 
-export function decide(input: DecisionInput, campaign: Campaign, now: Date): Decision {
+/** `issued`: whether the campaign's old CA key signed the certificate, when the caller checked already. */
+export function decide(input: DecisionInput, campaign: Campaign, now: Date, issued = issuedByOldCa(input.certificate, campaign)): Decision {
   const { certificate, subscriber } = input;
   const zone = campaign.timeZone;
   const reasons: ReasonCode[] = [];
-  if (!issuedByOldCa(certificate, campaign)) reasons.push('NOT_ISSUED_BY_OLD_CA');
+  if (!issued) reasons.push('NOT_ISSUED_BY_OLD_CA');
   if (calendarDateIn(certificate.notBefore, zone) >= campaign.issuedBefore) reasons.push('ISSUED_ON_OR_AFTER_CUTOFF');
   if (calendarDateIn(certificate.notAfter, zone) !== campaign.capDate) reasons.push('NOT_CAPPED');
   let grant: Date | null = null;
@@ -64,5 +68,14 @@ export function decide(input: DecisionInput, campaign: Campaign, now: Date): Dec
   if (!input.hasPrivateKey) reasons.push('NO_PRIVATE_KEY');
   if (grant && grant.getTime() <= now.getTime()) reasons.push('NOTHING_LEFT_TO_GRANT');
   const eligible = reasons.length === 0;
-  return { eligible, reasons, renewalNotAfter: eligible ? grant : null };
+  return { campaign: issued ? campaign.id : null, eligible, reasons, renewalNotAfter: eligible ? grant : null };
+}
+
+/**
+ * The decision against the campaign whose old CA key signed the certificate. One that none of
+ * them signed is judged by the first campaign's dates, as a single campaign judged it before.
+ */
+export function decideAmong(input: DecisionInput, campaigns: CampaignSet, now: Date): Decision {
+  const found = campaignOf(campaigns, input.certificate);
+  return decide(input, found ?? campaigns.campaigns[0], now, found !== null);
 }

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { CaCertificate } from '../campaign/campaign.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
 import { CapbuError } from '../errors.js';
 import { HsmPin } from './hsm-pin.js';
 import { algorithmFor, assertSignerMatches, signWithKeyObject, type CaSigner } from './signer.js';

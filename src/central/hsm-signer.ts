@@ -6,7 +6,7 @@
  * and the signature; which key and how many sessions is the centre's.
  */
 import { availableParallelism } from 'node:os';
-import type { CaCertificate } from '../campaign/campaign.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
 import { CapbuError } from '../errors.js';
 import { loginToHsm } from '../token/hsm-login.js';
 import { loadModule, modulePath } from '../token/module.js';

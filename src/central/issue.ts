@@ -7,7 +7,7 @@
  * written here; what depends only on the new CA is encoded once, at start.
  */
 import { createHash } from 'node:crypto';
-import type { CaCertificate } from '../campaign/campaign.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
 import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../pki/certificate.js';
 import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../pki/der.js';
 import { randomSerial } from '../pki/serial.js';

@@ -4,8 +4,8 @@
  * retry with what it answered the first time.
  */
 import { calendarDateIn } from '../campaign/calendar.js';
-import type { Campaign } from '../campaign/campaign.js';
-import { decide } from '../campaign/decide.js';
+import { campaignById, type CampaignSet } from '../campaign/campaigns.js';
+import { decideAmong } from '../campaign/decide.js';
 import { CapbuError } from '../errors.js';
 import type { IssuedCertificate, RenewalRequest } from './api.js';
 import { issueCertificate, type Issuer } from './issue.js';
@@ -14,8 +14,9 @@ import type { CentralStore, IssuedRenewal, KioskRecord, RenewalClaim } from './s
 
 export interface IssuanceContext {
   readonly store: CentralStore;
-  readonly campaign: Campaign;
-  readonly issuer: Issuer;
+  readonly campaigns: CampaignSet;
+  /** Each campaign's new CA, by campaign id. */
+  readonly issuers: ReadonlyMap<string, Issuer>;
   readonly now: () => Date;
   /** How far before now the new certificate starts, absorbing kiosks' clock skew. */
   readonly backdateMs: number;
@@ -95,7 +96,7 @@ export async function answerRenewalRequest(
 
   const now = ctx.now();
   const subscriber = await ctx.store.subscriber(facts.serial);
-  const decision = decide({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaign, now);
+  const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaigns, now);
   const province = subscriber?.province ?? kiosk.province;
   if (!decision.eligible || !decision.renewalNotAfter) {
     // Certificates of other CAs are not the campaign's business: they stay out of its report.
@@ -115,6 +116,8 @@ export async function answerRenewalRequest(
     throw new CapbuError('NOT_ELIGIBLE', { reasons: decision.reasons });
   }
 
+  const campaign = campaignById(ctx.campaigns, decision.campaign!)!;
+  const issuer = ctx.issuers.get(campaign.id)!;
   const notBefore = new Date(Math.floor((now.getTime() - ctx.backdateMs) / 1000) * 1000);
   const notAfter = decision.renewalNotAfter;
   const claimedAt = new Date();
@@ -127,7 +130,7 @@ export async function answerRenewalRequest(
     abandonedBefore: new Date(claimedAt.getTime() - CLAIM_ABANDONED_MS).toISOString(),
   };
   const outcome = await ctx.store.issueOnce(claim, async () => {
-    const issued = await issueCertificate(ctx.issuer, { old: facts, notBefore, notAfter });
+    const issued = await issueCertificate(issuer, { old: facts, notBefore, notAfter });
     const certificate = Buffer.from(issued.der).toString('base64');
     // A CA keeps a record of every certificate it signs, stored or not.
     log.info(
@@ -145,7 +148,7 @@ export async function answerRenewalRequest(
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
       issuedAt: now.toISOString(),
-      issuedDay: calendarDateIn(now, ctx.campaign.timeZone),
+      issuedDay: calendarDateIn(now, campaign.timeZone),
       province,
       channel: body.channel,
       hardwareVersion: body.token.hardwareVersion,

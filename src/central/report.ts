@@ -4,9 +4,9 @@
  * and why; and renewals per day. Eligibility of the known certificates comes from decide(), the
  * same rule the kiosks and issuance use, taking the key as present (only a kiosk can see it).
  */
-import type { Campaign } from '../campaign/campaign.js';
+import type { CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate } from '../pki/certificate.js';
-import { decide } from '../campaign/decide.js';
+import { decideAmong } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
 import type { CentralStore } from './storage/store.js';
 
@@ -32,7 +32,8 @@ function tallyFor(groups: Map<string, Tally>, key: string, known: boolean): Tall
 const sorted = (groups: Map<string, Tally>): ReportGroup[] =>
   [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, t]) => ({ key, ...t }));
 
-export async function buildReport(store: CentralStore, campaign: Campaign, now: Date): Promise<Report> {
+/** `only`: one campaign's id, or null for all of them. */
+export async function buildReport(store: CentralStore, campaigns: CampaignSet, now: Date, only: string | null = null): Promise<Report> {
   const [certificates, registry, renewedSerials, renewals, refusals, decisions, chains] = await Promise.all([
     store.certificates(),
     store.registrySince(0),
@@ -60,7 +61,9 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     }
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
-    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now).eligible) continue;
+    const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: true }, campaigns, now);
+    if (only !== null && decision.campaign !== only) continue;
+    if (!wasRenewed && !decision.eligible) continue;
     for (const t of [total, tallyFor(byProvince, subscriber?.province ?? NO_PROVINCE, true)]) {
       t.eligibleKnown! += 1;
       if (!wasRenewed) t.remaining! += 1;
@@ -86,7 +89,7 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     t.refused[f.reason] = (t.refused[f.reason] ?? 0) + f.count;
   }
   return {
-    campaign: campaign.id,
+    campaign: only ?? campaigns.campaigns.map((c) => c.id).join(', '),
     generatedAt: now.toISOString(),
     total: { key: 'total', ...total },
     byProvince: sorted(byProvince),

@@ -4,20 +4,22 @@
  */
 import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { Campaign } from '../campaign/campaign.js';
+import type { CampaignSet } from '../campaign/campaigns.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
-import { prepareIssuer } from './issue.js';
+import { caKeysFor } from './ca-keys.js';
+import { prepareIssuer, type Issuer } from './issue.js';
+import type { CaSigner } from './signer.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
 
 export interface CentralConfig {
-  readonly campaign: Campaign;
-  /** A PEM file or a pkcs11: URI. */
-  readonly caKey: string;
+  readonly campaigns: CampaignSet;
+  /** `--ca-key` as given: `ID=KEY` per campaign, or one bare KEY for a single campaign (src/central/ca-keys.ts); a KEY is a PEM file or a pkcs11: URI. */
+  readonly caKeys: readonly string[];
   readonly db: string;
   /** PostgreSQL connections per process (`--db-pool`). */
   readonly dbPool?: number;
@@ -91,7 +93,7 @@ export function clockFrom(at: Date | undefined): () => Date {
 export async function startCentral(config: CentralConfig): Promise<RunningCentral> {
   const now = config.now ?? clockFrom(undefined);
   const { host, port } = parseListen(config.listen ?? DEFAULT_LISTEN);
-  const signer = await openCaSigner({ key: config.caKey, newCa: config.campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable });
+  const signers = await openSigners(config);
   // The store opens before the app that owns the logger: its lines go there once it exists.
   let app: FastifyInstance | undefined;
   const log: StoreLog = {
@@ -102,13 +104,13 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log });
   } catch (error) {
-    await signer.close();
+    await closeAll(signers);
     throw error;
   }
   const services: CentralServices = {
     store,
-    campaign: config.campaign,
-    issuer: prepareIssuer(config.campaign.newCa, signer),
+    campaigns: config.campaigns,
+    issuers: new Map([...signers].map(([id, { issuer }]) => [id, issuer])),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
     limits: {
@@ -121,7 +123,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const close = async () => {
     await app.close();
     await store.close();
-    await signer.close();
+    await closeAll(signers);
   };
   try {
     await app.listen({ host, port });
@@ -133,4 +135,30 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const actual = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return { app, services, url: `http://${shownHost}:${actual}`, close };
+}
+
+/** Each campaign's new CA key, opened and proved to be that campaign's before anything listens. */
+async function openSigners(config: CentralConfig): Promise<Map<string, { signer: CaSigner; issuer: Issuer }>> {
+  const keys = caKeysFor(config.campaigns, config.caKeys);
+  const opened = new Map<string, { signer: CaSigner; issuer: Issuer }>();
+  try {
+    for (const campaign of config.campaigns.campaigns) {
+      const options = { key: keys.get(campaign.id)!, newCa: campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable };
+      const signer = await openCaSigner(options);
+      try {
+        opened.set(campaign.id, { signer, issuer: prepareIssuer(campaign.newCa, signer) });
+      } catch (error) {
+        await signer.close();
+        throw error;
+      }
+    }
+  } catch (error) {
+    await closeAll(opened);
+    throw error;
+  }
+  return opened;
+}
+
+async function closeAll(signers: ReadonlyMap<string, { signer: CaSigner }>): Promise<void> {
+  for (const { signer } of signers.values()) await signer.close();
 }

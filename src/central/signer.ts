@@ -4,7 +4,7 @@
  * CA certificate's key, and opening one proves the key is that certificate's key.
  */
 import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import type { CaCertificate } from '../campaign/campaign.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
 import { CapbuError } from '../errors.js';
 
 /** WebCrypto's names, which @peculiar/x509 turns into the certificate's signature algorithm. */

@@ -34,6 +34,10 @@ export interface OptionSpec {
   /** What the value is, for a string option. */
   readonly arg?: Placeholder;
   readonly required?: boolean;
+  /** May be given several times: the command gets every value, in order. */
+  readonly multiple?: boolean;
+  /** The catalogue key of its help line when it is not `opt.NAME` (one name, another meaning here). */
+  readonly words?: string;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -123,7 +127,7 @@ export const COMMANDS = {
     centre: true,
     options: {
       campaign,
-      'ca-key': { type: 'string', arg: 'KEY', required: true },
+      'ca-key': { type: 'string', arg: 'KEY', required: true, multiple: true },
       db,
       listen: { type: 'string', arg: 'HOST_PORT' },
       backdate: { type: 'string', arg: 'SECONDS' },
@@ -172,7 +176,7 @@ export const COMMANDS = {
   },
   'central report': {
     centre: true,
-    options: { db, campaign, json },
+    options: { db, campaign: { type: 'string', arg: 'ID', words: 'opt.campaign-id' }, 'campaign-file': { type: 'string', arg: 'PATH' }, json },
     load: async () => (await import('./commands/central.js')).centralReport,
   },
 } as const satisfies Record<string, CommandSpec>;

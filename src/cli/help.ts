@@ -67,7 +67,7 @@ export function commandHelp(t: Translator, words: readonly string[], width: numb
   const name = words.join(' ');
   if (isCommandName(name)) {
     const spec: CommandSpec = COMMANDS[name];
-    const options = Object.entries(spec.options).map(([option, o]): [string, string] => [optionUsage(t, option, o), t.text(`opt.${option}`)]);
+    const options = Object.entries(spec.options).map(([option, o]): [string, string] => [optionUsage(t, option, o), t.text(o.words ?? `opt.${option}`)]);
     return [
       ...wrapLine(`capbu ${name} — ${t.text(`cmd.${name}`)}`, fit),
       '',

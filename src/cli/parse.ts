@@ -28,7 +28,9 @@ function fromParseArgs(error: unknown, command: CommandName, options: OptionTabl
   return usageError('missingValue', { command, option: `--${name}`, arg: spec?.arg });
 }
 
-type Values<O> = { -readonly [K in keyof O]?: O[K] extends { readonly type: 'boolean' } ? boolean : string };
+type Values<O> = {
+  -readonly [K in keyof O]?: O[K] extends { readonly type: 'boolean' } ? boolean : O[K] extends { readonly multiple: true } ? string[] : string;
+};
 
 interface Parsed<N extends CommandName> {
   readonly values: Values<typeof COMMON & (typeof COMMANDS)[N]['options']>;
@@ -47,7 +49,8 @@ export function parseCommand<N extends CommandName>(argv: string[], command: N):
   }
   const values = parsed.values as Record<string, unknown>;
   for (const [name, option] of Object.entries(spec.options)) {
-    if (option.required && (values[name] === undefined || values[name] === '')) {
+    const value = values[name];
+    if (option.required && (value === undefined || value === '' || (Array.isArray(value) && value.every((v) => v === '')))) {
       throw usageError('required', { command, option: `--${name}`, arg: option.arg });
     }
   }

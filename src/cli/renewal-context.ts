@@ -12,7 +12,7 @@ import { pickModule, type Picked } from '../token/pick.js';
 import { systemDevices } from '../token/usb.js';
 import type { Context } from './context.js';
 import { serverFlag } from './server-flag.js';
-import { campaignPath, loadCampaign } from '../store/files.js';
+import { campaignPath, loadCampaigns } from '../store/files.js';
 
 export interface RenewalFlags {
   readonly campaign?: string;
@@ -30,7 +30,7 @@ export function renewalContext(
   // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
   const server = flags.server === undefined ? undefined : serverFlag(flags.server, ctx);
   const home = dataDir(ctx.env);
-  const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
+  const campaigns = loadCampaigns(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);
   const settings = loadSettings(home);
   // Picked when first needed: `capbu sync` never touches a token, so never needs a device plugged in.
@@ -44,7 +44,7 @@ export function renewalContext(
       return pick().hardwareVersion;
     },
     db: openStore(home),
-    campaign,
+    campaigns,
     client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: clock, timeoutMs: flags.timeoutMs }),
     server: server ?? saved.server,
     settings,

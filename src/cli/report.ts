@@ -1,5 +1,6 @@
 /** The readable `capbu check` report: one block per certificate, its dates in the campaign's zone. */
 import type { Campaign } from '../campaign/campaign.js';
+import { homeZone, type CampaignSet } from '../campaign/campaigns.js';
 import type { Translator } from '../i18n/catalog.js';
 import { calendarDate, dateFor } from '../i18n/dates.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
@@ -19,8 +20,7 @@ function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
   };
 }
 
-function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): string[] {
-  const zone = campaign.timeZone;
+function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign, zone: string): string[] {
   if (c.renewed) {
     return [`  ✔ ${t.text('renewedOn', { at: dateFor(c.renewed.at, zone), old: c.renewed.oldSerial, notAfter: dateFor(c.facts.notAfter, zone) })}`];
   }
@@ -35,9 +35,9 @@ function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): st
   ];
 }
 
-export function renderInspection(inspection: Inspection, t: Translator, campaign: Campaign): string {
+export function renderInspection(inspection: Inspection, t: Translator, campaigns: CampaignSet): string {
   const { token } = inspection;
-  const zone = campaign.timeZone;
+  const zone = homeZone(campaigns);
   const lines = [
     `${t.text('token')}: ${token.label} (${t.text('serialNo')} ${token.serial}, ${token.manufacturer} ${token.model})`,
     inspection.keyCheckLoggedIn ? t.text('keyCheckLoggedIn') : t.text('keyCheckPublic'),
@@ -52,7 +52,8 @@ export function renderInspection(inspection: Inspection, t: Translator, campaign
       `  ${t.text('issuer')}: ${c.facts.issuer}`,
       `  ${t.text('validity')}: ${dateFor(c.facts.notBefore, zone)} – ${dateFor(c.facts.notAfter, zone)}`,
       `  ${t.text('hasKey')}: ${c.hasPrivateKey ? t.text('yes') : t.text('no')}`,
-      ...verdict(c, t, campaign),
+      ...(c.decision?.campaign ? [`  ${t.text('campaignOf')}: ${c.judgedBy!.name} (${c.decision.campaign})`] : []),
+      ...(c.judgedBy ? verdict(c, t, c.judgedBy, zone) : []),
     );
   }
   for (const u of inspection.unreadable) lines.push('', `? ${t.text('unreadable')}: "${u.label}" (${u.error})`);

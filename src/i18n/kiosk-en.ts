@@ -49,6 +49,7 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.verdict.eligible': (v) => `✔ Qualifies: the new certificate is valid to the end of ${n(v.date)}.`,
   'kiosk.verdict.whatHappens':
     'The kiosk asks the central service for a new Viettel-CA certificate and writes it to this token, under the key it holds. The customer types the PIN.',
+  'kiosk.verdict.campaign': (v) => `Renewal campaign: ${n(v.name)}`,
   'kiosk.verdict.notEligible': '✘ Does not qualify:',
   'kiosk.verdict.noCandidate': 'The token holds no subscriber certificate from the old Viettel-CA.',
   'kiosk.verdict.renewed': (v) => `✔ Renewed on ${n(v.at)}; the certificate is valid to the end of ${n(v.to)}.`,

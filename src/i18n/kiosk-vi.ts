@@ -49,6 +49,7 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.verdict.eligible': (v) => `✔ Thuộc diện cấp bù: chứng thư số mới có hiệu lực đến hết ngày ${n(v.date)}.`,
   'kiosk.verdict.whatHappens':
     'Máy quầy đề nghị hệ thống trung tâm cấp chứng thư số mới của Viettel-CA, ghi vào chính token này với khóa hiện có. Khách hàng tự nhập mã PIN.',
+  'kiosk.verdict.campaign': (v) => `Chiến dịch cấp bù: ${n(v.name)}`,
   'kiosk.verdict.notEligible': '✘ Không thuộc diện cấp bù:',
   'kiosk.verdict.noCandidate': 'Token không có chứng thư số của thuê bao do Viettel-CA cũ cấp.',
   'kiosk.verdict.renewed': (v) => `✔ Đã cấp bù ngày ${n(v.at)}; chứng thư số có hiệu lực đến hết ngày ${n(v.to)}.`,

@@ -3,9 +3,10 @@
  * read, the registry is a lookup, and the time is given.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { isSignedBy, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
+import { campaignOf, campaignRenewing, type CampaignSet } from '../campaign/campaigns.js';
+import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { DerError, type DerProblem } from '../pki/der.js';
-import { decide, issuedByOldCa, type Decision } from '../campaign/decide.js';
+import { decide, type Decision } from '../campaign/decide.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
 import type { TokenContents } from '../token/read.js';
 import type { TokenSummary } from '../token/slots.js';
@@ -19,6 +20,11 @@ export interface InspectedCertificate {
   readonly role: Role;
   readonly hasPrivateKey: boolean;
   readonly issuedByOldCa: boolean;
+  /**
+   * The campaign whose dates judged it: the one whose old CA key signed it, else the set's first
+   * (the decision then names none). Null for CA certificates.
+   */
+  readonly judgedBy: Campaign | null;
   /** Null for CA certificates. */
   readonly decision: Decision | null;
   /** The registry's row the decision read; null for CA certificates and unknown serials. */
@@ -54,7 +60,7 @@ export type RenewalLookup = (serial: string) => RenewedFrom | null;
 
 export function inspect(
   contents: TokenContents,
-  campaign: Campaign,
+  campaigns: CampaignSet,
   lookup: SubscriberLookup,
   now: Date,
   renewedFrom: RenewalLookup = () => null,
@@ -81,16 +87,19 @@ export function inspect(
     const role: Role = facts.isCa ? 'ca' : 'end-entity';
     const subscriber = role === 'ca' ? null : lookup(facts.serial);
     const renewed = role === 'ca' ? null : renewedFrom(facts.serial);
+    const issuer = role === 'ca' ? null : campaignOf(campaigns, facts);
+    const judgedBy = role === 'ca' ? null : (issuer ?? campaigns.campaigns[0]);
     certificates.push({
       facts,
       id: object.id,
       label: object.label,
       role,
       hasPrivateKey,
-      issuedByOldCa: role === 'end-entity' && issuedByOldCa(facts, campaign),
-      decision: role === 'ca' ? null : decide({ certificate: facts, subscriber, hasPrivateKey }, campaign, now),
+      issuedByOldCa: issuer !== null,
+      judgedBy,
+      decision: judgedBy && decide({ certificate: facts, subscriber, hasPrivateKey }, judgedBy, now, issuer !== null),
       subscriber,
-      renewed: renewed && isSignedBy(facts.der, campaign.newCa.publicKey) ? renewed : null,
+      renewed: renewed && campaignRenewing(campaigns, facts.der) ? renewed : null,
     });
   }
   const endEntities = certificates.filter((c) => c.role === 'end-entity');

@@ -1,9 +1,9 @@
-/** A check's verdicts as check.decided events: one per certificate the campaign's rule decided. */
+/** A check's verdicts as check.decided events: one per certificate decided, naming its campaign. */
 import { appendEvent, journaled } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import type { Inspection } from './inspect.js';
 
-export function journalDecisions(db: Store, inspection: Inspection, campaign: string, operator: string | null, at: Date): void {
+export function journalDecisions(db: Store, inspection: Inspection, operator: string | null, at: Date): void {
   journaled(db, () => {
     for (const c of inspection.certificates) {
       if (!c.decision) continue;
@@ -13,7 +13,7 @@ export function journalDecisions(db: Store, inspection: Inspection, campaign: st
         data: {
           tokenSerial: inspection.token.serial,
           certificateSerial: c.facts.serial,
-          campaign,
+          campaign: c.decision.campaign,
           eligible: c.decision.eligible,
           reasons: [...c.decision.reasons],
         },

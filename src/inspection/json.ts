@@ -22,6 +22,7 @@ export function inspectionJson(inspection: Inspection) {
       ...(c.renewed && { renewed: { oldSerial: c.renewed.oldSerial, at: isoUtc(c.renewed.at) } }),
       ...(c.decision && {
         decision: {
+          campaign: c.decision.campaign,
           eligible: c.decision.eligible,
           reasons: [...c.decision.reasons],
           renewalNotAfter: c.decision.renewalNotAfter ? isoUtc(c.decision.renewalNotAfter) : null,

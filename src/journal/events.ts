@@ -8,7 +8,8 @@ export interface EventDataByType {
   'check.decided': {
     tokenSerial: string;
     certificateSerial: string;
-    campaign: string;
+    /** The campaign whose old CA key signed the certificate; null when none did (journals before campaign sets: the one loaded). */
+    campaign: string | null;
     eligible: boolean;
     reasons: string[];
   };
@@ -19,8 +20,11 @@ export interface EventDataByType {
     /** Wrong PINs the kiosk's own counter still allows before it takes the token for locked. */
     kioskRemaining: number;
   };
-  /** hardwareVersion: the device catalogue's label for the token, else the token's own version. */
-  'renewal.requested': { tokenSerial: string; oldSerial: string; idempotencyKey: string; hardwareVersion: string };
+  /**
+   * hardwareVersion: the device catalogue's label for the token, else the token's own version.
+   * campaign: the campaign the decision named (absent in journals from before campaign sets).
+   */
+  'renewal.requested': { tokenSerial: string; oldSerial: string; idempotencyKey: string; hardwareVersion: string; campaign?: string };
   'renewal.queued': { oldSerial: string; idempotencyKey: string };
   'renewal.issued': { oldSerial: string; newSerial: string; notAfter: string };
   'renewal.installed': { tokenSerial: string; oldSerial: string; newSerial: string; notAfter: string };

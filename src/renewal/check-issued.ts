@@ -2,7 +2,7 @@
  * What the kiosk checks in the centre's reply before it touches the customer's token: a wrong
  * certificate written there would leave the customer unable to sign.
  */
-import type { Campaign } from '../campaign/campaign.js';
+import { campaignOf, type CampaignSet } from '../campaign/campaigns.js';
 import { isSignedBy, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { CapbuError } from '../errors.js';
 
@@ -13,7 +13,7 @@ export function issuanceProblems(
   issued: Uint8Array,
   old: CertificateFacts,
   renewalNotAfter: Date,
-  campaign: Campaign,
+  campaigns: CampaignSet,
 ): IssuanceProblem[] {
   let facts: CertificateFacts;
   try {
@@ -23,7 +23,9 @@ export function issuanceProblems(
     return ['UNPARSEABLE'];
   }
   const problems: IssuanceProblem[] = [];
-  if (!isSignedBy(issued, campaign.newCa.publicKey)) problems.push('NOT_FROM_NEW_CA');
+  // The new CA of the old certificate's own campaign: another wave's new CA is not the one asked.
+  const campaign = campaignOf(campaigns, old);
+  if (!campaign || !isSignedBy(issued, campaign.newCa.publicKey)) problems.push('NOT_FROM_NEW_CA');
   if (!Buffer.from(facts.spki).equals(Buffer.from(old.spki))) problems.push('OTHER_KEY');
   if (!Buffer.from(facts.subjectDer).equals(Buffer.from(old.subjectDer))) problems.push('OTHER_SUBJECT');
   if (facts.notAfter.getTime() !== Math.floor(renewalNotAfter.getTime() / 1000) * 1000) problems.push('OTHER_VALIDITY');
@@ -31,8 +33,8 @@ export function issuanceProblems(
 }
 
 /** The new certificate's facts, or BAD_ISSUANCE naming every problem. */
-export function checkIssued(issued: Uint8Array, old: CertificateFacts, renewalNotAfter: Date, campaign: Campaign): CertificateFacts {
-  const problems = issuanceProblems(issued, old, renewalNotAfter, campaign);
+export function checkIssued(issued: Uint8Array, old: CertificateFacts, renewalNotAfter: Date, campaigns: CampaignSet): CertificateFacts {
+  const problems = issuanceProblems(issued, old, renewalNotAfter, campaigns);
   if (problems.length > 0) throw new CapbuError('BAD_ISSUANCE', { problems });
   return parseCertificate(issued);
 }

@@ -4,7 +4,7 @@
  * a rerun after a crash, an unplugged token or a dead link finishes the same renewal.
  */
 import { randomUUID } from 'node:crypto';
-import type { Campaign } from '../campaign/campaign.js';
+import type { CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
@@ -41,7 +41,7 @@ import { Steps, type RenewalWatch } from './steps.js';
 export interface RenewalContext {
   readonly lib: Pkcs11;
   readonly db: Store;
-  readonly campaign: Campaign;
+  readonly campaigns: CampaignSet;
   readonly client: RenewalSender;
   readonly settings: KioskSettings;
   readonly kiosk: { readonly id: string; readonly channel: Channel };
@@ -158,7 +158,7 @@ export async function answerRenewal(
     const { skewMs } = result.time;
     if (skewMs !== null) recordCentreClock(ctx.db, { skewMs, observedAt: ctx.clock() });
     const der = new Uint8Array(Buffer.from(result.renewal.certificate, 'base64'));
-    const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaign);
+    const issued = checkIssued(der, parseCertificate(record.oldCertificate), record.renewalNotAfter, ctx.campaigns);
     recordIssued(ctx.db, record.id, issued, der, ctx.clock());
     checkpoint('issued');
     return { record: renewalById(ctx.db, record.id)!, clockWarning: result.time.clockWarning };
@@ -195,7 +195,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   }
   // While online, a kiosk whose clock is off decides with the centre's time.
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
-  const decide = (seen: TokenContents) => inspect(seen, ctx.campaign, (serial) => findSubscriber(ctx.db, serial), decided.now);
+  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (serial) => findSubscriber(ctx.db, serial), decided.now);
   const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
   // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
   // missing key alone is settled after the login, from the private keys themselves.
@@ -228,7 +228,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
         const { request, keyId } = await newRequest(ctx, session, facts, ask.operator);
         const begun = beginRenewal(
           ctx.db,
-          { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId },
+          { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId, campaign: decision!.campaign! },
           ctx.clock(),
         );
         checkpoint('journaled');

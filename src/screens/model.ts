@@ -8,6 +8,8 @@ import type { ErrorCode, ErrorDetails } from '../errors.js';
 import type { Why } from '../token/watch.js';
 
 export interface DecisionView {
+  /** The campaign whose old CA key signed the certificate; null when none did. */
+  readonly campaign: string | null;
   readonly eligible: boolean;
   readonly reasons: readonly ReasonCode[];
   /** ISO 8601 UTC; null unless eligible. */
@@ -24,6 +26,8 @@ export interface CertificateView {
   readonly notAfter: string;
   /** Null for CA certificates. */
   readonly decision: DecisionView | null;
+  /** The campaign whose dates the decision used (see src/inspection/inspect.ts); null for CA certificates. */
+  readonly judgedBy: CampaignView | null;
   /** The subscriber's contract end from the registry copy (a calendar date), when known. */
   readonly contractEnd: string | null;
   /** Set when this kiosk already renewed this certificate, or this is the certificate it issued. */
@@ -57,12 +61,13 @@ export interface TokenView {
   readonly candidate: string | null;
   /** A renewal of this token was started and not finished (queued, or interrupted). */
   readonly unfinished: 'queued' | 'interrupted' | null;
-  /** The campaign the certificates were judged against. */
+  /** The kiosk's first campaign: its zone dates the screen. */
   readonly campaign: CampaignView;
 }
 
 export interface CampaignView {
   readonly id: string;
+  readonly name: string;
   /** Calendar dates (yyyy-mm-dd) in the campaign's zone. */
   readonly capDate: string;
   readonly issuedBefore: string;

@@ -49,23 +49,28 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
   }
   if (!candidate?.decision) return <Text>{t.text('kiosk.verdict.noCandidate')}</Text>;
   const { decision } = candidate;
+  // Several waves meet at one counter: the verdict says which one the certificate belongs to.
+  const wave = decision.campaign && candidate.judgedBy ? <Text>{t.text('kiosk.verdict.campaign', { name: candidate.judgedBy.name })}</Text> : null;
   if (decision.eligible) {
     return (
       <Box flexDirection="column">
+        {wave}
         <Text bold>{t.text('kiosk.verdict.eligible', { date: dateFor(decision.renewalNotAfter!, zone) })}</Text>
         <Text>{t.text('kiosk.verdict.whatHappens')}</Text>
       </Box>
     );
   }
+  const judgedBy = candidate.judgedBy ?? token.campaign;
   const vars = {
     notBefore: dateFor(candidate.notBefore, zone),
     notAfter: dateFor(candidate.notAfter, zone),
-    capDate: calendarDate(token.campaign.capDate),
-    issuedBefore: calendarDate(token.campaign.issuedBefore),
+    capDate: calendarDate(judgedBy.capDate),
+    issuedBefore: calendarDate(judgedBy.issuedBefore),
     contractEnd: candidate.contractEnd ? calendarDate(candidate.contractEnd) : '',
   };
   return (
     <Box flexDirection="column">
+      {wave}
       <Text bold>{t.text('kiosk.verdict.notEligible')}</Text>
       {decision.reasons.map((r) => (
         <Box key={r} flexDirection="column" paddingLeft={2}>

@@ -76,17 +76,19 @@ export interface NewRenewal {
   readonly request: RenewalRequest;
   readonly renewalNotAfter: Date;
   readonly keyId: Buffer;
+  /** The campaign the decision named, for the journal. */
+  readonly campaign: string;
 }
 
 /** Saves the request and journals renewal.requested with it. */
 export function beginRenewal(db: Store, renewal: NewRenewal, at: Date): RenewalRecord {
   return journaled(db, () => {
     const id = insertRenewal(db, renewal, at);
-    const { tokenSerial, oldSerial, request } = renewal;
+    const { tokenSerial, oldSerial, request, campaign } = renewal;
     appendEvent(db, {
       type: 'renewal.requested',
       operator: request.operator,
-      data: { tokenSerial, oldSerial, idempotencyKey: request.idempotencyKey, hardwareVersion: request.token.hardwareVersion },
+      data: { tokenSerial, oldSerial, idempotencyKey: request.idempotencyKey, hardwareVersion: request.token.hardwareVersion, campaign },
       at,
     });
     return renewalById(db, id)!;

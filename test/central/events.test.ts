@@ -202,7 +202,7 @@ describe.each(STORES)('on %s', (kind) => {
     expect(reply.statusCode).toBeGreaterThanOrEqual(400); // the report is not a kiosk's to read without a credential
     await reply.body.dump();
     const { buildReport } = await import('../../src/central/report.js');
-    const report = await buildReport(centre.running.services.store, world.campaign, NOW);
+    const report = await buildReport(centre.running.services.store, world.campaigns, NOW);
     expect(report.byProvince.find((g) => g.key === 'HG')?.refused).toEqual({ TAX_CODE_MISMATCH: 1 });
     const line = report.kiosks.find((k) => k.id === `R1-${kind}`)!;
     expect(line).toMatchObject({ acknowledgedSeq: 3, events: 3, chainOk: true, notSyncedSeconds: 0 });

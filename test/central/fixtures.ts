@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
-import type { Campaign } from '../../src/campaign/campaign.js';
+import type { CampaignSet } from '../../src/campaign/campaigns.js';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { x509 } from '../../src/pki/x509.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
-import { loadCampaign } from '../../src/store/files.js';
+import { loadCampaigns } from '../../src/store/files.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
@@ -37,7 +37,7 @@ export interface Subscriber {
 export interface CentralWorld {
   readonly dir: string;
   readonly pki: Pki;
-  readonly campaign: Campaign;
+  readonly campaigns: CampaignSet;
   readonly campaignPath: string;
   readonly caKeyPath: string;
   /** The subscribers' key (shared: tests need many certificates, not many keys). */
@@ -66,7 +66,7 @@ export async function makeCentralWorld(): Promise<CentralWorld> {
   return {
     dir,
     pki,
-    campaign: loadCampaign(campaignPath),
+    campaigns: loadCampaigns(campaignPath),
     campaignPath,
     caKeyPath,
     keys,
@@ -146,8 +146,8 @@ export function credentialOf(client: CentralClient): string {
 
 export async function startCentre(world: CentralWorld, db: string, overrides: Partial<CentralConfig> = {}): Promise<Centre> {
   const running = await startCentral({
-    campaign: world.campaign,
-    caKey: world.caKeyPath,
+    campaigns: world.campaigns,
+    caKeys: [world.caKeyPath],
     db,
     listen: '127.0.0.1:0',
     now: () => NOW,

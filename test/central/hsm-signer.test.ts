@@ -79,7 +79,7 @@ describe('the centre with its key in an HSM', () => {
   it('issues certificates signed on the token, several at once', async () => {
     const logLines: string[] = [];
     const centre = await startCentre(world, sqlitePath(world, 'hsm'), {
-      caKey: URI,
+      caKeys: [URI],
       env,
       loggerInstance: pino({ level: 'debug' }, { write: (l: string) => void logLines.push(l) }),
     });
@@ -90,7 +90,7 @@ describe('the centre with its key in an HSM', () => {
       const results = await Promise.all(subscribers.map(async (s) => kiosk.renew(world.request(s, await world.csr(s)))));
       for (const r of results) {
         expect(r.status).toBe('issued');
-        expect(new NodeCertificate(Buffer.from(r.renewal.certificate, 'base64')).verify(world.campaign.newCa.publicKey)).toBe(true);
+        expect(new NodeCertificate(Buffer.from(r.renewal.certificate, 'base64')).verify(world.campaigns.campaigns[0].newCa.publicKey)).toBe(true);
       }
       expect(logLines.length).toBeGreaterThan(0);
       expect(logLines.join('\n')).not.toContain(PIN);
@@ -101,7 +101,7 @@ describe('the centre with its key in an HSM', () => {
 
   it('refuses a missing or wrong PIN, an unknown key and a key that is not the new CA\'s', async () => {
     const open = (key: string, extra: NodeJS.ProcessEnv = {}) =>
-      openCaSigner({ key, newCa: world.campaign.newCa, env: { ...env, ...extra } }).then((s) => s.close());
+      openCaSigner({ key, newCa: world.campaigns.campaigns[0].newCa, env: { ...env, ...extra } }).then((s) => s.close());
     expect(await failure(open(URI, { CAPBU_CA_PIN: '' }))).toBe('CA_PIN_MISSING');
     expect(await failure(open(URI, { CAPBU_CA_PIN: 'wrong-pin-0000' }))).toBe('PIN_INCORRECT');
     expect(await failure(open('pkcs11:token=ca-hsm;object=nothing'))).toBe('CA_KEY_NOT_FOUND');
@@ -114,7 +114,7 @@ describe('the centre with its key in an HSM', () => {
   it('logs in with the HSM PIN under the HSM\'s rules, not a customer\'s', async () => {
     const signer = await openCaSigner({
       key: 'pkcs11:token=ca-hsm-unicode;object=ca',
-      newCa: world.campaign.newCa,
+      newCa: world.campaigns.campaigns[0].newCa,
       env: { ...env, CAPBU_CA_PIN: UNICODE_PIN },
     });
     await signer.close();
@@ -128,7 +128,7 @@ describe('the centre with its key in an HSM', () => {
 
   it('lets out no signature that the new CA key does not verify (a key changed in the HSM)', async () => {
     // Opened past the start-up check, as if the key behind the URI were replaced afterwards.
-    const signer = openHsmSigner({ uri: 'pkcs11:token=ca-hsm;object=old-ca', pin: new HsmPin(PIN), newCa: world.campaign.newCa, env });
+    const signer = openHsmSigner({ uri: 'pkcs11:token=ca-hsm;object=old-ca', pin: new HsmPin(PIN), newCa: world.campaigns.campaigns[0].newCa, env });
     try {
       expect(await failure(signer.sign(new Uint8Array([1, 2, 3])))).toBe('INTERNAL');
     } finally {

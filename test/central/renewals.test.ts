@@ -106,8 +106,8 @@ describe.each(BACKENDS)('renewals on $name', (backend) => {
     expect(result.time.centreTime?.toISOString()).toBe(NOW.toISOString());
     const der = Buffer.from(result.renewal.certificate, 'base64');
     const cert = new x509.X509Certificate(der);
-    expect(new NodeCertificate(der).verify(world.campaign.newCa.publicKey)).toBe(true);
-    expect(new NodeCertificate(der).verify(world.campaign.oldCa.publicKey)).toBe(false);
+    expect(new NodeCertificate(der).verify(world.campaigns.campaigns[0].newCa.publicKey)).toBe(true);
+    expect(new NodeCertificate(der).verify(world.campaigns.campaigns[0].oldCa.publicKey)).toBe(false);
     expect(Buffer.from(cert.subjectName.toArrayBuffer())).toEqual(Buffer.from(alice.certificate.subjectName.toArrayBuffer()));
     expect(Buffer.from(cert.publicKey.rawData)).toEqual(Buffer.from(alice.certificate.publicKey.rawData));
     expect(cert.notBefore.toISOString()).toBe(new Date(NOW.getTime() - 3600_000).toISOString());

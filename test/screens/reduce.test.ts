@@ -26,14 +26,15 @@ function token(key: string, over: Partial<TokenView> = {}, eligible = true): Tok
         role: 'end-entity',
         notBefore: '2018-03-01T02:00:00Z',
         notAfter: '2020-10-02T09:00:00Z',
-        decision: { eligible, reasons: eligible ? [] : ['REVOKED'], renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null },
+        decision: { campaign: 'c', eligible, reasons: eligible ? [] : ['REVOKED'], renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null },
+        judgedBy: null,
         contractEnd: '2022-03-01',
         renewed: null,
       },
     ],
     candidate: 'ab01',
     unfinished: null,
-    campaign: { id: 'c', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh' },
+    campaign: { id: 'c', name: 'n', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh' },
     ...over,
   };
 }

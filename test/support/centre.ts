@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { startCentral, type RunningCentral } from '../../src/central/server.js';
-import { loadCampaign } from '../../src/store/files.js';
+import { loadCampaigns } from '../../src/store/files.js';
 import { writeFileSync } from 'node:fs';
 import type { World } from './world.js';
 
@@ -26,8 +26,8 @@ export interface TestCentre {
 export async function startTestCentre(world: World, now: Date, kioskId = 'HN-QUAY-01'): Promise<TestCentre> {
   const db = join(world.dir, `centre-${kioskId}.db`);
   const running = await startCentral({
-    campaign: loadCampaign(world.campaignPath),
-    caKey: world.newCaKeyPath,
+    campaigns: loadCampaigns(world.campaignPath),
+    caKeys: [world.newCaKeyPath],
     db,
     listen: '127.0.0.1:0',
     now: () => now,

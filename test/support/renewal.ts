@@ -1,6 +1,6 @@
 /** Shared by the renewal tests: an eligible customer on a fresh token, registered everywhere. */
 import type { Channel } from '../../src/central/api.js';
-import { loadCampaign } from '../../src/store/files.js';
+import { loadCampaigns } from '../../src/store/files.js';
 import type { RenewalContext } from '../../src/renewal/renew.js';
 import { loadSettings } from '../../src/store/settings.js';
 import { openStore } from '../../src/store/store.js';
@@ -34,7 +34,7 @@ export function renewalContextIn(world: World, server?: string): RenewalContext 
   return {
     lib: world.lib,
     db: openStore(home),
-    campaign: loadCampaign(world.campaignPath),
+    campaigns: loadCampaigns(world.campaignPath),
     client: new CentralClient({ server: server ?? saved.server, credential: saved.credential, now: () => new Date(NOW) }),
     settings: loadSettings(home),
     kiosk: { id: saved.kioskId, channel: saved.channel as Channel },

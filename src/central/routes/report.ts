@@ -4,5 +4,5 @@ import { buildReport } from '../report.js';
 import type { CentralServices } from '../services.js';
 
 export function reportRoutes(app: FastifyInstance, services: CentralServices): void {
-  app.get('/report', async () => buildReport(services.store, services.campaign, services.now()));
+  app.get('/report', async () => buildReport(services.store, services.campaigns, services.now()));
 }

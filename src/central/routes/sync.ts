@@ -31,5 +31,9 @@ export function syncRoutes(app: FastifyInstance, services: CentralServices): voi
   });
 
   /** Lets a kiosk check its credential and its clock without side effects. */
-  app.get('/status', async (request) => ({ kioskId: request.kiosk!.id, campaign: services.campaign.id }));
+  app.get('/status', async (request) => {
+    const ids = services.campaigns.campaigns.map((c) => c.id);
+    // `campaign` from before campaign sets: the first one.
+    return { kioskId: request.kiosk!.id, campaign: ids[0], campaigns: ids };
+  });
 }

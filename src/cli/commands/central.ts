@@ -11,11 +11,13 @@ import { CHANNELS, KIOSK_ID_PATTERN, type Channel, type KioskLine, type Report, 
 import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
+import { caKeysFor } from '../../central/ca-keys.js';
+import { campaignById } from '../../campaign/campaigns.js';
 import { checkListen, clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
 import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
 import { reportReady, startWorkers } from '../../central/workers.js';
-import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
+import { campaignPath, loadCampaigns, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
 
@@ -54,13 +56,17 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
   const eventQuota = wholeNumber(values, 'event-quota', 1);
   const dbPool = wholeNumber(values, 'db-pool', 1);
   const dbWait = wholeNumber(values, 'db-wait', 1);
-  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const campaigns = loadCampaigns(campaignPath(values.campaign, ctx.env));
+  const caKeys = values['ca-key']!;
+  // A key named for no campaign is the operator's to fix before anything starts.
+  caKeysFor(campaigns, caKeys);
+  const ids = campaigns.campaigns.map((c) => c.id).join(', ');
   const db = values.db!;
   const now = clockFrom(values.now === undefined ? undefined : clock(values.now));
-  if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), campaign.id, ctx);
+  if (workers > 1 && cluster.isPrimary) return serveWorkers(workers, db, now(), ids, ctx);
   const running = await startCentral({
-    campaign,
-    caKey: values['ca-key']!,
+    campaigns,
+    caKeys,
     db,
     dbPool,
     dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
@@ -74,7 +80,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });
   if (cluster.isWorker) reportReady(running.url);
-  else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
+  else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: ids }));
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
@@ -91,11 +97,11 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
  * The primary of `serve --workers N`: it migrates the store once (workers migrating at the same
  * time would race), then starts the workers, which run this same command and do the serving.
  */
-async function serveWorkers(count: number, db: string, at: Date, campaignId: string, ctx: Context): Promise<number> {
+async function serveWorkers(count: number, db: string, at: Date, campaignIds: string, ctx: Context): Promise<number> {
   await withStore(db, at, async () => undefined);
   const workers = await startWorkers(count);
   if (!workers) return 2;
-  writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignId }));
+  writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignIds }));
   const signalled = new Promise<null>((done) => {
     process.once('SIGINT', () => done(null));
     process.once('SIGTERM', () => done(null));
@@ -247,8 +253,12 @@ export async function centralReport(argv: string[], ctx: Context): Promise<numbe
   const { values } = parseCommand(argv, 'central report');
   const db = existingDb(values.db!);
   const at = clock(values.now);
-  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
-  const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
+  const campaigns = loadCampaigns(campaignPath(values['campaign-file'], ctx.env));
+  const only = values.campaign;
+  if (only !== undefined && !campaignById(campaigns, only)) {
+    throw new CapbuError('CAMPAIGN_UNKNOWN', { id: only, campaigns: campaigns.campaigns.map((c) => c.id) });
+  }
+  const result = await withStore(db, at, (store) => buildReport(store, campaigns, at, only ?? null));
   if (values.json) writeJson(ctx, result);
   else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
   return 0;

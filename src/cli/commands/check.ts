@@ -20,7 +20,7 @@ import { closeSession, openSession } from '../../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../../token/slots.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { campaignPath, loadCampaign } from '../../store/files.js';
+import { campaignPath, loadCampaigns } from '../../store/files.js';
 import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
@@ -34,7 +34,7 @@ import { printSyncWarnings } from '../sync-warnings.js';
 export async function checkCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'check');
   const now = clock(values.now);
-  const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
+  const campaigns = loadCampaigns(campaignPath(values.campaign, ctx.env));
   const home = dataDir(ctx.env);
   const settings = loadSettings(home);
   const devices = catalogue(settings.devices);
@@ -55,14 +55,14 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
       const record = renewalFor(db, [serial]);
       return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
     };
-    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
-    journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
+    inspection = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
+    journalDecisions(db, inspection, operatorName(undefined, settings), now);
     printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }
   if (values.json) writeJson(ctx, inspectionJson(inspection));
-  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign), widthOf(ctx.stdout, ctx.env)));
+  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaigns), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
 }
 

@@ -24,7 +24,7 @@ import { pcscdSocket } from '../../token/watch.js';
 import type { Vars } from '../../i18n/catalog.js';
 import { liveClock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { campaignPath, loadCampaign } from '../../store/files.js';
+import { campaignPath, loadCampaigns } from '../../store/files.js';
 
 /** A registry copy older than this is flagged: the centre's revocations since then are unknown here. */
 const REGISTRY_MAX_AGE_MS = 3 * 24 * 3600_000;
@@ -106,8 +106,8 @@ function tokenFinding(ctx: Context, cat: Catalogue): Finding {
 
 function campaignFinding(ctx: Context): Finding {
   try {
-    const campaign = loadCampaign(campaignPath(undefined, ctx.env));
-    return found('campaign', true, { id: campaign.id });
+    const { campaigns } = loadCampaigns(campaignPath(undefined, ctx.env));
+    return found('campaign', true, { id: campaigns.map((c) => c.id).join(', ') });
   } catch (error) {
     return found('campaign', false, { problem: problem(ctx, error) });
   }

@@ -10,7 +10,8 @@ import { eventsSince, verifyJournal } from '../../store/journal.js';
 import { openStore } from '../../store/store.js';
 import { writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { campaignPath, loadCampaign } from '../../store/files.js';
+import { campaignPath, loadCampaigns } from '../../store/files.js';
+import { homeZone } from '../../campaign/campaigns.js';
 import { journalTable } from '../journal-table.js';
 
 const PAGE = 1_000;
@@ -30,7 +31,7 @@ export async function journalCommand(argv: string[], ctx: Context): Promise<numb
   if (action === 'verify') return verify(ctx, values.json === true);
   const since = count(values.since, '--since', 0);
   const limit = count(values.limit, '--limit', Number.MAX_SAFE_INTEGER);
-  const zone = values.json ? null : loadCampaign(campaignPath(values.campaign, ctx.env)).timeZone;
+  const zone = values.json ? null : homeZone(loadCampaigns(campaignPath(values.campaign, ctx.env)));
   const db = openStore(dataDir(ctx.env));
   try {
     // Page through, so a long journal never sits in memory whole.

@@ -9,7 +9,7 @@ import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
 import { dateFor } from '../../i18n/dates.js';
-import type { Campaign } from '../../campaign/campaign.js';
+import { homeZone, type CampaignSet } from '../../campaign/campaigns.js';
 import { operatorName } from '../operator.js';
 import { renewalContext } from '../renewal-context.js';
 import { printSyncWarnings } from '../sync-warnings.js';
@@ -38,9 +38,9 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
     };
     const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
-    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, renewal.campaign.id, ask.operator, renewal.clock());
+    if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, ask.operator, renewal.clock());
     printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
-    report(ctx, outcome, values.json === true, renewal.campaign);
+    report(ctx, outcome, values.json === true, renewal.campaigns);
     return EXIT[outcome.status];
   } finally {
     process.off('SIGINT', interrupt);
@@ -48,7 +48,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   }
 }
 
-function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Campaign): void {
+function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: CampaignSet): void {
   const { t } = ctx;
   const width = widthOf(ctx.stdout, ctx.env);
   const say = (text: string) => writeLine(ctx.stdout, wrap(text, width));
@@ -58,7 +58,7 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Ca
     if (json) {
       writeJson(ctx, { status: 'not-eligible', oldSerial: candidate?.facts.serial ?? null, reasons: candidate?.decision?.reasons ?? [] });
     } else {
-      say(renderInspection(outcome.inspection, t, campaign));
+      say(renderInspection(outcome.inspection, t, campaigns));
     }
     return;
   }
@@ -81,7 +81,7 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaign: Ca
     t.text(outcome.status === 'renewed' ? 'renewDone' : 'renewAlready', {
       old: outcome.oldSerial,
       serial: outcome.newSerial,
-      notAfter: dateFor(outcome.notAfter, campaign.timeZone),
+      notAfter: dateFor(outcome.notAfter, homeZone(campaigns)),
     }),
   );
   say(t.text('portalsIntro'));

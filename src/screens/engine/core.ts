@@ -4,9 +4,9 @@
  * worker turns what happens here into events.
  */
 import { execFile } from 'node:child_process';
-import type { Campaign } from '../../campaign/campaign.js';
+import { homeZone, type CampaignSet } from '../../campaign/campaigns.js';
 import type { Channel } from '../../central/api.js';
-import { campaignPath, loadCampaign } from '../../store/files.js';
+import { campaignPath, loadCampaigns } from '../../store/files.js';
 import { CapbuError, isCapbuError } from '../../errors.js';
 import { calendarDateIn, localTimeToInstant } from '../../campaign/calendar.js';
 import { inspect } from '../../inspection/inspect.js';
@@ -100,7 +100,7 @@ export interface DemoControl {
 }
 
 export class EngineCore {
-  readonly campaign: Campaign;
+  readonly campaigns: CampaignSet;
   demo: DemoControl | null = null;
   private readonly db: Store;
   private readonly settings: KioskSettings;
@@ -115,7 +115,7 @@ export class EngineCore {
   private readonly syncing = stopper();
 
   constructor(private readonly config: EngineConfig) {
-    this.campaign = loadCampaign(campaignPath(config.campaign ?? undefined, config.env as NodeJS.ProcessEnv));
+    this.campaigns = loadCampaigns(campaignPath(config.campaign ?? undefined, config.env as NodeJS.ProcessEnv));
     this.settings = loadSettings(config.dataDir);
     this.db = openStore(config.dataDir);
     this.credential = enrolled(config.dataDir);
@@ -191,7 +191,7 @@ export class EngineCore {
 
   /** Midnight of today in the campaign's zone, as the store writes instants. */
   private startOfToday(): string {
-    const zone = this.campaign.timeZone;
+    const zone = homeZone(this.campaigns);
     return localTimeToInstant(calendarDateIn(this.clock(), zone), [0, 0, 0], zone).toISOString();
   }
 
@@ -252,9 +252,9 @@ export class EngineCore {
       const view = await this.onModule(plugged.watched, (lib, summary) => {
         const contents = readToken(lib, summary);
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
-        const inspection = inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now);
+        const inspection = inspect(contents, this.campaigns, (serial) => findSubscriber(this.db, serial), now);
         const renewal = renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial));
-        return tokenView(inspection, this.campaign, {
+        return tokenView(inspection, this.campaigns, {
           hardwareVersion: plugged.watched.hardwareVersion || null,
           pin: this.pinOf(summary),
           renewal,
@@ -299,7 +299,7 @@ export class EngineCore {
     return {
       lib: lib as ReturnType<typeof loadModule>,
       db: this.db,
-      campaign: this.campaign,
+      campaigns: this.campaigns,
       client: new CentralClient({ server: this.config.server ?? credential.server, credential: credential.credential, now: () => this.clock() }),
       settings: this.settings,
       kiosk: { id: credential.kioskId, channel: credential.channel as Channel },

@@ -3,6 +3,7 @@
  * them in the campaign's zone). No rule is decided here; each fact is copied from the core's answer.
  */
 import type { Campaign } from '../../campaign/campaign.js';
+import type { CampaignSet } from '../../campaign/campaigns.js';
 import type { Inspection } from '../../inspection/inspect.js';
 import { isoUtc } from '../../inspection/json.js';
 import type { RenewalRecord } from '../../store/renewals.js';
@@ -20,7 +21,7 @@ export interface KioskFacts {
 }
 
 export function campaignView(campaign: Campaign): CampaignView {
-  return { id: campaign.id, capDate: campaign.capDate, issuedBefore: campaign.issuedBefore, timeZone: campaign.timeZone };
+  return { id: campaign.id, name: campaign.name, capDate: campaign.capDate, issuedBefore: campaign.issuedBefore, timeZone: campaign.timeZone };
 }
 
 /** The value of the first CN in an RFC 4514 name, unescaped. */
@@ -29,7 +30,7 @@ export function commonNameOf(subject: string): string | null {
   return match ? match[1]!.replace(/\\(.)/g, '$1') : null;
 }
 
-export function tokenView(inspection: Inspection, campaign: Campaign, facts: KioskFacts): TokenView {
+export function tokenView(inspection: Inspection, campaigns: CampaignSet, facts: KioskFacts): TokenView {
   const { token } = inspection;
   const renewal = facts.renewal;
   const certificates: CertificateView[] = inspection.certificates.map((c) => ({
@@ -40,10 +41,12 @@ export function tokenView(inspection: Inspection, campaign: Campaign, facts: Kio
     notBefore: isoUtc(c.facts.notBefore),
     notAfter: isoUtc(c.facts.notAfter),
     decision: c.decision && {
+      campaign: c.decision.campaign,
       eligible: c.decision.eligible,
       reasons: [...c.decision.reasons],
       renewalNotAfter: c.decision.renewalNotAfter ? isoUtc(c.decision.renewalNotAfter) : null,
     },
+    judgedBy: c.judgedBy && campaignView(c.judgedBy),
     contractEnd: facts.contractEnd(c.facts.serial),
     renewed:
       renewal?.state === 'done' && facts.renewedAt && (renewal.newSerial === c.facts.serial || renewal.oldSerial === c.facts.serial)
@@ -64,6 +67,6 @@ export function tokenView(inspection: Inspection, campaign: Campaign, facts: Kio
     certificates,
     candidate: inspection.candidate?.facts.serial ?? null,
     unfinished: !renewal || renewal.state === 'done' ? null : renewal.state === 'queued' ? 'queued' : 'interrupted',
-    campaign: campaignView(campaign),
+    campaign: campaignView(campaigns.campaigns[0]),
   };
 }

@@ -12,6 +12,7 @@ import type { EngineCommand, EngineEvent, ErrorView, PinView, TokenView } from '
 import { Pin } from '../../token/pin.js';
 import { openEngineCore, type EngineConfig, type EngineCore } from './core.js';
 import { campaignView } from './views.js';
+import { homeZone } from '../../campaign/campaigns.js';
 
 if (!parentPort) throw new Error('the kiosk engine runs in a worker thread');
 const port = parentPort;
@@ -33,7 +34,7 @@ class Engine {
   constructor(private readonly core: EngineCore) {}
 
   async start(): Promise<void> {
-    post({ type: 'ready', status: this.core.status(), campaign: campaignView(this.core.campaign) });
+    post({ type: 'ready', status: this.core.status(), campaign: campaignView(this.core.campaigns.campaigns[0]) });
     this.core.onStatus(() => post({ type: 'status', status: this.core.status() }));
     // The demo's link is cut and restored by hand: it syncs often enough to be seen doing so.
     this.core.startSync(this.core.demo ? 3_000 : 30_000);
@@ -117,7 +118,7 @@ class Engine {
             newSerial: outcome.newSerial,
             notAfter: outcome.notAfter.toISOString(),
             receiptPath: outcome.receiptPath,
-            timeZone: this.core.campaign.timeZone,
+            timeZone: homeZone(this.core.campaigns),
           },
         });
       }
