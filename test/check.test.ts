@@ -96,7 +96,7 @@ describe('an eligible certificate', () => {
         role: 'end-entity',
         hasPrivateKey: true,
         // 23:59:59 on 2022-03-01 in Hanoi.
-        decision: { eligible: true, reasons: [], renewalNotAfter: '2022-03-01T16:59:59Z' },
+        decision: { campaign: 'viettel-ca-2020', eligible: true, reasons: [], renewalNotAfter: '2022-03-01T16:59:59Z' },
       },
     ]);
     expect(json.unreadable).toEqual([]);
@@ -106,6 +106,7 @@ describe('an eligible certificate', () => {
     await scenario('long-contract', {}, { contractEnd: '2026-12-31' });
     const { json } = await checkJson('long-contract');
     expect(json.certificates[0]!.decision).toEqual({
+      campaign: 'viettel-ca-2020',
       eligible: true,
       reasons: [],
       renewalNotAfter: '2024-07-17T00:00:00Z',
