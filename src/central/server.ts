@@ -10,6 +10,7 @@ import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
+import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
@@ -108,6 +109,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const services: CentralServices = {
     store,
     campaign: config.campaign,
+    calendar: rememberingCalendar(config.campaign.timeZone),
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
