@@ -59,6 +59,10 @@ export const ERROR_CODES = [
   'ALREADY_RENEWED',
   'IDEMPOTENCY_KEY_REUSED',
   'UNAUTHORIZED',
+  /** A valid credential asking for what its role does not allow (a kiosk reading the report). */
+  'FORBIDDEN',
+  /** `kiosk reissue` of a kiosk that is enrolled and in service: revoke it first. */
+  'KIOSK_ENROLLED',
   'ENROLMENT_CODE_INVALID',
   'RATE_LIMITED',
   'NOT_FOUND',

@@ -139,11 +139,16 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     addKiosk: (k) =>
       patiently(() => {
         try {
-          q.addKiosk.run(k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
+          q.addKiosk.run(k.id, k.role ?? 'kiosk', k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
         } catch (error) {
           if (SQLITE.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
           throw error;
         }
+      }),
+    reissueKiosk: (id, enrolmentHash, expires) =>
+      patiently(() => {
+        if (q.reissueKiosk.run(enrolmentHash, expires, id).changes > 0) return 'reissued';
+        return one(q.kiosk, id) ? 'enrolled' : 'missing';
       }),
     revokeKiosk: (id, at) => patiently(() => q.revokeKiosk.run(at, id).changes > 0),
     kioskByEnrolment: (enrolmentHash, at) => patiently(() => mapped(one(q.kioskByEnrolment, enrolmentHash, at), kioskFromRow)),

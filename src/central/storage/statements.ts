@@ -63,7 +63,10 @@ function texts(forUpdate: string) {
          status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
-    addKiosk: 'INSERT INTO kiosks (id, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    /** Parameters: enrolment hash, expiry, id. */
+    reissueKiosk: `UPDATE kiosks SET enrolment_hash = ?, enrolment_expires = ?, credential_hash = NULL, enrolled_at = NULL, revoked_at = NULL
+       WHERE id = ? AND (credential_hash IS NULL OR revoked_at IS NOT NULL)`,
     revokeKiosk: 'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?), enrolment_hash = NULL WHERE id = ?',
     /** Parameters: credential hash, time, enrolment hash, time. */
     enroll: `UPDATE kiosks SET credential_hash = ?, enrolled_at = ?, enrolment_hash = NULL, enrolment_expires = NULL

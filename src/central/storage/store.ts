@@ -7,8 +7,12 @@
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import type { Channel, KioskEvent } from '../api.js';
 
+/** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
+export type CredentialRole = 'kiosk' | 'report';
+
 export interface KioskRecord {
   readonly id: string;
+  readonly role: CredentialRole;
   readonly province: string;
   readonly channel: Channel;
   /** sha256 (hex) of the credential's secret part; null until enrolled. */
@@ -19,6 +23,8 @@ export interface KioskRecord {
 
 export interface NewKiosk {
   readonly id: string;
+  /** 'kiosk' when not given. */
+  readonly role?: CredentialRole;
   readonly province: string;
   readonly channel: Channel;
   readonly enrolmentHash: string;
@@ -134,6 +140,11 @@ export interface CentralStore {
 
   /** Throws KIOSK_EXISTS for an id in use. */
   addKiosk(kiosk: NewKiosk): Promise<void>;
+  /**
+   * A new one-time code for a kiosk id whose enrolment failed or that was revoked: its old
+   * credential, if any, stops working. 'enrolled' (nothing changed) for a kiosk in service.
+   */
+  reissueKiosk(id: string, enrolmentHash: string, enrolmentExpires: string): Promise<'reissued' | 'enrolled' | 'missing'>;
   /** False when no such kiosk. */
   revokeKiosk(id: string, at: string): Promise<boolean>;
   /** The kiosk a live (unspent, unexpired, unrevoked) enrolment code belongs to. */

@@ -22,6 +22,8 @@ const USAGE = [
   'capbu central registry import FILE --db DB',
   'capbu central registry add-certs PATH… --db DB',
   'capbu central kiosk add --id ID --province CODE --channel counter|field|self --db DB [--valid-hours H]',
+  'capbu central kiosk add --id ID --role report --db DB [--valid-hours H]',
+  'capbu central kiosk reissue ID --db DB [--valid-hours H]',
   'capbu central kiosk revoke ID --db DB',
   'capbu central report --db DB [--campaign FILE] [--json] [--now T]',
 ].join('; ');
@@ -167,35 +169,53 @@ async function kiosk(argv: string[], ctx: Context): Promise<number> {
       province: { type: 'string' },
       channel: { type: 'string' },
       'valid-hours': { type: 'string' },
+      role: { type: 'string' },
     },
     true,
   );
   const [action, ...rest] = positionals;
   const db = requireDb(values.db);
   const at = clock(values.now);
+  const hours = Number(values['valid-hours'] ?? 72);
+  if (!(hours > 0)) throw usage('--valid-hours takes a positive number');
+  const code = newEnrolmentCode();
+  const expires = new Date(at.getTime() + hours * 3600_000);
+  const printCode = () => {
+    // Alone on the last line, so scripts can take it with `tail -n 1`.
+    writeLine(ctx.stdout, code);
+    return 0;
+  };
   if (action === 'add' && rest.length === 0) {
-    const { id, province, channel } = values;
+    const { id, role = 'kiosk' } = values;
     if (!id || !new RegExp(KIOSK_ID_PATTERN).test(id)) throw usage('--id takes letters, digits, "-" and "_" (at most 64)');
-    if (!province?.trim()) throw usage('--province CODE is required');
-    if (!channel || !(CHANNELS as readonly string[]).includes(channel)) throw usage('--channel is counter, field or self');
-    const hours = Number(values['valid-hours'] ?? 72);
-    if (!(hours > 0)) throw usage('--valid-hours takes a positive number');
-    const code = newEnrolmentCode();
-    const expires = new Date(at.getTime() + hours * 3600_000);
+    if (role !== 'kiosk' && role !== 'report') throw usage('--role is kiosk or report');
+    // A report credential reads every province's figures: it belongs to no province or channel.
+    const province = role === 'report' ? '-' : values.province?.trim();
+    const channel = role === 'report' ? '-' : values.channel;
+    if (!province) throw usage('--province CODE is required');
+    if (role === 'kiosk' && !(CHANNELS as readonly string[]).includes(channel ?? '')) throw usage('--channel is counter, field or self');
     await withStore(db, at, (store) =>
       store.addKiosk({
         id,
-        province: province.trim(),
+        role,
+        province,
         channel: channel as Channel,
         enrolmentHash: enrolmentCodeHash(code),
         enrolmentExpires: expires.toISOString(),
         createdAt: at.toISOString(),
       }),
     );
-    writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province: province.trim(), channel, expires: expires.toISOString() }));
-    // Alone on the last line, so scripts can take it with `tail -n 1`.
-    writeLine(ctx.stdout, code);
-    return 0;
+    const added = role === 'report' ? 'centralReporterAdded' : 'centralKioskAdded';
+    writeLine(ctx.stdout, ctx.t.text(added, { id, province, channel: channel ?? '', expires: expires.toISOString() }));
+    return printCode();
+  }
+  if (action === 'reissue' && rest.length === 1) {
+    const id = rest[0]!;
+    const result = await withStore(db, at, (store) => store.reissueKiosk(id, enrolmentCodeHash(code), expires.toISOString()));
+    if (result === 'missing') throw new CapbuError('KIOSK_NOT_FOUND', { id });
+    if (result === 'enrolled') throw new CapbuError('KIOSK_ENROLLED', { id });
+    writeLine(ctx.stdout, ctx.t.text('centralKioskReissued', { id, expires: expires.toISOString() }));
+    return printCode();
   }
   if (action === 'revoke' && rest.length === 1) {
     const id = rest[0]!;
