@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_FAILED',
   /** The directory of the centre's SQLite file is writable by other users. */
   'CENTRAL_DB_UNSAFE',
+  /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
+  'CENTRAL_DB_LOST',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',

@@ -36,6 +36,7 @@ export const en: Catalog = {
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => `cannot open the central database ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `other users can write to ${v.directory}, where the central database is: make it the service user's alone (chmod 700)`,
+    CENTRAL_DB_LOST: (v) => `the central database ${v.db} was deleted or replaced while the service ran; the service stopped: restore the file from its backup, then start it again`,
     CENTRAL_BUSY: (v) => `the central service is busy; try again in ${v.retryAfter ?? 1} s`,
     KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists; if its enrolment failed, give it a new code with: capbu central kiosk reissue ${v.id}`,
     KIOSK_ENROLLED: (v) => `kiosk ${v.id} is enrolled and in service; revoke it first (capbu central kiosk revoke ${v.id}) to give it a new code`,

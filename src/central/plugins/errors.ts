@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   CENTRAL_BUSY: 503,
+  CENTRAL_DB_LOST: 503,
 };
 
 /** API messages are English: kiosks show their own words for each code. */

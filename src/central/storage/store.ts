@@ -5,6 +5,7 @@
  * holds however many requests race.
  */
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { CapbuError } from '../../errors.js';
 import type { Channel, KioskEvent } from '../api.js';
 
 /** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
@@ -81,6 +82,8 @@ export interface StoreOptions {
   /** PostgreSQL connections per process. */
   readonly pool: number;
   readonly log: StoreLog;
+  /** Told once when the database is gone from under the service (its file deleted or replaced). */
+  readonly onLost?: (error: CapbuError) => void;
 }
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = { waitMs: 5000, pool: 10, log: { warn: () => undefined, error: () => undefined } };

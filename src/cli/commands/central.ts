@@ -90,13 +90,18 @@ async function serve(argv: string[], ctx: Context): Promise<number> {
   });
   if (cluster.isWorker) reportReady(running.url);
   else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+  const stoppedBy = await new Promise<CapbuError | null>((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
     // A worker whose primary is gone has no one to stop it.
-    if (cluster.isWorker) process.once('disconnect', done);
+    if (cluster.isWorker) process.once('disconnect', () => done(null));
+    void running.stopped.then(done);
   });
   await running.close();
+  if (stoppedBy) {
+    if (process.connected) process.disconnect();
+    throw stoppedBy;
+  }
   // The channel to the primary would keep a worker's process alive after its service closed.
   if (process.connected) process.disconnect();
   return 0;
