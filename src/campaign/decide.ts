@@ -1,5 +1,5 @@
 /** The eligibility decision for one end-entity certificate: every reason that applies, in order. */
-import { calendarDateIn, endOfDay, type CalendarDate } from './calendar.js';
+import { endOfDay, zoneCalendar, type CalendarDate } from './calendar.js';
 import type { Campaign } from './campaign.js';
 import { openingPhase, rolloutVersion } from './plan.js';
 import { isSignedBy, type CertificateFacts } from '../pki/certificate.js';
@@ -95,17 +95,20 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
  * The later of the contract's last second and the paid extension's, never past the new CA's own
  * expiry; and how that splits between compensation and the paid order.
  */
-export function grantFor(subscriber: SubscriberRecord, campaign: Campaign): { notAfter: Date; grant: Grant; warnings: WarningCode[] } {
-  const zone = campaign.timeZone;
+export function grantFor(
+  subscriber: SubscriberRecord,
+  campaign: Campaign,
+  calendar = zoneCalendar(campaign.timeZone),
+): { notAfter: Date; grant: Grant; warnings: WarningCode[] } {
   const caEnd = campaign.newCa.facts.notAfter;
-  const compensation = earlier(endOfDay(subscriber.contractEnd, zone), caEnd);
-  const compensationDays = Math.max(0, daysBetween(campaign.capDate, calendarDateIn(compensation, zone)));
+  const compensation = earlier(endOfDay(subscriber.contractEnd, calendar), caEnd);
+  const compensationDays = Math.max(0, daysBetween(campaign.capDate, calendar.dateOf(compensation)));
   const order = subscriber.paidOrder ?? null;
   if (!order) return { notAfter: compensation, grant: { compensationNotAfter: compensation, compensationDays, paid: null }, warnings: [] };
-  const paidEnd = endOfDay(order.paidUntil, zone);
+  const paidEnd = endOfDay(order.paidUntil, calendar);
   const notAfter = paidEnd.getTime() > compensation.getTime() ? earlier(paidEnd, caEnd) : compensation;
   const capped = paidEnd.getTime() > caEnd.getTime();
-  const lastDay = calendarDateIn(notAfter, zone);
+  const lastDay = calendar.dateOf(notAfter);
   return {
     notAfter,
     grant: {
@@ -114,7 +117,7 @@ export function grantFor(subscriber: SubscriberRecord, campaign: Campaign): { no
       paid: {
         orderId: order.orderId,
         paidUntil: order.paidUntil,
-        days: daysBetween(calendarDateIn(compensation, zone), lastDay),
+        days: daysBetween(calendar.dateOf(compensation), lastDay),
         cappedDays: capped ? daysBetween(lastDay, order.paidUntil) : 0,
       },
     },
@@ -123,8 +126,8 @@ export function grantFor(subscriber: SubscriberRecord, campaign: Campaign): { no
 }
 
 /** The earlier of the contract's last second (or the paid extension's) and the new CA's own expiry. */
-export function renewalNotAfter(subscriber: SubscriberRecord, campaign: Campaign): Date {
-  return grantFor(subscriber, campaign).notAfter;
+export function renewalNotAfter(subscriber: SubscriberRecord, campaign: Campaign, calendar = zoneCalendar(campaign.timeZone)): Date {
+  return grantFor(subscriber, campaign, calendar).notAfter;
 }
 
 /** Where the plan stands for this certificate's token on `today`; null without a plan. */
@@ -136,13 +139,13 @@ export function rolloutState(input: DecisionInput, campaign: Campaign, today: Ca
   return { hardwareVersion, opensOn, overridden: !open && input.rolloutOverride === true };
 }
 
-export function decide(input: DecisionInput, campaign: Campaign, now: Date): Decision {
+/** `calendar` is the campaign's zone; a caller deciding many certificates passes one it keeps. */
+export function decide(input: DecisionInput, campaign: Campaign, now: Date, calendar = zoneCalendar(campaign.timeZone)): Decision {
   const { certificate, subscriber } = input;
-  const zone = campaign.timeZone;
   const reasons: ReasonCode[] = [];
   if (!issuedByOldCa(certificate, campaign)) reasons.push('NOT_ISSUED_BY_OLD_CA');
-  if (calendarDateIn(certificate.notBefore, zone) >= campaign.issuedBefore) reasons.push('ISSUED_ON_OR_AFTER_CUTOFF');
-  if (calendarDateIn(certificate.notAfter, zone) !== campaign.capDate) reasons.push('NOT_CAPPED');
+  if (calendar.dateOf(certificate.notBefore) >= campaign.issuedBefore) reasons.push('ISSUED_ON_OR_AFTER_CUTOFF');
+  if (calendar.dateOf(certificate.notAfter) !== campaign.capDate) reasons.push('NOT_CAPPED');
   let granted: ReturnType<typeof grantFor> | null = null;
   if (!subscriber) {
     reasons.push('UNKNOWN_SUBSCRIBER');
@@ -151,12 +154,13 @@ export function decide(input: DecisionInput, campaign: Campaign, now: Date): Dec
     if (subscriber.status === 'suspended') reasons.push('SUSPENDED');
     if (subscriber.contractEnd <= campaign.capDate) reasons.push('CONTRACT_NOT_BEYOND_CAP');
     if (certificate.taxCode !== null && certificate.taxCode !== subscriber.taxCode) reasons.push('TAX_CODE_MISMATCH');
-    granted = grantFor(subscriber, campaign);
+    granted = grantFor(subscriber, campaign, calendar);
   }
   if (!input.hasPrivateKey) reasons.push('NO_PRIVATE_KEY');
   if (granted && granted.notAfter.getTime() <= now.getTime()) reasons.push('NOTHING_LEFT_TO_GRANT');
-  const rollout = rolloutState(input, campaign, calendarDateIn(now, zone));
-  if (rollout && !rollout.overridden && (rollout.opensOn === null || calendarDateIn(now, zone) < rollout.opensOn)) reasons.push('ROLLOUT_NOT_OPEN');
+  const today = calendar.dateOf(now);
+  const rollout = rolloutState(input, campaign, today);
+  if (rollout && !rollout.overridden && (rollout.opensOn === null || today < rollout.opensOn)) reasons.push('ROLLOUT_NOT_OPEN');
   const eligible = reasons.length === 0;
   return {
     eligible,
