@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_FAILED',
   /** The directory of the centre's SQLite file is writable by other users. */
   'CENTRAL_DB_UNSAFE',
+  /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
+  'CENTRAL_DB_LOST',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',
@@ -72,6 +74,10 @@ export const ERROR_CODES = [
   'ALREADY_RENEWED',
   'IDEMPOTENCY_KEY_REUSED',
   'UNAUTHORIZED',
+  /** A valid credential asking for what its role does not allow (a kiosk reading the report). */
+  'FORBIDDEN',
+  /** `kiosk reissue` of a kiosk that is enrolled and in service: revoke it first. */
+  'KIOSK_ENROLLED',
   'ENROLMENT_CODE_INVALID',
   'RATE_LIMITED',
   'NOT_FOUND',
@@ -89,6 +95,13 @@ export const ERROR_CODES = [
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',
   'CHAIN_CONFLICT',
+  // The rollout plan's overrides and the paid extension orders (src/campaign/plan.ts, orders.ts).
+  'ORDERS_NOT_FOUND',
+  'ORDERS_INVALID',
+  'OVERRIDE_INVALID',
+  'OVERRIDE_EXPIRED',
+  'OVERRIDE_KEY_NOT_FOUND',
+  'OVERRIDE_KEY_INVALID',
   'INTERNAL',
 ] as const;
 
@@ -113,6 +126,7 @@ export const USAGE_PROBLEMS = [
   'kioskId',
   'channel',
   'listen',
+  'role',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

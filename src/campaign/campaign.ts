@@ -6,6 +6,7 @@
 import { CapbuError } from '../errors.js';
 import type { CaCertificate } from '../pki/ca-certificate.js';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar.js';
+import { parsePlan, type RolloutPlan } from './plan.js';
 
 export interface CampaignSpec {
   readonly id: string;
@@ -16,6 +17,8 @@ export interface CampaignSpec {
   readonly newCa: string;
   readonly capDate: CalendarDate;
   readonly issuedBefore: CalendarDate;
+  /** The rollout by token hardware version (plan.ts); none: open to every version from the start. */
+  readonly plan?: RolloutPlan | null;
 }
 
 export interface Campaign extends Omit<CampaignSpec, 'oldCa' | 'newCa'> {
@@ -52,6 +55,7 @@ function specFrom(obj: Record<string, unknown>, at: string): CampaignSpec {
     newCa: str('newCa'),
     capDate: date('capDate'),
     issuedBefore: date('issuedBefore'),
+    ...(obj.plan !== undefined && { plan: parsePlan(obj.plan) }),
   };
 }
 

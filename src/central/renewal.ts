@@ -3,7 +3,8 @@
  * (never trusting the kiosk's verdict), issues at most once per old certificate, and answers a
  * retry with what it answered the first time.
  */
-import { calendarDateIn } from '../campaign/calendar.js';
+import type { ZoneCalendar } from '../campaign/calendar.js';
+import type { Campaign } from '../campaign/campaign.js';
 import { campaignById, type CampaignSet } from '../campaign/campaigns.js';
 import { decideAmong } from '../campaign/decide.js';
 import { CapbuError } from '../errors.js';
@@ -15,6 +16,8 @@ import type { CentralStore, IssuedRenewal, KioskRecord, RenewalClaim } from './s
 export interface IssuanceContext {
   readonly store: CentralStore;
   readonly campaigns: CampaignSet;
+  /** A campaign's zone, kept for the centre's life (src/central/remembering-calendar.ts). */
+  readonly calendarOf: (campaign: Campaign) => ZoneCalendar;
   /** Each campaign's new CA, by campaign id. */
   readonly issuers: ReadonlyMap<string, Issuer>;
   readonly now: () => Date;
@@ -96,7 +99,7 @@ export async function answerRenewalRequest(
 
   const now = ctx.now();
   const subscriber = await ctx.store.subscriber(facts.serial);
-  const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaigns, now);
+  const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaigns, now, ctx.calendarOf);
   const province = subscriber?.province ?? kiosk.province;
   if (!decision.eligible || !decision.renewalNotAfter) {
     // Certificates of other CAs are not the campaign's business: they stay out of its report.
@@ -148,7 +151,7 @@ export async function answerRenewalRequest(
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
       issuedAt: now.toISOString(),
-      issuedDay: calendarDateIn(now, campaign.timeZone),
+      issuedDay: ctx.calendarOf(campaign).dateOf(now),
       province,
       channel: body.channel,
       hardwareVersion: body.token.hardwareVersion,

@@ -4,7 +4,9 @@
  * and why; and renewals per day. Eligibility of the known certificates comes from decide(), the
  * same rule the kiosks and issuance use, taking the key as present (only a kiosk can see it).
  */
+import type { Campaign } from '../campaign/campaign.js';
 import type { CampaignSet } from '../campaign/campaigns.js';
+import { zoneCalendar } from '../campaign/calendar.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { decideAmong } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
@@ -46,6 +48,8 @@ export async function buildReport(store: CentralStore, campaigns: CampaignSet, n
   const subscribers = new Map(registry.rows.map((r) => [r.serial, r]));
   const renewed = new Set(renewedSerials);
 
+  const calendars = new Map(campaigns.campaigns.map((c) => [c.id, zoneCalendar(c.timeZone)]));
+  const calendarOf = (c: Campaign) => calendars.get(c.id)!;
   const total = tallyFor(new Map(), 'total', true);
   const byProvince = new Map<string, Tally>();
   const byHardware = new Map<string, Tally>();
@@ -61,7 +65,7 @@ export async function buildReport(store: CentralStore, campaigns: CampaignSet, n
     }
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
-    const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: true }, campaigns, now);
+    const decision = decideAmong({ certificate: facts, subscriber, hasPrivateKey: true }, campaigns, now, calendarOf);
     if (only !== null && decision.campaign !== only) continue;
     if (!wasRenewed && !decision.eligible) continue;
     for (const t of [total, tallyFor(byProvince, subscriber?.province ?? NO_PROVINCE, true)]) {

@@ -4,6 +4,8 @@
  */
 import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { ZoneCalendar } from '../campaign/calendar.js';
+import type { Campaign } from '../campaign/campaign.js';
 import type { CampaignSet } from '../campaign/campaigns.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
@@ -11,6 +13,7 @@ import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_
 import { openCaSigner } from './ca-key.js';
 import { caKeysFor } from './ca-keys.js';
 import { prepareIssuer, type Issuer } from './issue.js';
+import { rememberingCalendar } from './remembering-calendar.js';
 import type { CaSigner } from './signer.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
@@ -47,6 +50,8 @@ export interface RunningCentral {
   /** http://host:port */
   readonly url: string;
   close(): Promise<void>;
+  /** Resolves when the service stopped by itself, with why (its database file gone: CENTRAL_DB_LOST). */
+  readonly stopped: Promise<CapbuError>;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:8440';
@@ -100,9 +105,11 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     warn: (details, message) => app?.log.warn(details, message),
     error: (details, message) => app?.log.error(details, message),
   };
+  let lost!: (error: CapbuError) => void;
+  const stopped = new Promise<CapbuError>((resolve) => (lost = resolve));
   let store;
   try {
-    store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log });
+    store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
   } catch (error) {
     await closeAll(signers);
     throw error;
@@ -110,6 +117,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const services: CentralServices = {
     store,
     campaigns: config.campaigns,
+    calendarOf: calendarsOf(config.campaigns),
     issuers: new Map([...signers].map(([id, { issuer }]) => [id, issuer])),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
@@ -120,11 +128,19 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     },
   };
   app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
-  const close = async () => {
-    await app.close();
-    await store.close();
-    await closeAll(signers);
-  };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await store.close();
+      await closeAll(signers);
+    })());
+  // A service whose database is gone stops answering rather than answer from nowhere; the
+  // kiosks' kept-alive connections get a moment for the replies under way, then are cut.
+  void stopped.then(() => {
+    setTimeout(() => app.server.closeAllConnections(), 500).unref();
+    return close();
+  });
   try {
     await app.listen({ host, port });
   } catch (error) {
@@ -134,7 +150,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { app, services, url: `http://${shownHost}:${actual}`, close };
+  return { app, services, url: `http://${shownHost}:${actual}`, close, stopped };
 }
 
 /** Each campaign's new CA key, opened and proved to be that campaign's before anything listens. */
@@ -157,6 +173,12 @@ async function openSigners(config: CentralConfig): Promise<Map<string, { signer:
     throw error;
   }
   return opened;
+}
+
+/** One remembering calendar per campaign, for the service's life. */
+function calendarsOf(campaigns: CampaignSet): (campaign: Campaign) => ZoneCalendar {
+  const calendars = new Map(campaigns.campaigns.map((c) => [c.id, rememberingCalendar(c.timeZone)]));
+  return (campaign) => calendars.get(campaign.id)!;
 }
 
 async function closeAll(signers: ReadonlyMap<string, { signer: CaSigner }>): Promise<void> {

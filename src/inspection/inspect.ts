@@ -97,7 +97,7 @@ export function inspect(
       hasPrivateKey,
       issuedByOldCa: issuer !== null,
       judgedBy,
-      decision: judgedBy && decide({ certificate: facts, subscriber, hasPrivateKey }, judgedBy, now, issuer !== null),
+      decision: judgedBy && decide({ certificate: facts, subscriber, hasPrivateKey }, judgedBy, now, undefined, issuer !== null),
       subscriber,
       renewed: renewed && campaignRenewing(campaigns, facts.der) ? renewed : null,
     });
