@@ -1,5 +1,5 @@
 /** The eligibility decision for one end-entity certificate: every reason that applies, in order. */
-import { calendarDateIn, endOfDay } from './calendar.js';
+import { endOfDay, zoneCalendar, type ZoneCalendar } from './calendar.js';
 import type { Campaign } from './campaign.js';
 import { isSignedBy, type CertificateFacts } from '../pki/certificate.js';
 import type { SubscriberRecord } from './registry.js';
@@ -38,19 +38,19 @@ export function issuedByOldCa(certificate: CertificateFacts, campaign: Campaign)
 }
 
 /** The earlier of the contract's last second and the new CA's own expiry. */
-export function renewalNotAfter(subscriber: SubscriberRecord, campaign: Campaign): Date {
-  const contract = endOfDay(subscriber.contractEnd, campaign.timeZone);
+export function renewalNotAfter(subscriber: SubscriberRecord, campaign: Campaign, calendar: ZoneCalendar): Date {
+  const contract = endOfDay(subscriber.contractEnd, calendar);
   const caEnd = campaign.newCa.facts.notAfter;
   return contract.getTime() < caEnd.getTime() ? contract : caEnd;
 }
 
-export function decide(input: DecisionInput, campaign: Campaign, now: Date): Decision {
+/** `calendar` is the campaign's zone; a caller deciding many certificates passes one it keeps. */
+export function decide(input: DecisionInput, campaign: Campaign, now: Date, calendar = zoneCalendar(campaign.timeZone)): Decision {
   const { certificate, subscriber } = input;
-  const zone = campaign.timeZone;
   const reasons: ReasonCode[] = [];
   if (!issuedByOldCa(certificate, campaign)) reasons.push('NOT_ISSUED_BY_OLD_CA');
-  if (calendarDateIn(certificate.notBefore, zone) >= campaign.issuedBefore) reasons.push('ISSUED_ON_OR_AFTER_CUTOFF');
-  if (calendarDateIn(certificate.notAfter, zone) !== campaign.capDate) reasons.push('NOT_CAPPED');
+  if (calendar.dateOf(certificate.notBefore) >= campaign.issuedBefore) reasons.push('ISSUED_ON_OR_AFTER_CUTOFF');
+  if (calendar.dateOf(certificate.notAfter) !== campaign.capDate) reasons.push('NOT_CAPPED');
   let grant: Date | null = null;
   if (!subscriber) {
     reasons.push('UNKNOWN_SUBSCRIBER');
@@ -59,7 +59,7 @@ export function decide(input: DecisionInput, campaign: Campaign, now: Date): Dec
     if (subscriber.status === 'suspended') reasons.push('SUSPENDED');
     if (subscriber.contractEnd <= campaign.capDate) reasons.push('CONTRACT_NOT_BEYOND_CAP');
     if (certificate.taxCode !== null && certificate.taxCode !== subscriber.taxCode) reasons.push('TAX_CODE_MISMATCH');
-    grant = renewalNotAfter(subscriber, campaign);
+    grant = renewalNotAfter(subscriber, campaign, calendar);
   }
   if (!input.hasPrivateKey) reasons.push('NO_PRIVATE_KEY');
   if (grant && grant.getTime() <= now.getTime()) reasons.push('NOTHING_LEFT_TO_GRANT');

@@ -24,6 +24,7 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
+  ROLE: 'kiosk|report',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -101,6 +102,7 @@ const usage: Catalog['usage'] = {
   channel: (v) =>
     `--channel là counter (quầy giao dịch), field (lưu động) hoặc self (khách hàng tự thực hiện), không phải "${v.value}"`,
   listen: (v) => `--listen có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080, không phải "${v.value}"`,
+  role: (v) => `--role là kiosk (cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo), không phải "${v.value}"`,
 };
 
 export const vi: Catalog = {
@@ -158,8 +160,10 @@ export const vi: Catalog = {
     CLOCK_INVALID: (v) => `--now phải là thời điểm dạng 2020-06-01T10:00:00+07:00, không phải "${v.value}"`,
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
+    CENTRAL_DB_LOST: (v) => `cơ sở dữ liệu trung tâm ${v.db} đã bị xóa hoặc thay thế khi hệ thống trung tâm đang chạy; hệ thống đã dừng: khôi phục tệp từ bản sao lưu rồi khởi động lại`,
     CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
-    KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"`,
+    KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"; nếu đăng ký không thành công, cấp mã mới bằng: capbu central kiosk reissue ${v.id}`,
+    KIOSK_ENROLLED: (v) => `máy quầy ${v.id} đã đăng ký và đang hoạt động; hãy thu hồi trước (capbu central kiosk revoke ${v.id}) rồi mới cấp mã mới`,
     KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
     CA_KEY_INVALID: (v) => `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
@@ -185,6 +189,7 @@ export const vi: Catalog = {
     ALREADY_RENEWED: (v) => `chứng thư số này đã được cấp bù${v.serial ? ` (số sê-ri mới ${v.serial})` : ''}`,
     IDEMPOTENCY_KEY_REUSED: 'khóa chống lặp này đã dùng cho một yêu cầu khác',
     UNAUTHORIZED: 'thông tin xác thực của máy quầy bị thiếu, sai, không rõ hoặc đã bị thu hồi',
+    FORBIDDEN: 'thông tin xác thực này không được phép làm việc đó: báo cáo dành cho thông tin xác thực báo cáo, cấp bù và đồng bộ dành cho máy quầy',
     ENROLMENT_CODE_INVALID: 'mã đăng ký không đúng, đã dùng, đã hết hạn hoặc đã bị thu hồi',
     RATE_LIMITED: 'máy quầy gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
     NOT_FOUND: 'hệ thống trung tâm không có đường dẫn này',
@@ -262,6 +267,7 @@ export const vi: Catalog = {
     'cmd.central kiosk': 'các máy quầy được phép gửi yêu cầu',
     'cmd.central kiosk add': 'thêm một máy quầy và in mã đăng ký dùng một lần',
     'cmd.central kiosk revoke': 'thu hồi quyền của một máy quầy',
+    'cmd.central kiosk reissue': 'cấp mã đăng ký mới cho máy quầy đăng ký không thành công hoặc đã bị thu hồi',
     'cmd.central report': 'báo cáo tiến độ cấp bù theo tỉnh, phiên bản thiết bị, kênh, ngày',
     'opt.token': 'USB token cần dùng, theo nhãn (khi cắm nhiều token)',
     'opt.pin-stdin': 'đọc mã PIN của khách hàng từ đầu vào chuẩn (không hiển thị)',
@@ -283,6 +289,7 @@ export const vi: Catalog = {
     'opt.province': 'mã tỉnh của máy quầy',
     'opt.channel': 'kênh: counter (quầy giao dịch), field (lưu động), self (khách hàng tự thực hiện)',
     'opt.valid-hours': 'số giờ mã đăng ký còn hiệu lực (mặc định 72)',
+    'opt.role': 'kiosk (mặc định: cấp bù và đồng bộ) hoặc report (thông tin xác thực chỉ đọc báo cáo)',
     'opt.lang': 'ngôn ngữ',
     'opt.now': 'giờ giả định, để diễn tập',
     'opt.help': 'hướng dẫn',
@@ -375,6 +382,8 @@ export const vi: Catalog = {
     centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     centralKioskRevoked: (v) => `Đã thu hồi máy quầy ${v.id}.`,
+    centralKioskReissued: (v) => `Máy quầy ${v.id}: mã và thông tin xác thực cũ không còn dùng được. Mã đăng ký mới dùng một lần, hiệu lực đến ${v.expires}:`,
+    centralReporterAdded: (v) => `Đã thêm thông tin xác thực báo cáo ${v.id}: chỉ được đọc báo cáo. Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     langUnknown: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
     'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,

@@ -148,7 +148,7 @@ describe.each([
     expect((await expectRecomputed(source, new Date('2021-06-01T00:00:00Z'))).byProvince.find((g) => g.key === 'HCM')).toMatchObject({ remaining: 1 });
     expect((await expectRecomputed(source, LATER)).total).toMatchObject({ eligibleKnown: 2, renewed: 2, remaining: 0 });
     // GET /v1/report is the same overview, with the kiosks.
-    const reply = await hn.report();
+    const reply = await (await centre.kiosk('P-REPORT', { role: 'report' })).report();
     expect(figures(reply)).toEqual(figures(now));
     expect(reply.kiosks.find((k) => k.id === 'P-HN')).toMatchObject({ acknowledgedSeq: 3, events: 3, gaps: [], chainOk: true, notSyncedSeconds: 0 });
   });
@@ -170,7 +170,9 @@ describe.each([
     expect(page.kiosks[0]).toMatchObject({ acknowledgedSeq: 1, events: 1, lastSeenAt: NOW.toISOString(), notSyncedSeconds: 0 });
     expect(page.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 1 }]);
     // Through the API too.
-    const response = await fetch(`${centre.url}/v1/report/provinces/HCM`, { headers: { authorization: `Bearer ${(await centre.enrolled('P-HCM-2', { province: 'HCM' })).credential}` } });
+    await centre.kiosk('P-HCM-2', { province: 'HCM' });
+    const { credential } = await centre.enrolled('P-REPORT-2', { role: 'report', province: 'HCM' });
+    const response = await fetch(`${centre.url}/v1/report/provinces/HCM`, { headers: { authorization: `Bearer ${credential}` } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as typeof page;
     expect(body.total).toEqual(page.total);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Campaign } from '../../campaign/campaign.js';
 import { decide } from '../../campaign/decide.js';
 import { parseCertificate } from '../../pki/certificate.js';
+import { rememberingCalendar } from '../remembering-calendar.js';
 import { NO_PROVINCE, type Judge } from '../storage/progress-plans.js';
 import type { CentralStore } from '../storage/store.js';
 
@@ -30,6 +31,7 @@ export function campaignFingerprint(campaign: Campaign): string {
 }
 
 export function judgeFor(campaign: Campaign): Judge {
+  const calendar = rememberingCalendar(campaign.timeZone);
   return ({ der, subscriber, renewed }) => {
     const province = subscriber?.province ?? NO_PROVINCE;
     if (renewed) return { province, eligibleUntil: null, renewed: true };
@@ -39,7 +41,7 @@ export function judgeFor(campaign: Campaign): Judge {
     } catch {
       return { province, eligibleUntil: null, renewed: false }; // add-certs stores only what parsed
     }
-    const decision = decide({ certificate, subscriber, hasPrivateKey: true }, campaign, DAWN);
+    const decision = decide({ certificate, subscriber, hasPrivateKey: true }, campaign, DAWN, calendar);
     return { province, eligibleUntil: decision.eligible ? decision.renewalNotAfter!.toISOString() : null, renewed: false };
   };
 }

@@ -1,5 +1,5 @@
 /**
- * GET /v1/report: the campaign's progress, for any enrolled kiosk or the operator's tools; GET
+ * GET /v1/report: the campaign's progress, for a report credential (the centre's CLI reads the database itself); GET
  * /v1/report/provinces/:code: one province's figures and kiosks.
  */
 import type { FastifyInstance } from 'fastify';

@@ -63,7 +63,10 @@ function texts(forUpdate: string) {
          status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
-    addKiosk: 'INSERT INTO kiosks (id, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    /** Parameters: enrolment hash, expiry, id. */
+    reissueKiosk: `UPDATE kiosks SET enrolment_hash = ?, enrolment_expires = ?, credential_hash = NULL, enrolled_at = NULL, revoked_at = NULL
+       WHERE id = ? AND (credential_hash IS NULL OR revoked_at IS NOT NULL)`,
     revokeKiosk: 'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?), enrolment_hash = NULL WHERE id = ?',
     /** Parameters: credential hash, time, enrolment hash, time. */
     enroll: `UPDATE kiosks SET credential_hash = ?, enrolled_at = ?, enrolment_hash = NULL, enrolment_expires = NULL
@@ -112,7 +115,8 @@ function texts(forUpdate: string) {
     /** Parameters: acknowledged seq, time, events just stored, kiosk. */
     setKioskChain: 'UPDATE kiosks SET acknowledged_seq = ?, last_seen_at = ?, stored_events = stored_events + ? WHERE id = ?',
     kioskSeen: 'UPDATE kiosks SET last_seen_at = ? WHERE id = ?',
-    kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k ORDER BY k.id`,
+    // Kiosks only: a report credential never syncs, so it would show as a kiosk gone silent.
+    kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k WHERE k.role = 'kiosk' ORDER BY k.id`,
     firstEvent: 'SELECT MIN(seq) AS seq FROM kiosk_events WHERE kiosk_id = ?',
     eventGaps: `SELECT e.seq + 1 AS from_seq,
          (SELECT MIN(n.seq) FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq > e.seq) - 1 AS to_seq
@@ -165,9 +169,9 @@ function texts(forUpdate: string) {
        FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id WHERE d.certificate_serial = ?${forUpdate}`,
     moveDecision: 'UPDATE decisions SET province = ? WHERE certificate_serial = ?',
     provinceKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
-       FROM kiosks WHERE province = ? ORDER BY id`,
+       FROM kiosks WHERE province = ? AND role = 'kiosk' ORDER BY id`,
     allKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
-       FROM kiosks ORDER BY id`,
+       FROM kiosks WHERE role = 'kiosk' ORDER BY id`,
     /** Parameters: province, now, after serial, how many. */
     remainingCustomers: `SELECT c.serial, s.tax_code, s.contract_end, c.eligible_until
        FROM certificates c JOIN subscribers s ON s.serial = c.serial
@@ -190,7 +194,7 @@ const SCOPED = {
   kinds: `SELECT kind, province, a, b, n FROM progress_counts WHERE kind IN ('renewed', 'refused', 'refusedHw') AND n <> 0 AND ${SCOPE}`,
   /** Parameters: seen before. */
   staleKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
-     FROM kiosks WHERE revoked_at IS NULL AND enrolled_at IS NOT NULL AND (last_seen_at IS NULL OR last_seen_at < ?) AND ${SCOPE}
+     FROM kiosks WHERE role = 'kiosk' AND revoked_at IS NULL AND enrolled_at IS NOT NULL AND (last_seen_at IS NULL OR last_seen_at < ?) AND ${SCOPE}
      ORDER BY COALESCE(last_seen_at, ''), id`,
 } as const;
 
