@@ -18,6 +18,7 @@ import type { CaSigner } from './signer.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
   readonly campaigns: CampaignSet;
@@ -111,6 +112,14 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
   } catch (error) {
+    await closeAll(signers);
+    throw error;
+  }
+  try {
+    // An existing centre's certificates (or all of them, for another campaign) are decided now, not on the first report.
+    await refreshStandings(store, config.campaigns);
+  } catch (error) {
+    await store.close();
     await closeAll(signers);
     throw error;
   }

@@ -185,7 +185,7 @@ export const COMMANDS = {
   },
   'central report': {
     centre: true,
-    options: { db, campaign: { type: 'string', arg: 'ID', words: 'opt.campaign-id' }, 'campaign-file': { type: 'string', arg: 'PATH' }, json },
+    options: { db, campaign, json },
     load: async () => (await import('./commands/central.js')).centralReport,
   },
 } as const satisfies Record<string, CommandSpec>;

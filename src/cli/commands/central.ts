@@ -12,7 +12,6 @@ import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
 import { caKeysFor } from '../../central/ca-keys.js';
-import { campaignById } from '../../campaign/campaigns.js';
 import { checkListen, clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
 import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
@@ -285,12 +284,8 @@ export async function centralReport(argv: string[], ctx: Context): Promise<numbe
   const { values } = parseCommand(argv, 'central report');
   const db = existingDb(values.db!);
   const at = clock(values.now);
-  const campaigns = loadCampaigns(campaignPath(values['campaign-file'], ctx.env));
-  const only = values.campaign;
-  if (only !== undefined && !campaignById(campaigns, only)) {
-    throw new CapbuError('CAMPAIGN_UNKNOWN', { id: only, campaigns: campaigns.campaigns.map((c) => c.id) });
-  }
-  const result = await withStore(db, at, (store) => buildReport(store, campaigns, at, only ?? null));
+  const campaigns = loadCampaigns(campaignPath(values.campaign, ctx.env));
+  const result = await withStore(db, at, (store) => buildReport(store, campaigns, at));
   if (values.json) writeJson(ctx, result);
   else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
   return 0;
