@@ -1,5 +1,6 @@
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
-import { allSent, syncRound, type SyncContext, type SyncRound } from '../../sync/round.js';
+import { syncContext } from '../../renewal/renew.js';
+import { allSent, syncRound, type SyncRound } from '../../sync/round.js';
 import { stopper, watch } from '../../sync/watch.js';
 import { liveClock, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
@@ -19,7 +20,7 @@ export async function syncCommand(argv: string[], ctx: Context): Promise<number>
     throw usageError('wholeNumber', { command: 'sync', option: '--interval', min: 0, value: values.interval });
   }
   const renewal = renewalContext(ctx, { ...values, command: 'sync', timeoutMs: SYNC_TIMEOUT_MS }, liveClock(values.now));
-  const sync: SyncContext = renewal;
+  const sync = syncContext(renewal);
   const json = values.json === true;
   try {
     if (!values.watch) {
