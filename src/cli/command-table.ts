@@ -134,6 +134,7 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'new-database': { type: 'boolean' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
   },
