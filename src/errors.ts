@@ -89,6 +89,13 @@ export const ERROR_CODES = [
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',
   'CHAIN_CONFLICT',
+  // The rollout plan's overrides and the paid extension orders (src/campaign/plan.ts, orders.ts).
+  'ORDERS_NOT_FOUND',
+  'ORDERS_INVALID',
+  'OVERRIDE_INVALID',
+  'OVERRIDE_EXPIRED',
+  'OVERRIDE_KEY_NOT_FOUND',
+  'OVERRIDE_KEY_INVALID',
   'INTERNAL',
 ] as const;
 

@@ -11,9 +11,11 @@ import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_
 import { openCaSigner, redactKey } from './ca-key.js';
 import { checkIssuanceRecord, markedBeforeSigning } from './issued-marker.js';
 import { prepareIssuer } from './issue.js';
+import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
   readonly campaign: Campaign;
@@ -115,9 +117,18 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     await signer.close();
     throw error;
   }
+  try {
+    // An existing centre's certificates (or all of them, for another campaign) are decided now, not on the first report.
+    await refreshStandings(store, config.campaign);
+  } catch (error) {
+    await store.close();
+    await signer.close();
+    throw error;
+  }
   const services: CentralServices = {
     store,
     campaign: config.campaign,
+    calendar: rememberingCalendar(config.campaign.timeZone),
     issuer: prepareIssuer(config.campaign.newCa, markedBeforeSigning(signer, now)),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,

@@ -152,6 +152,12 @@ export const en: Catalog = {
     DEMO_CENTRE_FAILED: (v) => `the demo central service did not start; see ${v.log} in the demo directory`,
     SYNC_BUSY: 'another sync of this kiosk is running; it sends everything, nothing to do now',
     EVENT_HASH_INVALID: (v) => `event ${v.seq ?? ''} does not match its hash; nothing of the batch was stored`,
+    ORDERS_NOT_FOUND: (v) => `paid extension orders file not found: ${v.path}`,
+    ORDERS_INVALID: (v) => `orders file refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
+    OVERRIDE_INVALID: (v) => `the supervisor's override was refused (${v.problem ?? 'invalid'}); ask the supervisor for a new one`,
+    OVERRIDE_EXPIRED: (v) => `the supervisor's override expired at ${v.expiresAt}; ask the supervisor for a new one`,
+    OVERRIDE_KEY_NOT_FOUND: (v) => `override key file not found: ${v.path}`,
+    OVERRIDE_KEY_INVALID: 'the override key is not an Ed25519 key (PEM, or base64 of the public key)',
     CHAIN_CONFLICT: (v) =>
       `event ${v.seq ?? ''} conflicts with the chain the central service holds for this kiosk (${v.problem ?? 'another event under that number'}); nothing of the batch was stored; keep this kiosk's store as it is and report it`,
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
@@ -171,6 +177,8 @@ export const en: Catalog = {
     NO_PRIVATE_KEY:
       "This token holds no private key for the certificate: it cannot be renewed onto this token; ask whether the customer has another token.",
     NOTHING_LEFT_TO_GRANT: (v) => `The contract ended on ${v.contractEnd}: there is no time left to grant.`,
+    ROLLOUT_NOT_OPEN: (v) =>
+      `The rollout plan ${v.opensOn ? `opens renewal for hardware version ${v.hardwareVersion || '(unknown)'} on ${v.opensOn}` : `has no opening date for hardware version ${v.hardwareVersion || '(unknown)'}`}: the customer comes back then, or calls ${v.supportLine}.`,
   },
   text: {
     ...kioskEn,
@@ -261,6 +269,14 @@ export const en: Catalog = {
     no: 'no',
     notEligible: 'NOT eligible for renewal',
     renewedOn: (v) => `Renewed on ${v.at} (replacing certificate ${v.old}), valid to the end of ${v.notAfter}.`,
+    grantParts: (v) =>
+      `that is ${v.compensationDays} days of free compensation (to the end of ${v.compensationEnd})${v.orderId ? ` and ${v.paidDays} paid days of order ${v.orderId}` : ''}.`,
+    'warning.PAID_PERIOD_CAPPED': (v) =>
+      `Note: order ${v.orderId} is paid to ${v.paidUntil}, but the new Viettel-CA certificate ends on ${v.caEnd}: ${v.cappedDays} paid days cannot be issued (PAID_PERIOD_CAPPED).`,
+    rolloutOverridden: (v) =>
+      `Hardware version ${v.hardwareVersion || '(unknown)'} is not yet open in the rollout plan; renewed under a supervisor's override: ${v.reason} (expires ${v.expiresAt}).`,
+    ordersImported: (v) => `Imported ${v.rows} paid extension orders: ${v.added} new, ${v.updated} updated, ${v.unchanged} unchanged.`,
+    overrideIssued: (v) => `Override for certificate ${v.serial}, expires ${v.expiresAt}; send it to the agent exactly as it is:`,
     eligibleUntil: (v) => `ELIGIBLE for renewal: the new certificate is valid to the end of ${v.notAfter}.`,
     details: 'Details',
     datesIn: (v) => `Dates in the ${v.zone} time zone.`,

@@ -52,16 +52,37 @@ const REGISTRY_PROBLEMS: Record<string, string> = {
   status: 'trạng thái phải là active, revoked hoặc suspended',
 };
 
-/** The registry's bad lines: `12:columns` → "dòng 12: sai số cột". */
-const registryLines = (lines: unknown) =>
+const ORDER_PROBLEMS: Record<string, string> = {
+  csv: 'không đọc được dạng CSV',
+  header: 'dòng tiêu đề phải là "serial,orderId,paidUntil[,paidAt]"',
+  columns: 'sai số cột',
+  serial: 'số sê-ri không phải số hexa',
+  orderId: 'mã đơn hàng trống hoặc có ký tự không hợp lệ',
+  paidUntil: 'ngày hết hạn gia hạn không phải dạng yyyy-mm-dd',
+  paidAt: 'thời điểm thanh toán không phải dạng ISO 8601 có múi giờ',
+  duplicate: 'số sê-ri đã có đơn hàng ở dòng trước',
+};
+
+const OVERRIDE_PROBLEMS: Record<string, string> = {
+  form: 'không đúng dạng mã phê duyệt',
+  signature: 'chữ ký không hợp lệ (mã bị sửa hoặc không do hệ thống trung tâm cấp)',
+  campaign: 'dành cho chiến dịch khác',
+  serial: 'dành cho chứng thư số khác',
+};
+
+/** A file's bad lines: `12:columns` → "dòng 12: sai số cột". */
+const badLines = (problems: Record<string, string>) => (lines: unknown) =>
   (Array.isArray(lines) ? lines : [])
     .map((entry) => {
       const [line, problem = ''] = String(entry).split(':');
       const earlier = /^duplicate-of-line-(\d+)$/.exec(problem)?.[1];
-      const words = earlier ? `trùng số sê-ri với dòng ${earlier}` : (REGISTRY_PROBLEMS[problem] ?? `"${problem}"`);
+      const words = earlier ? `trùng số sê-ri với dòng ${earlier}` : (problems[problem] ?? `"${problem}"`);
       return `dòng ${line}: ${words}`;
     })
     .join('; ');
+const registryLines = badLines(REGISTRY_PROBLEMS);
+// The orders file's problems, and the registry's words for any other a line may carry.
+const orderLines = badLines({ ...REGISTRY_PROBLEMS, ...ORDER_PROBLEMS });
 
 /** One sentence for the tries left, whichever way the count is known. */
 const triesLeft = (v: Vars) => {
@@ -209,6 +230,12 @@ export const vi: Catalog = {
     DEMO_CENTRE_FAILED: (v) => `không khởi động được hệ thống trung tâm demo; xem ${v.log} trong thư mục demo`,
     SYNC_BUSY: 'máy quầy đang đồng bộ trong một tiến trình khác; tiến trình đó sẽ gửi hết, không cần làm gì thêm',
     EVENT_HASH_INVALID: (v) => `sự kiện ${v.seq ?? ''} không khớp mã băm; không lưu sự kiện nào của lô này`,
+    ORDERS_NOT_FOUND: (v) => `không tìm thấy tệp đơn hàng gia hạn: ${v.path}`,
+    ORDERS_INVALID: (v) => `từ chối tệp đơn hàng gia hạn, không nhập dòng nào; các dòng lỗi: ${orderLines(v.lines)}`,
+    OVERRIDE_INVALID: (v) => `mã phê duyệt của giám sát bị từ chối: ${OVERRIDE_PROBLEMS[String(v.problem)] ?? 'không hợp lệ'}; xin giám sát cấp lại mã`,
+    OVERRIDE_EXPIRED: (v) => `mã phê duyệt của giám sát đã hết hạn (${v.expiresAt}); xin giám sát cấp mã mới`,
+    OVERRIDE_KEY_NOT_FOUND: (v) => `không tìm thấy tệp khóa phê duyệt: ${v.path}`,
+    OVERRIDE_KEY_INVALID: 'khóa phê duyệt không phải khóa Ed25519 (PEM, hoặc base64 của khóa công khai)',
     CHAIN_CONFLICT: (v) =>
       `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (đã có sự kiện khác mang số này); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
   },
@@ -228,6 +255,8 @@ export const vi: Catalog = {
     NO_PRIVATE_KEY:
       'USB token không có khóa bí mật của chứng thư số này: không cấp bù lên USB token này được; hỏi khách hàng có mang USB token khác không.',
     NOTHING_LEFT_TO_GRANT: (v) => `Hợp đồng đã kết thúc ngày ${v.contractEnd}: không còn thời hạn để cấp bù.`,
+    ROLLOUT_NOT_OPEN: (v) =>
+      `Theo lộ trình cấp bù, phiên bản thiết bị ${v.hardwareVersion || '(chưa rõ)'} ${v.opensOn ? `được cấp bù từ ngày ${v.opensOn}` : 'chưa có ngày được cấp bù'}: khách hàng quay lại khi đến lượt, hoặc gọi ${v.supportLine}.`,
   },
   text: {
     ...kioskVi,
@@ -318,6 +347,14 @@ export const vi: Catalog = {
     no: 'không',
     notEligible: 'KHÔNG đủ điều kiện cấp bù',
     renewedOn: (v) => `Đã cấp bù ngày ${v.at} (thay cho chứng thư số ${v.old}), có hiệu lực đến hết ngày ${v.notAfter}.`,
+    grantParts: (v) =>
+      `gồm ${v.compensationDays} ngày cấp bù miễn phí (đến hết ngày ${v.compensationEnd})${v.orderId ? ` và ${v.paidDays} ngày gia hạn theo đơn hàng ${v.orderId}` : ''}.`,
+    'warning.PAID_PERIOD_CAPPED': (v) =>
+      `Lưu ý: đơn gia hạn ${v.orderId} trả đến ngày ${v.paidUntil}, nhưng chứng thư số Viettel-CA mới chỉ có hiệu lực đến hết ngày ${v.caEnd}: ${v.cappedDays} ngày đã trả không cấp được (PAID_PERIOD_CAPPED).`,
+    rolloutOverridden: (v) =>
+      `Phiên bản thiết bị ${v.hardwareVersion || '(chưa rõ)'} chưa đến lượt theo lộ trình; được cấp bù theo phê duyệt của giám sát: ${v.reason} (mã hết hạn ${v.expiresAt}).`,
+    ordersImported: (v) => `Đã nhập ${v.rows} đơn hàng gia hạn: ${v.added} mới, ${v.updated} cập nhật, ${v.unchanged} không đổi.`,
+    overrideIssued: (v) => `Mã phê duyệt cho chứng thư số ${v.serial}, hết hạn ${v.expiresAt}; gửi nguyên văn cho nhân viên:`,
     eligibleUntil: (v) => `ĐỦ điều kiện cấp bù: chứng thư số mới có hiệu lực đến hết ngày ${v.notAfter}.`,
     details: 'Chi tiết',
     datesIn: (v) => (v.zone === 'Asia/Ho_Chi_Minh' ? 'Ngày tháng theo giờ Việt Nam.' : `Ngày tháng theo múi giờ ${v.zone}.`),
