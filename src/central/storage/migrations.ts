@@ -196,4 +196,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX kiosks_by_province ON kiosks (province, id)`,
     ],
   },
+  {
+    version: 6,
+    name: 'eligibility-window',
+    statements: [
+      // A rollout plan opens renewal on a day: eligibility is a window, from that day until the
+      // grant runs out. Every standing is decided again, and counted afresh, when the centre starts.
+      `ALTER TABLE certificates ADD COLUMN eligible_from TEXT`,
+      `DELETE FROM progress_counts WHERE kind = 'known'`,
+      `UPDATE certificates SET pending = 1, province = NULL, eligible_until = NULL, renewed = 0`,
+    ],
+  },
 ];
