@@ -119,6 +119,7 @@ export const USAGE_PROBLEMS = [
   'channel',
   'listen',
   'role',
+  'serial',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

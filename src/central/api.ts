@@ -57,6 +57,8 @@ export const RenewalRequest = Type.Object(
     token: TokenDescription,
     operator: Text(128),
     channel: Channel,
+    /** A supervisor's override of the rollout plan for this certificate (src/campaign/override.ts). */
+    rolloutOverride: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -89,6 +91,12 @@ export const RegistryRow = Type.Object({
   contractEnd: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
   province: Type.Union([Type.String(), Type.Null()]),
+  /** The token sold with the certificate, where the registry says (the rollout plan goes by it). */
+  hardwareVersion: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The paid extension billing has for the certificate, so the kiosk shows it before renewing. */
+  paidOrder: Type.Optional(
+    Type.Union([Type.Object({ orderId: Type.String(), paidUntil: Type.String(), paidAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  ),
 });
 export type RegistryRow = Static<typeof RegistryRow>;
 

@@ -25,6 +25,8 @@ const PLACEHOLDERS: Record<string, string> = {
   VARIABLE: 'VARIABLE',
   PER_MINUTE: 'PER_MINUTE',
   ROLE: 'kiosk|report',
+  SERIAL: 'SERIAL',
+  TEXT: 'REASON',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -45,6 +47,7 @@ const usage: Catalog['usage'] = {
   kioskId: (v) => `--id takes letters, digits, "-" and "_" (at most 64), not "${v.value}"`,
   channel: (v) => `--channel is counter, field or self, not "${v.value}"`,
   listen: (v) => `--listen takes HOST:PORT, such as 127.0.0.1:8080, not "${v.value}"`,
+  serial: (v) => `--serial is the certificate's serial number, in hex, not "${v.value}"`,
   role: (v) => `--role is kiosk (renews and syncs) or report (reads the report only), not "${v.value}"`,
 };
 
@@ -220,6 +223,15 @@ export const en: Catalog = {
     'cmd.central kiosk revoke': "revoke a kiosk's access",
     'cmd.central kiosk reissue': 'a new one-time code for a kiosk whose enrolment failed, or that was revoked',
     'cmd.central report': 'progress by province, hardware version, channel and day',
+    'cmd.central orders': 'paid extension orders from billing',
+    'cmd.central orders import': 'import paid extension orders (CSV serial,orderId,paidUntil[,paidAt]); import again to update',
+    'cmd.central override': "supervisors' overrides for hardware versions the rollout plan has not opened",
+    'cmd.central override issue': 'sign an override for one certificate, to send to a field agent',
+    'opt.override-key': "the Ed25519 override key (PEM) that checks supervisors' overrides",
+    'opt.key': 'the Ed25519 override key file (private key, PEM)',
+    'opt.serial': "the old certificate's serial number",
+    'opt.reason': 'why the override is given (kept in the journal)',
+    'opt.hours': 'hours the override stays valid (default 24, at most 744)',
     'opt.token': 'the token to use, by label (when several are plugged in)',
     'opt.pin-stdin': "read the customer's PIN from standard input (not shown)",
     'opt.final-try': 'the customer agreed to try the PIN one last time',

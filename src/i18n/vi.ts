@@ -25,6 +25,8 @@ const PLACEHOLDERS: Record<string, string> = {
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
   ROLE: 'kiosk|report',
+  SERIAL: 'SỐ_SÊ_RI',
+  TEXT: 'LÝ_DO',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -123,6 +125,7 @@ const usage: Catalog['usage'] = {
   channel: (v) =>
     `--channel là counter (quầy giao dịch), field (lưu động) hoặc self (khách hàng tự thực hiện), không phải "${v.value}"`,
   listen: (v) => `--listen có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080, không phải "${v.value}"`,
+  serial: (v) => `--serial là số sê-ri của chứng thư số, dạng số hexa, không phải "${v.value}"`,
   role: (v) => `--role là kiosk (cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo), không phải "${v.value}"`,
 };
 
@@ -298,6 +301,15 @@ export const vi: Catalog = {
     'cmd.central kiosk revoke': 'thu hồi quyền của một máy quầy',
     'cmd.central kiosk reissue': 'cấp mã đăng ký mới cho máy quầy đăng ký không thành công hoặc đã bị thu hồi',
     'cmd.central report': 'báo cáo tiến độ cấp bù theo tỉnh, phiên bản thiết bị, kênh, ngày',
+    'cmd.central orders': 'đơn hàng gia hạn (có phí) từ hệ thống tính cước',
+    'cmd.central orders import': 'nhập đơn hàng gia hạn (CSV serial,orderId,paidUntil[,paidAt]); nhập lại để cập nhật',
+    'cmd.central override': 'phê duyệt của giám sát cho phiên bản thiết bị chưa đến lượt theo lộ trình',
+    'cmd.central override issue': 'cấp mã phê duyệt cho một chứng thư số, để gửi cho nhân viên lưu động',
+    'opt.override-key': 'khóa phê duyệt Ed25519 (PEM) để kiểm tra mã phê duyệt của giám sát',
+    'opt.key': 'tệp khóa phê duyệt Ed25519 (khóa bí mật, PEM)',
+    'opt.serial': 'số sê-ri của chứng thư số cũ',
+    'opt.reason': 'lý do phê duyệt (ghi vào nhật ký)',
+    'opt.hours': 'số giờ mã phê duyệt còn hiệu lực (mặc định 24, tối đa 744)',
     'opt.token': 'USB token cần dùng, theo nhãn (khi cắm nhiều token)',
     'opt.pin-stdin': 'đọc mã PIN của khách hàng từ đầu vào chuẩn (không hiển thị)',
     'opt.final-try': 'khách hàng đã đồng ý thử mã PIN lần cuối',

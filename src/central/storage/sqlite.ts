@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { OrderRow } from '../../campaign/orders.js';
 import { migrateSqlite, type Command } from '../../sql/migrate.js';
 import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlanSync, saveEventsPlan } from './event-chain.js';
 import { prepareDatabaseFile } from './file.js';
@@ -16,6 +17,10 @@ import {
   renewalFromRow,
   renewalValues,
   subscriberFromRow,
+  subscriberValues,
+  orderDelta,
+  orderFromRow,
+  renewalByVersionFromRow,
   type Row,
 } from './rows.js';
 import { SQLITE, statements, type StatementName } from './statements.js';
@@ -124,7 +129,22 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     if (changed.length > 0) {
       version += 1;
       q.setRegistryVersion.run(version);
-      for (const r of changed) q.upsertSubscriber.run(r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at);
+      for (const r of changed) q.upsertSubscriber.run(...subscriberValues(r, version, at));
+    }
+    return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
+  });
+
+  const importOrders = db.transaction((orders: readonly OrderRow[], at: string) => {
+    const delta = orderDelta(new Map((q.allOrders.all() as Row[]).map((r) => [String(r.serial), orderFromRow(r)])), orders);
+    let version = Number((q.registryVersionForUpdate.get() as Row).value);
+    const changed = [...delta.added, ...delta.updated];
+    if (changed.length > 0) {
+      version += 1;
+      q.setRegistryVersion.run(version);
+      for (const o of changed) {
+        q.upsertOrder.run(o.serial, o.orderId, o.paidUntil, o.paidAt, at);
+        q.touchSubscriber.run(version, o.serial);
+      }
     }
     return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
   });
@@ -165,6 +185,8 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   return {
     kind: 'sqlite',
     importRegistry: (records, at) => patiently(() => importRegistry.immediate(records, at)),
+    importOrders: (orders, at) => patiently(() => importOrders.immediate(orders, at)),
+    renewalsByVersion: () => patiently(() => all(q.renewalsByVersion).map(renewalByVersionFromRow)),
     subscriber: (serial) => patiently(() => mapped(one(q.subscriber, serial), subscriberFromRow)),
     registrySince: (since) =>
       patiently(() =>
