@@ -9,6 +9,7 @@ import { parseCertificate } from '../pki/certificate.js';
 import { zoneCalendar } from '../campaign/calendar.js';
 import { decide } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
+import { buildPlanReport, type KnownEligible } from './plan-report.js';
 import type { CentralStore } from './storage/store.js';
 
 /** Shown where the registry gives no province. */
@@ -52,6 +53,7 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
   const byHardware = new Map<string, Tally>();
   const byChannel = new Map<string, Tally>();
   const perDay = new Map<string, number>();
+  const known: KnownEligible[] = [];
 
   for (const der of certificates) {
     let facts;
@@ -62,7 +64,9 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     }
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
-    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now, calendar).eligible) continue;
+    // Eligible at all, whether or not the rollout plan has reached its token yet (that is the plan section's).
+    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true, rolloutOverride: true }, campaign, now, calendar).eligible) continue;
+    known.push({ serial: facts.serial, hardwareVersion: subscriber?.hardwareVersion ?? null });
     for (const t of [total, tallyFor(byProvince, subscriber?.province ?? NO_PROVINCE, true)]) {
       t.eligibleKnown! += 1;
       if (!wasRenewed) t.remaining! += 1;
@@ -99,5 +103,8 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
       notSyncedSeconds: k.lastSeenAt === null ? null : Math.max(0, Math.floor((now.getTime() - Date.parse(k.lastSeenAt)) / 1000)),
     })),
     renewalsPerDay: [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, n]) => ({ date, renewed: n })),
+    ...(campaign.plan && {
+      plan: buildPlanReport({ ...campaign, plan: campaign.plan }, known, await store.renewalsByVersion(), calendar.dateOf(now)),
+    }),
   };
 }

@@ -5,6 +5,8 @@ import { parseOverrideKey, signOverride } from '../../central/override.js';
 import { CapbuError } from '../../errors.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeLine, type Context } from '../context.js';
+import type { PlanReport } from '../../central/api.js';
+import { calendarDate } from '../../i18n/dates.js';
 import { parseCommand, usageError } from '../parse.js';
 import { withStore } from './central.js';
 
@@ -47,4 +49,34 @@ export async function centralOverrideIssue(argv: string[], ctx: Context): Promis
   writeLine(ctx.stdout, ctx.t.text('overrideIssued', { serial: override.serial, expiresAt: override.expiresAt }));
   writeLine(ctx.stdout, signOverride(signing, override));
   return 0;
+}
+
+const percent = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(1)}%`);
+
+/** The report's rollout section: one row per phase and hardware version. */
+export function planLines(plan: PlanReport, ctx: Context, table: (header: string[], rows: string[][]) => string[]): string[] {
+  const t = ctx.t;
+  const rows = plan.phases.flatMap((p) => {
+    const phase = t.text('reportPhase', { id: p.id, from: calendarDate(p.from), to: calendarDate(p.to), status: t.text(`reportPhase.${p.status}`) });
+    const versions = p.versions.length > 0 ? p.versions : [null];
+    return versions.map((v, i) => [
+      i === 0 ? phase : '',
+      i === 0 ? String(p.daysLeft) : '',
+      i === 0 ? `${p.selfService}/${p.renewed} (${percent(p.selfServiceShare)})` : '',
+      v ? `${v.hardwareVersion}${v.opens ? ' *' : ''}` : '-',
+      v ? String(v.eligibleKnown) : '-',
+      v ? String(v.renewed) : '-',
+      v ? percent(v.share) : '-',
+      v ? percent(v.target) : '-',
+      v?.onTrack == null ? '-' : t.text(v.onTrack ? 'yes' : 'no'),
+    ]);
+  });
+  return [
+    t.text('reportPlanTitle', { today: calendarDate(plan.today), share: percent(plan.selfServiceShare) }),
+    ...table(
+      ['reportPhaseColumn', 'reportDaysLeft', 'reportSelfService', 'reportHardware', 'reportEligible', 'reportRenewed', 'reportShare', 'reportTarget', 'reportOnTrack'].map((k) => t.text(k)),
+      rows,
+    ),
+    t.text('reportPlanOpens'),
+  ];
 }

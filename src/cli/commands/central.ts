@@ -18,7 +18,7 @@ import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
-import { readOverrideKey } from './central-plan.js';
+import { planLines, readOverrideKey } from './central-plan.js';
 
 /** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
 function existingDb(db: string | undefined): string {
@@ -273,6 +273,7 @@ function reportLines(report: Report, ctx: Context): string[] {
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
     '',
+    ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
