@@ -39,6 +39,10 @@ export function orderDelta(existing: ReadonlyMap<string, OrderRow>, orders: read
   return { added, updated, unchanged: orders.length - added.length - updated.length };
 }
 
+export function knownEligibleFromRow(r: Row): { serial: string; hardwareVersion: string | null } {
+  return { serial: text(r.serial), hardwareVersion: nullable(r.hardware_version) };
+}
+
 export function renewalByVersionFromRow(r: Row): RenewalByVersion {
   return { oldSerial: text(r.old_serial), hardwareVersion: text(r.hardware_version), channel: text(r.channel), day: text(r.issued_day) };
 }

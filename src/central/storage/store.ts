@@ -10,6 +10,7 @@ import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
 import type { JournalEvent } from '../../journal/format.js';
 import type { DecisionRecord, EventQuota, KioskChain, SavedEvents } from './event-chain.js';
+import type { Judge, ReadPlan } from './progress-plans.js';
 
 /** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
 export type CredentialRole = 'kiosk' | 'report';
@@ -161,6 +162,8 @@ export interface CentralStore {
    */
   importOrders(orders: readonly OrderRow[], at: string): Promise<OrdersImportResult>;
   renewalsByVersion(): Promise<RenewalByVersion[]>;
+  /** Certificates eligible at `at` or renewed, as their standings say (refresh them first). */
+  knownEligible(at: string): Promise<{ serial: string; hardwareVersion: string | null }[]>;
 
   /** Certificates by serial; a serial already known is left as it is. */
   addCertificates(certificates: readonly { serial: string; der: Uint8Array }[], at: string): Promise<{ added: number; known: number }>;
@@ -205,6 +208,15 @@ export interface CentralStore {
   kioskChains(): Promise<KioskChain[]>;
   /** The latest check.decided of each certificate. */
   decisions(): Promise<DecisionRecord[]>;
+
+  /**
+   * Decides the standing of every certificate that needs it (added, its registry row changed, or
+   * all of them when `fingerprint`, the campaign's, differs from the one they were decided for),
+   * in batches of their own transactions; returns how many were decided.
+   */
+  refreshStandings(fingerprint: string, judge: Judge): Promise<number>;
+  /** Runs a read of the progress figures (src/central/progress) in one snapshot. */
+  readProgress<T>(plan: ReadPlan<T>): Promise<T>;
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;
