@@ -302,7 +302,7 @@ export const vi: Catalog = {
     'cmd.central kiosk reissue': 'cấp mã đăng ký mới cho máy quầy đăng ký không thành công hoặc đã bị thu hồi',
     'cmd.central report': 'báo cáo tiến độ cấp bù theo tỉnh, phiên bản thiết bị, kênh, ngày',
     'cmd.central orders': 'đơn hàng gia hạn (có phí) từ hệ thống tính cước',
-    'cmd.central orders import': 'nhập đơn hàng gia hạn (CSV serial,orderId,paidUntil[,paidAt]); nhập lại để cập nhật',
+    'cmd.central orders import': 'nhập đơn hàng gia hạn (CSV "serial,orderId,paidUntil[,paidAt]"); nhập lại để cập nhật',
     'cmd.central override': 'phê duyệt của giám sát cho phiên bản thiết bị chưa đến lượt theo lộ trình',
     'cmd.central override issue': 'cấp mã phê duyệt cho một chứng thư số, để gửi cho nhân viên lưu động',
     'opt.override-key': 'khóa phê duyệt Ed25519 (PEM) để kiểm tra mã phê duyệt của giám sát',
