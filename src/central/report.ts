@@ -3,12 +3,19 @@
  * overview of every province (progress/) and every kiosk's journal as the centre holds it.
  */
 import type { CampaignSet } from '../campaign/campaigns.js';
+import { zoneCalendar } from '../campaign/calendar.js';
 import type { Report } from './api.js';
 import { kioskLines, overview } from './progress/index.js';
+import { buildPlanReport } from './plan-report.js';
 import type { CentralStore } from './storage/store.js';
 
 export async function buildReport(store: CentralStore, campaigns: CampaignSet, now: Date): Promise<Report> {
   const source = { store, campaigns };
   const figures = await overview(source, 'all', now);
-  return { ...figures, kiosks: await kioskLines(source, now) };
+  // The rollout plan's figures are the first planned campaign's: the counts they read are not split by campaign.
+  const campaign = campaigns.campaigns.find((c) => c.plan);
+  const plan = campaign?.plan
+    ? buildPlanReport({ ...campaign, plan: campaign.plan }, await store.knownEligible(now.toISOString()), await store.renewalsByVersion(), zoneCalendar(campaign.timeZone).dateOf(now))
+    : null;
+  return { ...figures, kiosks: await kioskLines(source, now), ...(plan && { plan }) };
 }

@@ -2,6 +2,7 @@
  * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
  * the benchmark all start it this way, so they run the same thing.
  */
+import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { ZoneCalendar } from '../campaign/calendar.js';
@@ -10,9 +11,11 @@ import type { CampaignSet } from '../campaign/campaigns.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
-import { openCaSigner } from './ca-key.js';
+import { openCaSigner, redactKey } from './ca-key.js';
 import { caKeysFor } from './ca-keys.js';
-import { prepareIssuer, type Issuer } from './issue.js';
+import type { CaCertificate } from '../pki/ca-certificate.js';
+import { checkIssuanceRecord, markedBeforeSigning } from './issued-marker.js';
+import { prepareIssuer } from './issue.js';
 import { rememberingCalendar } from './remembering-calendar.js';
 import type { CaSigner } from './signer.js';
 import type { CentralServices, RateLimit } from './services.js';
@@ -25,6 +28,8 @@ export interface CentralConfig {
   /** `--ca-key` as given: `ID=KEY` per campaign, or one bare KEY for a single campaign (src/central/ca-keys.ts); a KEY is a PEM file or a pkcs11: URI. */
   readonly caKeys: readonly string[];
   readonly db: string;
+  /** Start on a database that holds nothing of a CA key that has issued: the operator knows it is new. */
+  readonly newDatabase?: boolean;
   /** PostgreSQL connections per process (`--db-pool`). */
   readonly dbPool?: number;
   /** How long a request waits for the database before 503 CENTRAL_BUSY. */
@@ -33,6 +38,8 @@ export interface CentralConfig {
   readonly listen?: string;
   readonly now?: () => Date;
   readonly backdateMs?: number;
+  /** Checks supervisors' overrides of the rollout plan (central/override.ts); none: all refused. */
+  readonly overrideKey?: KeyObject | null;
   readonly bodyLimit?: number;
   readonly kioskLimit?: RateLimit;
   readonly enrolmentLimit?: RateLimit;
@@ -109,9 +116,16 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   let lost!: (error: CapbuError) => void;
   const stopped = new Promise<CapbuError>((resolve) => (lost = resolve));
   let store;
+  let acceptedNew;
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
+    acceptedNew = [];
+    for (const { signer, key } of signers.values()) {
+      const accepted = await checkIssuanceRecord(signer, store, { db: config.db, key: redactKey(key), newDatabase: config.newDatabase ?? false, at: now() });
+      if (accepted) acceptedNew.push(accepted);
+    }
   } catch (error) {
+    await store?.close();
     await closeAll(signers);
     throw error;
   }
@@ -127,9 +141,10 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     store,
     campaigns: config.campaigns,
     calendarOf: calendarsOf(config.campaigns),
-    issuers: new Map([...signers].map(([id, { issuer }]) => [id, issuer])),
+    issuers: new Map([...signers].map(([id, { signer, newCa }]) => [id, prepareIssuer(newCa, markedBeforeSigning(signer, now))])),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
+    overrideKey: config.overrideKey ?? null,
     limits: {
       kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT,
       enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT,
@@ -137,6 +152,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     },
   };
   app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  for (const accepted of acceptedNew) app.log.warn(accepted, 'started on a new database although the CA key has issued before (--new-database)');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -162,20 +178,22 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   return { app, services, url: `http://${shownHost}:${actual}`, close, stopped };
 }
 
+interface OpenedKey {
+  readonly signer: CaSigner;
+  /** As given (a pkcs11: URI may hold a PIN: redactKey before showing it). */
+  readonly key: string;
+  readonly newCa: CaCertificate;
+}
+
 /** Each campaign's new CA key, opened and proved to be that campaign's before anything listens. */
-async function openSigners(config: CentralConfig): Promise<Map<string, { signer: CaSigner; issuer: Issuer }>> {
+async function openSigners(config: CentralConfig): Promise<Map<string, OpenedKey>> {
   const keys = caKeysFor(config.campaigns, config.caKeys);
-  const opened = new Map<string, { signer: CaSigner; issuer: Issuer }>();
+  const opened = new Map<string, OpenedKey>();
   try {
     for (const campaign of config.campaigns.campaigns) {
-      const options = { key: keys.get(campaign.id)!, newCa: campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable };
-      const signer = await openCaSigner(options);
-      try {
-        opened.set(campaign.id, { signer, issuer: prepareIssuer(campaign.newCa, signer) });
-      } catch (error) {
-        await signer.close();
-        throw error;
-      }
+      const key = keys.get(campaign.id)!;
+      const signer = await openCaSigner({ key, newCa: campaign.newCa, env: config.env ?? process.env, pinVariable: config.pinVariable });
+      opened.set(campaign.id, { signer, key, newCa: campaign.newCa });
     }
   } catch (error) {
     await closeAll(opened);

@@ -47,20 +47,35 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 };
 
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+/** meta's row for `serve --new-database`: when the operator accepted this database as new. */
+const NEW_DATABASE_ACCEPTED = "'new_database_accepted'";
+/** A registry row with its paid extension order, if billing has one. */
+const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
 
 function texts(forUpdate: string) {
   return {
-    subscriber: 'SELECT * FROM subscribers WHERE serial = ?',
+    subscriber: `${SUBSCRIBER_WITH_ORDER} WHERE s.serial = ?`,
     allSubscribers: 'SELECT * FROM subscribers',
-    subscribersSince: 'SELECT * FROM subscribers WHERE version > ? ORDER BY version, serial',
+    subscribersSince: `${SUBSCRIBER_WITH_ORDER} WHERE s.version > ? ORDER BY s.version, s.serial`,
+    allOrders: 'SELECT * FROM paid_orders',
+    upsertOrder: `INSERT INTO paid_orders (serial, order_id, paid_until, paid_at, imported_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (serial) DO UPDATE SET order_id = excluded.order_id, paid_until = excluded.paid_until,
+         paid_at = excluded.paid_at, imported_at = excluded.imported_at`,
+    /** A changed order travels to the kiosks with its registry row. */
+    touchSubscriber: 'UPDATE subscribers SET version = ? WHERE serial = ?',
+    renewalsByVersion: 'SELECT old_serial, hardware_version, channel, issued_day FROM renewals',
+    /** Known certificates eligible at a time or renewed (their standings decided), with the registry's hardware version. */
+    knownEligible: `SELECT c.serial, s.hardware_version FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial
+       WHERE c.renewed = 1 OR c.eligible_until > ?`,
     registryVersion: REGISTRY_VERSION,
     // Two imports at once would both read the same version: the lock makes them take turns.
     registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
     setRegistryVersion: "UPDATE meta SET value = ? WHERE name = 'registry_version'",
-    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
-         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
+         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at,
+         hardware_version = excluded.hardware_version`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
     addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -98,6 +113,9 @@ function texts(forUpdate: string) {
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
+    holdsIssuance: `SELECT CASE WHEN EXISTS (SELECT 1 FROM renewal_claims) OR EXISTS (SELECT 1 FROM renewals)
+         OR EXISTS (SELECT 1 FROM meta WHERE name = ${NEW_DATABASE_ACCEPTED}) THEN 1 ELSE 0 END AS held`,
+    acceptNewDatabase: `INSERT INTO meta (name, value) VALUES (${NEW_DATABASE_ACCEPTED}, ?) ON CONFLICT (name) DO NOTHING`,
     renewedSerials: 'SELECT old_serial FROM renewals',
     refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
