@@ -269,6 +269,14 @@ describe('bounds on event data (issue 10, point 15)', () => {
     }
   });
 
+  it('commits durably: the store runs WAL with synchronous = FULL', () => {
+    const db = openStore(mkdtempSync(join(tmpdir(), 'capbu-journal-')));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // 2 is FULL: each commit is on disk before it returns.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+  });
+
   it('the kiosk itself never journals data outside the bounds', () => {
     const db = openStore(mkdtempSync(join(tmpdir(), 'capbu-journal-')));
     expect(() => appendEvent(db, { type: 'pin.failed', operator: null, data: { tokenSerial: 'T', token: null, kioskRemaining: 0.5 }, at: new Date() })).toThrow(/INTERNAL/);
