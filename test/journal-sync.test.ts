@@ -11,7 +11,7 @@ import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { JournalEvent } from '../src/journal/format.js';
 import { BIN } from './support/cli.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
-import { NOW, makeWorld, type World } from './support/world.js';
+import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
@@ -77,6 +77,11 @@ it('sends every event once, in order, and says so in --json; a second sync sends
   ]);
   const table = await world.capbu(['central', 'kiosk', 'list', '--db', centre.db]);
   expect(table.stdout).toMatch(new RegExp(`${kioskId}\\s+HN\\s+counter\\s+.*4/4\\s+intact`));
+  // The report carries the same line per kiosk, with how long it has not synced.
+  const centreReport = await world.capbu(['central', 'report', '--db', centre.db, '--now', NOW]);
+  expect(centreReport.stdout).toMatch(new RegExp(`${kioskId}\\s+HN\\s+counter\\s+.*4/4\\s+intact`));
+  const json = JSON.parse((await world.capbu(['central', 'report', '--json', '--db', centre.db, '--now', NOW])).stdout);
+  expect(json.kiosks).toEqual([expect.objectContaining({ id: kioskId, acknowledgedSeq: 4, events: 4, chainOk: true, notSyncedSeconds: 0 })]);
 });
 
 it('keeps the events while the centre is out of reach (exit 3), and sends them when it is back', async () => {
@@ -156,6 +161,9 @@ it('status and check warn past the configured limits, without refusing', async (
   // The decision is the campaign's (by 2027 the contract has ended); the warning refuses nothing.
   expect(check.code).toBe(1);
   expect(check.stderr).toContain('capbu: warning: the registry copy is missing or older than 1 days');
+  const renew = await world.capbu(['renew', '--token', 'customer', '--pin-stdin', '--now', later], `${USER_PIN}\n`);
+  expect(renew.code).toBe(1);
+  expect(renew.stderr).toContain('capbu: warning: the registry copy is missing or older than 1 days');
   // Events waiting more than an hour: all of them, once the centre is taken to hold none.
   const db = kioskDb();
   db.prepare('UPDATE journal_sync SET acknowledged_seq = 0').run();
