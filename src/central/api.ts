@@ -57,6 +57,8 @@ export const RenewalRequest = Type.Object(
     token: TokenDescription,
     operator: Text(128),
     channel: Channel,
+    /** A supervisor's override of the rollout plan for this certificate (src/campaign/override.ts). */
+    rolloutOverride: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -89,6 +91,12 @@ export const RegistryRow = Type.Object({
   contractEnd: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
   province: Type.Union([Type.String(), Type.Null()]),
+  /** The token sold with the certificate, where the registry says (the rollout plan goes by it). */
+  hardwareVersion: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The paid extension billing has for the certificate, so the kiosk shows it before renewing. */
+  paidOrder: Type.Optional(
+    Type.Union([Type.Object({ orderId: Type.String(), paidUntil: Type.String(), paidAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  ),
 });
 export type RegistryRow = Static<typeof RegistryRow>;
 
@@ -167,19 +175,116 @@ export const KioskLine = Type.Object({
 });
 export type KioskLine = Static<typeof KioskLine>;
 
-export const Report = Type.Object({
+const Share = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+
+export const PlanVersionLine = Type.Object({
+  hardwareVersion: Type.String(),
+  /** This phase opens renewal for the version. */
+  opens: Type.Boolean(),
+  eligibleKnown: Type.Integer(),
+  /** Renewed by the phase's last day, or by today while it runs. */
+  renewed: Type.Integer(),
+  /** renewed / eligibleKnown; null when no eligible certificate is known. */
+  share: Share,
+  /** The share the plan wants renewed by the phase's end; null where it sets none for this version. */
+  target: Share,
+  /** Past its end: share ≥ target; while it runs: ahead of a straight line to the target; else null. */
+  onTrack: Type.Union([Type.Boolean(), Type.Null()]),
+});
+
+export const PlanPhaseLine = Type.Object({
+  id: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  status: Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('ended')]),
+  /** Days from today (counted) to the phase's last day; 0 once it ended. */
+  daysLeft: Type.Integer(),
+  target: Share,
+  versions: Type.Array(PlanVersionLine),
+  /** Renewals during the phase, and those customers did themselves (channel self). */
+  renewed: Type.Integer(),
+  selfService: Type.Integer(),
+  selfServiceShare: Share,
+});
+export type PlanPhaseLine = Static<typeof PlanPhaseLine>;
+
+export const PlanReport = Type.Object({
+  /** The campaign's calendar date the figures are for. */
+  today: Type.String(),
+  phases: Type.Array(PlanPhaseLine),
+  /** Of every renewal so far, the share customers did themselves. */
+  selfServiceShare: Share,
+});
+export type PlanReport = Static<typeof PlanReport>;
+
+/** Calendar days in the campaign's time zone. */
+const RenewalsPerDay = Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() }));
+
+/** The campaign's progress over a scope of provinces (src/central/progress overview). */
+export const Overview = Type.Object({
   campaign: Type.String(),
   generatedAt: IsoTime,
   total: ReportGroup,
   byProvince: Type.Array(ReportGroup),
   byHardwareVersion: Type.Array(ReportGroup),
   byChannel: Type.Array(ReportGroup),
+  renewalsPerDay: RenewalsPerDay,
+});
+export type Overview = Static<typeof Overview>;
+
+export const Report = Type.Object({
+  ...Overview.properties,
   /** Each kiosk's journal as the centre holds it, and how long since it was last heard from. */
   kiosks: Type.Array(KioskLine),
-  /** Calendar days in the campaign's time zone. */
-  renewalsPerDay: Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() })),
+  /** Progress against the campaign's rollout plan, when it has one. */
+  plan: Type.Optional(PlanReport),
 });
 export type Report = Static<typeof Report>;
+
+/** A kiosk as a province's page shows it: when it last synced and how long ago. */
+export const KioskSync = Type.Object({
+  id: Type.String(),
+  province: Type.String(),
+  channel: Type.String(),
+  enrolledAt: Time,
+  revokedAt: Time,
+  lastSeenAt: Time,
+  /** Seconds since lastSeenAt; null when never heard from. */
+  notSyncedSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  acknowledgedSeq: Type.Integer(),
+  /** Journal events stored at the centre. */
+  events: Type.Integer(),
+});
+export type KioskSync = Static<typeof KioskSync>;
+
+export const ProvinceProgress = Type.Object({
+  campaign: Type.String(),
+  generatedAt: IsoTime,
+  province: Type.String(),
+  /** The province's figures; `refused` is refused by reason. */
+  total: ReportGroup,
+  kiosks: Type.Array(KioskSync),
+  renewalsPerDay: RenewalsPerDay,
+});
+export type ProvinceProgress = Static<typeof ProvinceProgress>;
+
+/** A customer still to renew: their certificate is eligible now and has no renewal. */
+export const RemainingCustomer = Type.Object({
+  serial: Type.String(),
+  taxCode: Type.String(),
+  /** Calendar date (yyyy-mm-dd) from the registry. */
+  contractEnd: Type.String(),
+  /** The end of what a renewal would grant (ISO time); past it the customer no longer counts. */
+  eligibleUntil: IsoTime,
+});
+export type RemainingCustomer = Static<typeof RemainingCustomer>;
+
+export const RemainingPage = Type.Object({
+  customers: Type.Array(RemainingCustomer),
+  /** Pass as `after` for the next page; null on the last. */
+  next: Type.Union([Type.String(), Type.Null()]),
+});
+export type RemainingPage = Static<typeof RemainingPage>;
 
 // --- Errors --------------------------------------------------------------------------------------
 

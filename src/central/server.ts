@@ -2,6 +2,7 @@
  * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
  * the benchmark all start it this way, so they run the same thing.
  */
+import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Campaign } from '../campaign/campaign.js';
@@ -14,6 +15,7 @@ import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
   readonly campaign: Campaign;
@@ -28,6 +30,8 @@ export interface CentralConfig {
   readonly listen?: string;
   readonly now?: () => Date;
   readonly backdateMs?: number;
+  /** Checks supervisors' overrides of the rollout plan (central/override.ts); none: all refused. */
+  readonly overrideKey?: KeyObject | null;
   readonly bodyLimit?: number;
   readonly kioskLimit?: RateLimit;
   readonly enrolmentLimit?: RateLimit;
@@ -110,6 +114,14 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     await signer.close();
     throw error;
   }
+  try {
+    // An existing centre's certificates (or all of them, for another campaign) are decided now, not on the first report.
+    await refreshStandings(store, config.campaign);
+  } catch (error) {
+    await store.close();
+    await signer.close();
+    throw error;
+  }
   const services: CentralServices = {
     store,
     campaign: config.campaign,
@@ -117,6 +129,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
+    overrideKey: config.overrideKey ?? null,
     limits: {
       kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT,
       enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT,

@@ -1,8 +1,9 @@
 /** The centre's store in PostgreSQL, through pg: the same schema and rules as the SQLite store. */
 import pg from 'pg';
 import { CapbuError } from '../../errors.js';
-import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlan, saveEventsPlan } from './event-chain.js';
-import { migrate } from '../../sql/migrate.js';
+import { decisionFromRow, kioskChainsPlan, runPlan, saveEventsPlan, saveRefusalPlan } from './event-chain.js';
+import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
+import { migrate, type Command } from '../../sql/migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -13,12 +14,21 @@ import {
   renewalFromRow,
   renewalValues,
   subscriberFromRow,
+  subscriberValues,
+  orderDelta,
+  orderFromRow,
+  renewalByVersionFromRow,
+  knownEligibleFromRow,
   type Row,
 } from './rows.js';
-import { POSTGRES, POSTGRES_MIGRATIONS, statements } from './statements.js';
+import { POSTGRES, POSTGRES_MIGRATIONS, scopedCommand, statements } from './statements.js';
 import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 const sql = statements(POSTGRES);
+const progressSql: ProgressSql = { statements: sql, scoped: (name, params, scope) => scopedCommand(POSTGRES, name, params, scope) };
+
+/** Runs a plan through one client. */
+const through = (client: pg.PoolClient) => async (command: Command) => (await client.query(command.sql, [...command.params])).rows as Row[];
 
 /** The URL without its password, for error messages and logs. */
 export function redactUrl(url: string): string {
@@ -129,6 +139,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const stored = await transaction(client, async () => {
         if (!(await client.query(sql.finishClaim, [renewal.serial, ...held])).rowCount) return false;
         await client.query(sql.saveRenewal, renewalValues(renewal));
+        await runPlan(renewalProgressPlan(sql, renewal), through(client));
         return true;
       });
       return stored ? { kind: 'stored', renewal } : { kind: 'taken' };
@@ -150,11 +161,31 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
           version += 1;
           await c.query(sql.setRegistryVersion, [version]);
           for (const r of changed) {
-            await c.query(sql.upsertSubscriber, [r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at]);
+            await c.query(sql.upsertSubscriber, subscriberValues(r, version, at));
+            await runPlan(registryProgressPlan(sql, r), through(c));
           }
         }
         return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
       }),
+    importOrders: (orders, at) =>
+      inTransaction(pool, async (c) => {
+        let version = Number((await c.query(sql.registryVersionForUpdate)).rows[0].value);
+        const delta = orderDelta(new Map((await c.query(sql.allOrders)).rows.map((r: Row) => [String(r.serial), orderFromRow(r)])), orders);
+        const changed = [...delta.added, ...delta.updated];
+        if (changed.length > 0) {
+          version += 1;
+          await c.query(sql.setRegistryVersion, [version]);
+          for (const o of changed) {
+            await c.query(sql.upsertOrder, [o.serial, o.orderId, o.paidUntil, o.paidAt, at]);
+            await c.query(sql.touchSubscriber, [version, o.serial]);
+            // The renewal it grants changed: the certificate's standing is decided again.
+            await c.query(sql.markPending, [o.serial]);
+          }
+        }
+        return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
+      }),
+    renewalsByVersion: async () => (await all(sql.renewalsByVersion)).map(renewalByVersionFromRow),
+    knownEligible: async (at) => (await all(sql.knownEligible, [at])).map(knownEligibleFromRow),
     subscriber: async (serial) => {
       const row = await one(sql.subscriber, [serial]);
       return row ? subscriberFromRow(row) : null;
@@ -214,17 +245,8 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const row = await one(sql.refusalHash, [kioskId, key]);
       return row ? String(row.request_hash) : null;
     },
-    saveRefusal: (f) =>
-      inTransaction(pool, async (c) => {
-        const r = await c.query(sql.saveRefusal, [
-          f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
-        ]);
-        if (!r.rowCount) return;
-        for (const reason of f.reasons) await c.query(sql.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
-        await c.query(sql.saveDecision, refusalDecision(f));
-      }),
-    saveEvents: (kioskId, events, at, quota) =>
-      inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), async (command) => (await c.query(command.sql, [...command.params])).rows)),
+    saveRefusal: (f) => inTransaction(pool, (c) => runPlan(saveRefusalPlan(sql, f), through(c))),
+    saveEvents: (kioskId, events, at, quota) => inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), through(c))),
     kioskSeen: async (kioskId, at) => {
       await pool.query(sql.kioskSeen, [at, kioskId]);
     },
@@ -237,6 +259,28 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }
     },
     decisions: async () => (await all(sql.decisions)).map(decisionFromRow),
+    refreshStandings: async (fingerprint, judge) => {
+      if (await runPlan(standingsCurrentPlan(sql, fingerprint), async (command) => (await query(command.sql, [...command.params])).rows)) return 0;
+      let decided = 0;
+      for (let n = STANDINGS_BATCH; n === STANDINGS_BATCH; decided += n) {
+        n = await inTransaction(pool, (c) => runPlan(refreshPlan(sql, fingerprint, judge, STANDINGS_BATCH), through(c)));
+      }
+      return decided;
+    },
+    readProgress: async (plan) => {
+      const client = await connect(pool);
+      try {
+        // One snapshot for every figure of a page, opened in one round trip.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          return await runPlan(plan(progressSql), through(client));
+        } finally {
+          await client.query('COMMIT').catch(() => undefined);
+        }
+      } finally {
+        client.release();
+      }
+    },
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),

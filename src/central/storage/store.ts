@@ -5,10 +5,12 @@
  * holds however many requests race.
  */
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { OrderRow } from '../../campaign/orders.js';
 import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
 import type { JournalEvent } from '../../journal/format.js';
 import type { DecisionRecord, EventQuota, KioskChain, SavedEvents } from './event-chain.js';
+import type { Judge, ReadPlan } from './progress-plans.js';
 
 /** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
 export type CredentialRole = 'kiosk' | 'report';
@@ -131,6 +133,22 @@ export interface RefusalCount {
   readonly count: number;
 }
 
+/** One renewal as the rollout plan counts it (central/plan-report.ts). */
+export interface RenewalByVersion {
+  readonly oldSerial: string;
+  /** What the kiosk reported for the token. */
+  readonly hardwareVersion: string;
+  readonly channel: string;
+  readonly day: string;
+}
+
+export interface OrdersImportResult {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly version: number;
+}
+
 export interface CentralStore {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -138,6 +156,14 @@ export interface CentralStore {
   importRegistry(records: readonly SubscriberRecord[], at: string): Promise<RegistryImportResult>;
   subscriber(serial: string): Promise<SubscriberRecord | null>;
   registrySince(version: number): Promise<RegistryChanges>;
+  /**
+   * Paid extension orders, in one transaction: an order for a serial replaces its earlier one;
+   * the registry rows of changed orders get the next registry version, so kiosks pull them.
+   */
+  importOrders(orders: readonly OrderRow[], at: string): Promise<OrdersImportResult>;
+  renewalsByVersion(): Promise<RenewalByVersion[]>;
+  /** Certificates eligible at `at` or renewed, as their standings say (refresh them first). */
+  knownEligible(at: string): Promise<{ serial: string; hardwareVersion: string | null }[]>;
 
   /** Certificates by serial; a serial already known is left as it is. */
   addCertificates(certificates: readonly { serial: string; der: Uint8Array }[], at: string): Promise<{ added: number; known: number }>;
@@ -182,6 +208,15 @@ export interface CentralStore {
   kioskChains(): Promise<KioskChain[]>;
   /** The latest check.decided of each certificate. */
   decisions(): Promise<DecisionRecord[]>;
+
+  /**
+   * Decides the standing of every certificate that needs it (added, its registry row changed, or
+   * all of them when `fingerprint`, the campaign's, differs from the one they were decided for),
+   * in batches of their own transactions; returns how many were decided.
+   */
+  refreshStandings(fingerprint: string, judge: Judge): Promise<number>;
+  /** Runs a read of the progress figures (src/central/progress) in one snapshot. */
+  readProgress<T>(plan: ReadPlan<T>): Promise<T>;
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;
