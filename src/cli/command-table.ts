@@ -27,7 +27,9 @@ export type Placeholder =
   | 'TIME'
   | 'LANG'
   | 'VARIABLE'
-  | 'PER_MINUTE';
+  | 'PER_MINUTE'
+  | 'SETTING'
+  | 'VALUE';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -117,6 +119,10 @@ export const COMMANDS = {
     load: async () => (await import('./commands/journal.js')).journalCommand,
   },
   status: { options: { json }, load: async () => (await import('./commands/status.js')).statusCommand },
+  'config get': { options: { json }, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configGetCommand },
+  'config set': { options: {}, args: ['SETTING', 'VALUE…'], load: async () => (await import('./commands/config.js')).configSetCommand },
+  'config unset': { options: {}, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configUnsetCommand },
+  'config list': { options: { json }, load: async () => (await import('./commands/config.js')).configListCommand },
   backup: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).backupCommand },
   restore: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).restoreCommand },
   'central serve': {
