@@ -6,6 +6,7 @@
  */
 import type { Campaign } from '../campaign/campaign.js';
 import { parseCertificate } from '../pki/certificate.js';
+import { zoneCalendar } from '../campaign/calendar.js';
 import { decide } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
 import type { CentralStore } from './storage/store.js';
@@ -45,6 +46,7 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
   const subscribers = new Map(registry.rows.map((r) => [r.serial, r]));
   const renewed = new Set(renewedSerials);
 
+  const calendar = zoneCalendar(campaign.timeZone);
   const total = tallyFor(new Map(), 'total', true);
   const byProvince = new Map<string, Tally>();
   const byHardware = new Map<string, Tally>();
@@ -60,7 +62,7 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     }
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
-    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now).eligible) continue;
+    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now, calendar).eligible) continue;
     for (const t of [total, tallyFor(byProvince, subscriber?.province ?? NO_PROVINCE, true)]) {
       t.eligibleKnown! += 1;
       if (!wasRenewed) t.remaining! += 1;

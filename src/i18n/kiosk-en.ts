@@ -56,6 +56,12 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.verdict.interrupted': 'This token’s last renewal was interrupted. Press Enter and type the PIN to finish it safely.',
   'kiosk.verdict.codes': (v) => `Reason codes: ${n(v.codes)}`,
 
+  'kiosk.verdict.parts': (v) =>
+    `That is ${n(v.compensationDays)} days of free compensation (to the end of ${n(v.compensationEnd)})${v.orderId ? ` + ${n(v.paidDays)} paid days of order ${n(v.orderId)}` : ''}.`,
+  'kiosk.warning.PAID_PERIOD_CAPPED': (v) =>
+    `⚠ Order ${n(v.orderId)} is paid to ${n(v.paidUntil)}, but the new Viettel-CA certificate ends on ${n(v.caEnd)}: ${n(v.cappedDays)} paid days cannot be issued.`,
+  'kiosk.verdict.override': (v) => `Hardware version ${n(v.hardwareVersion) || '(unknown)'} is not yet open in the rollout plan; renewed under a supervisor's override.`,
+
   'kiosk.pin.title': 'The customer types the token’s PIN',
   'kiosk.pin.field': 'PIN: ',
   'kiosk.pin.rules': (v) => `${n(v.min)} to ${n(v.max)} characters: plain letters, digits, symbols. The kiosk never keeps the PIN.`,

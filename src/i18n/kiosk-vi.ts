@@ -56,6 +56,12 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.verdict.interrupted': 'Lần cấp bù trước của token này bị gián đoạn. Nhấn Enter và nhập mã PIN để hoàn tất an toàn.',
   'kiosk.verdict.codes': (v) => `Mã lý do: ${n(v.codes)}`,
 
+  'kiosk.verdict.parts': (v) =>
+    `Gồm ${n(v.compensationDays)} ngày cấp bù miễn phí (đến hết ngày ${n(v.compensationEnd)})${v.orderId ? ` + ${n(v.paidDays)} ngày gia hạn theo đơn hàng ${n(v.orderId)}` : ''}.`,
+  'kiosk.warning.PAID_PERIOD_CAPPED': (v) =>
+    `⚠ Đơn gia hạn ${n(v.orderId)} trả đến ngày ${n(v.paidUntil)}, nhưng chứng thư số Viettel-CA mới chỉ có hiệu lực đến hết ngày ${n(v.caEnd)}: ${n(v.cappedDays)} ngày đã trả không cấp được.`,
+  'kiosk.verdict.override': (v) => `Phiên bản thiết bị ${n(v.hardwareVersion) || '(chưa rõ)'} chưa đến lượt theo lộ trình; được cấp bù theo phê duyệt của giám sát.`,
+
   'kiosk.pin.title': 'Khách hàng nhập mã PIN của USB token',
   'kiosk.pin.field': 'Mã PIN: ',
   'kiosk.pin.rules': (v) => `Từ ${n(v.min)} đến ${n(v.max)} ký tự: chữ không dấu, số, ký hiệu. Máy quầy không lưu mã PIN.`,

@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   CSR_SUBJECT_MISMATCH: 400,
   UNAUTHORIZED: 401,
   ENROLMENT_CODE_INVALID: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   ALREADY_RENEWED: 409,
   EVENT_HASH_INVALID: 400,
@@ -26,6 +27,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   CENTRAL_BUSY: 503,
+  CENTRAL_DB_LOST: 503,
 };
 
 /** API messages are English: kiosks show their own words for each code. */
