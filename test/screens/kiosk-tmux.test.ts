@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { DEMO_PANEL_WIDTH } from '../../src/screens/frame.js';
 import { BIN, runCapbu } from '../support/cli.js';
 
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
@@ -93,4 +94,69 @@ describe('capbu kiosk in a real terminal', () => {
   it('and in English', async () => {
     await renewInTmux('en', '9', 'DN-NHIEU-DOI-TUONG', { verdict: 'Qualifies', pin: 'never keeps the PIN', done: 'Certificate renewed' });
   }, 300_000);
+
+  it('re-lays out without garbage when the terminal is resized while it runs', async () => {
+    const session = `capbu-resize-${process.pid}`;
+    sessions.push(session);
+    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+    await screenWith(session, 'DEMO-QUAY-01', 120_000);
+    tmux('send-keys', '-t', session, '9');
+    expectLayout(await screenWith(session, 'Thuộc diện cấp bù'), 80, 24);
+    for (const [width, height] of [[100, 30], [80, 24], [120, 32], [80, 24]] as const) {
+      tmux('resize-window', '-t', session, '-x', String(width), '-y', String(height));
+      expect(tmux('display-message', '-p', '-t', session, '#{pane_width}x#{pane_height}').trim()).toBe(`${width}x${height}`);
+      expectLayout(await laidOut(session, width), width, height);
+    }
+    tmux('send-keys', '-t', session, 'C-c');
+    await screenWith(session, 'EXIT=0', 30_000);
+  }, 300_000);
 });
+
+/** The screen once its rules span `width`: the app has drawn the new size. */
+async function laidOut(session: string, width: number): Promise<string> {
+  const until = Date.now() + 30_000;
+  let screen = '';
+  while (Date.now() < until) {
+    screen = tmux('capture-pane', '-p', '-t', session);
+    const rules = screen.split('\n').filter((l) => /^─+$/.test(l));
+    if (rules.length === 2 && rules.every((r) => [...r].length === width) && screen.includes('Thuộc diện cấp bù')) return screen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not laid out for ${width} columns:\n${screen}`);
+}
+
+/**
+ * The frame as drawn fresh at this size, and nothing of an earlier one: one status line, two
+ * rules the full width, the footer last, the demo panel's box whole at the right edge, and no
+ * stray border or rule left where an earlier layout drew one.
+ */
+function expectLayout(screen: string, width: number, height: number): void {
+  const lines = screen.replace(/\n$/, '').split('\n');
+  expect(lines.length).toBeLessThanOrEqual(height);
+  while (lines.length < height) lines.push('');
+  const cells = lines.map((l) => [...l]);
+  expect(cells.every((c) => c.length <= width), screen).toBe(true);
+  expect(lines.filter((l) => l.includes('Máy quầy DEMO-QUAY-01')), screen).toHaveLength(1);
+  expect(lines[0]).toContain('Máy quầy DEMO-QUAY-01');
+  const rules = lines.map((l, i) => (/^─+$/.test(l) ? i : -1)).filter((i) => i >= 0);
+  expect(rules, screen).toEqual([1, height - 2]);
+  for (const i of rules) expect(cells[i]!.length).toBe(width);
+  expect(lines[height - 1], screen).toMatch(/^Enter bắt đầu cấp bù/);
+  // The panel: its corners once each, its right edge in the last column all the way down.
+  const top = lines.findIndex((l) => l.includes('┌'));
+  const bottom = lines.findIndex((l) => l.includes('└'));
+  expect(lines.filter((l) => l.includes('┌')), screen).toHaveLength(1);
+  expect(lines.filter((l) => l.includes('└')), screen).toHaveLength(1);
+  expect(bottom, screen).toBe(height - 3);
+  const left = width - DEMO_PANEL_WIDTH;
+  for (let i = top; i <= bottom; i++) {
+    const edge = i === top ? '┐' : i === bottom ? '┘' : '│';
+    expect(cells[i]![width - 1], `line ${i}:\n${screen}`).toBe(edge);
+    expect(cells[i]![left], `line ${i}:\n${screen}`).toBe(i === top ? '┌' : i === bottom ? '└' : '│');
+  }
+  // Left of the panel is the verdict's text only: no border or rule from an earlier size.
+  for (let i = 2; i < height - 2; i++) {
+    expect(cells[i]!.slice(0, left).join(''), `line ${i}:\n${screen}`).not.toMatch(/[│┌┐└┘─]/);
+  }
+}
