@@ -21,7 +21,7 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 const r = await kioskBench(options);
 console.log(line('start → first frame', r.firstFrame));
 console.log(line('floor: node -e, start → first output', r.firstFrameFloor));
-console.log(line('start → engine ready (kiosk id shown)', r.ready));
+console.log(line('start → engine ready (status line filled)', r.ready));
 console.log(line('slot seen (token.plugged) → verdict on screen', r.slotToVerdict));
 console.log(line('floor: bare PKCS#11 read of the token', r.readFloor));
 console.log(line('plug (folder renamed in) → verdict on screen', r.plugToVerdict));

@@ -112,6 +112,27 @@ describe('capbu kiosk in a real terminal', () => {
     tmux('send-keys', '-t', session, 'C-c');
     await screenWith(session, 'EXIT=0', 30_000);
   }, 300_000);
+
+  it('gives the terminal back on SIGTERM and SIGHUP, as on quit', async () => {
+    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    // One after the other: two demo apps on one demo world would share its centre.
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const session = `capbu-${signal.toLowerCase()}-${process.pid}`;
+      sessions.push(session);
+      tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+      await screenWith(session, 'DEMO-QUAY-01', 120_000);
+      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
+      // The app is the pane's shell's child: signal it alone, as systemd or a closed terminal would.
+      const shell = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
+      const app = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0]!;
+      process.kill(Number(app), signal);
+      const after = await screenWith(session, 'EXIT=', 30_000);
+      expect(after).toContain(`EXIT=${signal === 'SIGTERM' ? 143 : 129}`);
+      expect(after).not.toContain('DEMO-QUAY-01');
+      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+      expect(tmux('display-message', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
+    }
+  }, 300_000);
 });
 
 /** The screen once its rules span `width`: the app has drawn the new size. */

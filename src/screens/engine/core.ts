@@ -24,7 +24,7 @@ import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
 import { syncRound } from '../../sync/round.js';
 import { kioskStatus } from '../../sync/status.js';
 import { stopper, watch as watchSync } from '../../sync/watch.js';
-import { appendEvent } from '../../store/journal.js';
+import { appendEvent, journaled } from '../../store/journal.js';
 import { CentralClient } from '../../sync/client.js';
 import { credentialOrNull, loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { catalogue } from '../../token/catalogue.js';
@@ -63,6 +63,8 @@ interface Plugged {
   readonly watched: WatchedToken;
   /** The verdicts already journaled for this plug (serial, eligible, reasons). */
   readonly journaled: Set<string>;
+  /** When the watch reported the plug, until token.plugged is journaled. */
+  pluggedAt: Date | null;
 }
 
 /** A queue of changes that the watch and the engine's own re-reads both feed. */
@@ -219,14 +221,19 @@ export class EngineCore {
   private async follow(watcher: TokenWatch): Promise<void> {
     for await (const event of watcher) {
       if (event.type === 'plugged') {
-        this.plugged.set(event.token.serial, { watched: event.token, journaled: new Set() });
-        this.journalToken('token.plugged', event.token);
+        this.plugged.set(event.token.serial, { watched: event.token, journaled: new Set(), pluggedAt: this.clock() });
         await this.refresh(event.token.serial);
       } else if (event.type === 'removed') {
         if (event.token) {
+          const plugged = this.plugged.get(event.token.serial);
           this.plugged.delete(event.token.serial);
-          this.journalToken('token.removed', event.token);
           this.changes.push({ type: 'token', key: event.token.serial, view: null });
+          await posted();
+          journaled(this.db, () => {
+            if (plugged) this.journalSeen(plugged, null);
+            this.journalToken('token.removed', event.token!, this.clock());
+          });
+          this.statusChanged();
         }
         if (event.device) this.devices.delete(event.device.port);
         this.changes.push({ type: 'devices', devices: [...this.devices.values()] });
@@ -243,9 +250,8 @@ export class EngineCore {
     this.changes.end();
   }
 
-  private journalToken(type: 'token.plugged' | 'token.removed', token: WatchedToken): void {
-    appendEvent(this.db, { type, operator: this.operatorName, data: { tokenSerial: token.serial, label: token.label }, at: this.clock() });
-    this.statusChanged();
+  private journalToken(type: 'token.plugged' | 'token.removed', token: WatchedToken, at: Date): void {
+    appendEvent(this.db, { type, operator: this.operatorName, data: { tokenSerial: token.serial, label: token.label }, at });
   }
 
   private statusChanged(): void {
@@ -262,13 +268,16 @@ export class EngineCore {
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
         return { inspection: inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now, renewedFrom(this.db)), pin: this.pinOf(summary) };
       });
-      this.journalVerdicts(plugged, inspection);
       const view = tokenView(inspection, this.campaign, {
         hardwareVersion: plugged.watched.hardwareVersion || null,
         pin,
         renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial)),
       });
+      // The verdict goes to the screen first; its journal entries (one synchronous commit) after.
       this.changes.push({ type: 'token', key, view });
+      await posted();
+      journaled(this.db, () => this.journalSeen(plugged, inspection));
+      this.statusChanged();
     } catch (error) {
       // A token pulled while being read is reported gone by the watch a moment later.
       if (!isCapbuError(error, 'TOKEN_REMOVED') && !isCapbuError(error, 'TOKEN_NOT_FOUND')) throw error;
@@ -276,16 +285,21 @@ export class EngineCore {
   }
 
   /**
-   * The verdicts as `capbu check` journals them (check.decided), once per certificate while the
-   * token stays plugged: a re-read after a wrong PIN or a renewal journals only what changed.
+   * The plug (token.plugged, at the moment the watch reported it) once, then the verdicts as
+   * `capbu check` journals them (check.decided), once per certificate while the token stays
+   * plugged: a re-read after a wrong PIN or a renewal journals only what changed.
    */
-  private journalVerdicts(plugged: Plugged, inspection: Inspection): void {
+  private journalSeen(plugged: Plugged, inspection: Inspection | null): void {
+    if (plugged.pluggedAt) {
+      this.journalToken('token.plugged', plugged.watched, plugged.pluggedAt);
+      plugged.pluggedAt = null;
+    }
+    if (!inspection) return;
     const verdict = (c: Inspection['certificates'][number]) => `${c.facts.serial}:${c.decision?.eligible}:${c.decision?.reasons.join(',')}`;
     const fresh = inspection.certificates.filter((c) => c.decision && !plugged.journaled.has(verdict(c)));
     if (fresh.length === 0) return;
     journalDecisions(this.db, { ...inspection, certificates: fresh }, this.campaign.id, this.operatorName, this.clock());
     for (const c of fresh) plugged.journaled.add(verdict(c));
-    this.statusChanged();
   }
 
   /** Runs core work on one plugged token's module, with the module held so the watch leaves it be. */
@@ -362,6 +376,11 @@ export class EngineCore {
     await this.demo?.close();
     this.db.close();
   }
+}
+
+/** Lets the worker post the change just queued before the next synchronous work (a journal commit). */
+function posted(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export async function openEngineCore(config: EngineConfig): Promise<EngineCore> {
