@@ -30,6 +30,8 @@ export type Placeholder =
   | 'PER_MINUTE'
   | 'SETTING'
   | 'VALUE'
+  | 'SERIAL'
+  | 'TEXT'
   | 'ROLE';
 
 export interface OptionSpec {
@@ -140,6 +142,8 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'new-database': { type: 'boolean' },
+      'override-key': { type: 'string', arg: 'FILE' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
   },
@@ -154,6 +158,23 @@ export const COMMANDS = {
     options: { db },
     args: ['PATH…'],
     load: async () => (await import('./commands/central.js')).centralRegistryAddCerts,
+  },
+  'central orders import': {
+    centre: true,
+    options: { db },
+    args: ['FILE'],
+    load: async () => (await import('./commands/central-plan.js')).centralOrdersImport,
+  },
+  'central override issue': {
+    centre: true,
+    options: {
+      key: { type: 'string', arg: 'FILE', required: true },
+      serial: { type: 'string', arg: 'SERIAL', required: true },
+      reason: { type: 'string', arg: 'TEXT', required: true },
+      hours: { type: 'string', arg: 'HOURS' },
+      campaign,
+    },
+    load: async () => (await import('./commands/central-plan.js')).centralOverrideIssue,
   },
   'central kiosk add': {
     centre: true,
