@@ -29,6 +29,8 @@ function token(key: string, over: Partial<TokenView> = {}, eligible = true): Tok
         decision: { campaign: 'c', eligible, reasons: eligible ? [] : ['REVOKED'], renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null },
         judgedBy: null,
         contractEnd: '2022-03-01',
+        taxCode: '0101234567',
+        registryTaxCode: '0101234567',
         renewed: null,
       },
     ],
