@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_UNSAFE',
   /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
   'CENTRAL_DB_LOST',
+  /** The CA key has issued, but the centre's database holds none of it: restore it, or `serve --new-database`. */
+  'CENTRAL_DB_EMPTY',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',
@@ -127,6 +129,7 @@ export const USAGE_PROBLEMS = [
   'needsOption',
   /** A file capbu would write is there already (a backup never overwrites). */
   'fileExists',
+  'serial',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

@@ -25,6 +25,8 @@ const PLACEHOLDERS: Record<string, string> = {
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
   ROLE: 'kiosk|report',
+  SERIAL: 'SỐ_SÊ_RI',
+  TEXT: 'LÝ_DO',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -123,6 +125,7 @@ const usage: Catalog['usage'] = {
   channel: (v) =>
     `--channel là counter (quầy giao dịch), field (lưu động) hoặc self (khách hàng tự thực hiện), không phải "${v.value}"`,
   listen: (v) => `--listen có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080, không phải "${v.value}"`,
+  serial: (v) => `--serial là số sê-ri của chứng thư số, dạng số hexa, không phải "${v.value}"`,
   role: (v) => `--role là kiosk (cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo), không phải "${v.value}"`,
   language: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${list(v.languages)}`,
   serverUrl: (v) => {
@@ -197,12 +200,17 @@ export const vi: Catalog = {
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
     CENTRAL_DB_LOST: (v) => `cơ sở dữ liệu trung tâm ${v.db} đã bị xóa hoặc thay thế khi hệ thống trung tâm đang chạy; hệ thống đã dừng: khôi phục tệp từ bản sao lưu rồi khởi động lại`,
+    CENTRAL_DB_EMPTY: (v) =>
+      `khóa ký ${v.key} đã cấp chứng thư số (từ ${v.since}; ghi nhận tại ${v.marker}) nhưng cơ sở dữ liệu trung tâm ${v.db} không có chứng thư nào trong số đó, nên có thể cấp bù lần thứ hai cho chứng thư số đã được cấp bù; hệ thống trung tâm chưa phục vụ. Khôi phục cơ sở dữ liệu từ bản sao lưu, hoặc chỉ khi cố ý dùng cơ sở dữ liệu mới, khởi động với --new-database`,
     CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
     KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"; nếu đăng ký không thành công, cấp mã mới bằng: capbu central kiosk reissue ${v.id}`,
     KIOSK_ENROLLED: (v) => `máy quầy ${v.id} đã đăng ký và đang hoạt động; hãy thu hồi trước (capbu central kiosk revoke ${v.id}) rồi mới cấp mã mới`,
     KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
-    CA_KEY_INVALID: (v) => `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
+    CA_KEY_INVALID: (v) =>
+      v.marker
+        ? `hệ thống trung tâm không ghi được ${v.marker}, nơi ghi nhận khóa ký ${v.key} đã cấp chứng thư số: cấp quyền ghi thư mục đó cho tài khoản chạy hệ thống trung tâm`
+        : `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
     CA_KEY_MISMATCH: (v) => `khóa ký ${v.key} không phải khóa của chứng thư số Viettel-CA mới trong chiến dịch`,
     CA_PIN_MISSING: (v) => `cần đặt mã PIN của HSM trong biến môi trường ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số: ${v.path}`,
@@ -298,6 +306,7 @@ export const vi: Catalog = {
     'opt.interval': 'số giây giữa hai lần đồng bộ khi có --watch',
     'opt.db-pool': 'số kết nối tối đa tới postgres của mỗi tiến trình',
     'opt.db-wait': 'số giây chờ cơ sở dữ liệu trước khi trả lời đang bận',
+    'opt.new-database': 'khởi động với cơ sở dữ liệu mới dù khóa ký đã từng cấp chứng thư số (nếu không có tùy chọn này: CENTRAL_DB_EMPTY)',
     'opt.event-quota': 'số sự kiện nhật ký tối đa mỗi giờ của một máy quầy',
     'cmd.registry': 'danh sách thuê bao của máy quầy',
     'cmd.registry import': 'nạp tệp danh sách thuê bao (CSV) vào máy quầy',
@@ -313,6 +322,15 @@ export const vi: Catalog = {
     'cmd.central kiosk revoke': 'thu hồi quyền của một máy quầy',
     'cmd.central kiosk reissue': 'cấp mã đăng ký mới cho máy quầy đăng ký không thành công hoặc đã bị thu hồi',
     'cmd.central report': 'báo cáo tiến độ cấp bù theo tỉnh, phiên bản thiết bị, kênh, ngày',
+    'cmd.central orders': 'đơn hàng gia hạn (có phí) từ hệ thống tính cước',
+    'cmd.central orders import': 'nhập đơn hàng gia hạn (CSV "serial,orderId,paidUntil[,paidAt]"); nhập lại để cập nhật',
+    'cmd.central override': 'phê duyệt của giám sát cho phiên bản thiết bị chưa đến lượt theo lộ trình',
+    'cmd.central override issue': 'cấp mã phê duyệt cho một chứng thư số, để gửi cho nhân viên lưu động',
+    'opt.override-key': 'khóa phê duyệt Ed25519 (PEM) để kiểm tra mã phê duyệt của giám sát',
+    'opt.key': 'tệp khóa phê duyệt Ed25519 (khóa bí mật, PEM)',
+    'opt.serial': 'số sê-ri của chứng thư số cũ',
+    'opt.reason': 'lý do phê duyệt (ghi vào nhật ký)',
+    'opt.hours': 'số giờ mã phê duyệt còn hiệu lực (mặc định 24, tối đa 744)',
     'opt.token': 'USB token cần dùng, theo nhãn (khi cắm nhiều token)',
     'opt.pin-stdin': 'đọc mã PIN của khách hàng từ đầu vào chuẩn (không hiển thị)',
     'opt.final-try': 'khách hàng đã đồng ý thử mã PIN lần cuối',
@@ -454,6 +472,18 @@ export const vi: Catalog = {
     reportChannel: 'Kênh',
     reportDay: 'Ngày',
     reportEligible: 'Đủ điều kiện',
+    reportPlanTitle: (v) => `Lộ trình cấp bù, ngày ${v.today}; tỉ lệ khách hàng tự thực hiện: ${v.share}`,
+    reportPhase: (v) => `Giai đoạn ${v.id}: ${v.from}–${v.to} (${v.status})`,
+    'reportPhase.upcoming': 'chưa bắt đầu',
+    'reportPhase.open': 'đang triển khai',
+    'reportPhase.ended': 'đã kết thúc',
+    reportPhaseColumn: 'Giai đoạn',
+    reportDaysLeft: 'Còn (ngày)',
+    reportSelfService: 'Tự thực hiện',
+    reportShare: 'Tỉ lệ',
+    reportTarget: 'Mục tiêu',
+    reportOnTrack: 'Đúng tiến độ',
+    reportPlanOpens: '* phiên bản thiết bị được mở cấp bù trong giai đoạn này',
     reportRenewed: 'Đã cấp bù',
     reportRemaining: 'Chưa cấp bù',
     reportRefused: 'Từ chối (lý do:số lượng)',

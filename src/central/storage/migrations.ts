@@ -196,4 +196,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX kiosks_by_province ON kiosks (province, id)`,
     ],
   },
+  {
+    version: 6,
+    name: 'eligibility-window',
+    statements: [
+      // A rollout plan opens renewal on a day: eligibility is a window, from that day until the
+      // grant runs out. Every standing is decided again, and counted afresh, when the centre starts.
+      `ALTER TABLE certificates ADD COLUMN eligible_from TEXT`,
+      `DELETE FROM progress_counts WHERE kind = 'known'`,
+      `UPDATE certificates SET pending = 1, province = NULL, eligible_until = NULL, renewed = 0`,
+    ],
+  },
+  {
+    version: 7,
+    name: 'rollout-and-paid-orders',
+    statements: [
+      // The token sold with each certificate, for the rollout plan (src/campaign/plan.ts).
+      `ALTER TABLE subscribers ADD COLUMN hardware_version TEXT`,
+      // Paid extensions imported from billing; an import moves the registry version of the rows
+      // it changes, so kiosks pull them with the registry.
+      `CREATE TABLE paid_orders (
+         serial TEXT PRIMARY KEY,
+         order_id TEXT NOT NULL,
+         paid_until TEXT NOT NULL,
+         paid_at TEXT,
+         imported_at TEXT NOT NULL
+       )`,
+    ],
+  },
 ];

@@ -47,20 +47,35 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 };
 
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+/** meta's row for `serve --new-database`: when the operator accepted this database as new. */
+const NEW_DATABASE_ACCEPTED = "'new_database_accepted'";
+/** A registry row with its paid extension order, if billing has one. */
+const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
 
 function texts(forUpdate: string) {
   return {
-    subscriber: 'SELECT * FROM subscribers WHERE serial = ?',
+    subscriber: `${SUBSCRIBER_WITH_ORDER} WHERE s.serial = ?`,
     allSubscribers: 'SELECT * FROM subscribers',
-    subscribersSince: 'SELECT * FROM subscribers WHERE version > ? ORDER BY version, serial',
+    subscribersSince: `${SUBSCRIBER_WITH_ORDER} WHERE s.version > ? ORDER BY s.version, s.serial`,
+    allOrders: 'SELECT * FROM paid_orders',
+    upsertOrder: `INSERT INTO paid_orders (serial, order_id, paid_until, paid_at, imported_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (serial) DO UPDATE SET order_id = excluded.order_id, paid_until = excluded.paid_until,
+         paid_at = excluded.paid_at, imported_at = excluded.imported_at`,
+    /** A changed order travels to the kiosks with its registry row. */
+    touchSubscriber: 'UPDATE subscribers SET version = ? WHERE serial = ?',
+    renewalsByVersion: 'SELECT old_serial, hardware_version, channel, issued_day FROM renewals',
+    /** Known certificates eligible at a time or renewed (their standings decided), with the registry's hardware version. */
+    knownEligible: `SELECT c.serial, s.hardware_version FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial
+       WHERE c.renewed = 1 OR c.eligible_until > ?`,
     registryVersion: REGISTRY_VERSION,
     // Two imports at once would both read the same version: the lock makes them take turns.
     registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
     setRegistryVersion: "UPDATE meta SET value = ? WHERE name = 'registry_version'",
-    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
-         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
+         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at,
+         hardware_version = excluded.hardware_version`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
     addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -98,6 +113,9 @@ function texts(forUpdate: string) {
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
+    holdsIssuance: `SELECT CASE WHEN EXISTS (SELECT 1 FROM renewal_claims) OR EXISTS (SELECT 1 FROM renewals)
+         OR EXISTS (SELECT 1 FROM meta WHERE name = ${NEW_DATABASE_ACCEPTED}) THEN 1 ELSE 0 END AS held`,
+    acceptNewDatabase: `INSERT INTO meta (name, value) VALUES (${NEW_DATABASE_ACCEPTED}, ?) ON CONFLICT (name) DO NOTHING`,
     renewedSerials: 'SELECT old_serial FROM renewals',
     refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
@@ -137,11 +155,13 @@ function texts(forUpdate: string) {
     progressCampaign: 'SELECT fingerprint FROM progress_campaign WHERE id = 1',
     setProgressCampaign: `INSERT INTO progress_campaign (id, fingerprint) VALUES (1, ?)
        ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint`,
-    anyPending: 'SELECT serial FROM certificates WHERE pending = 1 LIMIT 1',
+    /** The campaign the standings were decided for, and whether any waits to be decided: one round trip per read. */
+    standingsState: `SELECT (SELECT fingerprint FROM progress_campaign WHERE id = 1) AS fingerprint,
+       (SELECT COUNT(*) FROM (SELECT 1 FROM certificates WHERE pending = 1 LIMIT 1) p) AS pending`,
     markAllPending: 'UPDATE certificates SET pending = 1 WHERE pending = 0',
     markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
     /** Certificates to decide again, with what they last counted as and what they are judged on. */
-    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_until, c.renewed,
+    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
          (SELECT s.tax_code FROM subscribers s WHERE s.serial = c.serial) AS s_tax_code,
          (SELECT s.contract_end FROM subscribers s WHERE s.serial = c.serial) AS s_contract_end,
          (SELECT s.status FROM subscribers s WHERE s.serial = c.serial) AS s_status,
@@ -149,9 +169,9 @@ function texts(forUpdate: string) {
          (SELECT COUNT(*) FROM subscribers s WHERE s.serial = c.serial) AS s_known,
          (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial) AS now_renewed
        FROM certificates c WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate}`,
-    /** Parameters: province, eligible until (null: not eligible), renewed, serial. */
-    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
-    certificateStandingForUpdate: `SELECT c.province, c.eligible_until, c.renewed, c.pending,
+    /** Parameters: province, eligible from and until (null: not eligible), renewed, serial. */
+    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
+    certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,
          (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province
        FROM certificates c WHERE c.serial = ?${forUpdate}`,
     decisionForUpdate: 'SELECT at, eligible, reasons, province, channel FROM decisions WHERE certificate_serial = ?' + forUpdate,
@@ -172,10 +192,10 @@ function texts(forUpdate: string) {
        FROM kiosks WHERE province = ? AND role = 'kiosk' ORDER BY id`,
     allKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
        FROM kiosks WHERE role = 'kiosk' ORDER BY id`,
-    /** Parameters: province, now, after serial, how many. */
+    /** Parameters: province, now, now, after serial, how many. */
     remainingCustomers: `SELECT c.serial, s.tax_code, s.contract_end, c.eligible_until
        FROM certificates c JOIN subscribers s ON s.serial = c.serial
-       WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.serial > ?
+       WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.eligible_from <= ? AND c.serial > ?
        ORDER BY c.serial LIMIT ?`,
   };
 }
@@ -185,9 +205,9 @@ const SCOPE = '{scope}';
 
 /** Statements limited to a list of provinces, or to all of them. */
 const SCOPED = {
-  /** Per province: known certificates renewed, and those still eligible at the time given. */
+  /** Per province: known certificates renewed, and those eligible at the time given (parameters: it, twice). */
   knownByProvince: `SELECT province, SUM(CASE WHEN b = '1' THEN n ELSE 0 END) AS renewed,
-       SUM(CASE WHEN b = '0' AND a > ? THEN n ELSE 0 END) AS remaining
+       SUM(CASE WHEN b = '0' AND a <> '' AND SUBSTR(a, 1, 24) <= ? AND SUBSTR(a, 25, 24) > ? THEN n ELSE 0 END) AS remaining
      FROM progress_counts WHERE kind = 'known' AND ${SCOPE} GROUP BY province`,
   renewalsPerDay: `SELECT a AS day, SUM(n) AS n FROM progress_counts WHERE kind = 'day' AND ${SCOPE} GROUP BY a ORDER BY a`,
   /** Renewed by channel and hardware version, refused by reason per channel (kiosks' decisions) and per hardware version (the centre's refusals). */

@@ -20,6 +20,7 @@ import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
 import { dateTimeFor } from '../../i18n/dates.js';
 import { columns, table, widthOf } from '../wrap.js';
+import { planLines, readOverrideKey } from './central-plan.js';
 
 /** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
 function existingDb(db: string | undefined): string {
@@ -28,7 +29,7 @@ function existingDb(db: string | undefined): string {
   return given;
 }
 
-async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
   const store = await openCentralStore(db, at);
   try {
     return await work(store);
@@ -66,9 +67,11 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     db,
     dbPool,
     dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
+    newDatabase: values['new-database'] === true,
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
+    overrideKey: values['override-key'] === undefined ? null : readOverrideKey(values['override-key']).verifying,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
     eventQuota: eventQuota === undefined ? undefined : { max: eventQuota, windowMs: 3_600_000 },
     env: ctx.env,
@@ -276,6 +279,7 @@ function reportLines(report: Report, ctx: Context, zone: string): string[] {
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
     '',
+    ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
