@@ -127,6 +127,7 @@ export const USAGE_PROBLEMS = [
   'needsOption',
   /** A file capbu would write is there already (a backup never overwrites). */
   'fileExists',
+  'serial',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];
