@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_UNSAFE',
   /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
   'CENTRAL_DB_LOST',
+  /** The CA key has issued, but the centre's database holds none of it: restore it, or `serve --new-database`. */
+  'CENTRAL_DB_EMPTY',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',

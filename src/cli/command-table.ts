@@ -136,6 +136,7 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'new-database': { type: 'boolean' },
       'override-key': { type: 'string', arg: 'FILE' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
