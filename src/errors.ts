@@ -81,6 +81,11 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // capbu config (src/cli/commands/config.ts).
+  'SETTING_UNKNOWN',
+  'SETTING_VALUE_INVALID',
+  /** The centre's URL and the kiosk id come from `capbu enroll`. */
+  'SETTING_READ_ONLY',
   // The demo world (src/demo/).
   'DEMO_NOT_FOUND',
   'DEMO_CUSTOMER_UNKNOWN',

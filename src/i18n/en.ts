@@ -2,6 +2,7 @@ import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskEn } from './kiosk-en.js';
+import { configErrorsEn, configTextEn } from './config-en.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'LABEL',
@@ -24,6 +25,8 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'VARIABLE',
   PER_MINUTE: 'PER_MINUTE',
+  SETTING: 'SETTING',
+  VALUE: 'VALUE',
   ROLE: 'kiosk|report',
   SERIAL: 'SERIAL',
   TEXT: 'REASON',
@@ -171,6 +174,7 @@ export const en: Catalog = {
     SERVER_UNAVAILABLE: (v) => `the central service failed to answer${v.status ? ` (HTTP ${v.status})` : ''}; try again later`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    ...configErrorsEn,
     NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     DEMO_NOT_FOUND: (v) => `no demo world in ${v.directory}; make one with capbu demo ${v.directory}`,
     DEMO_CUSTOMER_UNKNOWN: (v) => `no demo customer "${v.name}"; pick one of: ${list(v.names)}`,
@@ -189,8 +193,8 @@ export const en: Catalog = {
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'The certificate was not issued by the old Viettel-CA certificate (2015–2020): not part of this renewal.',
-    ISSUED_ON_OR_AFTER_CUTOFF: (v) => `The certificate was issued on ${v.notBefore}, not before ${v.issuedBefore}: not part of this renewal.`,
-    NOT_CAPPED: (v) => `The certificate expires on ${v.notAfter}, not on ${v.capDate}: not part of this renewal.`,
+    ISSUED_ON_OR_AFTER_CUTOFF: (v) => `The certificate was issued on ${v.notBefore}, not before ${v.issuedBefore}: not part of this renewal. It is already valid under the new Viettel-CA certificate: nothing to do.`,
+    NOT_CAPPED: (v) => `The certificate expires on ${v.notAfter}, not on ${v.capDate}: not part of this renewal. Nothing to do with this certificate.`,
     UNKNOWN_SUBSCRIBER: (v) =>
       `Serial ${v.serial} is not in this kiosk's subscriber registry: run "capbu sync" and check again; if it is still missing, the customer calls 18008000, branch 1.`,
     REVOKED: 'The subscription is revoked: it cannot be renewed; the customer calls 18008000, branch 1.',
@@ -207,6 +211,7 @@ export const en: Catalog = {
   },
   text: {
     ...kioskEn,
+    ...configTextEn,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': "capbu — compensatory renewal of the certificates on customers' tokens",
     'help.kiosk': 'At the kiosk',

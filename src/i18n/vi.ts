@@ -2,6 +2,7 @@ import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskVi } from './kiosk-vi.js';
+import { configErrorsVi, configTextVi } from './config-vi.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'NHÃN',
@@ -24,6 +25,8 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
+  SETTING: 'MỤC',
+  VALUE: 'GIÁ_TRỊ',
   ROLE: 'kiosk|report',
   SERIAL: 'SỐ_SÊ_RI',
   TEXT: 'LÝ_DO',
@@ -241,6 +244,7 @@ export const vi: Catalog = {
     SERVER_UNAVAILABLE: (v) => `hệ thống trung tâm đang gặp sự cố, chưa trả lời được${v.status ? ` (HTTP ${v.status})` : ''}; thử lại sau`,
     SERVER_REPLY_INVALID: (v) => `hệ thống trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    ...configErrorsVi,
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
     DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
@@ -260,8 +264,8 @@ export const vi: Catalog = {
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'Chứng thư số không do chứng thư số Viettel-CA cũ (2015–2020) cấp: không thuộc diện cấp bù.',
     ISSUED_ON_OR_AFTER_CUTOFF: (v) =>
-      `Chứng thư số được cấp ngày ${v.notBefore}, không phải trước ngày ${v.issuedBefore}: không thuộc diện cấp bù.`,
-    NOT_CAPPED: (v) => `Chứng thư số hết hạn ngày ${v.notAfter}, không phải ngày ${v.capDate}: không thuộc diện cấp bù.`,
+      `Chứng thư số được cấp ngày ${v.notBefore}, không phải trước ngày ${v.issuedBefore}: không thuộc diện cấp bù. Chứng thư số này đã có hiệu lực theo chứng thư số Viettel-CA mới: không cần làm gì.`,
+    NOT_CAPPED: (v) => `Chứng thư số hết hạn ngày ${v.notAfter}, không phải ngày ${v.capDate}: không thuộc diện cấp bù. Không cần làm gì với chứng thư số này.`,
     UNKNOWN_SUBSCRIBER: (v) =>
       `Số sê-ri ${v.serial} không có trong danh sách thuê bao của máy quầy: chạy "capbu sync" rồi kiểm tra lại; nếu vẫn không có, khách hàng gọi Tổng đài 18008000 nhánh 1.`,
     REVOKED: 'Thuê bao đã bị thu hồi: không cấp bù được; khách hàng liên hệ Tổng đài 18008000 nhánh 1.',
@@ -278,6 +282,7 @@ export const vi: Catalog = {
   },
   text: {
     ...kioskVi,
+    ...configTextVi,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': 'capbu — cấp bù thời hạn chứng thư số trên USB token (token) của khách hàng',
     'help.kiosk': 'Tại máy quầy',
