@@ -32,6 +32,7 @@ function fingerprintParts(campaign: Campaign) {
     campaign.issuedBefore,
     Buffer.from(campaign.oldCa.facts.der).toString('base64'),
     campaign.newCa.facts.notAfter.toISOString(),
+    campaign.plan ?? null,
   ];
 }
 
