@@ -81,6 +81,18 @@ export const ERROR_CODES = [
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',
   'CHAIN_CONFLICT',
+  // The supervisors' dashboard (src/central/dashboard/) and its accounts.
+  'USER_EXISTS',
+  'LOGIN_FAILED',
+  'LOGIN_REQUIRED',
+  /** Too many failed logins from one address: wait before trying again. */
+  'LOGIN_THROTTLED',
+  'SETUP_CODE_INVALID',
+  'PASSWORD_WEAK',
+  /** A form sent without its anti-forgery token, or with a wrong one. */
+  'CSRF_INVALID',
+  /** A supervisor asking for a province that is not theirs. */
+  'PROVINCE_FORBIDDEN',
   'INTERNAL',
 ] as const;
 
@@ -105,6 +117,9 @@ export const USAGE_PROBLEMS = [
   'kioskId',
   'channel',
   'listen',
+  'userName',
+  'userRole',
+  'userProvinces',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

@@ -5,6 +5,7 @@
  * same rule the kiosks and issuance use, taking the key as present (only a kiosk can see it).
  */
 import type { Campaign } from '../campaign/campaign.js';
+import type { SubscriberRecord } from '../campaign/registry.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { decide } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
@@ -32,25 +33,20 @@ function tallyFor(groups: Map<string, Tally>, key: string, known: boolean): Tall
 const sorted = (groups: Map<string, Tally>): ReportGroup[] =>
   [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, t]) => ({ key, ...t }));
 
-export async function buildReport(store: CentralStore, campaign: Campaign, now: Date): Promise<Report> {
-  const [certificates, registry, renewedSerials, renewals, refusals, decisions, chains] = await Promise.all([
-    store.certificates(),
-    store.registrySince(0),
-    store.renewedSerials(),
-    store.renewalCounts(),
-    store.refusalCounts(),
-    store.decisions(),
-    store.kioskChains(),
-  ]);
+/** A known certificate the campaign counts: eligible now, or already renewed. */
+export interface CountedCertificate {
+  readonly serial: string;
+  readonly subscriber: SubscriberRecord | null;
+  readonly province: string;
+  readonly renewed: boolean;
+}
+
+/** The known certificates that are eligible or were renewed, in serial order, with their subscriber. */
+export async function countedCertificates(store: CentralStore, campaign: Campaign, now: Date): Promise<CountedCertificate[]> {
+  const [certificates, registry, renewedSerials] = await Promise.all([store.certificates(), store.registrySince(0), store.renewedSerials()]);
   const subscribers = new Map(registry.rows.map((r) => [r.serial, r]));
   const renewed = new Set(renewedSerials);
-
-  const total = tallyFor(new Map(), 'total', true);
-  const byProvince = new Map<string, Tally>();
-  const byHardware = new Map<string, Tally>();
-  const byChannel = new Map<string, Tally>();
-  const perDay = new Map<string, number>();
-
+  const counted: CountedCertificate[] = [];
   for (const der of certificates) {
     let facts;
     try {
@@ -61,12 +57,36 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
     if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now).eligible) continue;
-    for (const t of [total, tallyFor(byProvince, subscriber?.province ?? NO_PROVINCE, true)]) {
+    counted.push({ serial: facts.serial, subscriber, province: subscriber?.province ?? NO_PROVINCE, renewed: wasRenewed });
+  }
+  return counted;
+}
+
+/** `inScope` limits every figure to some provinces (a supervisor's); by default, all of them. */
+export async function buildReport(store: CentralStore, campaign: Campaign, now: Date, inScope: (province: string) => boolean = () => true): Promise<Report> {
+  const [counted, renewals, refusals, decisions, chains] = await Promise.all([
+    countedCertificates(store, campaign, now),
+    store.renewalCounts(),
+    store.refusalCounts(),
+    store.decisions(),
+    store.kioskChains(),
+  ]);
+
+  const total = tallyFor(new Map(), 'total', true);
+  const byProvince = new Map<string, Tally>();
+  const byHardware = new Map<string, Tally>();
+  const byChannel = new Map<string, Tally>();
+  const perDay = new Map<string, number>();
+
+  for (const c of counted) {
+    if (!inScope(c.province)) continue;
+    for (const t of [total, tallyFor(byProvince, c.province, true)]) {
       t.eligibleKnown! += 1;
-      if (!wasRenewed) t.remaining! += 1;
+      if (!c.renewed) t.remaining! += 1;
     }
   }
   for (const r of renewals) {
+    if (!inScope(r.province)) continue;
     for (const t of [total, tallyFor(byProvince, r.province, true), tallyFor(byHardware, r.hardwareVersion, false), tallyFor(byChannel, r.channel, false)]) {
       t.renewed += r.count;
     }
@@ -76,12 +96,13 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
   // so certificates no renewal ever reached count too. Only the centre's own refusals know the
   // token's hardware version.
   for (const d of decisions) {
-    if (d.eligible) continue;
+    if (d.eligible || !inScope(d.province)) continue;
     for (const t of [total, tallyFor(byProvince, d.province, true), tallyFor(byChannel, d.channel, false)]) {
       for (const reason of d.reasons) t.refused[reason] = (t.refused[reason] ?? 0) + 1;
     }
   }
   for (const f of refusals) {
+    if (!inScope(f.province)) continue;
     const t = tallyFor(byHardware, f.hardwareVersion, false);
     t.refused[f.reason] = (t.refused[f.reason] ?? 0) + f.count;
   }
@@ -92,7 +113,7 @@ export async function buildReport(store: CentralStore, campaign: Campaign, now: 
     byProvince: sorted(byProvince),
     byHardwareVersion: sorted(byHardware),
     byChannel: sorted(byChannel),
-    kiosks: chains.map((k) => ({
+    kiosks: chains.filter((k) => inScope(k.province)).map((k) => ({
       ...k,
       notSyncedSeconds: k.lastSeenAt === null ? null : Math.max(0, Math.floor((now.getTime() - Date.parse(k.lastSeenAt)) / 1000)),
     })),

@@ -13,6 +13,7 @@ import { prepareIssuer } from './issue.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import type { DashboardSettings } from './dashboard/settings.js';
 
 export interface CentralConfig {
   readonly campaign: Campaign;
@@ -36,6 +37,7 @@ export interface CentralConfig {
   readonly pinVariable?: string;
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  readonly dashboard?: Partial<DashboardSettings>;
 }
 
 export interface RunningCentral {
@@ -117,7 +119,13 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
       events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
     },
   };
-  app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  app = await buildCentralApp({
+    services,
+    bodyLimit: config.bodyLimit,
+    logger: config.logger,
+    loggerInstance: config.loggerInstance,
+    dashboard: config.dashboard,
+  });
   const close = async () => {
     await app.close();
     await store.close();

@@ -2,7 +2,7 @@
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal } from './store.js';
+import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -27,6 +27,16 @@ export function kioskFromRow(r: Row): KioskRecord {
     credentialHash: nullable(r.credential_hash),
     enrolledAt: nullable(r.enrolled_at),
     revokedAt: nullable(r.revoked_at),
+  };
+}
+
+export function userFromRow(r: Row): UserRecord {
+  const provinces = text(r.provinces);
+  return {
+    name: text(r.name),
+    role: text(r.role) as UserRole,
+    provinces: provinces === '' ? [] : provinces.split(','),
+    passwordHash: nullable(r.password_hash),
   };
 }
 
