@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_FAILED',
   /** The directory of the centre's SQLite file is writable by other users. */
   'CENTRAL_DB_UNSAFE',
+  /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
+  'CENTRAL_DB_LOST',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',
@@ -64,6 +66,10 @@ export const ERROR_CODES = [
   'ALREADY_RENEWED',
   'IDEMPOTENCY_KEY_REUSED',
   'UNAUTHORIZED',
+  /** A valid credential asking for what its role does not allow (a kiosk reading the report). */
+  'FORBIDDEN',
+  /** `kiosk reissue` of a kiosk that is enrolled and in service: revoke it first. */
+  'KIOSK_ENROLLED',
   'ENROLMENT_CODE_INVALID',
   'RATE_LIMITED',
   'NOT_FOUND',
@@ -81,6 +87,13 @@ export const ERROR_CODES = [
   'SYNC_BUSY',
   'EVENT_HASH_INVALID',
   'CHAIN_CONFLICT',
+  // The rollout plan's overrides and the paid extension orders (src/campaign/plan.ts, orders.ts).
+  'ORDERS_NOT_FOUND',
+  'ORDERS_INVALID',
+  'OVERRIDE_INVALID',
+  'OVERRIDE_EXPIRED',
+  'OVERRIDE_KEY_NOT_FOUND',
+  'OVERRIDE_KEY_INVALID',
   // The supervisors' dashboard (src/central/dashboard/) and its accounts.
   'USER_EXISTS',
   'LOGIN_FAILED',
@@ -117,6 +130,7 @@ export const USAGE_PROBLEMS = [
   'kioskId',
   'channel',
   'listen',
+  'role',
   'userName',
   'userRole',
   'userProvinces',

@@ -1,6 +1,6 @@
 /** The pure rules: calendar dates in the campaign's zone, the campaign file, the registry export. */
 import { describe, expect, it } from 'vitest';
-import { calendarDateIn, endOfDay, isCalendarDate } from '../src/campaign/calendar.js';
+import { calendarDateIn, endOfDay, isCalendarDate, zoneCalendar } from '../src/campaign/calendar.js';
 import { parseCampaignSpec } from '../src/campaign/campaign.js';
 import { normalizeSerial } from '../src/pki/certificate.js';
 import { parseRegistryCsv } from '../src/campaign/registry.js';
@@ -34,21 +34,22 @@ describe('calendar', () => {
     // Havana and Santiago move their clocks at midnight, so some days there have no 00:00.
     for (const zone of [HANOI, 'America/Havana', 'America/Santiago', 'Europe/London', 'Pacific/Apia']) {
       const expected = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const calendar = zoneCalendar(zone);
       const instants: number[] = [];
       for (const start of [Date.UTC(2020, 2, 5), Date.UTC(2020, 9, 28), Date.UTC(2021, 8, 1)]) {
         for (let t = start; t < start + 12 * 86_400_000; t += 17 * 60_000) instants.push(t);
       }
       // In order, as a running clock asks, then backwards, as certificates' older instants do.
       for (const t of [...instants, ...instants.reverse()]) {
-        expect(calendarDateIn(new Date(t), zone), `${zone} ${new Date(t).toISOString()}`).toBe(expected.format(t));
+        expect(calendar.dateOf(new Date(t)), `${zone} ${new Date(t).toISOString()}`).toBe(expected.format(t));
       }
     }
   });
 
   it('ends a contract at 23:59:59 local time, across DST changes too', () => {
-    expect(endOfDay('2022-03-01', HANOI).toISOString()).toBe('2022-03-01T16:59:59.000Z');
-    expect(endOfDay('2024-03-31', 'Europe/Berlin').toISOString()).toBe('2024-03-31T21:59:59.000Z');
-    expect(endOfDay('2024-10-27', 'Europe/Berlin').toISOString()).toBe('2024-10-27T22:59:59.000Z');
+    expect(endOfDay('2022-03-01', zoneCalendar(HANOI)).toISOString()).toBe('2022-03-01T16:59:59.000Z');
+    expect(endOfDay('2024-03-31', zoneCalendar('Europe/Berlin')).toISOString()).toBe('2024-03-31T21:59:59.000Z');
+    expect(endOfDay('2024-10-27', zoneCalendar('Europe/Berlin')).toISOString()).toBe('2024-10-27T22:59:59.000Z');
   });
 
   it('accepts only real dates', () => {

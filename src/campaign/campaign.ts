@@ -5,6 +5,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CapbuError } from '../errors.js';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar.js';
+import { parsePlan, type RolloutPlan } from './plan.js';
 import { certificatesFromFile, parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 
 export interface CampaignSpec {
@@ -16,6 +17,8 @@ export interface CampaignSpec {
   readonly newCa: string;
   readonly capDate: CalendarDate;
   readonly issuedBefore: CalendarDate;
+  /** The rollout by token hardware version (plan.ts); none: open to every version from the start. */
+  readonly plan?: RolloutPlan | null;
 }
 
 export interface CaCertificate {
@@ -62,6 +65,7 @@ export function parseCampaignSpec(text: string): CampaignSpec {
     newCa: str('newCa'),
     capDate: date('capDate'),
     issuedBefore: date('issuedBefore'),
+    ...(obj.plan !== undefined && { plan: parsePlan(obj.plan) }),
   };
 }
 

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
 import { normalizeSerial } from '../pki/certificate.js';
+import type { PaidOrder } from './orders.js';
 
 export const SUBSCRIBER_STATUSES = ['active', 'revoked', 'suspended'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
@@ -14,6 +15,10 @@ export interface SubscriberRecord {
   readonly contractEnd: CalendarDate;
   readonly status: SubscriberStatus;
   readonly province: string | null;
+  /** The hardware version of the token sold with the certificate (v2, v4, v5 …), when the registry says. */
+  readonly hardwareVersion?: string | null;
+  /** The paid extension ordered for this certificate, imported from billing (orders.ts). */
+  readonly paidOrder?: PaidOrder | null;
 }
 
 export interface RegistryProblem {
@@ -23,6 +28,8 @@ export interface RegistryProblem {
 }
 
 const REQUIRED = ['serial', 'taxCode', 'contractEnd', 'status'] as const;
+/** Columns a registry export may add after the required ones, in this order. */
+const OPTIONAL = ['province', 'hardwareVersion'] as const;
 const HEX_RE = /^[0-9a-fA-F]+$/;
 
 function rowProblem(row: Record<string, string>): string | null {
@@ -30,6 +37,7 @@ function rowProblem(row: Record<string, string>): string | null {
   if (!(row.taxCode ?? '').trim()) return 'taxCode';
   if (!isCalendarDate(row.contractEnd ?? '')) return 'contractEnd';
   if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(row.status ?? '')) return 'status';
+  if ((row.hardwareVersion ?? '').length > 40) return 'hardwareVersion';
   return null;
 }
 
@@ -54,9 +62,10 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
   const [header, ...rows] = records;
   const columns = header?.record ?? [];
   const expected = [...REQUIRED];
+  const extra = columns.slice(expected.length);
   const headerOk =
     expected.every((c, i) => columns[i] === c) &&
-    (columns.length === expected.length || (columns.length === expected.length + 1 && columns[4] === 'province'));
+    extra.every((c, i) => (OPTIONAL as readonly string[]).indexOf(c) >= 0 && (i === 0 || OPTIONAL.indexOf(c as never) > OPTIONAL.indexOf(extra[i - 1] as never)));
   if (!headerOk) throw new CapbuError('REGISTRY_INVALID', { lines: [`${header?.line ?? 1}:header`] });
 
   const problems: RegistryProblem[] = [];
@@ -86,6 +95,7 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
       contractEnd: row.contractEnd!,
       status: row.status as SubscriberStatus,
       province: row.province?.trim() || null,
+      ...(columns.includes('hardwareVersion') && { hardwareVersion: row.hardwareVersion?.trim() || null }),
     });
   }
   if (problems.length > 0) {

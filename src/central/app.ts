@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import rateLimit from '@fastify/rate-limit';
 import { API_PREFIX, TIME_HEADER } from './api.js';
 import { registerErrorHandling } from './plugins/errors.js';
-import { requireKiosk } from './plugins/auth.js';
+import { requireCredential } from './plugins/auth.js';
 import { enrolmentRoutes } from './routes/enrolments.js';
 import { renewalRoutes } from './routes/renewals.js';
 import { reportRoutes } from './routes/report.js';
@@ -64,10 +64,14 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     async (v1) => {
       enrolmentRoutes(v1, services);
       await v1.register(async (kiosks) => {
-        requireKiosk(kiosks, services.store);
+        requireCredential(kiosks, services.store, ['kiosk']);
         renewalRoutes(kiosks, services);
         syncRoutes(kiosks, services);
-        reportRoutes(kiosks, services);
+      });
+      // Every province's figures: for the centre's staff, not for kiosks.
+      await v1.register(async (reporters) => {
+        requireCredential(reporters, services.store, ['report']);
+        reportRoutes(reporters, services);
       });
     },
     { prefix: API_PREFIX },

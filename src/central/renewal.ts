@@ -3,7 +3,7 @@
  * (never trusting the kiosk's verdict), issues at most once per old certificate, and answers a
  * retry with what it answered the first time.
  */
-import { calendarDateIn } from '../campaign/calendar.js';
+import type { ZoneCalendar } from '../campaign/calendar.js';
 import type { Campaign } from '../campaign/campaign.js';
 import { decide } from '../campaign/decide.js';
 import { CapbuError } from '../errors.js';
@@ -15,6 +15,8 @@ import type { CentralStore, IssuedRenewal, KioskRecord, RenewalClaim } from './s
 export interface IssuanceContext {
   readonly store: CentralStore;
   readonly campaign: Campaign;
+  /** The campaign's zone, kept for the centre's life (src/central/remembering-calendar.ts). */
+  readonly calendar: ZoneCalendar;
   readonly issuer: Issuer;
   readonly now: () => Date;
   /** How far before now the new certificate starts, absorbing kiosks' clock skew. */
@@ -95,7 +97,7 @@ export async function answerRenewalRequest(
 
   const now = ctx.now();
   const subscriber = await ctx.store.subscriber(facts.serial);
-  const decision = decide({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaign, now);
+  const decision = decide({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaign, now, ctx.calendar);
   const province = subscriber?.province ?? kiosk.province;
   if (!decision.eligible || !decision.renewalNotAfter) {
     // Certificates of other CAs are not the campaign's business: they stay out of its report.
@@ -145,7 +147,7 @@ export async function answerRenewalRequest(
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
       issuedAt: now.toISOString(),
-      issuedDay: calendarDateIn(now, ctx.campaign.timeZone),
+      issuedDay: ctx.calendar.dateOf(now),
       province,
       channel: body.channel,
       hardwareVersion: body.token.hardwareVersion,

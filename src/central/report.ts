@@ -7,6 +7,7 @@
 import type { Campaign } from '../campaign/campaign.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
 import { parseCertificate } from '../pki/certificate.js';
+import { zoneCalendar } from '../campaign/calendar.js';
 import { decide } from '../campaign/decide.js';
 import type { Report, ReportGroup } from './api.js';
 import type { CentralStore } from './storage/store.js';
@@ -46,6 +47,7 @@ export async function countedCertificates(store: CentralStore, campaign: Campaig
   const [certificates, registry, renewedSerials] = await Promise.all([store.certificates(), store.registrySince(0), store.renewedSerials()]);
   const subscribers = new Map(registry.rows.map((r) => [r.serial, r]));
   const renewed = new Set(renewedSerials);
+  const calendar = zoneCalendar(campaign.timeZone);
   const counted: CountedCertificate[] = [];
   for (const der of certificates) {
     let facts;
@@ -56,7 +58,7 @@ export async function countedCertificates(store: CentralStore, campaign: Campaig
     }
     const subscriber = subscribers.get(facts.serial) ?? null;
     const wasRenewed = renewed.has(facts.serial);
-    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now).eligible) continue;
+    if (!wasRenewed && !decide({ certificate: facts, subscriber, hasPrivateKey: true }, campaign, now, calendar).eligible) continue;
     counted.push({ serial: facts.serial, subscriber, province: subscriber?.province ?? NO_PROVINCE, renewed: wasRenewed });
   }
   return counted;

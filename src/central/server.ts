@@ -10,6 +10,7 @@ import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
 import { openCaSigner } from './ca-key.js';
 import { prepareIssuer } from './issue.js';
+import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
@@ -47,6 +48,8 @@ export interface RunningCentral {
   /** http://host:port */
   readonly url: string;
   close(): Promise<void>;
+  /** Resolves when the service stopped by itself, with why (its database file gone: CENTRAL_DB_LOST). */
+  readonly stopped: Promise<CapbuError>;
 }
 
 export const DEFAULT_LISTEN = '127.0.0.1:8440';
@@ -100,9 +103,11 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     warn: (details, message) => app?.log.warn(details, message),
     error: (details, message) => app?.log.error(details, message),
   };
+  let lost!: (error: CapbuError) => void;
+  const stopped = new Promise<CapbuError>((resolve) => (lost = resolve));
   let store;
   try {
-    store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log });
+    store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
   } catch (error) {
     await signer.close();
     throw error;
@@ -110,6 +115,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const services: CentralServices = {
     store,
     campaign: config.campaign,
+    calendar: rememberingCalendar(config.campaign.timeZone),
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
@@ -126,11 +132,19 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     loggerInstance: config.loggerInstance,
     dashboard: config.dashboard,
   });
-  const close = async () => {
-    await app.close();
-    await store.close();
-    await signer.close();
-  };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await store.close();
+      await signer.close();
+    })());
+  // A service whose database is gone stops answering rather than answer from nowhere; the
+  // kiosks' kept-alive connections get a moment for the replies under way, then are cut.
+  void stopped.then(() => {
+    setTimeout(() => app.server.closeAllConnections(), 500).unref();
+    return close();
+  });
   try {
     await app.listen({ host, port });
   } catch (error) {
@@ -140,5 +154,5 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { app, services, url: `http://${shownHost}:${actual}`, close };
+  return { app, services, url: `http://${shownHost}:${actual}`, close, stopped };
 }

@@ -28,6 +28,7 @@ export type Placeholder =
   | 'LANG'
   | 'VARIABLE'
   | 'PER_MINUTE'
+  | 'ROLE'
   | 'USER_ROLE';
 
 export interface OptionSpec {
@@ -155,12 +156,20 @@ export const COMMANDS = {
     centre: true,
     options: {
       id: { type: 'string', arg: 'ID', required: true },
-      province: { type: 'string', arg: 'PROVINCE', required: true },
-      channel: { type: 'string', arg: 'CHANNEL', required: true },
+      // Required for a kiosk, not for a report credential (--role report).
+      province: { type: 'string', arg: 'PROVINCE' },
+      channel: { type: 'string', arg: 'CHANNEL' },
+      role: { type: 'string', arg: 'ROLE' },
       db,
       'valid-hours': { type: 'string', arg: 'HOURS' },
     },
     load: async () => (await import('./commands/central.js')).centralKioskAdd,
+  },
+  'central kiosk reissue': {
+    centre: true,
+    options: { db, 'valid-hours': { type: 'string', arg: 'HOURS' } },
+    args: ['ID'],
+    load: async () => (await import('./commands/central.js')).centralKioskReissue,
   },
   'central kiosk list': {
     centre: true,

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { writeCaKey, writeCampaignFiles } from './campaign-files.js';
 import { buildPki, type Pki } from './pki.js';
+import type { RolloutPlan } from '../campaign/plan.js';
 
 export const CAMPAIGN_2020 = {
   id: 'viettel-ca-2020',
@@ -12,6 +13,20 @@ export const CAMPAIGN_2020 = {
   timeZone: 'Asia/Ho_Chi_Minh',
   capDate: '2020-10-02',
   issuedBefore: '2019-07-17',
+  /**
+   * Notice 1311/VTS-SP's rollout: v4 first (phase 1, to measure self-service), then v2 and v5
+   * (82.7% of tokens), the remaining versions through account managers and the hotline by 31/05,
+   * then 100% of v2, v4 and v5 by 30/07 and 100% of everyone eligible by 30/09.
+   */
+  plan: {
+    phases: [
+      { id: '1', from: '2020-03-10', to: '2020-03-31', opens: ['v4'], target: null, targetVersions: ['v4'] },
+      { id: '2', from: '2020-04-01', to: '2020-04-30', opens: ['v2', 'v5'], target: null, targetVersions: ['v2', 'v5'] },
+      { id: '3', from: '2020-05-01', to: '2020-05-31', opens: 'others', target: null, targetVersions: 'others' },
+      { id: '4', from: '2020-06-01', to: '2020-07-30', opens: [], target: 1, targetVersions: ['v2', 'v4', 'v5'] },
+      { id: '5', from: '2020-08-01', to: '2020-09-30', opens: [], target: 1, targetVersions: 'all' },
+    ],
+  } satisfies RolloutPlan,
 } as const;
 
 /** The old CA's own end: every certificate it issued is capped here (16:00 in Hanoi). */

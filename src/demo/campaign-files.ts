@@ -13,6 +13,8 @@ export interface CampaignDates {
   readonly timeZone: string;
   readonly capDate: string;
   readonly issuedBefore: string;
+  /** Written as it is: the file's `plan` (src/campaign/plan.ts). */
+  readonly plan?: unknown;
 }
 
 /** Returns the campaign file's path; the CA files sit beside it. */

@@ -7,7 +7,6 @@ export const dashboardEn: Record<string, Message> = {
   'cmd.central user': 'accounts that read the progress dashboard',
   'cmd.central user add': 'add an account and print the one-time code that sets its password',
   'opt.name': 'the login name (letters, digits, ".", "-", "_", "@")',
-  'opt.role': 'role: admin (every province) or supervisor (only the --province ones)',
   'opt.url': "the dashboard's address, to print a password link",
   'arg.USER_ROLE': 'admin|supervisor',
   'dash.cli.userAdded': (v) => `Account ${n(v.name)} added (${n(v.role)}, sees: ${n(v.scope)}).`,

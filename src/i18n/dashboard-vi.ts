@@ -7,7 +7,6 @@ export const dashboardVi: Record<string, Message> = {
   'cmd.central user': 'tài khoản xem bảng theo dõi tiến độ',
   'cmd.central user add': 'tạo tài khoản và in mã dùng một lần để đặt mật khẩu',
   'opt.name': 'tên đăng nhập (chữ cái, chữ số, ".", "-", "_", "@")',
-  'opt.role': 'vai trò: admin (mọi tỉnh) hoặc supervisor (chỉ các tỉnh --province)',
   'opt.url': 'địa chỉ của bảng theo dõi, để in đường dẫn đặt mật khẩu',
   'arg.USER_ROLE': 'admin|supervisor',
   'dash.cli.userAdded': (v) => `Đã tạo tài khoản ${n(v.name)} (${n(v.role)}, xem: ${n(v.scope)}).`,

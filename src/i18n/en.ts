@@ -25,6 +25,7 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'VARIABLE',
   PER_MINUTE: 'PER_MINUTE',
+  ROLE: 'kiosk|report',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -45,6 +46,7 @@ const usage: Catalog['usage'] = {
   kioskId: (v) => `--id takes letters, digits, "-" and "_" (at most 64), not "${v.value}"`,
   channel: (v) => `--channel is counter, field or self, not "${v.value}"`,
   listen: (v) => `--listen takes HOST:PORT, such as 127.0.0.1:8080, not "${v.value}"`,
+  role: (v) => `--role is kiosk (renews and syncs) or report (reads the report only), not "${v.value}"`,
   userName: (v) => `--name takes letters, digits, ".", "-", "_" and "@" (at most 64), not "${v.value}"`,
   userRole: (v) => `--role is admin (sees every province) or supervisor (sees only the provinces given), not "${v.value}"`,
   userProvinces: (v) =>
@@ -107,8 +109,10 @@ export const en: Catalog = {
     CLOCK_INVALID: (v) => `--now is not an ISO-8601 time: ${v.value}`,
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `the central database ${v.db} does not exist; give the --db that "capbu central serve" uses` : `cannot open the central database ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `other users can write to ${v.directory}, where the central database is: make it the service user's alone (chmod 700)`,
+    CENTRAL_DB_LOST: (v) => `the central database ${v.db} was deleted or replaced while the service ran; the service stopped: restore the file from its backup, then start it again`,
     CENTRAL_BUSY: (v) => `the central service is busy; try again in ${v.retryAfter ?? 1} s`,
-    KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists`,
+    KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists; if its enrolment failed, give it a new code with: capbu central kiosk reissue ${v.id}`,
+    KIOSK_ENROLLED: (v) => `kiosk ${v.id} is enrolled and in service; revoke it first (capbu central kiosk revoke ${v.id}) to give it a new code`,
     KIOSK_NOT_FOUND: (v) => `no kiosk with id "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `CA signing key not found: ${v.key}`,
     CA_KEY_INVALID: (v) => `not a usable CA signing key: ${v.key}${v.problem ? ` (${v.problem})` : ''}`,
@@ -134,6 +138,7 @@ export const en: Catalog = {
     ALREADY_RENEWED: (v) => `this certificate was already renewed${v.serial ? ` (new serial ${v.serial})` : ''}`,
     IDEMPOTENCY_KEY_REUSED: 'this idempotency key was already used for a different request',
     UNAUTHORIZED: 'the kiosk credential is missing, unknown, wrong or revoked',
+    FORBIDDEN: 'this credential may not do that: the report is for report credentials, renewals and sync for kiosks',
     ENROLMENT_CODE_INVALID: 'the enrolment code is unknown, already used, expired or revoked',
     RATE_LIMITED: 'too many requests from this kiosk; wait a moment and retry',
     NOT_FOUND: 'no such API route',
@@ -147,6 +152,12 @@ export const en: Catalog = {
     DEMO_CENTRE_FAILED: (v) => `the demo central service did not start; see ${v.log} in the demo directory`,
     SYNC_BUSY: 'another sync of this kiosk is running; it sends everything, nothing to do now',
     EVENT_HASH_INVALID: (v) => `event ${v.seq ?? ''} does not match its hash; nothing of the batch was stored`,
+    ORDERS_NOT_FOUND: (v) => `paid extension orders file not found: ${v.path}`,
+    ORDERS_INVALID: (v) => `orders file refused, nothing imported; bad lines (line:problem): ${list(v.lines)}`,
+    OVERRIDE_INVALID: (v) => `the supervisor's override was refused (${v.problem ?? 'invalid'}); ask the supervisor for a new one`,
+    OVERRIDE_EXPIRED: (v) => `the supervisor's override expired at ${v.expiresAt}; ask the supervisor for a new one`,
+    OVERRIDE_KEY_NOT_FOUND: (v) => `override key file not found: ${v.path}`,
+    OVERRIDE_KEY_INVALID: 'the override key is not an Ed25519 key (PEM, or base64 of the public key)',
     CHAIN_CONFLICT: (v) =>
       `event ${v.seq ?? ''} conflicts with the chain the central service holds for this kiosk (${v.problem ?? 'another event under that number'}); nothing of the batch was stored; keep this kiosk's store as it is and report it`,
     USER_EXISTS: (v) => `there is already an account "${v.name}"; choose another name`,
@@ -174,6 +185,8 @@ export const en: Catalog = {
     NO_PRIVATE_KEY:
       "This token holds no private key for the certificate: it cannot be renewed onto this token; ask whether the customer has another token.",
     NOTHING_LEFT_TO_GRANT: (v) => `The contract ended on ${v.contractEnd}: there is no time left to grant.`,
+    ROLLOUT_NOT_OPEN: (v) =>
+      `The rollout plan ${v.opensOn ? `opens renewal for hardware version ${v.hardwareVersion || '(unknown)'} on ${v.opensOn}` : `has no opening date for hardware version ${v.hardwareVersion || '(unknown)'}`}: the customer comes back then, or calls ${v.supportLine}.`,
   },
   text: {
     ...kioskEn,
@@ -219,6 +232,7 @@ export const en: Catalog = {
     'cmd.central kiosk': 'the kiosks allowed to send requests',
     'cmd.central kiosk add': 'add a kiosk and print its one-time enrolment code',
     'cmd.central kiosk revoke': "revoke a kiosk's access",
+    'cmd.central kiosk reissue': 'a new one-time code for a kiosk whose enrolment failed, or that was revoked',
     'cmd.central report': 'progress by province, hardware version, channel and day',
     'opt.token': 'the token to use, by label (when several are plugged in)',
     'opt.pin-stdin': "read the customer's PIN from standard input (not shown)",
@@ -240,6 +254,7 @@ export const en: Catalog = {
     'opt.province': "the kiosk's province code",
     'opt.channel': 'channel: counter, field (mobile agents) or self (self-service)',
     'opt.valid-hours': 'hours the one-time code stays valid (default 72 for a kiosk, 24 for an account)',
+    'opt.role': 'kiosk add: kiosk (default: renews and syncs) or report (only reads the report); user add: admin (every province) or supervisor (only the --province ones)',
     'opt.lang': 'language',
     'opt.now': 'pretend it is this time, for drills',
     'opt.help': 'this help',
@@ -262,6 +277,14 @@ export const en: Catalog = {
     no: 'no',
     notEligible: 'NOT eligible for renewal',
     renewedOn: (v) => `Renewed on ${v.at} (replacing certificate ${v.old}), valid to the end of ${v.notAfter}.`,
+    grantParts: (v) =>
+      `that is ${v.compensationDays} days of free compensation (to the end of ${v.compensationEnd})${v.orderId ? ` and ${v.paidDays} paid days of order ${v.orderId}` : ''}.`,
+    'warning.PAID_PERIOD_CAPPED': (v) =>
+      `Note: order ${v.orderId} is paid to ${v.paidUntil}, but the new Viettel-CA certificate ends on ${v.caEnd}: ${v.cappedDays} paid days cannot be issued (PAID_PERIOD_CAPPED).`,
+    rolloutOverridden: (v) =>
+      `Hardware version ${v.hardwareVersion || '(unknown)'} is not yet open in the rollout plan; renewed under a supervisor's override: ${v.reason} (expires ${v.expiresAt}).`,
+    ordersImported: (v) => `Imported ${v.rows} paid extension orders: ${v.added} new, ${v.updated} updated, ${v.unchanged} unchanged.`,
+    overrideIssued: (v) => `Override for certificate ${v.serial}, expires ${v.expiresAt}; send it to the agent exactly as it is:`,
     eligibleUntil: (v) => `ELIGIBLE for renewal: the new certificate is valid to the end of ${v.notAfter}.`,
     details: 'Details',
     datesIn: (v) => `Dates in the ${v.zone} time zone.`,
@@ -332,6 +355,8 @@ export const en: Catalog = {
     centralCertsAdded: (v) => `Certificates loaded: ${v.added} added, ${v.known} already known.`,
     centralKioskAdded: (v) => `Kiosk ${v.id} added (province ${v.province}, channel ${v.channel}). One-time enrolment code, valid until ${v.expires}:`,
     centralKioskRevoked: (v) => `Kiosk ${v.id} revoked.`,
+    centralKioskReissued: (v) => `Kiosk ${v.id}: its earlier code and credential no longer work. New one-time enrolment code, valid until ${v.expires}:`,
+    centralReporterAdded: (v) => `Report credential ${v.id} added: it may read the report, nothing else. One-time enrolment code, valid until ${v.expires}:`,
     langUnknown: (v) => `--lang "${v.value}" is not a language capbu speaks; use one of: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server must be the central service's URL, such as https://capbu.example.vn, not "${v.value}"`,
     'serverUrl.scheme': (v) => `--server must be an http:// or https:// URL, not "${v.value}"`,

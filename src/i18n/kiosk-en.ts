@@ -77,6 +77,14 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.advice.NO_PRIVATE_KEY': 'Check that this is the customer\'s right token; if it is, call the hotline 18008000, branch 1.',
   'kiosk.reason.NOTHING_LEFT_TO_GRANT': (v) => `The contract (to ${n(v.contractEnd)}) is already over: there is nothing left to grant.`,
   'kiosk.advice.NOTHING_LEFT_TO_GRANT': 'If the customer wants to go on, offer a paid extension.',
+  'kiosk.reason.ROLLOUT_NOT_OPEN': (v) =>
+    `The rollout plan ${v.opensOn ? `opens hardware version ${n(v.hardwareVersion) || '(unknown)'} on ${n(v.opensOn)}` : `has no opening date for hardware version ${n(v.hardwareVersion) || '(unknown)'}`}.`,
+  'kiosk.advice.ROLLOUT_NOT_OPEN': (v) => `Ask the customer to come back then, or call ${n(v.supportLine)}; a supervisor can issue an override.`,
+  'kiosk.verdict.parts': (v) =>
+    `That is ${n(v.compensationDays)} days of free compensation (to the end of ${n(v.compensationEnd)})${v.orderId ? ` + ${n(v.paidDays)} paid days of order ${n(v.orderId)}` : ''}.`,
+  'kiosk.warning.PAID_PERIOD_CAPPED': (v) =>
+    `⚠ Order ${n(v.orderId)} is paid to ${n(v.paidUntil)}, but the new Viettel-CA certificate ends on ${n(v.caEnd)}: ${n(v.cappedDays)} paid days cannot be issued.`,
+  'kiosk.verdict.override': (v) => `Hardware version ${n(v.hardwareVersion) || '(unknown)'} is not yet open in the rollout plan; renewed under a supervisor's override.`,
 
   'kiosk.pin.title': 'The customer types the token’s PIN',
   'kiosk.pin.field': 'PIN: ',

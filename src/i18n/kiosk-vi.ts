@@ -77,6 +77,14 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.advice.NO_PRIVATE_KEY': 'Kiểm tra khách hàng đã mang đúng USB token; nếu đúng, gọi Tổng đài 18008000 nhánh 1.',
   'kiosk.reason.NOTHING_LEFT_TO_GRANT': (v) => `Thời hạn hợp đồng (đến ${n(v.contractEnd)}) đã qua: không còn gì để cấp bù.`,
   'kiosk.advice.NOTHING_LEFT_TO_GRANT': 'Nếu khách hàng muốn dùng tiếp, tư vấn gia hạn (có phí).',
+  'kiosk.reason.ROLLOUT_NOT_OPEN': (v) =>
+    `Theo lộ trình, phiên bản thiết bị ${n(v.hardwareVersion) || '(chưa rõ)'} ${v.opensOn ? `được cấp bù từ ngày ${n(v.opensOn)}` : 'chưa có ngày được cấp bù'}.`,
+  'kiosk.advice.ROLLOUT_NOT_OPEN': (v) => `Hẹn khách hàng quay lại khi đến lượt, hoặc gọi ${n(v.supportLine)}; giám sát có thể cấp mã phê duyệt.`,
+  'kiosk.verdict.parts': (v) =>
+    `Gồm ${n(v.compensationDays)} ngày cấp bù miễn phí (đến hết ngày ${n(v.compensationEnd)})${v.orderId ? ` + ${n(v.paidDays)} ngày gia hạn theo đơn hàng ${n(v.orderId)}` : ''}.`,
+  'kiosk.warning.PAID_PERIOD_CAPPED': (v) =>
+    `⚠ Đơn gia hạn ${n(v.orderId)} trả đến ngày ${n(v.paidUntil)}, nhưng chứng thư số Viettel-CA mới chỉ có hiệu lực đến hết ngày ${n(v.caEnd)}: ${n(v.cappedDays)} ngày đã trả không cấp được.`,
+  'kiosk.verdict.override': (v) => `Phiên bản thiết bị ${n(v.hardwareVersion) || '(chưa rõ)'} chưa đến lượt theo lộ trình; được cấp bù theo phê duyệt của giám sát.`,
 
   'kiosk.pin.title': 'Khách hàng nhập mã PIN của USB token',
   'kiosk.pin.field': 'Mã PIN: ',

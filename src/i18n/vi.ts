@@ -25,6 +25,7 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
+  ROLE: 'kiosk|report',
 };
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
@@ -52,16 +53,37 @@ const REGISTRY_PROBLEMS: Record<string, string> = {
   status: 'trạng thái phải là active, revoked hoặc suspended',
 };
 
-/** The registry's bad lines: `12:columns` → "dòng 12: sai số cột". */
-const registryLines = (lines: unknown) =>
+const ORDER_PROBLEMS: Record<string, string> = {
+  csv: 'không đọc được dạng CSV',
+  header: 'dòng tiêu đề phải là "serial,orderId,paidUntil[,paidAt]"',
+  columns: 'sai số cột',
+  serial: 'số sê-ri không phải số hexa',
+  orderId: 'mã đơn hàng trống hoặc có ký tự không hợp lệ',
+  paidUntil: 'ngày hết hạn gia hạn không phải dạng yyyy-mm-dd',
+  paidAt: 'thời điểm thanh toán không phải dạng ISO 8601 có múi giờ',
+  duplicate: 'số sê-ri đã có đơn hàng ở dòng trước',
+};
+
+const OVERRIDE_PROBLEMS: Record<string, string> = {
+  form: 'không đúng dạng mã phê duyệt',
+  signature: 'chữ ký không hợp lệ (mã bị sửa hoặc không do hệ thống trung tâm cấp)',
+  campaign: 'dành cho chiến dịch khác',
+  serial: 'dành cho chứng thư số khác',
+};
+
+/** A file's bad lines: `12:columns` → "dòng 12: sai số cột". */
+const badLines = (problems: Record<string, string>) => (lines: unknown) =>
   (Array.isArray(lines) ? lines : [])
     .map((entry) => {
       const [line, problem = ''] = String(entry).split(':');
       const earlier = /^duplicate-of-line-(\d+)$/.exec(problem)?.[1];
-      const words = earlier ? `trùng số sê-ri với dòng ${earlier}` : (REGISTRY_PROBLEMS[problem] ?? `"${problem}"`);
+      const words = earlier ? `trùng số sê-ri với dòng ${earlier}` : (problems[problem] ?? `"${problem}"`);
       return `dòng ${line}: ${words}`;
     })
     .join('; ');
+const registryLines = badLines(REGISTRY_PROBLEMS);
+// The orders file's problems, and the registry's words for any other a line may carry.
+const orderLines = badLines({ ...REGISTRY_PROBLEMS, ...ORDER_PROBLEMS });
 
 /** One sentence for the tries left, whichever way the count is known. */
 const triesLeft = (v: Vars) => {
@@ -102,6 +124,7 @@ const usage: Catalog['usage'] = {
   channel: (v) =>
     `--channel là counter (quầy giao dịch), field (lưu động) hoặc self (khách hàng tự thực hiện), không phải "${v.value}"`,
   listen: (v) => `--listen có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080, không phải "${v.value}"`,
+  role: (v) => `--role là kiosk (cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo), không phải "${v.value}"`,
   userName: (v) => `--name gồm chữ cái, chữ số, ".", "-", "_" và "@" (tối đa 64 ký tự), không phải "${v.value}"`,
   userRole: (v) => `--role là admin (xem mọi tỉnh) hoặc supervisor (chỉ xem các tỉnh được giao), không phải "${v.value}"`,
   userProvinces: (v) =>
@@ -163,8 +186,10 @@ export const vi: Catalog = {
     CLOCK_INVALID: (v) => `--now phải là thời điểm dạng 2020-06-01T10:00:00+07:00, không phải "${v.value}"`,
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
+    CENTRAL_DB_LOST: (v) => `cơ sở dữ liệu trung tâm ${v.db} đã bị xóa hoặc thay thế khi hệ thống trung tâm đang chạy; hệ thống đã dừng: khôi phục tệp từ bản sao lưu rồi khởi động lại`,
     CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
-    KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"`,
+    KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"; nếu đăng ký không thành công, cấp mã mới bằng: capbu central kiosk reissue ${v.id}`,
+    KIOSK_ENROLLED: (v) => `máy quầy ${v.id} đã đăng ký và đang hoạt động; hãy thu hồi trước (capbu central kiosk revoke ${v.id}) rồi mới cấp mã mới`,
     KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
     CA_KEY_INVALID: (v) => `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
@@ -190,6 +215,7 @@ export const vi: Catalog = {
     ALREADY_RENEWED: (v) => `chứng thư số này đã được cấp bù${v.serial ? ` (số sê-ri mới ${v.serial})` : ''}`,
     IDEMPOTENCY_KEY_REUSED: 'khóa chống lặp này đã dùng cho một yêu cầu khác',
     UNAUTHORIZED: 'thông tin xác thực của máy quầy bị thiếu, sai, không rõ hoặc đã bị thu hồi',
+    FORBIDDEN: 'thông tin xác thực này không được phép làm việc đó: báo cáo dành cho thông tin xác thực báo cáo, cấp bù và đồng bộ dành cho máy quầy',
     ENROLMENT_CODE_INVALID: 'mã đăng ký không đúng, đã dùng, đã hết hạn hoặc đã bị thu hồi',
     RATE_LIMITED: 'máy quầy gửi quá nhiều yêu cầu; chờ một lát rồi thử lại',
     NOT_FOUND: 'hệ thống trung tâm không có đường dẫn này',
@@ -204,6 +230,12 @@ export const vi: Catalog = {
     DEMO_CENTRE_FAILED: (v) => `không khởi động được hệ thống trung tâm demo; xem ${v.log} trong thư mục demo`,
     SYNC_BUSY: 'máy quầy đang đồng bộ trong một tiến trình khác; tiến trình đó sẽ gửi hết, không cần làm gì thêm',
     EVENT_HASH_INVALID: (v) => `sự kiện ${v.seq ?? ''} không khớp mã băm; không lưu sự kiện nào của lô này`,
+    ORDERS_NOT_FOUND: (v) => `không tìm thấy tệp đơn hàng gia hạn: ${v.path}`,
+    ORDERS_INVALID: (v) => `từ chối tệp đơn hàng gia hạn, không nhập dòng nào; các dòng lỗi: ${orderLines(v.lines)}`,
+    OVERRIDE_INVALID: (v) => `mã phê duyệt của giám sát bị từ chối: ${OVERRIDE_PROBLEMS[String(v.problem)] ?? 'không hợp lệ'}; xin giám sát cấp lại mã`,
+    OVERRIDE_EXPIRED: (v) => `mã phê duyệt của giám sát đã hết hạn (${v.expiresAt}); xin giám sát cấp mã mới`,
+    OVERRIDE_KEY_NOT_FOUND: (v) => `không tìm thấy tệp khóa phê duyệt: ${v.path}`,
+    OVERRIDE_KEY_INVALID: 'khóa phê duyệt không phải khóa Ed25519 (PEM, hoặc base64 của khóa công khai)',
     CHAIN_CONFLICT: (v) =>
       `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (đã có sự kiện khác mang số này); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
     USER_EXISTS: (v) => `đã có tài khoản "${v.name}"; chọn tên khác`,
@@ -231,6 +263,8 @@ export const vi: Catalog = {
     NO_PRIVATE_KEY:
       'USB token không có khóa bí mật của chứng thư số này: không cấp bù lên USB token này được; hỏi khách hàng có mang USB token khác không.',
     NOTHING_LEFT_TO_GRANT: (v) => `Hợp đồng đã kết thúc ngày ${v.contractEnd}: không còn thời hạn để cấp bù.`,
+    ROLLOUT_NOT_OPEN: (v) =>
+      `Theo lộ trình cấp bù, phiên bản thiết bị ${v.hardwareVersion || '(chưa rõ)'} ${v.opensOn ? `được cấp bù từ ngày ${v.opensOn}` : 'chưa có ngày được cấp bù'}: khách hàng quay lại khi đến lượt, hoặc gọi ${v.supportLine}.`,
   },
   text: {
     ...kioskVi,
@@ -276,6 +310,7 @@ export const vi: Catalog = {
     'cmd.central kiosk': 'các máy quầy được phép gửi yêu cầu',
     'cmd.central kiosk add': 'thêm một máy quầy và in mã đăng ký dùng một lần',
     'cmd.central kiosk revoke': 'thu hồi quyền của một máy quầy',
+    'cmd.central kiosk reissue': 'cấp mã đăng ký mới cho máy quầy đăng ký không thành công hoặc đã bị thu hồi',
     'cmd.central report': 'báo cáo tiến độ cấp bù theo tỉnh, phiên bản thiết bị, kênh, ngày',
     'opt.token': 'USB token cần dùng, theo nhãn (khi cắm nhiều token)',
     'opt.pin-stdin': 'đọc mã PIN của khách hàng từ đầu vào chuẩn (không hiển thị)',
@@ -297,6 +332,7 @@ export const vi: Catalog = {
     'opt.province': 'mã tỉnh: của máy quầy, hoặc từng tỉnh tài khoản supervisor được xem (lặp lại được)',
     'opt.channel': 'kênh: counter (quầy giao dịch), field (lưu động), self (khách hàng tự thực hiện)',
     'opt.valid-hours': 'số giờ mã dùng một lần còn hiệu lực (mặc định 72 với máy quầy, 24 với tài khoản)',
+    'opt.role': 'kiosk add: kiosk (mặc định: cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo); user add: admin (mọi tỉnh) hoặc supervisor (chỉ các tỉnh --province)',
     'opt.lang': 'ngôn ngữ',
     'opt.now': 'giờ giả định, để diễn tập',
     'opt.help': 'hướng dẫn',
@@ -319,6 +355,14 @@ export const vi: Catalog = {
     no: 'không',
     notEligible: 'KHÔNG đủ điều kiện cấp bù',
     renewedOn: (v) => `Đã cấp bù ngày ${v.at} (thay cho chứng thư số ${v.old}), có hiệu lực đến hết ngày ${v.notAfter}.`,
+    grantParts: (v) =>
+      `gồm ${v.compensationDays} ngày cấp bù miễn phí (đến hết ngày ${v.compensationEnd})${v.orderId ? ` và ${v.paidDays} ngày gia hạn theo đơn hàng ${v.orderId}` : ''}.`,
+    'warning.PAID_PERIOD_CAPPED': (v) =>
+      `Lưu ý: đơn gia hạn ${v.orderId} trả đến ngày ${v.paidUntil}, nhưng chứng thư số Viettel-CA mới chỉ có hiệu lực đến hết ngày ${v.caEnd}: ${v.cappedDays} ngày đã trả không cấp được (PAID_PERIOD_CAPPED).`,
+    rolloutOverridden: (v) =>
+      `Phiên bản thiết bị ${v.hardwareVersion || '(chưa rõ)'} chưa đến lượt theo lộ trình; được cấp bù theo phê duyệt của giám sát: ${v.reason} (mã hết hạn ${v.expiresAt}).`,
+    ordersImported: (v) => `Đã nhập ${v.rows} đơn hàng gia hạn: ${v.added} mới, ${v.updated} cập nhật, ${v.unchanged} không đổi.`,
+    overrideIssued: (v) => `Mã phê duyệt cho chứng thư số ${v.serial}, hết hạn ${v.expiresAt}; gửi nguyên văn cho nhân viên:`,
     eligibleUntil: (v) => `ĐỦ điều kiện cấp bù: chứng thư số mới có hiệu lực đến hết ngày ${v.notAfter}.`,
     details: 'Chi tiết',
     datesIn: (v) => (v.zone === 'Asia/Ho_Chi_Minh' ? 'Ngày tháng theo giờ Việt Nam.' : `Ngày tháng theo múi giờ ${v.zone}.`),
@@ -389,6 +433,8 @@ export const vi: Catalog = {
     centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     centralKioskRevoked: (v) => `Đã thu hồi máy quầy ${v.id}.`,
+    centralKioskReissued: (v) => `Máy quầy ${v.id}: mã và thông tin xác thực cũ không còn dùng được. Mã đăng ký mới dùng một lần, hiệu lực đến ${v.expires}:`,
+    centralReporterAdded: (v) => `Đã thêm thông tin xác thực báo cáo ${v.id}: chỉ được đọc báo cáo. Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     langUnknown: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${v.languages}`,
     'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
     'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,

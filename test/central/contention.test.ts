@@ -271,3 +271,44 @@ describe("the centre's SQLite files", () => {
     await expect(openCentralStore(join(shared, 'centre.db'), NOW)).rejects.toMatchObject({ code: 'CENTRAL_DB_UNSAFE' });
   });
 });
+
+describe("the centre's SQLite file deleted while serving", () => {
+  it('is noticed before the next write, nothing more is signed, and the service stops with a log line saying why', async () => {
+    const { rmSync } = await import('node:fs');
+    const { logger, lines } = capturedLog();
+    const db = sqlitePath(world, 'deleted');
+    const centre = await startCentre(world, db, { loggerInstance: logger });
+    try {
+      const signatures = countSignatures(centre);
+      const s = await world.subscriber('Vanishing Co');
+      await centre.running.services.store.importRegistry([world.record(s)], NOW.toISOString());
+      const { credential } = await centre.enrolled('gone-1');
+      const request = await renewalRequest(s);
+
+      for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
+      // The request's own check or the periodic one, whichever comes first: never a 201 into the void.
+      const reply = await call(centre, credential, 'POST', '/renewals', request).catch(() => null);
+      if (reply) expect(reply).toMatchObject({ status: 503, body: { code: 'CENTRAL_DB_LOST' } });
+
+      expect((await centre.running.stopped).code).toBe('CENTRAL_DB_LOST');
+      expect(signatures.count).toBe(0);
+      expect(lines.some((l) => l.msg === 'central database file deleted or replaced while serving: stopping')).toBe(true);
+      await expect(fetch(`${centre.url}/v1/status`)).rejects.toThrow();
+    } finally {
+      await centre.running.close();
+    }
+  });
+
+  it('is noticed with no request coming in, and a file put back in its place is not taken for it', async () => {
+    const { renameSync, copyFileSync } = await import('node:fs');
+    const db = sqlitePath(world, 'replaced');
+    const centre = await startCentre(world, db);
+    try {
+      copyFileSync(db, `${db}.copy`);
+      renameSync(`${db}.copy`, db);
+      expect((await centre.running.stopped).code).toBe('CENTRAL_DB_LOST');
+    } finally {
+      await centre.running.close();
+    }
+  });
+});

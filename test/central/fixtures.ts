@@ -12,6 +12,7 @@ import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { x509 } from '../../src/pki/x509.js';
 import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
+import type { CredentialRole } from '../../src/central/storage/store.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
 import { loadCampaign } from '../../src/store/files.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
@@ -126,13 +127,20 @@ export async function csrWithForeignSignature(world: CentralWorld, s: Subscriber
   return world.csr(s, { keys: { publicKey: s.keys.publicKey, privateKey: world.otherKeys.privateKey } as KeyPair });
 }
 
+export interface KioskOptions {
+  readonly province?: string;
+  readonly channel?: Channel;
+  /** A report credential instead of a kiosk's. */
+  readonly role?: CredentialRole;
+}
+
 export interface Centre {
   readonly running: RunningCentral;
   readonly url: string;
   /** A kiosk added at the centre and enrolled through the API: its client. */
-  kiosk(id: string, options?: { province?: string; channel?: Channel }): Promise<CentralClient>;
+  kiosk(id: string, options?: KioskOptions): Promise<CentralClient>;
   /** The same, with the credential itself, for raw requests the typed client would never make. */
-  enrolled(id: string, options?: { province?: string; channel?: Channel }): Promise<{ client: CentralClient; credential: string }>;
+  enrolled(id: string, options?: KioskOptions): Promise<{ client: CentralClient; credential: string }>;
 }
 
 /** The credential each kiosk client was made with, for raw requests the typed client would never make. */
@@ -158,6 +166,7 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     const code = newEnrolmentCode();
     await running.services.store.addKiosk({
       id,
+      role: options.role,
       province: options.province ?? 'HN',
       channel: options.channel ?? 'counter',
       enrolmentHash: enrolmentCodeHash(code),

@@ -13,6 +13,7 @@ import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
+import { runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
@@ -110,6 +111,36 @@ describe('enrolment and authentication', () => {
     const close = new CentralClient({ server: centre.url, credential, now: () => new Date(NOW.getTime() + 4 * 60_000) });
     expect((await late.registry()).time).toMatchObject({ centreTime: NOW, skewMs: 6 * 60_000, clockWarning: true });
     expect((await close.registry()).time).toMatchObject({ centreTime: NOW, skewMs: -4 * 60_000, clockWarning: false });
+  });
+
+  it('gives a kiosk id whose enrolment failed, or that was revoked, a new code; refuses one in service', async () => {
+    const db = sqlitePath(world, 'auth');
+    const cli = (...args: string[]) => runCapbu(['central', 'kiosk', ...args, '--db', db], { env: { CAPBU_LANG: 'en' } });
+    const lastLine = (out: string) => out.trimEnd().split('\n').at(-1)!;
+    const firstCode = await addKiosk(centre, 'dn-failed');
+
+    // The first enrolment never happened (the kiosk's disk was full, say): a new code replaces the first.
+    const reissued = await cli('reissue', 'dn-failed');
+    expect(reissued.code).toBe(0);
+    const secondCode = lastLine(reissued.stdout);
+    expect(secondCode).not.toBe(firstCode);
+    expect((await failure(enrollKiosk(centre.url, firstCode, join(world.dir, 'reissue-1')))).code).toBe('ENROLMENT_CODE_INVALID');
+    const { credential } = await enrollKiosk(centre.url, secondCode, join(world.dir, 'reissue-2'), () => NOW);
+    const client = new CentralClient({ server: centre.url, credential: credential.credential });
+    expect((await client.registry(0)).version).toBeGreaterThanOrEqual(0);
+
+    const inService = await cli('reissue', 'dn-failed');
+    expect([inService.code, inService.stderr]).toEqual([2, expect.stringMatching(/^capbu: KIOSK_ENROLLED: [^\n]*\n$/)]);
+
+    expect((await cli('revoke', 'dn-failed')).code).toBe(0);
+    const afterRevoke = await cli('reissue', 'dn-failed');
+    expect(afterRevoke.code).toBe(0);
+    const { credential: again } = await enrollKiosk(centre.url, lastLine(afterRevoke.stdout), join(world.dir, 'reissue-3'), () => NOW);
+    expect((await new CentralClient({ server: centre.url, credential: again.credential }).registry(0)).version).toBeGreaterThanOrEqual(0);
+    // The credential from before the revocation stays dead.
+    expect((await failure(client.registry(0))).code).toBe('UNAUTHORIZED');
+
+    expect((await cli('reissue', 'no-such-kiosk')).stderr).toMatch(/^capbu: KIOSK_NOT_FOUND: /);
   });
 });
 
@@ -217,7 +248,8 @@ describe.each([
     await field.renew(world.request(hcm1, await world.csr(hcm1), { channel: 'field', token: { serial: 'T2', manufacturer: 'Bit4id', model: 'miniLector', hardwareVersion: '2.1' } }));
     await failure(field.renew(world.request(rev, await world.csr(rev), { channel: 'field' })));
 
-    const report = await kiosk.report();
+    const reader = await centre.kiosk('rep-reader', { role: 'report' });
+    const report = await reader.report();
     expect(report.campaign).toBe('viettel-ca-2020');
     expect(report.byProvince.find((g) => g.key === 'HN')).toMatchObject({ eligibleKnown: 2, renewed: 1, remaining: 1, refused: {} });
     expect(report.byProvince.find((g) => g.key === 'HCM')).toMatchObject({ eligibleKnown: 1, renewed: 1, remaining: 0, refused: { REVOKED: 1 } });
@@ -231,6 +263,20 @@ describe.each([
     ]);
     expect(report.total).toMatchObject({ eligibleKnown: 3, renewed: 2, remaining: 1 });
     expect(report.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 2 }]);
+  });
+
+  it('serves the report to report credentials only: a kiosk gets 403 FORBIDDEN, a report credential cannot renew or sync', async () => {
+    const get = async (path: string, credential: string) => {
+      const response = await fetch(`${centre.url}/v1${path}`, { headers: { authorization: `Bearer ${credential}` } });
+      return { status: response.status, code: ((await response.json()) as { code?: string }).code };
+    };
+    const { credential: kioskCredential } = await centre.enrolled('nosy-kiosk');
+    const { credential: reportCredential } = await centre.enrolled('report-only', { role: 'report' });
+    expect(await get('/report', kioskCredential)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await get('/report', reportCredential)).status).toBe(200);
+    expect(await get('/registry?since=0', reportCredential)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect(await get('/status', reportCredential)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect((await get('/status', kioskCredential)).status).toBe(200);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * Every API call but enrolment carries `Authorization: Bearer <kiosk id>.<secret>`. The centre
  * holds only the secret's hash; an unknown, revoked or wrong credential gets 401 and a log line
- * naming the kiosk and the reason, never the secret.
+ * naming the kiosk and the reason, never the secret. Each scope says which credential roles it
+ * serves; a valid credential of another role gets 403 FORBIDDEN.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CapbuError } from '../../errors.js';
 import { parseBearer, secretMatches } from '../credentials.js';
-import type { CentralStore, KioskRecord } from '../storage/store.js';
+import type { CentralStore, CredentialRole, KioskRecord } from '../storage/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,13 +29,17 @@ async function check(store: CentralStore, header: string | undefined): Promise<K
   return kiosk;
 }
 
-/** Adds the check to every route of `scope` (an encapsulated plugin context). */
-export function requireKiosk(scope: FastifyInstance, store: CentralStore): void {
+/** Adds the check to every route of `scope` (an encapsulated plugin context), for credentials of `roles`. */
+export function requireCredential(scope: FastifyInstance, store: CentralStore, roles: readonly CredentialRole[]): void {
   scope.addHook('onRequest', async (request: FastifyRequest) => {
     const result = await check(store, request.headers.authorization);
     if ('refusal' in result) {
       request.log.warn({ kioskId: result.kioskId, refusal: result.refusal }, 'kiosk authentication refused');
       throw new CapbuError('UNAUTHORIZED');
+    }
+    if (!roles.includes(result.role)) {
+      request.log.warn({ kioskId: result.id, role: result.role, url: request.url }, 'credential refused: not its role');
+      throw new CapbuError('FORBIDDEN');
     }
     request.kiosk = result;
   });

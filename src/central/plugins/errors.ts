@@ -24,6 +24,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PROVINCE_FORBIDDEN: 403,
   LOGIN_THROTTLED: 429,
   ENROLMENT_CODE_INVALID: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   ALREADY_RENEWED: 409,
   EVENT_HASH_INVALID: 400,
@@ -33,6 +34,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   CENTRAL_BUSY: 503,
+  CENTRAL_DB_LOST: 503,
 };
 
 /** API messages are English: kiosks show their own words for each code. */

@@ -1,4 +1,4 @@
-/** GET /v1/report: the campaign's progress, for any enrolled kiosk or the operator's dashboard. */
+/** GET /v1/report: the campaign's progress, for a report credential (the centre's CLI reads the database itself). */
 import type { FastifyInstance } from 'fastify';
 import { buildReport } from '../report.js';
 import type { CentralServices } from '../services.js';

@@ -140,6 +140,14 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 4,
+    name: 'credential-roles',
+    statements: [
+      // What a credential may do: a kiosk renews and syncs; a report credential reads the report.
+      `ALTER TABLE kiosks ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk'`,
+    ],
+  },
+  {
     version: 5,
     name: 'dashboard-users',
     statements: [

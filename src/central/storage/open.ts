@@ -12,6 +12,7 @@ export async function openCentralStore(db: string, at: Date, options: Partial<St
     waitMs: options.waitMs ?? DEFAULT_STORE_OPTIONS.waitMs,
     pool: options.pool ?? DEFAULT_STORE_OPTIONS.pool,
     log: options.log ?? DEFAULT_STORE_OPTIONS.log,
+    onLost: options.onLost,
   };
   if (isPostgresUrl(db)) {
     const { openPostgresStore } = await import('./postgres.js');

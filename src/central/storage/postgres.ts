@@ -179,11 +179,15 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
     certificates: async () => (await all(sql.certificates)).map(derFromRow),
     addKiosk: async (k) => {
       try {
-        await query(sql.addKiosk, [k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt]);
+        await query(sql.addKiosk, [k.id, k.role ?? 'kiosk', k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt]);
       } catch (error) {
         if (POSTGRES.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
         throw error;
       }
+    },
+    reissueKiosk: async (id, enrolmentHash, expires) => {
+      if ((await query(sql.reissueKiosk, [enrolmentHash, expires, id])).rowCount) return 'reissued';
+      return (await one(sql.kiosk, [id])) ? 'enrolled' : 'missing';
     },
     revokeKiosk: async (id, at) => ((await query(sql.revokeKiosk, [at, id])).rowCount ?? 0) > 0,
     kioskByEnrolment: async (enrolmentHash, at) => {

@@ -2,7 +2,7 @@
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { KioskRecord, RefusalCount, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
+import type { CredentialRole, KioskRecord, RefusalCount, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -22,6 +22,7 @@ export function subscriberFromRow(r: Row): SubscriberRecord {
 export function kioskFromRow(r: Row): KioskRecord {
   return {
     id: text(r.id),
+    role: text(r.role) as CredentialRole,
     province: text(r.province),
     channel: text(r.channel) as Channel,
     credentialHash: nullable(r.credential_hash),

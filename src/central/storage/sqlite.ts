@@ -1,4 +1,5 @@
 /** The centre's store in one SQLite file (WAL mode), through better-sqlite3. */
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
@@ -29,6 +30,20 @@ const LOCK_ATTEMPT_MS = 10;
 /** A certificate already signed is worth waiting for much longer than a request not yet begun. */
 const SIGNED_WAIT_MS = 60_000;
 
+/** How often the file's identity is checked besides before every statement. */
+const IDENTITY_CHECK_MS = 1000;
+
+/** Device and inode: a file deleted, or replaced by another, no longer has the ones it was opened with. */
+function fileIdentity(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    // Gone (or unreadable): not the file the service opened, whatever the reason.
+    return null;
+  }
+}
+
 const isBusy = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -49,11 +64,33 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     throw new CapbuError('CENTRAL_DB_FAILED', { db: path }, { cause: error });
   }
 
+  // SQLite keeps writing into a deleted file's inode, answering 201 for renewals no one will
+  // ever read back: the service must notice and stop instead.
+  const opened = fileIdentity(path);
+  let lost: CapbuError | null = null;
+  const assertSameFile = () => {
+    if (lost) throw lost;
+    if (fileIdentity(path) === opened) return;
+    lost = new CapbuError('CENTRAL_DB_LOST', { db: path });
+    options.log.error({ db: path }, 'central database file deleted or replaced while serving: stopping');
+    options.onLost?.(lost);
+    throw lost;
+  };
+  const watch = setInterval(() => {
+    try {
+      assertSameFile();
+    } catch {
+      // Already told through the log and onLost; requests get the error from their own check.
+    }
+  }, IDENTITY_CHECK_MS);
+  watch.unref();
+
   /** Runs `work` until it gets the lock it needs, for up to `waitMs`, then CENTRAL_BUSY. */
   const patiently = async <T>(work: () => T, waitMs = options.waitMs): Promise<T> => {
     const deadline = Date.now() + waitMs;
     for (let wait = 5, warned = false; ; wait = Math.min(wait * 2, 200)) {
       try {
+        assertSameFile();
         return work();
       } catch (error) {
         if (!isBusy(error)) throw error;
@@ -149,11 +186,16 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     addKiosk: (k) =>
       patiently(() => {
         try {
-          q.addKiosk.run(k.id, k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
+          q.addKiosk.run(k.id, k.role ?? 'kiosk', k.province, k.channel, k.enrolmentHash, k.enrolmentExpires, k.createdAt);
         } catch (error) {
           if (SQLITE.isUniqueViolation(error)) throw new CapbuError('KIOSK_EXISTS', { id: k.id });
           throw error;
         }
+      }),
+    reissueKiosk: (id, enrolmentHash, expires) =>
+      patiently(() => {
+        if (q.reissueKiosk.run(enrolmentHash, expires, id).changes > 0) return 'reissued';
+        return one(q.kiosk, id) ? 'enrolled' : 'missing';
       }),
     revokeKiosk: (id, at) => patiently(() => q.revokeKiosk.run(at, id).changes > 0),
     kioskByEnrolment: (enrolmentHash, at) => patiently(() => mapped(one(q.kioskByEnrolment, enrolmentHash, at), kioskFromRow)),
@@ -215,6 +257,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
         q.dropSession.run(tokenHash);
       }),
     close: async () => {
+      clearInterval(watch);
       db.close();
     },
   };

@@ -63,7 +63,10 @@ function texts(forUpdate: string) {
          status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
-    addKiosk: 'INSERT INTO kiosks (id, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    /** Parameters: enrolment hash, expiry, id. */
+    reissueKiosk: `UPDATE kiosks SET enrolment_hash = ?, enrolment_expires = ?, credential_hash = NULL, enrolled_at = NULL, revoked_at = NULL
+       WHERE id = ? AND (credential_hash IS NULL OR revoked_at IS NOT NULL)`,
     revokeKiosk: 'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, ?), enrolment_hash = NULL WHERE id = ?',
     /** Parameters: credential hash, time, enrolment hash, time. */
     enroll: `UPDATE kiosks SET credential_hash = ?, enrolled_at = ?, enrolment_hash = NULL, enrolment_expires = NULL
@@ -116,7 +119,8 @@ function texts(forUpdate: string) {
        AND NOT EXISTS (SELECT 1 FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq = e.seq + 1)`,
     setKioskChain: 'UPDATE kiosks SET acknowledged_seq = ?, last_seen_at = ? WHERE id = ?',
     kioskSeen: 'UPDATE kiosks SET last_seen_at = ? WHERE id = ?',
-    kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k ORDER BY k.id`,
+    // Kiosks only: a report credential never syncs, so it would show as a kiosk gone silent.
+    kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k WHERE k.role = 'kiosk' ORDER BY k.id`,
     firstEvent: 'SELECT MIN(seq) AS seq FROM kiosk_events WHERE kiosk_id = ?',
     eventGaps: `SELECT e.seq + 1 AS from_seq,
          (SELECT MIN(n.seq) FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq > e.seq) - 1 AS to_seq

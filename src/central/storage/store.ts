@@ -5,12 +5,17 @@
  * holds however many requests race.
  */
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
 import type { JournalEvent } from '../../journal/format.js';
 import type { DecisionRecord, EventQuota, KioskChain, SavedEvents } from './event-chain.js';
 
+/** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
+export type CredentialRole = 'kiosk' | 'report';
+
 export interface KioskRecord {
   readonly id: string;
+  readonly role: CredentialRole;
   readonly province: string;
   readonly channel: Channel;
   /** sha256 (hex) of the credential's secret part; null until enrolled. */
@@ -21,6 +26,8 @@ export interface KioskRecord {
 
 export interface NewKiosk {
   readonly id: string;
+  /** 'kiosk' when not given. */
+  readonly role?: CredentialRole;
   readonly province: string;
   readonly channel: Channel;
   readonly enrolmentHash: string;
@@ -77,6 +84,8 @@ export interface StoreOptions {
   /** PostgreSQL connections per process. */
   readonly pool: number;
   readonly log: StoreLog;
+  /** Told once when the database is gone from under the service (its file deleted or replaced). */
+  readonly onLost?: (error: CapbuError) => void;
 }
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = { waitMs: 5000, pool: 10, log: { warn: () => undefined, error: () => undefined } };
@@ -167,6 +176,11 @@ export interface CentralStore {
 
   /** Throws KIOSK_EXISTS for an id in use. */
   addKiosk(kiosk: NewKiosk): Promise<void>;
+  /**
+   * A new one-time code for a kiosk id whose enrolment failed or that was revoked: its old
+   * credential, if any, stops working. 'enrolled' (nothing changed) for a kiosk in service.
+   */
+  reissueKiosk(id: string, enrolmentHash: string, enrolmentExpires: string): Promise<'reissued' | 'enrolled' | 'missing'>;
   /** False when no such kiosk. */
   revokeKiosk(id: string, at: string): Promise<boolean>;
   /** The kiosk a live (unspent, unexpired, unrevoked) enrolment code belongs to. */

@@ -75,13 +75,18 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
   });
   if (cluster.isWorker) reportReady(running.url);
   else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: campaign.id }));
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+  const stoppedBy = await new Promise<CapbuError | null>((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
     // A worker whose primary is gone has no one to stop it.
-    if (cluster.isWorker) process.once('disconnect', done);
+    if (cluster.isWorker) process.once('disconnect', () => done(null));
+    void running.stopped.then(done);
   });
   await running.close();
+  if (stoppedBy) {
+    if (process.connected) process.disconnect();
+    throw stoppedBy;
+  }
   // The channel to the primary would keep a worker's process alive after its service closed.
   if (process.connected) process.disconnect();
   return 0;
@@ -143,31 +148,58 @@ export async function centralRegistryAddCerts(argv: string[], ctx: Context): Pro
   return 0;
 }
 
+/** A one-time enrolment code and when it expires, from --valid-hours. */
+function newCode(values: Record<string, unknown>, at: Date, command: string): { code: string; expires: string } {
+  const hours = Number(values['valid-hours'] ?? 72);
+  if (!(hours > 0)) throw usageError('positiveNumber', { command, option: '--valid-hours', value: String(values['valid-hours']) });
+  return { code: newEnrolmentCode(), expires: new Date(at.getTime() + hours * 3600_000).toISOString() };
+}
+
 export async function centralKioskAdd(argv: string[], ctx: Context): Promise<number> {
-  const { values } = parseCommand(argv, 'central kiosk add');
+  const command = 'central kiosk add';
+  const { values } = parseCommand(argv, command);
   const at = clock(values.now);
   const id = values.id!;
-  const province = values.province!.trim();
-  const channel = values.channel!;
-  if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw usageError('kioskId', { command: 'central kiosk add', value: id });
-  if (!province) throw usageError('required', { command: 'central kiosk add', option: '--province', arg: 'PROVINCE' });
-  if (!(CHANNELS as readonly string[]).includes(channel)) throw usageError('channel', { command: 'central kiosk add', value: channel });
-  const hours = Number(values['valid-hours'] ?? 72);
-  if (!(hours > 0)) throw usageError('positiveNumber', { command: 'central kiosk add', option: '--valid-hours', value: String(values['valid-hours']) });
-  const code = newEnrolmentCode();
-  const expires = new Date(at.getTime() + hours * 3600_000);
+  const role = values.role ?? 'kiosk';
+  if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw usageError('kioskId', { command, value: id });
+  if (role !== 'kiosk' && role !== 'report') throw usageError('role', { command, value: role });
+  // A report credential reads every province's figures: it belongs to no province or channel.
+  const province = role === 'report' ? '-' : (values.province ?? '').trim();
+  const channel = role === 'report' ? '-' : (values.channel ?? '');
+  if (!province) throw usageError('required', { command, option: '--province', arg: 'PROVINCE' });
+  if (role === 'kiosk' && !(CHANNELS as readonly string[]).includes(channel)) {
+    if (!channel) throw usageError('required', { command, option: '--channel', arg: 'CHANNEL' });
+    throw usageError('channel', { command, value: channel });
+  }
+  const { code, expires } = newCode(values, at, command);
   await withStore(values.db!, at, (store) =>
     store.addKiosk({
       id,
+      role,
       province,
       channel: channel as Channel,
       enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: expires.toISOString(),
+      enrolmentExpires: expires,
       createdAt: at.toISOString(),
     }),
   );
-  writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province, channel: ctx.t.text(`channel.${channel}`), expires: expires.toISOString() }));
+  if (role === 'report') writeLine(ctx.stdout, ctx.t.text('centralReporterAdded', { id, expires }));
+  else writeLine(ctx.stdout, ctx.t.text('centralKioskAdded', { id, province, channel: ctx.t.text(`channel.${channel}`), expires }));
   // Alone on the last line, so scripts can take it with `tail -n 1`.
+  writeLine(ctx.stdout, code);
+  return 0;
+}
+
+export async function centralKioskReissue(argv: string[], ctx: Context): Promise<number> {
+  const command = 'central kiosk reissue';
+  const { values, positionals } = parseCommand(argv, command);
+  const at = clock(values.now);
+  const id = positionals[0]!;
+  const { code, expires } = newCode(values, at, command);
+  const result = await withStore(existingDb(values.db), at, (store) => store.reissueKiosk(id, enrolmentCodeHash(code), expires));
+  if (result === 'missing') throw new CapbuError('KIOSK_NOT_FOUND', { id });
+  if (result === 'enrolled') throw new CapbuError('KIOSK_ENROLLED', { id });
+  writeLine(ctx.stdout, ctx.t.text('centralKioskReissued', { id, expires }));
   writeLine(ctx.stdout, code);
   return 0;
 }
