@@ -10,7 +10,7 @@
  * BENCH_ROUNDS (default 3) rounds, after BENCH_WARMUP (default 12000) that are not; BENCH_WORKERS
  * (default: every core) centre processes (`--workers`).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { registryCsv } from '../../src/demo/campaign-files.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
+import { startServe } from '../serve.js';
 import { figures, ms } from '../stats.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 
@@ -76,34 +77,6 @@ function cpuSeconds(pids: readonly number[]): number {
   return pids.map(statFields).reduce((sum, fields) => sum + Number(fields[11]) + Number(fields[12]), 0) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-function startServe(env: NodeJS.ProcessEnv, args: string[]): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    // BENCH_SERVE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the centre.
-    const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'dist/cli/bin.js'), 'central', 'serve', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      const m = /(http:\/\/\S+)/.exec(stderr); // the line is in the catalogue's language; the URL is not
-      if (m) {
-        resolve({
-          url: m[1]!,
-          pid: child.pid!,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`capbu central serve exited ${code}: ${stderr}`)));
-  });
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-issue-'));

@@ -167,19 +167,72 @@ export const KioskLine = Type.Object({
 });
 export type KioskLine = Static<typeof KioskLine>;
 
-export const Report = Type.Object({
+/** Calendar days in the campaign's time zone. */
+const RenewalsPerDay = Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() }));
+
+/** The campaign's progress over a scope of provinces (src/central/progress overview). */
+export const Overview = Type.Object({
   campaign: Type.String(),
   generatedAt: IsoTime,
   total: ReportGroup,
   byProvince: Type.Array(ReportGroup),
   byHardwareVersion: Type.Array(ReportGroup),
   byChannel: Type.Array(ReportGroup),
+  renewalsPerDay: RenewalsPerDay,
+});
+export type Overview = Static<typeof Overview>;
+
+export const Report = Type.Object({
+  ...Overview.properties,
   /** Each kiosk's journal as the centre holds it, and how long since it was last heard from. */
   kiosks: Type.Array(KioskLine),
-  /** Calendar days in the campaign's time zone. */
-  renewalsPerDay: Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() })),
 });
 export type Report = Static<typeof Report>;
+
+/** A kiosk as a province's page shows it: when it last synced and how long ago. */
+export const KioskSync = Type.Object({
+  id: Type.String(),
+  province: Type.String(),
+  channel: Type.String(),
+  enrolledAt: Time,
+  revokedAt: Time,
+  lastSeenAt: Time,
+  /** Seconds since lastSeenAt; null when never heard from. */
+  notSyncedSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  acknowledgedSeq: Type.Integer(),
+  /** Journal events stored at the centre. */
+  events: Type.Integer(),
+});
+export type KioskSync = Static<typeof KioskSync>;
+
+export const ProvinceProgress = Type.Object({
+  campaign: Type.String(),
+  generatedAt: IsoTime,
+  province: Type.String(),
+  /** The province's figures; `refused` is refused by reason. */
+  total: ReportGroup,
+  kiosks: Type.Array(KioskSync),
+  renewalsPerDay: RenewalsPerDay,
+});
+export type ProvinceProgress = Static<typeof ProvinceProgress>;
+
+/** A customer still to renew: their certificate is eligible now and has no renewal. */
+export const RemainingCustomer = Type.Object({
+  serial: Type.String(),
+  taxCode: Type.String(),
+  /** Calendar date (yyyy-mm-dd) from the registry. */
+  contractEnd: Type.String(),
+  /** The end of what a renewal would grant (ISO time); past it the customer no longer counts. */
+  eligibleUntil: IsoTime,
+});
+export type RemainingCustomer = Static<typeof RemainingCustomer>;
+
+export const RemainingPage = Type.Object({
+  customers: Type.Array(RemainingCustomer),
+  /** Pass as `after` for the next page; null on the last. */
+  next: Type.Union([Type.String(), Type.Null()]),
+});
+export type RemainingPage = Static<typeof RemainingPage>;
 
 // --- Errors --------------------------------------------------------------------------------------
 

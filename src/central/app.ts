@@ -14,7 +14,6 @@ import { renewalRoutes } from './routes/renewals.js';
 import { reportRoutes } from './routes/report.js';
 import { syncRoutes } from './routes/sync.js';
 import { dashboard } from './dashboard/plugin.js';
-import { reportProgress } from './dashboard/progress.js';
 import { DEFAULT_DASHBOARD, type DashboardSettings } from './dashboard/settings.js';
 import type { CentralServices, RateLimit } from './services.js';
 import type { EventQuota } from './storage/event-chain.js';
@@ -77,10 +76,6 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     { prefix: API_PREFIX },
   );
   // The supervisors' pages at `/`, in a scope of their own (cookies, forms, their error pages).
-  await app.register(dashboard, {
-    services,
-    progress: reportProgress(services.store, services.campaign, services.now),
-    settings: { ...DEFAULT_DASHBOARD, ...options.dashboard },
-  });
+  await app.register(dashboard, { services, settings: { ...DEFAULT_DASHBOARD, ...options.dashboard } });
   return app;
 }

@@ -15,6 +15,7 @@ import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
 import type { DashboardSettings } from './dashboard/settings.js';
+import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
   readonly campaign: Campaign;
@@ -109,6 +110,14 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
   } catch (error) {
+    await signer.close();
+    throw error;
+  }
+  try {
+    // An existing centre's certificates (or all of them, for another campaign) are decided now, not on the first report.
+    await refreshStandings(store, config.campaign);
+  } catch (error) {
+    await store.close();
     await signer.close();
     throw error;
   }

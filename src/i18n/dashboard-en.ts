@@ -58,6 +58,7 @@ export const dashboardEn: Record<string, Message> = {
 
   'dash.province.title': (v) => `Province ${n(v.province)}`,
   'dash.province.remainingLink': (v) => `The ${n(v.count)} customers not renewed yet, to call`,
+  'dash.stale.title': 'Kiosks not synced for long',
   'dash.kiosks.title': "The province's kiosks",
   'dash.kiosks.stale': (v) => `Highlighted: kiosks not synced for more than ${n(v.hours)} hours, or never.`,
   'dash.kiosk.id': 'Kiosk',
@@ -74,12 +75,12 @@ export const dashboardEn: Record<string, Message> = {
   'dash.refused.count': 'Refusals',
 
   'dash.remaining.title': (v) => `Customers not renewed yet — province ${n(v.province)}`,
-  'dash.remaining.count': (v) => `${n(v.total)} customers; showing ${n(v.from)}–${n(v.to)}.`,
+  'dash.remaining.count': (v) => `${n(v.total)} customers not renewed yet; ${n(v.shown)} on this page.`,
   'dash.remaining.serial': 'Certificate serial',
   'dash.remaining.taxCode': 'Tax code',
   'dash.remaining.contractEnd': 'Contract ends',
   'dash.remaining.csv': 'Download the list (CSV)',
-  'dash.remaining.previous': '← Previous page',
+  'dash.remaining.first': '← First page',
   'dash.remaining.next': 'Next page →',
   'dash.remaining.back': (v) => `← Back to province ${n(v.province)}`,
 

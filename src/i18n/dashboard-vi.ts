@@ -58,6 +58,7 @@ export const dashboardVi: Record<string, Message> = {
 
   'dash.province.title': (v) => `Tỉnh ${n(v.province)}`,
   'dash.province.remainingLink': (v) => `Danh sách ${n(v.count)} khách hàng chưa cấp bù cần liên hệ`,
+  'dash.stale.title': 'Máy quầy lâu chưa đồng bộ',
   'dash.kiosks.title': 'Máy quầy của tỉnh',
   'dash.kiosks.stale': (v) => `Tô đậm: máy quầy chưa đồng bộ quá ${n(v.hours)} giờ hoặc chưa từng đồng bộ.`,
   'dash.kiosk.id': 'Máy quầy',
@@ -74,12 +75,12 @@ export const dashboardVi: Record<string, Message> = {
   'dash.refused.count': 'Số lượt',
 
   'dash.remaining.title': (v) => `Khách hàng chưa cấp bù — tỉnh ${n(v.province)}`,
-  'dash.remaining.count': (v) => `${n(v.total)} khách hàng; đang xem ${n(v.from)}–${n(v.to)}.`,
+  'dash.remaining.count': (v) => `Còn ${n(v.total)} khách hàng chưa cấp bù; trang này có ${n(v.shown)}.`,
   'dash.remaining.serial': 'Số sê-ri chứng thư số',
   'dash.remaining.taxCode': 'Mã số thuế',
   'dash.remaining.contractEnd': 'Hợp đồng kết thúc',
   'dash.remaining.csv': 'Tải danh sách (CSV)',
-  'dash.remaining.previous': '← Trang trước',
+  'dash.remaining.first': '← Trang đầu',
   'dash.remaining.next': 'Trang sau →',
   'dash.remaining.back': (v) => `← Về tỉnh ${n(v.province)}`,
 

@@ -31,6 +31,8 @@ import { contentsOf, privateKeys, readToken, type TokenContents } from '../token
 import { closeSession, openSession, type Session } from '../token/session.js';
 import { listTokens, selectToken, type TokenSummary } from '../token/slots.js';
 import { decisionTime } from '../sync/centre-time.js';
+import type { CentralClient } from '../sync/client.js';
+import type { SyncContext } from '../sync/round.js';
 import { rejection, sendRenewal, sleep, type RenewalSender } from '../sync/send-renewal.js';
 import { checkIssued } from './check-issued.js';
 import { install } from './install.js';
@@ -163,6 +165,14 @@ export async function answerRenewal(
     checkpoint('issued');
     return { record: renewalById(ctx.db, record.id)!, clockWarning: result.time.clockWarning };
   });
+}
+
+/**
+ * What a sync round needs, with queued requests answered as a renewal answers them. Fields are
+ * taken one by one: a context's token module is picked lazily, and a sync never needs it.
+ */
+export function syncContext(ctx: RenewalContext & { readonly client: CentralClient; readonly server: string }): SyncContext {
+  return { db: ctx.db, client: ctx.client, server: ctx.server, clock: ctx.clock, answerRenewal: (record) => answerRenewal(ctx, record) };
 }
 
 /**

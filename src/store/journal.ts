@@ -107,9 +107,23 @@ function stored(row: Row): StoredEvent {
   return { seq: row.seq, at: row.at, type: row.type, operator: row.operator, data, prevHash: row.prev_hash, hash: row.hash };
 }
 
-/** Events after `since`, in seq order, at most `limit`. */
-export function eventsSince(db: Store, since: number, limit: number): JournalEvent[] {
-  return (q(db).since.all(since, limit) as Row[]).map((row) => {
+/**
+ * A bound on an event's size as JSON, from its row: the stored data is already JSON, and the
+ * other strings could at worst be all escapes (six characters each).
+ */
+function rowBytes(row: Row): number {
+  return Buffer.byteLength(row.data) + 6 * (Buffer.byteLength(row.type) + Buffer.byteLength(row.operator ?? '')) + 256;
+}
+
+/**
+ * Events after `since`, in seq order, at most `limit`; with `maxBytes`, only as many as fit in
+ * that much JSON (always at least one).
+ */
+export function eventsSince(db: Store, since: number, limit: number, maxBytes = Infinity): JournalEvent[] {
+  const rows = q(db).since.all(since, limit) as Row[];
+  let bytes = 0;
+  const fit = rows.findIndex((row, i) => (bytes += rowBytes(row)) > maxBytes && i > 0);
+  return (fit < 0 ? rows : rows.slice(0, fit)).map((row) => {
     const event = stored(row);
     return { ...event, data: event.data ?? {} };
   });

@@ -24,12 +24,14 @@ function alive(holder: string): boolean {
   }
 }
 
-/** Takes the lock, or renews it for its holder; false while another live holder has it. */
+/** Takes the lock, or renews it for its holder once half its lease is gone; false while another live holder has it. */
 export function acquireSyncLock(db: Store, holder: string, now = Date.now(), leaseMs = SYNC_LEASE_MS): boolean {
   return db
     .transaction(() => {
       const row = db.prepare('SELECT holder, expires_at FROM sync_lock WHERE id = 1').get() as { holder: string; expires_at: number } | undefined;
       if (row && row.holder !== holder && row.expires_at > now && alive(row.holder)) return false;
+      // Still well within its lease: nothing to write, so no durable commit between batches.
+      if (row && row.holder === holder && row.expires_at - now > leaseMs / 2) return true;
       db.prepare(
         `INSERT INTO sync_lock (id, holder, expires_at) VALUES (1, ?, ?)
          ON CONFLICT(id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,

@@ -4,8 +4,8 @@
  * before the reply) costs at most a resend of that batch, which the centre takes as harmless.
  */
 import { EVENTS_PER_BATCH, type EventsRequest } from '../central/api.js';
-import { eventLine, type JournalEvent } from '../journal/format.js';
 import { recordCentreClock } from '../store/centre-clock.js';
+import type { JournalEvent } from '../journal/format.js';
 import { acknowledgedSeq, eventsSince, lastSeq, recordAcknowledged } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { SYNC_BACKOFF, withBackoff, type Backoff } from './backoff.js';
@@ -36,33 +36,47 @@ export interface EventPush {
 /** Well under the centre's default body limit (256 KiB), whatever the events carry. */
 const BATCH_BYTES = 192 * 1024;
 
-function withinBytes(events: JournalEvent[]): JournalEvent[] {
-  let bytes = 0;
-  for (let i = 0; i < events.length; i++) {
-    bytes += Buffer.byteLength(eventLine(events[i]!)) + 1;
-    // The first always goes: one event is far below the limit (its data is bounded at 16 KiB).
-    if (bytes > BATCH_BYTES && i > 0) return events.slice(0, i);
-  }
-  return events;
-}
+/** Lets a request just started go out before the loop is busy with the next one. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Sends batch after batch, one at a time. While the centre stores a batch, the kiosk reads the
+ * next one, and it records an acknowledgement (a durable commit) while the next batch is already
+ * on its way: the two sides work at once, and the centre still sees the chain in order.
+ */
 export async function pushEvents(db: Store, client: EventSender, options: PushOptions): Promise<EventPush> {
   const size = options.batch ?? EVENTS_PER_BATCH;
+  const read = (after: number) => eventsSince(db, after, size, BATCH_BYTES);
+  const goOn = () => !options.stopping?.() && options.stillHolding?.() !== false;
+  const send = (batch: JournalEvent[]) => {
+    const reply = withBackoff(() => client.events(batch), options.backoff ?? SYNC_BACKOFF, { server: options.server, wait: options.wait });
+    // Awaited below; until then a failure must not count as unhandled.
+    reply.catch(() => undefined);
+    return { reply, end: batch.at(-1)!.seq };
+  };
   let sent = 0;
   let acked = acknowledgedSeq(db);
   // A centre that keeps acknowledging less than it was sent is not making progress: stop, do not spin.
   let setbacks = 0;
-  while (!options.stopping?.() && options.stillHolding?.() !== false) {
-    const batch = withinBytes(eventsSince(db, acked, size));
-    if (batch.length === 0) break;
-    const reply = await withBackoff(() => client.events(batch), options.backoff ?? SYNC_BACKOFF, { server: options.server, wait: options.wait });
+  const first = goOn() ? read(acked) : [];
+  let inFlight = first.length > 0 ? send(first) : null;
+  while (inFlight) {
+    await yieldToLoop();
+    // Read ahead, as if the centre takes this batch whole.
+    const ahead = read(inFlight.end);
+    const reply = await inFlight.reply;
     const at = options.now();
-    if (reply.time.skewMs !== null) recordCentreClock(db, { skewMs: reply.time.skewMs, observedAt: at });
     // The centre cannot hold more of this kiosk's chain than the kiosk wrote.
     const next = Math.min(reply.acknowledgedSeq, lastSeq(db));
-    recordAcknowledged(db, next, at);
     if (next > acked) sent += next - acked;
-    else if (++setbacks > 2) break;
+    else setbacks++;
+    const batch = next === inFlight.end ? ahead : read(next);
+    inFlight = batch.length > 0 && setbacks <= 2 && goOn() ? send(batch) : null;
+    // One durable commit per batch for what the reply told.
+    db.transaction(() => {
+      if (reply.time.skewMs !== null) recordCentreClock(db, { skewMs: reply.time.skewMs, observedAt: at });
+      recordAcknowledged(db, next, at);
+    }).immediate();
     acked = next;
   }
   return { sent, acknowledgedSeq: acked };

@@ -4,20 +4,30 @@
  * the store's sync lock; `capbu sync --watch` and the TUI repeat it.
  */
 import { CapbuError } from '../errors.js';
-import { answerRenewal, type RenewalContext } from '../renewal/renew.js';
 import { acknowledgedSeq, unsentEvents } from '../store/journal.js';
 import { registryCopy } from '../store/registry.js';
-import { renewalBacklog, unansweredRenewals } from '../store/renewals.js';
+import { renewalBacklog, unansweredRenewals, type RenewalRecord } from '../store/renewals.js';
+import type { Store } from '../store/store.js';
 import { acquireSyncLock, newHolder, releaseSyncLock } from '../store/sync-lock.js';
 import type { CentralClient } from './client.js';
 import { pullRegistry } from './pull-registry.js';
 import { pushEvents } from './push-events.js';
 import { SYNC_BACKOFF, withBackoff } from './backoff.js';
 
-export interface SyncContext extends RenewalContext {
+/**
+ * Sends one queued renewal request and stores the checked certificate: null while the centre stays
+ * out of reach, SERVER_REJECTED when it refuses. The renewal room provides it (checking what the
+ * centre issued is its job), so sync stands below renewal and never imports it.
+ */
+export type AnswerRenewal = (record: RenewalRecord) => Promise<unknown>;
+
+export interface SyncContext {
+  readonly db: Store;
   readonly client: CentralClient;
   /** The centre's URL, for error messages. */
   readonly server: string;
+  readonly clock: () => Date;
+  readonly answerRenewal: AnswerRenewal;
 }
 
 /** The `capbu sync --json` shape: a contract scripts rely on. */
@@ -59,7 +69,7 @@ export async function syncRound(ctx: SyncContext, options: { readonly stopping?:
     for (const record of unansweredRenewals(ctx.db)) {
       if (stopping() || !stillHolding()) break;
       try {
-        const reply = await answerRenewal(ctx, record);
+        const reply = await ctx.answerRenewal(record);
         if (!reply) {
           reachable = false;
           break;

@@ -2,16 +2,17 @@
  * The remaining customers of a province as CSV (csv-stringify), every page of them, streamed as
  * they are read. A byte-order mark first, so spreadsheets read the Vietnamese headers as UTF-8.
  */
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { Readable } from 'node:stream';
 import { calendarDate } from '../../i18n/dates.js';
 import type { Translator } from '../../i18n/catalog.js';
-import type { Progress } from './progress.js';
+import { allRemainingCustomers, type ProgressSource } from '../progress/index.js';
 
-const PAGE = 1000;
-
-export function remainingCsv(progress: Progress, province: string, t: Translator): Readable {
-  const out = stringify({
+export function remainingCsv(source: ProgressSource, province: string, now: Date, t: Translator): Readable {
+  const rows = async function* () {
+    for await (const c of allRemainingCustomers(source, province, now)) yield { ...c, contractEnd: calendarDate(c.contractEnd) };
+  };
+  const csv = stringify({
     bom: true,
     header: true,
     columns: [
@@ -20,17 +21,7 @@ export function remainingCsv(progress: Progress, province: string, t: Translator
       { key: 'contractEnd', header: t.text('dash.remaining.contractEnd') },
     ],
   });
-  void (async () => {
-    try {
-      for (let offset = 0; ; offset += PAGE) {
-        const page = await progress.remaining(province, { offset, limit: PAGE });
-        for (const row of page.rows) out.write({ ...row, contractEnd: calendarDate(row.contractEnd) });
-        if (offset + page.rows.length >= page.total || page.rows.length === 0) break;
-      }
-      out.end();
-    } catch (error) {
-      out.destroy(error as Error);
-    }
-  })();
-  return out;
+  // A failed read destroys the CSV stream, which cuts the download short rather than leave it hanging.
+  pipeline(Readable.from(rows()), csv, () => undefined);
+  return csv;
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret } from '../credentials.js';
 import type { CentralStore, UserRecord } from '../storage/store.js';
-import type { Scope } from './progress.js';
+import type { Scope } from '../progress/index.js';
 
 export const SESSION_COOKIE = 'capbu_session';
 
@@ -45,3 +45,5 @@ export async function endSession(store: CentralStore, request: FastifyRequest, r
 }
 
 export const scopeOf = (user: UserRecord): Scope => (user.role === 'admin' ? 'all' : user.provinces);
+
+export const maySee = (user: UserRecord, province: string): boolean => user.role === 'admin' || user.provinces.includes(province);

@@ -1,6 +1,5 @@
 /** The dashboard's limits, with the values a centre runs with unless told otherwise. */
 import type { CentralServices, RateLimit } from '../services.js';
-import type { Progress } from './progress.js';
 
 export interface DashboardSettings {
   /** A session ends this long after its login, however active. */
@@ -9,7 +8,7 @@ export interface DashboardSettings {
   readonly loginLimit: RateLimit;
   /** A kiosk not heard from for longer is highlighted. */
   readonly unsyncedLimitMs: number;
-  /** Customers per page of the remaining list. */
+  /** Customers per page of the remaining list (at most progress/ REMAINING_PAGE_MAX). */
   readonly pageSize: number;
 }
 
@@ -23,6 +22,5 @@ export const DEFAULT_DASHBOARD: DashboardSettings = {
 
 export interface DashboardOptions {
   readonly services: CentralServices;
-  readonly progress: Progress;
   readonly settings: DashboardSettings;
 }

@@ -7,6 +7,7 @@
 import type { Command, Row } from '../../sql/migrate.js';
 import type { JournalEvent } from '../../journal/format.js';
 import { eventsToStore, neighbourhood, type StoredLink } from '../events.js';
+import { decisionPlan, refusalProgressPlan } from './progress-plans.js';
 import type { Statements } from './statements.js';
 import type { RefusalRecord } from './store.js';
 
@@ -55,7 +56,7 @@ export function* saveEventsPlan(
     yield run(sql.saveEvent, [kioskId, e.seq, e.at, e.type, e.operator, JSON.stringify(e.data), e.prevHash, e.hash, receivedAt]);
     if (e.type === 'check.decided' && typeof e.data.certificateSerial === 'string' && typeof e.data.eligible === 'boolean') {
       const reasons = Array.isArray(e.data.reasons) ? e.data.reasons.map(String) : [];
-      yield run(sql.saveDecision, [e.data.certificateSerial, kioskId, e.seq, e.at, e.data.eligible ? 1 : 0, JSON.stringify(reasons)]);
+      yield* decisionPlan(sql, { serial: e.data.certificateSerial, kioskId, seq: e.seq, at: e.at, eligible: e.data.eligible, reasons });
     }
   }
   const [next] = yield run(sql.eventAt, [kioskId, acked + 1]);
@@ -63,7 +64,7 @@ export function* saveEventsPlan(
     const [end] = yield run(sql.chainEnd, [kioskId, acked]);
     acked = Number(end!.seq);
   }
-  yield run(sql.setKioskChain, [acked, receivedAt, kioskId]);
+  yield run(sql.setKioskChain, [acked, receivedAt, insert.length, kioskId]);
   return { kind: 'saved', acknowledgedSeq: acked, stored: insert.length, beyondGap: insert.filter((e) => e.seq > acked).length };
 }
 
@@ -132,9 +133,16 @@ export interface DecisionRecord {
   readonly channel: string;
 }
 
-/** The centre refusing a renewal is a decision on that certificate too (seq 0: not a kiosk's event). */
-export function refusalDecision(f: RefusalRecord): unknown[] {
-  return [f.oldSerial, f.kioskId, 0, f.refusedAt, 0, JSON.stringify(f.reasons)];
+/**
+ * The centre refusing a renewal: stored with its reasons, counted per hardware version, and a
+ * decision on that certificate too (seq 0: not a kiosk's event). Nothing for a retry already stored.
+ */
+export function* saveRefusalPlan(sql: Statements, f: RefusalRecord): Generator<Command, void, Row[]> {
+  const inserted = yield run(sql.saveRefusal, [f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt]);
+  if (inserted.length === 0) return;
+  for (const reason of f.reasons) yield run(sql.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
+  yield* refusalProgressPlan(sql, f.province, f.hardwareVersion, f.reasons);
+  yield* decisionPlan(sql, { serial: f.oldSerial, kioskId: f.kioskId, seq: 0, at: f.refusedAt, eligible: false, reasons: f.reasons });
 }
 
 export function decisionFromRow(r: Row): DecisionRecord {

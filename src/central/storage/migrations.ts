@@ -149,6 +149,55 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    name: 'progress-counts',
+    statements: [
+      // Each known certificate's standing, decided once (progress/eligibility.ts) rather than at
+      // every report: what it counts as (province, eligible until, renewed) and whether that needs
+      // deciding again (new certificate, changed registry row, another campaign). Existing
+      // certificates start pending; the centre decides them when it starts.
+      `ALTER TABLE certificates ADD COLUMN pending INTEGER NOT NULL DEFAULT 1`,
+      `ALTER TABLE certificates ADD COLUMN province TEXT`,
+      `ALTER TABLE certificates ADD COLUMN eligible_until TEXT`,
+      `ALTER TABLE certificates ADD COLUMN renewed INTEGER NOT NULL DEFAULT 0`,
+      `CREATE INDEX certificates_pending ON certificates (serial) WHERE pending = 1`,
+      `CREATE INDEX certificates_remaining ON certificates (province, serial) WHERE renewed = 0 AND eligible_until IS NOT NULL`,
+      `CREATE TABLE progress_campaign (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)`,
+      // The report's figures, kept in the transaction that changes what they count. kind:
+      // known (a: eligible until or '', b: renewed 0/1), day (a: issued day), renewed (a: channel,
+      // b: hardware version), refused (a: channel, b: the decision's reasons as JSON),
+      // refusedHw (a: hardware version, b: reason).
+      `CREATE TABLE progress_counts (
+         kind TEXT NOT NULL,
+         province TEXT NOT NULL,
+         a TEXT NOT NULL,
+         b TEXT NOT NULL,
+         n BIGINT NOT NULL,
+         PRIMARY KEY (kind, province, a, b)
+       )`,
+      `INSERT INTO progress_counts (kind, province, a, b, n)
+         SELECT 'day', province, issued_day, '', COUNT(*) FROM renewals GROUP BY province, issued_day`,
+      `INSERT INTO progress_counts (kind, province, a, b, n)
+         SELECT 'renewed', province, channel, hardware_version, COUNT(*) FROM renewals GROUP BY province, channel, hardware_version`,
+      `INSERT INTO progress_counts (kind, province, a, b, n)
+         SELECT 'refusedHw', f.province, f.hardware_version, r.reason, COUNT(*)
+         FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
+         GROUP BY f.province, f.hardware_version, r.reason`,
+      // Where each decision counts, kept with it so a registry change can move it.
+      `ALTER TABLE decisions ADD COLUMN province TEXT`,
+      `ALTER TABLE decisions ADD COLUMN channel TEXT`,
+      `UPDATE decisions SET
+         province = COALESCE((SELECT s.province FROM subscribers s WHERE s.serial = decisions.certificate_serial),
+                             (SELECT k.province FROM kiosks k WHERE k.id = decisions.kiosk_id)),
+         channel = (SELECT k.channel FROM kiosks k WHERE k.id = decisions.kiosk_id)`,
+      `INSERT INTO progress_counts (kind, province, a, b, n)
+         SELECT 'refused', province, channel, reasons, COUNT(*) FROM decisions WHERE eligible = 0 GROUP BY province, channel, reasons`,
+      `ALTER TABLE kiosks ADD COLUMN stored_events BIGINT NOT NULL DEFAULT 0`,
+      `UPDATE kiosks SET stored_events = (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = kiosks.id)`,
+      `CREATE INDEX kiosks_by_province ON kiosks (province, id)`,
+    ],
+  },
+  {
+    version: 6,
     name: 'dashboard-users',
     statements: [
       // The dashboard's people (not kiosks): a supervisor's provinces are comma-separated codes,

@@ -1,8 +1,9 @@
 /** The centre's store in PostgreSQL, through pg: the same schema and rules as the SQLite store. */
 import pg from 'pg';
 import { CapbuError } from '../../errors.js';
-import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlan, saveEventsPlan } from './event-chain.js';
-import { migrate } from '../../sql/migrate.js';
+import { decisionFromRow, kioskChainsPlan, runPlan, saveEventsPlan, saveRefusalPlan } from './event-chain.js';
+import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
+import { migrate, type Command } from '../../sql/migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -16,10 +17,14 @@ import {
   userFromRow,
   type Row,
 } from './rows.js';
-import { POSTGRES, POSTGRES_MIGRATIONS, statements } from './statements.js';
+import { POSTGRES, POSTGRES_MIGRATIONS, scopedCommand, statements } from './statements.js';
 import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 const sql = statements(POSTGRES);
+const progressSql: ProgressSql = { statements: sql, scoped: (name, params, scope) => scopedCommand(POSTGRES, name, params, scope) };
+
+/** Runs a plan through one client. */
+const through = (client: pg.PoolClient) => async (command: Command) => (await client.query(command.sql, [...command.params])).rows as Row[];
 
 /** The URL without its password, for error messages and logs. */
 export function redactUrl(url: string): string {
@@ -130,6 +135,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const stored = await transaction(client, async () => {
         if (!(await client.query(sql.finishClaim, [renewal.serial, ...held])).rowCount) return false;
         await client.query(sql.saveRenewal, renewalValues(renewal));
+        await runPlan(renewalProgressPlan(sql, renewal), through(client));
         return true;
       });
       return stored ? { kind: 'stored', renewal } : { kind: 'taken' };
@@ -152,6 +158,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
           await c.query(sql.setRegistryVersion, [version]);
           for (const r of changed) {
             await c.query(sql.upsertSubscriber, [r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at]);
+            await runPlan(registryProgressPlan(sql, r), through(c));
           }
         }
         return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
@@ -215,17 +222,8 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const row = await one(sql.refusalHash, [kioskId, key]);
       return row ? String(row.request_hash) : null;
     },
-    saveRefusal: (f) =>
-      inTransaction(pool, async (c) => {
-        const r = await c.query(sql.saveRefusal, [
-          f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
-        ]);
-        if (!r.rowCount) return;
-        for (const reason of f.reasons) await c.query(sql.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
-        await c.query(sql.saveDecision, refusalDecision(f));
-      }),
-    saveEvents: (kioskId, events, at, quota) =>
-      inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), async (command) => (await c.query(command.sql, [...command.params])).rows)),
+    saveRefusal: (f) => inTransaction(pool, (c) => runPlan(saveRefusalPlan(sql, f), through(c))),
+    saveEvents: (kioskId, events, at, quota) => inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), through(c))),
     kioskSeen: async (kioskId, at) => {
       await pool.query(sql.kioskSeen, [at, kioskId]);
     },
@@ -238,6 +236,19 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }
     },
     decisions: async () => (await all(sql.decisions)).map(decisionFromRow),
+    refreshStandings: async (fingerprint, judge) => {
+      if (await runPlan(standingsCurrentPlan(sql, fingerprint), async (command) => (await query(command.sql, [...command.params])).rows)) return 0;
+      let decided = 0;
+      for (let n = STANDINGS_BATCH; n === STANDINGS_BATCH; decided += n) {
+        n = await inTransaction(pool, (c) => runPlan(refreshPlan(sql, fingerprint, judge, STANDINGS_BATCH), through(c)));
+      }
+      return decided;
+    },
+    readProgress: (plan) =>
+      inTransaction(pool, async (c) => {
+        await c.query(POSTGRES.snapshot!);
+        return runPlan(plan(progressSql), through(c));
+      }),
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import { migrateSqlite, type Command } from '../../sql/migrate.js';
-import { decisionFromRow, kioskChainsPlan, refusalDecision, runPlanSync, saveEventsPlan } from './event-chain.js';
+import { decisionFromRow, kioskChainsPlan, runPlanSync, saveEventsPlan, saveRefusalPlan } from './event-chain.js';
+import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
 import { prepareDatabaseFile } from './file.js';
 import { MIGRATIONS } from './migrations.js';
 import {
@@ -19,7 +20,7 @@ import {
   userFromRow,
   type Row,
 } from './rows.js';
-import { SQLITE, statements, type StatementName } from './statements.js';
+import { scopedCommand, SQLITE, statements, type StatementName } from './statements.js';
 import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 /**
@@ -112,6 +113,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     statement.run(...params);
     return [];
   };
+  const progressSql: ProgressSql = { statements: sql, scoped: (name, params, scope) => scopedCommand(SQLITE, name, params, scope) };
   const q = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
     StatementName,
     Database.Statement
@@ -125,7 +127,10 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     if (changed.length > 0) {
       version += 1;
       q.setRegistryVersion.run(version);
-      for (const r of changed) q.upsertSubscriber.run(r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at);
+      for (const r of changed) {
+        q.upsertSubscriber.run(r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at);
+        runPlanSync(registryProgressPlan(sql, r), execute);
+      }
     }
     return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
   });
@@ -158,6 +163,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     const stored = db.transaction(() => {
       if (q.finishClaim.run(renewal.serial, ...held).changes === 0) return false;
       q.saveRenewal.run(...renewalValues(renewal));
+      runPlanSync(renewalProgressPlan(sql, renewal), execute);
       return true;
     });
     return (await patiently(() => stored.immediate(), SIGNED_WAIT_MS)) ? { kind: 'stored', renewal } : { kind: 'taken' };
@@ -206,17 +212,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     renewalOf: (oldSerial) => patiently(() => mapped(one(q.renewalOf, oldSerial), renewalFromRow)),
     issueOnce,
     refusalHash: (kioskId, key) => patiently(() => mapped(one(q.refusalHash, kioskId, key), (r) => String(r.request_hash))),
-    saveRefusal: (f) =>
-      patiently(() =>
-        db.transaction(() => {
-          const inserted = q.saveRefusal.run(
-            f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt,
-          ).changes;
-          if (!inserted) return;
-          for (const reason of f.reasons) q.saveRefusalReason.run(f.kioskId, f.idempotencyKey, reason);
-          q.saveDecision.run(...refusalDecision(f));
-        }).immediate(),
-      ),
+    saveRefusal: (f) => patiently(() => db.transaction(() => runPlanSync(saveRefusalPlan(sql, f), execute)).immediate()),
     saveEvents: (kioskId, events, at, quota) =>
       patiently(() => db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate()),
     kioskSeen: (kioskId, at) =>
@@ -225,6 +221,15 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       }),
     kioskChains: () => patiently(() => db.transaction(() => runPlanSync(kioskChainsPlan(sql), execute))()),
     decisions: () => patiently(() => all(q.decisions).map(decisionFromRow)),
+    refreshStandings: async (fingerprint, judge) => {
+      if (await patiently(() => runPlanSync(standingsCurrentPlan(sql, fingerprint), execute))) return 0;
+      let decided = 0;
+      for (let n = STANDINGS_BATCH; n === STANDINGS_BATCH; decided += n) {
+        n = await patiently(() => db.transaction(() => runPlanSync(refreshPlan(sql, fingerprint, judge, STANDINGS_BATCH), execute)).immediate());
+      }
+      return decided;
+    },
+    readProgress: (plan) => patiently(() => db.transaction(() => runPlanSync(plan(progressSql), execute))()),
     renewalCounts: () => patiently(() => all(q.renewalCounts).map(renewalCountFromRow)),
     renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
     refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),

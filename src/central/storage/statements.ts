@@ -94,7 +94,7 @@ function texts(forUpdate: string) {
     saveRenewal: `INSERT INTO renewals (${RENEWAL_COLUMNS.join(', ')}) VALUES (${RENEWAL_COLUMNS.map(() => '?').join(', ')})`,
     refusalHash: 'SELECT request_hash FROM refusals WHERE kiosk_id = ? AND idempotency_key = ?',
     saveRefusal: `INSERT INTO refusals (kiosk_id, idempotency_key, request_hash, old_serial, province, channel, hardware_version, refused_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING kiosk_id`,
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
@@ -108,16 +108,12 @@ function texts(forUpdate: string) {
     eventsReceivedSince: 'SELECT COUNT(*) AS n FROM kiosk_events WHERE kiosk_id = ? AND received_at > ?',
     saveEvent: `INSERT INTO kiosk_events (kiosk_id, seq, at, type, operator, data, prev_hash, hash, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    /** The latest decision on a certificate wins, whichever kiosk made it. */
-    saveDecision: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (certificate_serial) DO UPDATE SET kiosk_id = excluded.kiosk_id, seq = excluded.seq, at = excluded.at,
-         eligible = excluded.eligible, reasons = excluded.reasons
-       WHERE excluded.at > decisions.at`,
     eventAt: 'SELECT seq FROM kiosk_events WHERE kiosk_id = ? AND seq = ?',
     /** With event acknowledged + 1 stored: the last seq of the unbroken run from there. */
     chainEnd: `SELECT MIN(e.seq) AS seq FROM kiosk_events e WHERE e.kiosk_id = ? AND e.seq > ?
        AND NOT EXISTS (SELECT 1 FROM kiosk_events n WHERE n.kiosk_id = e.kiosk_id AND n.seq = e.seq + 1)`,
-    setKioskChain: 'UPDATE kiosks SET acknowledged_seq = ?, last_seen_at = ? WHERE id = ?',
+    /** Parameters: acknowledged seq, time, events just stored, kiosk. */
+    setKioskChain: 'UPDATE kiosks SET acknowledged_seq = ?, last_seen_at = ?, stored_events = stored_events + ? WHERE id = ?',
     kioskSeen: 'UPDATE kiosks SET last_seen_at = ? WHERE id = ?',
     // Kiosks only: a report credential never syncs, so it would show as a kiosk gone silent.
     kioskChains: `SELECT k.*, (SELECT COUNT(*) FROM kiosk_events e WHERE e.kiosk_id = k.id) AS events FROM kiosks k WHERE k.role = 'kiosk' ORDER BY k.id`,
@@ -144,7 +140,86 @@ function texts(forUpdate: string) {
     dropSession: 'DELETE FROM user_sessions WHERE token_hash = ?',
     decisions: `SELECT d.certificate_serial, d.eligible, d.reasons, COALESCE(s.province, k.province) AS province, k.channel
        FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id LEFT JOIN subscribers s ON s.serial = d.certificate_serial`,
+
+    // The progress figures (progress-plans.ts keeps them; src/central/progress reads them).
+    /** Parameters: kind, province, a, b, how much to add (negative to take away). */
+    bumpCount: `INSERT INTO progress_counts (kind, province, a, b, n) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (kind, province, a, b) DO UPDATE SET n = progress_counts.n + excluded.n`,
+    progressCampaign: 'SELECT fingerprint FROM progress_campaign WHERE id = 1',
+    setProgressCampaign: `INSERT INTO progress_campaign (id, fingerprint) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint`,
+    anyPending: 'SELECT serial FROM certificates WHERE pending = 1 LIMIT 1',
+    markAllPending: 'UPDATE certificates SET pending = 1 WHERE pending = 0',
+    markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
+    /** Certificates to decide again, with what they last counted as and what they are judged on. */
+    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_until, c.renewed,
+         (SELECT s.tax_code FROM subscribers s WHERE s.serial = c.serial) AS s_tax_code,
+         (SELECT s.contract_end FROM subscribers s WHERE s.serial = c.serial) AS s_contract_end,
+         (SELECT s.status FROM subscribers s WHERE s.serial = c.serial) AS s_status,
+         (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province,
+         (SELECT COUNT(*) FROM subscribers s WHERE s.serial = c.serial) AS s_known,
+         (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial) AS now_renewed
+       FROM certificates c WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate}`,
+    /** Parameters: province, eligible until (null: not eligible), renewed, serial. */
+    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
+    certificateStandingForUpdate: `SELECT c.province, c.eligible_until, c.renewed, c.pending,
+         (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province
+       FROM certificates c WHERE c.serial = ?${forUpdate}`,
+    decisionForUpdate: 'SELECT at, eligible, reasons, province, channel FROM decisions WHERE certificate_serial = ?' + forUpdate,
+    /** Where a decision on a certificate counts: its subscriber's province, else the deciding kiosk's; the kiosk's channel. */
+    decisionPlace: `SELECT COALESCE((SELECT s.province FROM subscribers s WHERE s.serial = ?), k.province) AS province, k.channel
+       FROM kiosks k WHERE k.id = ?`,
+    /** Parameters: serial, kiosk, seq, at, eligible, reasons, province, channel. */
+    insertDecision: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons, province, channel)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (certificate_serial) DO NOTHING RETURNING certificate_serial`,
+    /** Parameters: kiosk, seq, at, eligible, reasons, province, channel, serial. */
+    updateDecision: `UPDATE decisions SET kiosk_id = ?, seq = ?, at = ?, eligible = ?, reasons = ?, province = ?, channel = ?
+       WHERE certificate_serial = ?`,
+    /** A subscriber's decision, with the province it falls back to (its kiosk's) when the registry gives none. */
+    subscriberDecisionForUpdate: `SELECT d.eligible, d.reasons, d.province, d.channel, k.province AS kiosk_province
+       FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id WHERE d.certificate_serial = ?${forUpdate}`,
+    moveDecision: 'UPDATE decisions SET province = ? WHERE certificate_serial = ?',
+    provinceKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
+       FROM kiosks WHERE province = ? AND role = 'kiosk' ORDER BY id`,
+    allKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
+       FROM kiosks WHERE role = 'kiosk' ORDER BY id`,
+    /** Parameters: province, now, after serial, how many. */
+    remainingCustomers: `SELECT c.serial, s.tax_code, s.contract_end, c.eligible_until
+       FROM certificates c JOIN subscribers s ON s.serial = c.serial
+       WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.serial > ?
+       ORDER BY c.serial LIMIT ?`,
   };
+}
+
+/** Where a scoped statement's province list goes: always after its other parameters. */
+const SCOPE = '{scope}';
+
+/** Statements limited to a list of provinces, or to all of them. */
+const SCOPED = {
+  /** Per province: known certificates renewed, and those still eligible at the time given. */
+  knownByProvince: `SELECT province, SUM(CASE WHEN b = '1' THEN n ELSE 0 END) AS renewed,
+       SUM(CASE WHEN b = '0' AND a > ? THEN n ELSE 0 END) AS remaining
+     FROM progress_counts WHERE kind = 'known' AND ${SCOPE} GROUP BY province`,
+  renewalsPerDay: `SELECT a AS day, SUM(n) AS n FROM progress_counts WHERE kind = 'day' AND ${SCOPE} GROUP BY a ORDER BY a`,
+  /** Renewed by channel and hardware version, refused by reason per channel (kiosks' decisions) and per hardware version (the centre's refusals). */
+  kinds: `SELECT kind, province, a, b, n FROM progress_counts WHERE kind IN ('renewed', 'refused', 'refusedHw') AND n <> 0 AND ${SCOPE}`,
+  /** Parameters: seen before. */
+  staleKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
+     FROM kiosks WHERE role = 'kiosk' AND revoked_at IS NULL AND enrolled_at IS NOT NULL AND (last_seen_at IS NULL OR last_seen_at < ?) AND ${SCOPE}
+     ORDER BY COALESCE(last_seen_at, ''), id`,
+} as const;
+
+export type ScopedName = keyof typeof SCOPED;
+
+/** All provinces, or only these (province codes as the registry and kiosks spell them). */
+export type Scope = 'all' | readonly string[];
+
+/** A scoped statement in a dialect's words, its province list appended to `params`. */
+export function scopedCommand(dialect: Dialect, name: ScopedName, params: readonly unknown[], scope: Scope): { sql: string; params: unknown[] } {
+  const clause = scope === 'all' ? '1 = 1' : scope.length === 0 ? '1 = 0' : `province IN (${scope.map(() => '?').join(', ')})`;
+  let n = 0;
+  const sql = SCOPED[name].replace(SCOPE, clause).replace(/\?/g, () => dialect.param(++n));
+  return { sql, params: scope === 'all' ? [...params] : [...params, ...scope] };
 }
 
 export type Statements = Readonly<ReturnType<typeof texts>>;

@@ -9,6 +9,7 @@ import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
 import type { JournalEvent } from '../../journal/format.js';
 import type { DecisionRecord, EventQuota, KioskChain, SavedEvents } from './event-chain.js';
+import type { Judge, ReadPlan } from './progress-plans.js';
 
 /** What a credential may do: a kiosk renews and syncs; a report credential reads the report only. */
 export type CredentialRole = 'kiosk' | 'report';
@@ -213,6 +214,15 @@ export interface CentralStore {
   kioskChains(): Promise<KioskChain[]>;
   /** The latest check.decided of each certificate. */
   decisions(): Promise<DecisionRecord[]>;
+
+  /**
+   * Decides the standing of every certificate that needs it (added, its registry row changed, or
+   * all of them when `fingerprint`, the campaign's, differs from the one they were decided for),
+   * in batches of their own transactions; returns how many were decided.
+   */
+  refreshStandings(fingerprint: string, judge: Judge): Promise<number>;
+  /** Runs a read of the progress figures (src/central/progress) in one snapshot. */
+  readProgress<T>(plan: ReadPlan<T>): Promise<T>;
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;

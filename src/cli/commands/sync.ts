@@ -1,6 +1,7 @@
 import { CapbuError } from '../../errors.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
-import { allSent, syncRound, type SyncContext, type SyncRound } from '../../sync/round.js';
+import { syncContext } from '../../renewal/renew.js';
+import { allSent, syncRound, type SyncRound } from '../../sync/round.js';
 import { stopper, watch } from '../../sync/watch.js';
 import { liveClock, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
@@ -19,7 +20,7 @@ export async function syncCommand(argv: string[], ctx: Context): Promise<number>
     throw new CapbuError('USAGE', { problem: '--interval takes whole seconds, with --watch' });
   }
   const renewal = renewalContext(ctx, { ...values, timeoutMs: SYNC_TIMEOUT_MS }, liveClock(values.now));
-  const sync: SyncContext = renewal;
+  const sync = syncContext(renewal);
   const json = values.json === true;
   try {
     if (!values.watch) {

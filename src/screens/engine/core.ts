@@ -10,7 +10,7 @@ import { campaignPath, loadCampaign } from '../../store/files.js';
 import { CapbuError, isCapbuError } from '../../errors.js';
 import { calendarDateIn, localTimeToInstant } from '../../campaign/calendar.js';
 import { inspect } from '../../inspection/inspect.js';
-import type { RenewalContext } from '../../renewal/renew.js';
+import { syncContext, type RenewalContext } from '../../renewal/renew.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { pinTries, VIETTEL_PIN_LENGTH } from '../../renewal/pin-guard.js';
 import { findSubscriber } from '../../store/registry.js';
@@ -19,7 +19,7 @@ import { loadSettings, type KioskSettings } from '../../store/settings.js';
 import { openStore, type Store } from '../../store/store.js';
 import { CLOCK_SKEW_WARNING_MS, decisionTime } from '../../sync/centre-time.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
-import { syncRound, type SyncContext } from '../../sync/round.js';
+import { syncRound } from '../../sync/round.js';
 import { kioskStatus } from '../../sync/status.js';
 import { stopper, watch as watchSync } from '../../sync/watch.js';
 import { appendEvent } from '../../store/journal.js';
@@ -166,11 +166,11 @@ export class EngineCore {
     if (!this.credential) return;
     const credential = this.credential;
     const server = this.config.server ?? credential.server;
-    const ctx: SyncContext = {
+    const ctx = syncContext({
       ...this.renewalContext(null, credential),
       client: new CentralClient({ server, credential: credential.credential, now: () => this.clock(), timeoutMs: SYNC_TIMEOUT_MS }),
       server,
-    };
+    });
     void watchSync(() => syncRound(ctx, { stopping: this.syncing.stopping }), intervalMs, this.syncing, (outcome) => {
       this.online = 'round' in outcome ? outcome.round.reachable : outcome.error.code === 'SYNC_BUSY' ? this.online : false;
       this.statusChanged();

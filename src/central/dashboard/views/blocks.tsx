@@ -1,8 +1,9 @@
 /** Pieces the pages are made of: the headline figures, a chart with its table, a plain table. */
 import type { ReactNode } from 'react';
 import { calendarDate } from '../../../i18n/dates.js';
-import type { ReportGroup } from '../../api.js';
-import type { DayCount } from '../progress.js';
+import type { Overview, ReportGroup } from '../../api.js';
+
+type DayCount = Overview['renewalsPerDay'][number];
 import { count, type ViewContext } from './page.js';
 
 /** What public/dashboard.js hands to Chart.js: the figures of the table beside it. */

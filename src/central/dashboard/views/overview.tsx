@@ -1,14 +1,16 @@
 /** The overview: totals, renewals per day, what remains by province, renewals by hardware and channel. */
 import { dateTimeFor } from '../../../i18n/dates.js';
-import type { Overview } from '../progress.js';
+import type { KioskSync, Overview } from '../../api.js';
 import { ChartSection, Figures, groupColumns, groupLabel, PerDay, Table } from './blocks.js';
+import { KioskTable } from './kiosks.js';
 import { renderPage, type ViewContext } from './page.js';
 
 export function Updated({ v, at }: { v: ViewContext; at: string }) {
   return <p className="updated" id="updated" data-refresh="">{v.t.text('dash.updatedAt', { at: dateTimeFor(at, v.zone) })}</p>;
 }
 
-export function overviewPage(v: ViewContext, o: Overview): string {
+/** `stale`: the kiosks of the scope past the limit, so a province is chased before its figures age. */
+export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskSync[], unsyncedLimitSeconds: number): string {
   const { t } = v;
   const provinceLink = (key: string) => (key === '-' ? groupLabel(v, 'province', key) : <a href={`/province/${encodeURIComponent(key)}`}>{key}</a>);
   const body = (
@@ -51,6 +53,10 @@ export function overviewPage(v: ViewContext, o: Overview): string {
           <Table v={v} id="table-by-channel" rows={o.byChannel} columns={groupColumns(v, t.text('dash.col.channel'), (g) => groupLabel(v, 'channel', g.key))} />
         </ChartSection>
       </div>
+      <section aria-labelledby="stale-title">
+        <h2 id="stale-title">{t.text('dash.stale.title')}</h2>
+        <KioskTable v={v} id="table-stale" kiosks={stale} limitSeconds={unsyncedLimitSeconds} withProvince />
+      </section>
     </>
   );
   return renderPage(v, t.text('dash.overview.title'), body, { live: true });
