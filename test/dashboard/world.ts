@@ -23,6 +23,11 @@ export interface DashboardWorld {
   readonly remainingHn: readonly { serial: string; taxCode: string }[];
   /** Moves the centre's clock. */
   setNow(at: Date): void;
+  /**
+   * More of a campaign, as a demo centre would hold: per province, customers of whom `renewed`
+   * renew on the given days (one kiosk per province, tokens of mixed hardware versions).
+   */
+  busier(provinces: readonly { code: string; customers: number; renewedPerDay: readonly number[] }[]): Promise<void>;
   /** An account with its password (PASSWORD) already set through its one-time code. */
   account(name: string, role: 'admin' | 'supervisor', provinces?: string[]): Promise<void>;
   close(): Promise<void>;
@@ -84,6 +89,27 @@ export async function dashboardWorld(db: string, overrides: Partial<CentralConfi
     remainingHn,
     setNow: (at) => {
       now = at;
+    },
+    busier: async (provinces) => {
+      const channels = ['counter', 'field', 'self'] as const;
+      const versions = ['v2', 'v4', 'v5'];
+      for (const p of provinces) {
+        const people = await Promise.all(Array.from({ length: p.customers }, (_, i) => make(`${p.code} khách ${i + 1}`)));
+        await store.importRegistry(people.map((s) => world.record(s, { province: p.code })), now.toISOString());
+        await store.addCertificates(people.map((s) => ({ serial: s.serial, der: s.der })), now.toISOString());
+        const kiosk = await centre.kiosk(`${p.code}-DEMO-01`, { province: p.code, channel: 'counter' });
+        let next = 0;
+        for (const [day, count] of p.renewedPerDay.entries()) {
+          now = new Date(NOW.getTime() + day * 86_400_000);
+          for (let i = 0; i < count; i++, next++) {
+            const s = people[next]!;
+            const channel = channels[next % channels.length]!;
+            await kiosk.renew(world.request(s, await world.csr(s), { token: token(versions[next % versions.length]!), channel }));
+          }
+        }
+        await kiosk.registry(0);
+        now = NOW;
+      }
     },
     account: async (name, role, provinces = []) => {
       const { code } = await addAccount(store, { name, role, provinces, validHours: 24 }, now);

@@ -110,12 +110,14 @@ export function groupLabel(v: ViewContext, kind: 'province' | 'hardware' | 'chan
   return kind === 'channel' ? v.t.text(`channel.${key}`) : key;
 }
 
-export function groupColumns(v: ViewContext, head: string, name: (g: ReportGroup) => ReactNode): Column<ReportGroup>[] {
+/** `known`: the group's eligible and remaining are known (provinces); hardware and channel groups have renewals and refusals only. */
+export function groupColumns(v: ViewContext, head: string, name: (g: ReportGroup) => ReactNode, known = true): Column<ReportGroup>[] {
+  const figure = (key: string, cell: (g: ReportGroup) => number | null): Column<ReportGroup> => ({ head: v.t.text(`dash.figure.${key}`), cell: (g) => count(v, cell(g)), numeric: true });
   return [
     { head, cell: name },
-    { head: v.t.text('dash.figure.eligible'), cell: (g) => count(v, g.eligibleKnown), numeric: true },
-    { head: v.t.text('dash.figure.renewed'), cell: (g) => count(v, g.renewed), numeric: true },
-    { head: v.t.text('dash.figure.remaining'), cell: (g) => count(v, g.remaining), numeric: true },
-    { head: v.t.text('dash.figure.refused'), cell: (g) => count(v, refusedTotal(g)), numeric: true },
+    ...(known ? [figure('eligible', (g) => g.eligibleKnown)] : []),
+    figure('renewed', (g) => g.renewed),
+    ...(known ? [figure('remaining', (g) => g.remaining)] : []),
+    figure('refused', refusedTotal),
   ];
 }

@@ -39,7 +39,7 @@ export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskS
             datasets: [{ label: t.text('dash.figure.renewed'), data: o.byHardwareVersion.map((g) => g.renewed) }],
           }}
         >
-          <Table v={v} id="table-by-hardware" rows={o.byHardwareVersion} columns={groupColumns(v, t.text('dash.col.hardware'), (g) => groupLabel(v, 'hardware', g.key))} />
+          <Table v={v} id="table-by-hardware" rows={o.byHardwareVersion} columns={groupColumns(v, t.text('dash.col.hardware'), (g) => groupLabel(v, 'hardware', g.key), false)} />
         </ChartSection>
         <ChartSection
           id="chart-by-channel"
@@ -50,7 +50,7 @@ export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskS
             datasets: [{ label: t.text('dash.figure.renewed'), data: o.byChannel.map((g) => g.renewed) }],
           }}
         >
-          <Table v={v} id="table-by-channel" rows={o.byChannel} columns={groupColumns(v, t.text('dash.col.channel'), (g) => groupLabel(v, 'channel', g.key))} />
+          <Table v={v} id="table-by-channel" rows={o.byChannel} columns={groupColumns(v, t.text('dash.col.channel'), (g) => groupLabel(v, 'channel', g.key), false)} />
         </ChartSection>
       </div>
       <section aria-labelledby="stale-title">
