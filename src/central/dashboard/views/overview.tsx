@@ -1,7 +1,8 @@
 /** The overview: totals, renewals per day, what remains by province, renewals by hardware and channel. */
 import { dateTimeFor } from '../../../i18n/dates.js';
-import type { KioskSync, Overview } from '../../api.js';
-import { ChartSection, Figures, groupColumns, groupLabel, PerDay, Table } from './blocks.js';
+import type { ReactNode } from 'react';
+import type { KioskSync, Overview, ReportGroup } from '../../api.js';
+import { ChartSection, Figures, groupColumns, groupLabel, PerDay, Table, type ChartSpec } from './blocks.js';
 import { KioskTable } from './kiosks.js';
 import { renderPage, type ViewContext } from './page.js';
 
@@ -10,6 +11,27 @@ export function Updated({ v, at }: { v: ViewContext; at: string }) {
 }
 
 /** `stale`: the kiosks of the scope past the limit, so a province is chased before its figures age. */
+type Kind = 'province' | 'hardware' | 'channel';
+const TITLES: Record<Kind, string> = { province: 'dash.byProvince.title', hardware: 'dash.byHardware.title', channel: 'dash.byChannel.title' };
+
+/**
+ * One way of grouping (province, hardware version, channel): a bar of `figure` per group and the
+ * table of all its figures. Only provinces know eligible and remaining counts.
+ */
+function GroupChart({ v, kind, groups, figure, name }: { v: ViewContext; kind: Kind; groups: readonly ReportGroup[]; figure: 'remaining' | 'renewed'; name?: (g: ReportGroup) => ReactNode }) {
+  const label = (g: ReportGroup) => groupLabel(v, kind, g.key);
+  const spec: ChartSpec = {
+    type: 'bar',
+    labels: groups.map(label),
+    datasets: [{ label: v.t.text(`dash.figure.${figure}`), data: groups.map((g) => g[figure] ?? 0) }],
+  };
+  return (
+    <ChartSection id={`chart-by-${kind}`} title={v.t.text(TITLES[kind])} spec={spec}>
+      <Table v={v} id={`table-by-${kind}`} rows={groups} columns={groupColumns(v, v.t.text(`dash.col.${kind}`), name ?? label, kind === 'province')} />
+    </ChartSection>
+  );
+}
+
 export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskSync[], unsyncedLimitSeconds: number): string {
   const { t } = v;
   const provinceLink = (key: string) => (key === '-' ? groupLabel(v, 'province', key) : <a href={`/province/${encodeURIComponent(key)}`}>{key}</a>);
@@ -19,39 +41,9 @@ export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskS
       <Figures v={v} total={o.total} />
       <div className="grid">
         <PerDay v={v} days={o.renewalsPerDay} />
-        <ChartSection
-          id="chart-by-province"
-          title={t.text('dash.byProvince.title')}
-          spec={{
-            type: 'bar',
-            labels: o.byProvince.map((g) => groupLabel(v, 'province', g.key)),
-            datasets: [{ label: t.text('dash.figure.remaining'), data: o.byProvince.map((g) => g.remaining ?? 0) }],
-          }}
-        >
-          <Table v={v} id="table-by-province" rows={o.byProvince} columns={groupColumns(v, t.text('dash.col.province'), (g) => provinceLink(g.key))} />
-        </ChartSection>
-        <ChartSection
-          id="chart-by-hardware"
-          title={t.text('dash.byHardware.title')}
-          spec={{
-            type: 'bar',
-            labels: o.byHardwareVersion.map((g) => groupLabel(v, 'hardware', g.key)),
-            datasets: [{ label: t.text('dash.figure.renewed'), data: o.byHardwareVersion.map((g) => g.renewed) }],
-          }}
-        >
-          <Table v={v} id="table-by-hardware" rows={o.byHardwareVersion} columns={groupColumns(v, t.text('dash.col.hardware'), (g) => groupLabel(v, 'hardware', g.key), false)} />
-        </ChartSection>
-        <ChartSection
-          id="chart-by-channel"
-          title={t.text('dash.byChannel.title')}
-          spec={{
-            type: 'bar',
-            labels: o.byChannel.map((g) => groupLabel(v, 'channel', g.key)),
-            datasets: [{ label: t.text('dash.figure.renewed'), data: o.byChannel.map((g) => g.renewed) }],
-          }}
-        >
-          <Table v={v} id="table-by-channel" rows={o.byChannel} columns={groupColumns(v, t.text('dash.col.channel'), (g) => groupLabel(v, 'channel', g.key), false)} />
-        </ChartSection>
+        <GroupChart v={v} kind="province" groups={o.byProvince} figure="remaining" name={(g) => provinceLink(g.key)} />
+        <GroupChart v={v} kind="hardware" groups={o.byHardwareVersion} figure="renewed" />
+        <GroupChart v={v} kind="channel" groups={o.byChannel} figure="renewed" />
       </div>
       <section aria-labelledby="stale-title">
         <h2 id="stale-title">{t.text('dash.stale.title')}</h2>
