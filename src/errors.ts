@@ -131,6 +131,14 @@ export const USAGE_PROBLEMS = [
   'channel',
   'listen',
   'role',
+  /** --lang names a language capbu has no catalogue for. */
+  'language',
+  /** --server is not a URL the kiosk may send its credential to (`why`: a ServerUrlProblem). */
+  'serverUrl',
+  /** An option that only means something beside another (`--interval` without `--watch`). */
+  'needsOption',
+  /** A file capbu would write is there already (a backup never overwrites). */
+  'fileExists',
   'userName',
   'userRole',
   'userProvinces',

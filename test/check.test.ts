@@ -30,6 +30,7 @@ interface Json {
   }[];
   unreadable: { label: string; error: string }[];
   candidate: string | null;
+  pinTries: { counted: number; remaining: number; locked: boolean; finalTry: boolean };
 }
 
 /** A subscriber who qualifies, unless a test changes one thing. */
@@ -338,6 +339,33 @@ describe('key evidence', () => {
     expect(code).toBe(0);
     expect(json.keyCheckLoggedIn).toBe(true);
     expect(json.certificates[0]!.hasPrivateKey).toBe(true);
+  });
+});
+
+describe('the PIN tries left (issue 11 point 11)', () => {
+  it("says the kiosk's count once, in the words a wrong PIN gets from check and renew, and in --json", async () => {
+    await scenario('tries-left', {});
+    const phrase = 'còn 4 lần thử trước khi USB token bị khóa';
+    const wrong = await world.capbu(['check', '--token', 'tries-left', '--pin-stdin', '--now', NOW, '--lang', 'vi'], 'wrong-pin-1\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(`capbu: PIN_INCORRECT: sai mã PIN; ${phrase}\n`);
+    const report = await world.capbu(['check', '--token', 'tries-left', '--now', NOW, '--lang', 'vi']);
+    expect(report.stdout).toContain(`Mã PIN: đã nhập sai 1 lần tại máy quầy này; ${phrase}`);
+    expect(report.stdout.split('lần thử')).toHaveLength(2);
+    const counted = await checkJson('tries-left');
+    expect(counted.json.pinTries).toEqual({ counted: 1, remaining: 4, locked: false, finalTry: false });
+    // A good login resets the count, and a fresh count has nothing to say.
+    const good = await checkJson('tries-left', ['--pin-stdin'], `${USER_PIN}\n`);
+    expect(good.json.pinTries).toEqual({ counted: 0, remaining: 5, locked: false, finalTry: false });
+    const fresh = await world.capbu(['check', '--token', 'tries-left', '--now', NOW, '--lang', 'vi']);
+    expect(fresh.stdout).not.toContain('Mã PIN');
+  });
+
+  it('says the final try in English too, with the count', async () => {
+    await scenario('tries-final', {});
+    for (let i = 0; i < 4; i++) expect((await world.capbu(['check', '--token', 'tries-final', '--pin-stdin', '--now', NOW], 'wrong-pin-1\n')).code).toBe(2);
+    const report = await world.capbu(['check', '--token', 'tries-final', '--now', NOW, '--lang', 'en']);
+    expect(report.stdout).toContain('PIN: 4 wrong PIN(s) counted at this kiosk; one try left: the next wrong PIN locks the token');
   });
 });
 

@@ -2,13 +2,14 @@
  * `capbu doctor` on a kiosk that works (a real centre on loopback, a SoftHSM2 token, a listening
  * pcscd socket) and on one where things break: exit 0 only when every line is ✔, never a secret.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/store.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
+import { englishIn } from './support/english.js';
 import { UNKNOWN_READER, writeSysfs } from './support/plug.js';
 import { makeWorld, type World } from './support/world.js';
 
@@ -19,7 +20,7 @@ let env: NodeJS.ProcessEnv;
 
 interface Report {
   ok: boolean;
-  checks: { check: string; ok: boolean; text: string }[];
+  checks: { check: string; ok: boolean; text: string; code?: string; why?: string }[];
 }
 
 beforeAll(async () => {
@@ -76,6 +77,35 @@ describe('capbu doctor', () => {
     } finally {
       writeFileSync(saved, credential);
     }
+  });
+
+  it("says every failure in Vietnamese, with codes in --json, never the system's English (issue 11 point 11)", async () => {
+    const home = join(world.dir, 'home-open');
+    mkdirSync(home, { mode: 0o755 });
+    chmodSync(home, 0o755);
+    const broken = {
+      ...env,
+      CAPBU_LANG: 'vi',
+      CAPBU_HOME: home,
+      CAPBU_PKCS11_MODULE: join(world.dir, 'no-such-module.so'),
+      CAPBU_PCSCD_SOCKET: join(world.dir, 'no-pcscd.comm'),
+      CAPBU_CAMPAIGN: join(world.dir, 'no-campaign.json'),
+    };
+    const result = await runCapbu(['doctor'], { env: broken });
+    expect(result.code).toBe(1);
+    const failures = result.stdout.split('\n').filter((line) => line.startsWith('✖ '));
+    expect(failures.length).toBeGreaterThanOrEqual(5);
+    for (const line of failures) expect(englishIn(line.slice(2)), line).toEqual([]);
+    expect(result.stdout).toContain(`thư mục dữ liệu ${home}: đang có quyền 755`);
+    expect(result.stdout).toContain('(không có tệp này)');
+    // Codes stay out of the sentences: they are in --json, beside the words.
+    expect(result.stdout).not.toMatch(/[A-Z]{2,}_[A-Z_]+:/);
+    const json = JSON.parse((await runCapbu(['doctor', '--json'], { env: broken })).stdout) as Report;
+    const by = (check: string) => json.checks.find((c) => c.check === check && !c.ok)!;
+    expect(by('campaign')).toMatchObject({ code: 'CAMPAIGN_NOT_FOUND' });
+    expect(by('enrolment')).toMatchObject({ code: 'NOT_ENROLLED' });
+    expect(by('data-dir')).toMatchObject({ why: 'mode' });
+    expect(by('module')).toMatchObject({ why: 'missing' });
   });
 
   it('finds a damaged store through integrity_check', async () => {

@@ -66,7 +66,7 @@ describe('check and renew share one wrong-PIN count', () => {
     for (let i = 0; i < 3; i++) expectError(await capbu('check', customer.label, '00000000'), 'PIN_INCORRECT');
     const fourth = await capbu('check', customer.label, '00000000');
     expectError(fourth, 'PIN_INCORRECT');
-    expect(fourth.stderr).toContain('at most 1 tries left');
+    expect(fourth.stderr).toContain('one try left: the next wrong PIN locks the token');
     expectError(await capbu('renew', customer.label, USER_PIN), 'FINAL_TRY_NEEDS_CONFIRMATION');
   });
 });

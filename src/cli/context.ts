@@ -47,9 +47,9 @@ export function globalOptions(argv: readonly string[]): { readonly lang: string 
 }
 
 /** An unknown --lang is USAGE before anything runs, never silently Vietnamese. */
-export function checkLanguage(lang: string | undefined, t: Translator): void {
+export function checkLanguage(lang: string | undefined): void {
   if (lang !== undefined && !isLanguage(lang)) {
-    throw new CapbuError('USAGE', { problem: t.text('langUnknown', { value: lang, languages: LANGUAGES.join(', ') }) });
+    throw new CapbuError('USAGE', { usage: 'language', value: lang, languages: LANGUAGES });
   }
 }
 

@@ -49,7 +49,7 @@ export async function main(argv: string[], given?: Context): Promise<number> {
   const global = globalOptions(argv);
   const ctx = given ?? processContext(global.lang);
   try {
-    checkLanguage(global.lang, ctx.t);
+    checkLanguage(global.lang);
     // Plain `capbu` on a terminal is the kiosk app; anywhere else, the help.
     if (global.command === undefined) {
       if (process.stdout.isTTY && process.stdin.isTTY && given === undefined) return await (await COMMANDS.kiosk.load())(global.rest, ctx);

@@ -15,6 +15,8 @@ import { serverFlag } from './server-flag.js';
 import { campaignPath, loadCampaign } from '../store/files.js';
 
 export interface RenewalFlags {
+  /** The command these flags came with, for the help a usage error points to. */
+  readonly command: 'renew' | 'sync';
   readonly campaign?: string;
   readonly module?: string;
   readonly server?: string;
@@ -28,7 +30,7 @@ export function renewalContext(
   clock: () => Date,
 ): RenewalContext & { readonly client: CentralClient; readonly server: string } {
   // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
-  const server = flags.server === undefined ? undefined : serverFlag(flags.server, ctx);
+  const server = flags.server === undefined ? undefined : serverFlag(flags.server, flags.command);
   const home = dataDir(ctx.env);
   const campaign = loadCampaign(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);

@@ -3,6 +3,7 @@ import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
 import { calendarDate, dateFor } from '../i18n/dates.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
+import type { PinTries } from '../renewal/pin-guard.js';
 
 /** What a reason's sentence may say about this certificate: its dates and the registry's. */
 function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
@@ -35,12 +36,23 @@ function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): st
   ];
 }
 
-export function renderInspection(inspection: Inspection, t: Translator, campaign: Campaign): string {
+/** The PIN's tries, said only when something is short of a fresh token: wrong PINs counted, or flags. */
+function pinLine(tries: PinTries, t: Translator): string[] {
+  if (tries.locked) return [`${t.text('tokens.pin')}: ${t.error('PIN_LOCKED')}`];
+  if (tries.counted === 0 && !tries.finalTry && !tries.token.countLow) return [];
+  // The kiosk's count is a number only once it has counted: a fresh count says nothing of the token's.
+  const remaining = tries.counted > 0 ? tries.remaining : undefined;
+  return [t.text('pinTriesLeft', { counted: tries.counted, remaining, finalTry: tries.finalTry, countLow: tries.token.countLow })];
+}
+
+/** `tries`: the PIN guard's count for this token, where the command read it (`capbu check`). */
+export function renderInspection(inspection: Inspection, t: Translator, campaign: Campaign, tries?: PinTries): string {
   const { token } = inspection;
   const zone = campaign.timeZone;
   const lines = [
     `${t.text('token')}: ${token.label} (${t.text('serialNo')} ${token.serial}, ${token.manufacturer} ${token.model})`,
     inspection.keyCheckLoggedIn ? t.text('keyCheckLoggedIn') : t.text('keyCheckPublic'),
+    ...(tries ? pinLine(tries, t) : []),
     t.text('datesIn', { zone }),
   ];
   for (const c of inspection.certificates) {

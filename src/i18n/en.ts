@@ -1,6 +1,6 @@
 import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
-import { list, render, sentence } from './message.js';
+import { list, render, sentence, type Vars } from './message.js';
 import { kioskEn } from './kiosk-en.js';
 import { dashboardEn } from './dashboard-en.js';
 
@@ -30,6 +30,13 @@ const PLACEHOLDERS: Record<string, string> = {
 
 const placeholder = (arg: unknown) => PLACEHOLDERS[String(arg)] ?? String(arg);
 
+/** One phrase for the tries left, whichever way the count is known. */
+const triesLeft = (v: Vars) => {
+  if (v.finalTry || v.remaining === 1) return 'one try left: the next wrong PIN locks the token';
+  if (typeof v.remaining === 'number') return `at most ${v.remaining} tries left before the token locks`;
+  return v.countLow ? 'few tries left' : 'ask the customer again before the next try';
+};
+
 const usage: Catalog['usage'] = {
   unknownCommand: (v) => `there is no command "${v.name}"${v.suggestion ? `; did you mean "capbu ${v.suggestion}"?` : ''}`,
   unknownSubcommand: (v) =>
@@ -47,6 +54,21 @@ const usage: Catalog['usage'] = {
   channel: (v) => `--channel is counter, field or self, not "${v.value}"`,
   listen: (v) => `--listen takes HOST:PORT, such as 127.0.0.1:8080, not "${v.value}"`,
   role: (v) => `--role is kiosk (renews and syncs) or report (reads the report only), not "${v.value}"`,
+  language: (v) => `--lang "${v.value}" is not a language capbu speaks; use one of: ${list(v.languages)}`,
+  serverUrl: (v) => {
+    switch (v.why) {
+      case 'scheme':
+        return `--server must be an http:// or https:// URL, not "${v.value}"`;
+      case 'credentials':
+        return `--server must not carry a user name or password ("${v.value}"); the kiosk's credential comes from capbu enroll`;
+      case 'httpsRequired':
+        return `--server must use https:// unless the central service runs on this machine ("${v.value}")`;
+      default:
+        return `--server must be the central service's URL, such as https://capbu.example.vn, not "${v.value}"`;
+    }
+  },
+  needsOption: (v) => `${v.option} goes only with ${v.needs}`,
+  fileExists: (v) => `${v.path} exists; choose a new file name`,
   userName: (v) => `--name takes letters, digits, ".", "-", "_" and "@" (at most 64), not "${v.value}"`,
   userRole: (v) => `--role is admin (sees every province) or supervisor (sees only the provinces given), not "${v.value}"`,
   userProvinces: (v) =>
@@ -56,7 +78,7 @@ const usage: Catalog['usage'] = {
 export const en: Catalog = {
   usage,
   errors: {
-    USAGE: (v) => sentence(v.usage ? render(usage[v.usage as UsageProblem], v) : String(v.problem ?? 'bad arguments')) + ` See "capbu help${v.command ? ` ${v.command}` : ''}".`,
+    USAGE: (v) => `${sentence(render(usage[v.usage as UsageProblem], v))} See "capbu help${v.command ? ` ${v.command}` : ''}".`,
     CAMPAIGN_NOT_FOUND: (v) => `campaign file not found: ${v.path}`,
     CAMPAIGN_INVALID: (v) => `campaign file is invalid (${v.field}: ${v.problem})${v.path ? `: ${v.path}` : ''}`,
     CA_CERT_NOT_FOUND: (v) => `CA certificate file not found: ${v.path}`,
@@ -87,8 +109,7 @@ export const en: Catalog = {
     TOKEN_REMOVED: 'the token was removed; plug it in again and retry',
     TOKEN_ERROR: (v) => `the token refused the operation (${v.ckr ?? 'unknown'})`,
     TOKEN_FULL: 'the token has no room for another certificate',
-    PIN_INCORRECT: (v) =>
-      `wrong PIN${v.unclear ? ' (the token did not say so clearly)' : ''}${v.finalTry ? '; the next wrong PIN locks the token' : v.countLow ? '; few tries remain' : ''}${typeof v.remaining === 'number' ? `; at most ${v.remaining} tries left before the token locks` : ''}`,
+    PIN_INCORRECT: (v) => `wrong PIN${v.unclear ? ' (the token did not say so clearly)' : ''}; ${triesLeft(v)}`,
     PIN_LOCKED: 'the user PIN is locked; the customer must have it unlocked by the CA (hotline 18008000, branch 1)',
     PIN_INVALID: (v) =>
       v.min !== undefined
@@ -97,7 +118,8 @@ export const en: Catalog = {
     PIN_MISSING: (v) =>
       v.option ? `the customer's PIN is needed: add ${v.option}, then type it at the prompt or pipe it` : 'no PIN on standard input',
     PIN_CANCELLED: 'PIN entry cancelled; nothing was tried on the token',
-    FINAL_TRY_NEEDS_CONFIRMATION: 'the token says the next wrong PIN locks it; confirm with the customer, then retry with --final-try',
+    FINAL_TRY_NEEDS_CONFIRMATION: (v) =>
+      `${v.counted ? `this kiosk counted ${v.counted} wrong PINs on the token: the next wrong PIN may lock it` : 'the token says the next wrong PIN locks it'}; confirm with the customer, then retry with --final-try`,
     SETTINGS_INVALID: (v) => `the kiosk settings in ${v.path} are invalid (${v.problem})`,
     SERVER_REJECTED: (v) => `the central service refused the renewal: ${Array.isArray(v.codes) ? v.codes.join(', ') : v.codes}`,
     BAD_ISSUANCE: (v) =>
@@ -301,15 +323,24 @@ export const en: Catalog = {
     'pin.countLow': 'wrong PINs entered, few tries left',
     'pin.finalTry': 'one try left',
     'pin.locked': 'locked',
+    pinTriesLeft: (v) => `PIN: ${v.counted ? `${v.counted} wrong PIN(s) counted at this kiosk; ` : ''}${triesLeft(v)}`,
     noTokens: 'No token is plugged in.',
     backupDone: (v) => `Kiosk store backed up to ${v.file}.`,
     restoreDone: (v) => `Kiosk store restored from ${v.file}.`,
     'doctor.settings.fail': (v) => `settings.json: ${v.problem} — fix or remove the file in the data directory`,
     'doctor.module.ok': (v) => `PKCS#11 module loads: ${v.path}`,
-    'doctor.module.fail': (v) => `PKCS#11 module does not load: ${v.path} (${v.detail}) — reinstall the token's driver`,
+    'doctor.module.fail': (v) =>
+      v.why === 'none'
+        ? "no PKCS#11 module is installed — install the token's driver"
+        : `PKCS#11 module does not load: ${v.path} (${v.why === 'missing' ? 'no such file' : v.why === 'timeout' ? 'no answer in time' : `failed to load${/^CKR_/.test(String(v.detail)) ? ` ${v.detail}` : ''}`}) — reinstall the token's driver`,
     'doctor.pcscd.ok': 'smart-card service (pcscd) is running',
     'doctor.pcscd.fail': 'smart-card service (pcscd) is not running — sudo systemctl enable --now pcscd.socket',
-    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: no token device plugged in' : v.detail === 'no sysfs' ? 'USB: no device list on this system (tokens are found through their modules)' : `USB: ${v.detail}`),
+    'doctor.usb.ok': (v) =>
+      v.listed === false
+        ? 'USB: no device list on this system (tokens are found through their modules)'
+        : v.count === 0
+          ? 'USB: no token device plugged in'
+          : `USB: ${v.device} [${v.ids}]${v.hardwareVersion ? `, hardware version ${v.hardwareVersion}` : ''}, module ${v.module}`,
     'doctor.usb-unknown.fail': (v) => `USB: unknown device ${v.device} [${v.ids}] — give these ids to IT to add it to settings "devices"`,
     'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] has no driver — install ${v.install}`,
     'doctor.tokens.ok': (v) => `tokens present: ${v.count} (${v.labels})`,
@@ -317,15 +348,18 @@ export const en: Catalog = {
     'doctor.campaign.ok': (v) => `campaign file and CA certificates valid: ${v.id}`,
     'doctor.campaign.fail': (v) => `campaign file: ${v.problem} — put the campaign file in place (CAPBU_CAMPAIGN)`,
     'doctor.data-dir.ok': (v) => `data directory private to this user: ${v.path}`,
-    'doctor.data-dir.fail': (v) => `data directory ${v.path}: ${v.problem} — it must exist, belong to the kiosk user and be mode 700 (files 600)`,
+    'doctor.data-dir.fail': (v) =>
+      `data directory ${v.path}: ${v.why === 'missing' ? 'missing' : v.why === 'owner' ? "another user's" : `mode ${v.mode}`} — it must exist, belong to the kiosk user and be mode 700 (files 600)`,
     'doctor.store.ok': 'kiosk store intact (SQLite integrity_check)',
-    'doctor.store.fail': (v) => `kiosk store damaged: ${v.problem} — restore the last backup (capbu restore FILE)`,
+    'doctor.store.fail': (v) =>
+      `kiosk store damaged: ${v.why === 'integrity' ? `SQLite integrity_check found ${v.count} problem(s)` : v.problem} — restore the last backup (capbu restore FILE)`,
     'doctor.enrolment.ok': (v) => `enrolled as kiosk ${v.kiosk} with ${v.server}`,
     'doctor.enrolment.fail': (v) => `not enrolled: ${v.problem}`,
     'doctor.centre.ok': (v) => `central service reachable: ${v.server} in ${v.ms} ms`,
     'doctor.centre.fail': (v) => `central service unreachable: ${v.problem} — check the network; renewals are queued meanwhile`,
     'doctor.clock.ok': (v) => `clock agrees with the central service (${v.seconds} s)`,
-    'doctor.clock.fail': (v) => `clock differs from the central service${v.seconds !== undefined ? ` by ${v.seconds} s` : ` (${v.problem})`} — set the time (timedatectl)`,
+    'doctor.clock.fail': (v) =>
+      `clock differs from the central service${v.why === 'noDate' ? ' (the central service sent no time of its own)' : ` by ${v.seconds} s`} — set the time (timedatectl)`,
     'doctor.registry.ok': (v) => `registry copy version ${v.version}, updated ${v.hours} h ago`,
     'doctor.registry.fail': (v) => (v.hours === '-' ? 'registry copy never updated — run capbu sync' : `registry copy ${v.hours} h old — run capbu sync`),
     'doctor.unsynced.ok': 'nothing waiting for the central service (renewals, journal events)',
@@ -344,9 +378,6 @@ export const en: Catalog = {
     registryImported: (v) => `Registry imported: ${v.added} added, ${v.updated} updated.`,
     demoPlugged: (v) => `Plugged USB token ${v.token}.`,
     demoPulled: (v) => `Pulled USB token ${v.token}.`,
-    demoPlugUsage: 'usage: capbu demo plug NAME|DIGIT [--dir DIR]',
-    demoPullUsage: 'usage: capbu demo pull [NAME] [--dir DIR]',
-    demoUsage: 'usage: capbu demo [DIR] | capbu demo plug NAME | capbu demo pull [NAME]',
     demoCreated: (v) => `Demo world created in ${v.directory}.`,
     demoExists: (v) => `Demo world already present in ${v.directory}.`,
     demoTokens: (v) => `Demo USB tokens (unplugged): ${v.tokens}; PIN ${v.pin}. To use it in this shell:`,
@@ -357,11 +388,6 @@ export const en: Catalog = {
     centralKioskRevoked: (v) => `Kiosk ${v.id} revoked.`,
     centralKioskReissued: (v) => `Kiosk ${v.id}: its earlier code and credential no longer work. New one-time enrolment code, valid until ${v.expires}:`,
     centralReporterAdded: (v) => `Report credential ${v.id} added: it may read the report, nothing else. One-time enrolment code, valid until ${v.expires}:`,
-    langUnknown: (v) => `--lang "${v.value}" is not a language capbu speaks; use one of: ${v.languages}`,
-    'serverUrl.notUrl': (v) => `--server must be the central service's URL, such as https://capbu.example.vn, not "${v.value}"`,
-    'serverUrl.scheme': (v) => `--server must be an http:// or https:// URL, not "${v.value}"`,
-    'serverUrl.credentials': (v) => `--server must not carry a user name or password ("${v.value}"); the kiosk's credential comes from capbu enroll`,
-    'serverUrl.httpsRequired': (v) => `--server must use https:// unless the central service runs on this machine ("${v.value}")`,
     enrolled: (v) => `Enrolled as kiosk ${v.id} (province ${v.province}, channel ${v.channel}); credential saved in ${v.path}.`,
     reportTitle: (v) => `Campaign ${v.campaign}, report at ${v.at}`,
     reportTotal: 'Total',

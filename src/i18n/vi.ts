@@ -125,6 +125,21 @@ const usage: Catalog['usage'] = {
     `--channel là counter (quầy giao dịch), field (lưu động) hoặc self (khách hàng tự thực hiện), không phải "${v.value}"`,
   listen: (v) => `--listen có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080, không phải "${v.value}"`,
   role: (v) => `--role là kiosk (cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo), không phải "${v.value}"`,
+  language: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${list(v.languages)}`,
+  serverUrl: (v) => {
+    switch (v.why) {
+      case 'scheme':
+        return `--server phải là URL http:// hoặc https://, không phải "${v.value}"`;
+      case 'credentials':
+        return `--server không được chứa tên đăng nhập hay mật khẩu ("${v.value}"); thông tin xác thực của máy quầy do capbu enroll cấp`;
+      case 'httpsRequired':
+        return `--server phải dùng https://, trừ khi hệ thống trung tâm chạy trên chính máy này ("${v.value}")`;
+      default:
+        return `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`;
+    }
+  },
+  needsOption: (v) => `${v.option} chỉ dùng cùng ${v.needs}`,
+  fileExists: (v) => `tệp ${v.path} đã có; chọn tên tệp mới`,
   userName: (v) => `--name gồm chữ cái, chữ số, ".", "-", "_" và "@" (tối đa 64 ký tự), không phải "${v.value}"`,
   userRole: (v) => `--role là admin (xem mọi tỉnh) hoặc supervisor (chỉ xem các tỉnh được giao), không phải "${v.value}"`,
   userProvinces: (v) =>
@@ -134,7 +149,7 @@ const usage: Catalog['usage'] = {
 export const vi: Catalog = {
   usage,
   errors: {
-    USAGE: (v) => sentence(v.usage ? render(usage[v.usage as UsageProblem], v) : String(v.problem ?? 'tham số không hợp lệ')) + ` Xem "capbu help${v.command ? ` ${v.command}` : ''}".`,
+    USAGE: (v) => `${sentence(render(usage[v.usage as UsageProblem], v))} Xem "capbu help${v.command ? ` ${v.command}` : ''}".`,
     CAMPAIGN_NOT_FOUND: (v) => `không tìm thấy tệp chiến dịch: ${v.path}`,
     CAMPAIGN_INVALID: (v) => `tệp chiến dịch không hợp lệ (${campaignProblem(v)})${v.path ? `: ${v.path}` : ''}`,
     CA_CERT_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số Viettel-CA: ${v.path}`,
@@ -379,15 +394,25 @@ export const vi: Catalog = {
     'pin.countLow': 'đã nhập sai, còn ít lần thử',
     'pin.finalTry': 'còn 1 lần thử',
     'pin.locked': 'đã bị khóa',
+    /** `capbu check`: the kiosk's count beside the token's flags, in PIN_INCORRECT's words. */
+    pinTriesLeft: (v) => `Mã PIN: ${v.counted ? `đã nhập sai ${v.counted} lần tại máy quầy này; ` : ''}${triesLeft(v)}`,
     noTokens: 'Chưa cắm USB token nào.',
     backupDone: (v) => `Đã sao lưu kho dữ liệu máy quầy vào ${v.file}.`,
     restoreDone: (v) => `Đã khôi phục kho dữ liệu máy quầy từ ${v.file}.`,
     'doctor.settings.fail': (v) => `settings.json: ${v.problem} — sửa hoặc xoá tệp trong thư mục dữ liệu`,
     'doctor.module.ok': (v) => `thư viện PKCS#11 nạp được: ${v.path}`,
-    'doctor.module.fail': (v) => `không nạp được thư viện PKCS#11: ${v.path} (${v.detail}) — cài lại trình điều khiển của USB token`,
+    'doctor.module.fail': (v) =>
+      v.why === 'none'
+        ? 'chưa cài thư viện PKCS#11 nào — cài trình điều khiển của USB token'
+        : `không nạp được thư viện PKCS#11: ${v.path} (${v.why === 'missing' ? 'không có tệp này' : v.why === 'timeout' ? 'quá lâu không phản hồi' : `lỗi khi nạp${/^CKR_/.test(String(v.detail)) ? ` ${v.detail}` : ''}`}) — cài lại trình điều khiển của USB token`,
     'doctor.pcscd.ok': 'dịch vụ thẻ thông minh (pcscd) đang chạy',
     'doctor.pcscd.fail': 'dịch vụ thẻ thông minh (pcscd) chưa chạy — sudo systemctl enable --now pcscd.socket',
-    'doctor.usb.ok': (v) => (v.detail === '0' ? 'USB: chưa cắm thiết bị token nào' : v.detail === 'no sysfs' ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)' : `USB: ${v.detail}`),
+    'doctor.usb.ok': (v) =>
+      v.listed === false
+        ? 'USB: hệ thống này không cho xem danh sách thiết bị (token được tìm qua thư viện)'
+        : v.count === 0
+          ? 'USB: chưa cắm thiết bị token nào'
+          : `USB: ${v.device} [${v.ids}]${v.hardwareVersion ? `, phiên bản thiết bị ${v.hardwareVersion}` : ''}, thư viện ${v.module}`,
     'doctor.usb-unknown.fail': (v) => `USB: thiết bị chưa biết ${v.device} [${v.ids}] — báo mã này cho bộ phận IT để bổ sung vào mục "devices" trong settings`,
     'doctor.usb-driver.fail': (v) => `USB: ${v.device} [${v.ids}] chưa có trình điều khiển — cài ${v.install}`,
     'doctor.tokens.ok': (v) => `USB token đang cắm: ${v.count} (${v.labels})`,
@@ -395,15 +420,18 @@ export const vi: Catalog = {
     'doctor.campaign.ok': (v) => `tệp chiến dịch và chứng thư số Viettel-CA hợp lệ: ${v.id}`,
     'doctor.campaign.fail': (v) => `tệp chiến dịch: ${v.problem} — đặt tệp chiến dịch vào chỗ (CAPBU_CAMPAIGN)`,
     'doctor.data-dir.ok': (v) => `thư mục dữ liệu chỉ người dùng này truy cập: ${v.path}`,
-    'doctor.data-dir.fail': (v) => `thư mục dữ liệu ${v.path}: ${v.problem} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
+    'doctor.data-dir.fail': (v) =>
+      `thư mục dữ liệu ${v.path}: ${v.why === 'missing' ? 'chưa có' : v.why === 'owner' ? 'thuộc người dùng khác' : `đang có quyền ${v.mode}`} — phải tồn tại, thuộc người dùng của máy quầy, quyền 700 (tệp 600)`,
     'doctor.store.ok': 'kho dữ liệu máy quầy nguyên vẹn (SQLite integrity_check)',
-    'doctor.store.fail': (v) => `kho dữ liệu máy quầy bị hỏng: ${v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
+    'doctor.store.fail': (v) =>
+      `kho dữ liệu máy quầy bị hỏng: ${v.why === 'integrity' ? `SQLite integrity_check báo ${v.count} lỗi` : v.problem} — khôi phục bản sao lưu gần nhất (capbu restore TỆP)`,
     'doctor.enrolment.ok': (v) => `đã đăng ký máy quầy ${v.kiosk} với ${v.server}`,
     'doctor.enrolment.fail': (v) => `chưa đăng ký: ${v.problem}`,
     'doctor.centre.ok': (v) => `kết nối được hệ thống trung tâm: ${v.server}, ${v.ms} ms`,
     'doctor.centre.fail': (v) => `không kết nối được hệ thống trung tâm: ${v.problem} — kiểm tra mạng; trong lúc chờ, yêu cầu cấp bù đã lưu, sẽ gửi khi có kết nối`,
     'doctor.clock.ok': (v) => `đồng hồ khớp với hệ thống trung tâm (${v.seconds} giây)`,
-    'doctor.clock.fail': (v) => `đồng hồ lệch với hệ thống trung tâm${v.seconds !== undefined ? ` ${v.seconds} giây` : ` (${v.problem})`} — chỉnh giờ (timedatectl)`,
+    'doctor.clock.fail': (v) =>
+      `đồng hồ lệch với hệ thống trung tâm${v.why === 'noDate' ? ' (hệ thống trung tâm không gửi giờ của mình)' : ` ${v.seconds} giây`} — chỉnh giờ (timedatectl)`,
     'doctor.registry.ok': (v) => `bản sao danh sách thuê bao phiên bản ${v.version}, cập nhật ${v.hours} giờ trước`,
     'doctor.registry.fail': (v) => (v.hours === '-' ? 'bản sao danh sách thuê bao chưa được cập nhật — chạy capbu sync' : `bản sao danh sách thuê bao đã ${v.hours} giờ — chạy capbu sync`),
     'doctor.unsynced.ok': 'không có gì chờ gửi hệ thống trung tâm (yêu cầu cấp bù, sự kiện nhật ký)',
@@ -426,20 +454,12 @@ export const vi: Catalog = {
     centralListening: (v) => `Hệ thống trung tâm đang chạy tại ${v.url} (chiến dịch ${v.campaign}).`,
     demoPlugged: (v) => `Đã cắm USB token ${v.token}.`,
     demoPulled: (v) => `Đã rút USB token ${v.token}.`,
-    demoPlugUsage: 'cách dùng: capbu demo plug TÊN|SỐ [--dir THƯ_MỤC]',
-    demoPullUsage: 'cách dùng: capbu demo pull [TÊN] [--dir THƯ_MỤC]',
-    demoUsage: 'cách dùng: capbu demo [THƯ_MỤC] | capbu demo plug TÊN | capbu demo pull [TÊN]',
     centralRegistryImported: (v) => `Đã nhập danh sách thuê bao: thêm ${v.added}, cập nhật ${v.updated}, giữ nguyên ${v.unchanged} (phiên bản ${v.version}).`,
     centralCertsAdded: (v) => `Đã nạp chứng thư số: thêm ${v.added}, đã có ${v.known}.`,
     centralKioskAdded: (v) => `Đã thêm máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}). Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
     centralKioskRevoked: (v) => `Đã thu hồi máy quầy ${v.id}.`,
     centralKioskReissued: (v) => `Máy quầy ${v.id}: mã và thông tin xác thực cũ không còn dùng được. Mã đăng ký mới dùng một lần, hiệu lực đến ${v.expires}:`,
     centralReporterAdded: (v) => `Đã thêm thông tin xác thực báo cáo ${v.id}: chỉ được đọc báo cáo. Mã đăng ký dùng một lần, hiệu lực đến ${v.expires}:`,
-    langUnknown: (v) => `capbu không có ngôn ngữ --lang "${v.value}"; dùng một trong: ${v.languages}`,
-    'serverUrl.notUrl': (v) => `--server phải là địa chỉ URL của hệ thống trung tâm, ví dụ https://capbu.example.vn, không phải "${v.value}"`,
-    'serverUrl.scheme': (v) => `--server phải là URL http:// hoặc https://, không phải "${v.value}"`,
-    'serverUrl.credentials': (v) => `--server không được chứa tên đăng nhập hay mật khẩu ("${v.value}"); thông tin xác thực của máy quầy do capbu enroll cấp`,
-    'serverUrl.httpsRequired': (v) => `--server phải dùng https://, trừ khi hệ thống trung tâm chạy trên chính máy này ("${v.value}")`,
     enrolled: (v) => `Đã đăng ký máy quầy ${v.id} (tỉnh ${v.province}, kênh ${v.channel}); thông tin xác thực lưu tại ${v.path}.`,
     reportTitle: (v) => `Chiến dịch ${v.campaign}, báo cáo lúc ${v.at}`,
     reportTotal: 'Tổng',

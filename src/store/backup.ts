@@ -9,7 +9,7 @@ import { CapbuError } from '../errors.js';
 import { openStore } from './store.js';
 
 export async function backupStore(directory: string, file: string): Promise<void> {
-  if (existsSync(file)) throw new CapbuError('USAGE', { problem: `${file} exists; choose a new file name` });
+  if (existsSync(file)) throw new CapbuError('USAGE', { usage: 'fileExists', command: 'backup', path: file });
   const db = openStore(directory);
   try {
     await db.backup(file);

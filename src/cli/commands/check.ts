@@ -7,7 +7,7 @@ import { findSubscriber } from '../../store/registry.js';
 import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
-import { guardedLogin, type PinPolicy } from '../../renewal/pin-guard.js';
+import { guardedLogin, pinTries, type PinPolicy, type PinTries } from '../../renewal/pin-guard.js';
 import { catalogue } from '../../token/catalogue.js';
 import { loadModule, type Pkcs11 } from '../../token/module.js';
 import { pickModule } from '../../token/pick.js';
@@ -43,6 +43,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const db = openStore(home);
   let inspection;
+  let tries: PinTries;
   try {
     const contents = pin
       ? loggedIn(db, lib, token, pin, { limit: settings.pinTryLimit, finalTryConfirmed: values['final-try'] === true }, now)
@@ -57,12 +58,15 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     };
     inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom);
     journalDecisions(db, inspection, campaign.id, operatorName(undefined, settings), now);
+    // After the login, if any: a good one has reset the count, a wrong one has thrown.
+    tries = pinTries(db, pin ? selectToken(listTokens(lib), values.token) : token, settings.pinTryLimit);
     printSyncWarnings(ctx, db, home, settings, now);
   } finally {
     db.close();
   }
-  if (values.json) writeJson(ctx, inspectionJson(inspection));
-  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign), widthOf(ctx.stdout, ctx.env)));
+  const triesJson = { counted: tries.counted, remaining: tries.remaining, locked: tries.locked, finalTry: tries.finalTry };
+  if (values.json) writeJson(ctx, { ...inspectionJson(inspection), pinTries: triesJson });
+  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaign, tries), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
 }
 

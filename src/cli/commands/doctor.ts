@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { CapbuError } from '../../errors.js';
+import { CapbuError, type ErrorCode, type ErrorDetails } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
 import { unsentEvents } from '../../store/journal.js';
 import { unansweredRenewals } from '../../store/renewals.js';
@@ -34,16 +34,25 @@ export interface Finding {
   /** Stable name of the check, for support scripts. */
   readonly check: string;
   readonly ok: boolean;
-  /** Words from the catalogue: `doctor.<check>.ok` or `doctor.<check>.fail`. */
+  /** Values for the catalogue's `doctor.<check>.ok` or `doctor.<check>.fail`: codes and data, never words. */
   readonly vars: Vars;
+  /** The error behind a failed check, as a value; the catalogue's errors give its words. */
+  readonly error?: { readonly code: ErrorCode; readonly details: ErrorDetails };
 }
 
 function found(check: string, ok: boolean, vars: Vars = {}): Finding {
   return { check, ok, vars };
 }
 
-function problem(ctx: Context, error: unknown): string {
-  return error instanceof CapbuError ? `${error.code}: ${ctx.t.error(error.code, error.details)}` : String((error as Error)?.message ?? error);
+function failed(check: string, error: unknown, vars: Vars = {}): Finding {
+  const failure = error instanceof CapbuError ? error : new CapbuError('INTERNAL', { message: String((error as Error)?.message ?? error) });
+  return { check, ok: false, vars, error: { code: failure.code, details: failure.details } };
+}
+
+/** The finding's line, in the chosen language. */
+function words(ctx: Context, f: Finding): string {
+  const problem = f.error ? ctx.t.error(f.error.code, f.error.details) : undefined;
+  return ctx.t.text(`doctor.${f.check}.${f.ok ? 'ok' : 'fail'}`, { ...f.vars, problem });
 }
 
 async function moduleFindings(ctx: Context, cat: Catalogue, placed: readonly Placed[]): Promise<Finding[]> {
@@ -58,9 +67,10 @@ async function moduleFindings(ctx: Context, cat: Catalogue, placed: readonly Pla
   const out: Finding[] = [];
   for (const path of paths) {
     const result = await probeModule(path);
-    out.push(result.ok ? found('module', true, { path }) : found('module', false, { path, detail: `${result.why}: ${result.detail}` }));
+    // The loader's own message (English, from the system) stays in --json as `detail`.
+    out.push(result.ok ? found('module', true, { path }) : found('module', false, { path, why: result.why, detail: result.detail }));
   }
-  if (paths.size === 0) out.push(found('module', false, { path: '-', detail: 'none installed' }));
+  if (paths.size === 0) out.push(found('module', false, { why: 'none' }));
   return out;
 }
 
@@ -82,14 +92,14 @@ function answers(path: string): Promise<boolean> {
 }
 
 function usbFindings(placed: readonly Placed[] | null): Finding[] {
-  if (placed === null) return [found('usb', true, { detail: 'no sysfs' })];
-  if (placed.length === 0) return [found('usb', true, { detail: '0' })];
+  if (placed === null) return [found('usb', true, { listed: false })];
+  if (placed.length === 0) return [found('usb', true, { count: 0 })];
   return placed.map((p) => {
     const ids = `${p.device.vendorId}:${p.device.productId}`;
     const device = `${p.device.vendor ?? '?'} ${p.device.model ?? ''}`.trim();
     if (!p.entry) return found('usb-unknown', false, { ids, device });
     if (!p.module) return found('usb-driver', false, { ids, device, install: p.spec?.install ?? p.entry.modules.join(', ') });
-    return found('usb', true, { detail: `${device} [${ids}] v=${p.device.hardwareVersion} → ${p.module}` });
+    return found('usb', true, { device, ids, hardwareVersion: p.device.hardwareVersion ?? undefined, module: p.module });
   });
 }
 
@@ -97,10 +107,10 @@ function tokenFinding(ctx: Context, cat: Catalogue): Finding {
   try {
     const picked = pickModule({ flag: undefined, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: cat });
     const tokens = listTokens(loadModule(picked.module));
-    if (tokens.length === 0) return found('tokens', false, { problem: ctx.t.error('NO_TOKEN') });
+    if (tokens.length === 0) return failed('tokens', new CapbuError('NO_TOKEN'));
     return found('tokens', true, { count: tokens.length, labels: tokens.map((t) => t.label).join(', ') });
   } catch (error) {
-    return found('tokens', false, { problem: problem(ctx, error) });
+    return failed('tokens', error);
   }
 }
 
@@ -109,32 +119,34 @@ function campaignFinding(ctx: Context): Finding {
     const campaign = loadCampaign(campaignPath(undefined, ctx.env));
     return found('campaign', true, { id: campaign.id });
   } catch (error) {
-    return found('campaign', false, { problem: problem(ctx, error) });
+    return failed('campaign', error);
   }
 }
 
 /** The data directory and the credential in it: the kiosk's user only. */
 function dataDirFinding(home: string): Finding {
-  if (!existsSync(home)) return found('data-dir', false, { path: home, problem: 'missing' });
+  if (!existsSync(home)) return found('data-dir', false, { path: home, why: 'missing' });
   const dir = statSync(home);
-  if (typeof process.getuid === 'function' && dir.uid !== process.getuid()) return found('data-dir', false, { path: home, problem: 'owner' });
-  if ((dir.mode & 0o077) !== 0) return found('data-dir', false, { path: home, problem: `mode ${(dir.mode & 0o777).toString(8)}` });
+  if (typeof process.getuid === 'function' && dir.uid !== process.getuid()) return found('data-dir', false, { path: home, why: 'owner' });
+  const mode = (path: string, bits: number) => found('data-dir', false, { path, why: 'mode', mode: (bits & 0o777).toString(8) });
+  if ((dir.mode & 0o077) !== 0) return mode(home, dir.mode);
   const credential = credentialPath(home);
-  if (existsSync(credential) && (statSync(credential).mode & 0o077) !== 0) return found('data-dir', false, { path: credential, problem: `mode ${(statSync(credential).mode & 0o777).toString(8)}` });
+  if (existsSync(credential) && (statSync(credential).mode & 0o077) !== 0) return mode(credential, statSync(credential).mode);
   return found('data-dir', true, { path: home });
 }
 
 function storeFinding(db: Store): Finding {
-  const result = db.pragma('integrity_check', { simple: true });
-  return result === 'ok' ? found('store', true) : found('store', false, { problem: String(result) });
+  const rows = (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check);
+  // SQLite's own lines (English) stay in --json as `detail`; the words give their count.
+  return rows.length === 1 && rows[0] === 'ok' ? found('store', true) : found('store', false, { why: 'integrity', count: rows.length, detail: rows.join('; ') });
 }
 
-async function centreFindings(ctx: Context, home: string, db: Store | null, now: () => Date): Promise<Finding[]> {
+async function centreFindings(home: string, db: Store | null, now: () => Date): Promise<Finding[]> {
   let saved;
   try {
     saved = loadCredential(home);
   } catch (error) {
-    return [found('enrolment', false, { problem: problem(ctx, error) })];
+    return [failed('enrolment', error)];
   }
   const out = [found('enrolment', true, { kiosk: saved.kioskId, server: saved.server })];
   const client = new CentralClient({ server: saved.server, credential: saved.credential, timeoutMs: 5000, now });
@@ -144,10 +156,10 @@ async function centreFindings(ctx: Context, home: string, db: Store | null, now:
     const reply = await client.registry(since);
     out.push(found('centre', true, { server: saved.server, ms: Math.round(performance.now() - start) }));
     const skew = reply.time.skewMs;
-    if (skew === null) out.push(found('clock', false, { problem: 'no Date header' }));
+    if (skew === null) out.push(found('clock', false, { why: 'noDate' }));
     else out.push(found('clock', Math.abs(skew) <= CLOCK_MAX_SKEW_MS, { seconds: Math.round(skew / 1000) }));
   } catch (error) {
-    out.push(found('centre', false, { server: saved.server, problem: problem(ctx, error) }));
+    out.push(failed('centre', error, { server: saved.server }));
   }
   return out;
 }
@@ -169,7 +181,7 @@ export async function doctorCommand(argv: string[], ctx: Context): Promise<numbe
   try {
     settings = loadSettings(home);
   } catch (error) {
-    findings.push(found('settings', false, { problem: problem(ctx, error) }));
+    findings.push(failed('settings', error));
   }
   const cat = catalogue(settings?.devices ?? []);
   const devices = systemDevices(ctx.env)();
@@ -186,11 +198,11 @@ export async function doctorCommand(argv: string[], ctx: Context): Promise<numbe
   try {
     db = existsSync(home) ? openStore(home) : null;
   } catch (error) {
-    findings.push(found('store', false, { problem: problem(ctx, error) }));
+    findings.push(failed('store', error));
   }
   try {
     if (db) findings.push(storeFinding(db));
-    findings.push(...(await centreFindings(ctx, home, db, now)));
+    findings.push(...(await centreFindings(home, db, now)));
     if (db) {
       findings.push(registryFinding(db, now()));
       // Renewals queued for the centre, and journal events it has not acknowledged.
@@ -205,10 +217,10 @@ export async function doctorCommand(argv: string[], ctx: Context): Promise<numbe
   if (values.json) {
     writeJson(ctx, {
       ok: findings.every((f) => f.ok),
-      checks: findings.map((f) => ({ check: f.check, ok: f.ok, ...f.vars, text: ctx.t.text(`doctor.${f.check}.${f.ok ? 'ok' : 'fail'}`, f.vars) })),
+      checks: findings.map((f) => ({ check: f.check, ok: f.ok, ...f.vars, ...(f.error && { code: f.error.code, details: f.error.details }), text: words(ctx, f) })),
     });
   } else {
-    for (const f of findings) writeLine(ctx.stdout, `${f.ok ? '✔' : '✖'} ${ctx.t.text(`doctor.${f.check}.${f.ok ? 'ok' : 'fail'}`, f.vars)}`);
+    for (const f of findings) writeLine(ctx.stdout, `${f.ok ? '✔' : '✖'} ${words(ctx, f)}`);
   }
   return findings.every((f) => f.ok) ? 0 : 1;
 }

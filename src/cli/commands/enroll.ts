@@ -11,7 +11,7 @@ import { serverFlag } from '../server-flag.js';
 
 export async function enrollCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'enroll');
-  const server = serverFlag(values.server!, ctx);
+  const server = serverFlag(values.server!, 'enroll');
   const home = dataDir(ctx.env);
   const { credential, path } = await enrollKiosk(server, values.code!, home);
   const db = openStore(home);

@@ -3,13 +3,12 @@
  * campaign's time zone or as JSON Lines exactly as hashed. `capbu journal verify [--json]` walks the
  * whole chain: exit 0 intact, 1 broken (naming the first bad seq and what happened), 2 on errors.
  */
-import { CapbuError } from '../../errors.js';
 import { eventLine } from '../../journal/format.js';
 import { dataDir } from '../../store/data-dir.js';
 import { eventsSince, verifyJournal } from '../../store/journal.js';
 import { openStore } from '../../store/store.js';
 import { writeJson, writeLine, type Context } from '../context.js';
-import { parseCommand } from '../parse.js';
+import { parseCommand, usageError } from '../parse.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
 import { journalTable } from '../journal-table.js';
 
@@ -17,16 +16,15 @@ const PAGE = 1_000;
 
 function count(flag: string | undefined, name: string, fallback: number): number {
   if (flag === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(flag)) throw new CapbuError('USAGE', { problem: `${name} takes a whole number, not "${flag}"` });
+  if (!/^\d{1,15}$/.test(flag)) throw usageError('wholeNumber', { command: 'journal', option: name, min: 0, value: flag });
   return Number(flag);
 }
 
 export async function journalCommand(argv: string[], ctx: Context): Promise<number> {
   const { values, positionals } = parseCommand(argv, 'journal');
   const [action, ...extra] = positionals;
-  if ((action !== undefined && action !== 'verify') || extra.length > 0) {
-    throw new CapbuError('USAGE', { problem: 'usage: capbu journal [--since SEQ] [--limit N] [--json] | capbu journal verify [--json]' });
-  }
+  if (action !== undefined && action !== 'verify') throw usageError('unknownSubcommand', { command: 'journal', name: action, choices: ['verify'] });
+  if (extra.length > 0) throw usageError('unexpectedArgument', { command: 'journal', value: extra[0]! });
   if (action === 'verify') return verify(ctx, values.json === true);
   const since = count(values.since, '--since', 0);
   const limit = count(values.limit, '--limit', Number.MAX_SAFE_INTEGER);

@@ -24,7 +24,7 @@ const EXIT: Record<RenewOutcome['status'], number> = { renewed: 0, 'already-rene
 export async function renewCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'renew');
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
-  const renewal = renewalContext(ctx, values, liveClock(values.now));
+  const renewal = renewalContext(ctx, { ...values, command: 'renew' }, liveClock(values.now));
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
   const stop = new AbortController();
   const interrupt = () => stop.abort();

@@ -1,10 +1,9 @@
-import { CapbuError } from '../../errors.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
 import { syncContext } from '../../renewal/renew.js';
 import { allSent, syncRound, type SyncRound } from '../../sync/round.js';
 import { stopper, watch } from '../../sync/watch.js';
 import { liveClock, writeLine, type Context } from '../context.js';
-import { parseCommand } from '../parse.js';
+import { parseCommand, usageError } from '../parse.js';
 import { renewalContext } from '../renewal-context.js';
 
 /**
@@ -16,10 +15,11 @@ import { renewalContext } from '../renewal-context.js';
  */
 export async function syncCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'sync');
-  if (values.interval !== undefined && (!values.watch || !/^\d{1,6}$/.test(values.interval))) {
-    throw new CapbuError('USAGE', { problem: '--interval takes whole seconds, with --watch' });
+  if (values.interval !== undefined && !values.watch) throw usageError('needsOption', { command: 'sync', option: '--interval', needs: '--watch' });
+  if (values.interval !== undefined && !/^\d{1,6}$/.test(values.interval)) {
+    throw usageError('wholeNumber', { command: 'sync', option: '--interval', min: 0, value: values.interval });
   }
-  const renewal = renewalContext(ctx, { ...values, timeoutMs: SYNC_TIMEOUT_MS }, liveClock(values.now));
+  const renewal = renewalContext(ctx, { ...values, command: 'sync', timeoutMs: SYNC_TIMEOUT_MS }, liveClock(values.now));
   const sync = syncContext(renewal);
   const json = values.json === true;
   try {
