@@ -38,3 +38,9 @@ export function timeProcess(runs: number, command: string, args: string[], optio
 export function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
 }
+
+/** The q-quantile (0..1) of the samples, nearest rank. */
+export function quantile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}

@@ -20,7 +20,7 @@ const text = (v: unknown) => String(v);
 const time = (v: unknown) => (v == null ? null : String(v));
 
 function* countsPlan(sql: ProgressSql, scope: Scope, now: Date): Generator<Command, Counts, Row[]> {
-  const known = yield sql.scoped('knownByProvince', [now.toISOString()], scope);
+  const known = yield sql.scoped('knownByProvince', [now.toISOString(), now.toISOString()], scope);
   const days = yield sql.scoped('renewalsPerDay', [], scope);
   const kinds = yield sql.scoped('kinds', [], scope);
   const of = (kind: string) => kinds.filter((r) => r.kind === kind);
@@ -55,7 +55,7 @@ export function* provincePlan(sql: ProgressSql, code: string, now: Date): Genera
 }
 
 export function* remainingPlan(sql: ProgressSql, code: string, now: Date, after: string, limit: number): Generator<Command, RemainingCustomer[], Row[]> {
-  const rows = yield { sql: sql.statements.remainingCustomers, params: [code, now.toISOString(), after, limit] };
+  const rows = yield { sql: sql.statements.remainingCustomers, params: [code, now.toISOString(), now.toISOString(), after, limit] };
   return rows.map((r) => ({ serial: text(r.serial), taxCode: text(r.tax_code), contractEnd: text(r.contract_end), eligibleUntil: text(r.eligible_until) }));
 }
 

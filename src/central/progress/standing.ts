@@ -1,12 +1,14 @@
 /**
  * A known certificate's standing, decided once with decide() — the rule the kiosks and issuance
  * use, taking the key as present (only a kiosk can see it) — instead of at every report. The
- * decision is taken at the dawn of time, so it holds whenever the renewal it would grant has not
- * run out: "eligible now" is then `eligibleUntil > now`, a comparison the database can count.
+ * decision is taken at the dawn of time, so of its reasons only time-bound ones can change later:
+ * the rollout plan opening the token's version, and the grant running out. A certificate with no
+ * other reason is eligible in a window: "eligible now" is `eligibleFrom <= now < eligibleUntil`,
+ * comparisons the database can count.
  */
 import { createHash } from 'node:crypto';
 import type { Campaign } from '../../campaign/campaign.js';
-import { decide } from '../../campaign/decide.js';
+import { decide, renewalNotAfter } from '../../campaign/decide.js';
 import { parseCertificate } from '../../pki/certificate.js';
 import { rememberingCalendar } from '../remembering-calendar.js';
 import { NO_PROVINCE, type Judge } from '../storage/progress-plans.js';
@@ -34,15 +36,26 @@ export function judgeFor(campaign: Campaign): Judge {
   const calendar = rememberingCalendar(campaign.timeZone);
   return ({ der, subscriber, renewed }) => {
     const province = subscriber?.province ?? NO_PROVINCE;
-    if (renewed) return { province, eligibleUntil: null, renewed: true };
+    const notEligible = { province, eligibleFrom: null, eligibleUntil: null, renewed };
+    if (renewed) return notEligible;
     let certificate;
     try {
       certificate = parseCertificate(der);
     } catch {
-      return { province, eligibleUntil: null, renewed: false }; // add-certs stores only what parsed
+      return notEligible; // add-certs stores only what parsed
     }
-    const decision = decide({ certificate, subscriber, hasPrivateKey: true }, campaign, DAWN, calendar);
-    return { province, eligibleUntil: decision.eligible ? decision.renewalNotAfter!.toISOString() : null, renewed: false };
+    const input = { certificate, subscriber, hasPrivateKey: true };
+    const decision = decide(input, campaign, DAWN, calendar);
+    // At the dawn of time no plan is open yet: the plan's opening day for this token is the window's start.
+    if (!subscriber || decision.reasons.some((r) => r !== 'ROLLOUT_NOT_OPEN')) return notEligible;
+    const rollout = decision.rollout;
+    if (rollout && rollout.opensOn === null) return notEligible;
+    return {
+      province,
+      eligibleFrom: (rollout ? calendar.instantOf(rollout.opensOn!, [0, 0, 0]) : DAWN).toISOString(),
+      eligibleUntil: renewalNotAfter(subscriber, campaign, calendar).toISOString(),
+      renewed: false,
+    };
   };
 }
 

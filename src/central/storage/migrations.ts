@@ -198,6 +198,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'eligibility-window',
+    statements: [
+      // A rollout plan opens renewal on a day: eligibility is a window, from that day until the
+      // grant runs out. Every standing is decided again, and counted afresh, when the centre starts.
+      `ALTER TABLE certificates ADD COLUMN eligible_from TEXT`,
+      `DELETE FROM progress_counts WHERE kind = 'known'`,
+      `UPDATE certificates SET pending = 1, province = NULL, eligible_until = NULL, renewed = 0`,
+    ],
+  },
+  {
+    version: 7,
     name: 'dashboard-users',
     statements: [
       // The dashboard's people (not kiosks): a supervisor's provinces are comma-separated codes,

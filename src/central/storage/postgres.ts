@@ -244,11 +244,20 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }
       return decided;
     },
-    readProgress: (plan) =>
-      inTransaction(pool, async (c) => {
-        await c.query(POSTGRES.snapshot!);
-        return runPlan(plan(progressSql), through(c));
-      }),
+    readProgress: async (plan) => {
+      const client = await connect(pool);
+      try {
+        // One snapshot for every figure of a page, opened in one round trip.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          return await runPlan(plan(progressSql), through(client));
+        } finally {
+          await client.query('COMMIT').catch(() => undefined);
+        }
+      } finally {
+        client.release();
+      }
+    },
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),

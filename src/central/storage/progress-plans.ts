@@ -19,7 +19,12 @@ export const NO_PROVINCE = '-';
 /** What a known certificate counts as: eligible (until when) or not, renewed or not, where. */
 export interface Standing {
   readonly province: string;
-  /** Until when a renewal would grant anything; null when the certificate is not eligible. Always null once renewed. */
+  /**
+   * The window in which the certificate is eligible (ISO times, from inclusive: the rollout
+   * plan's opening for its token; until exclusive: the end of what a renewal grants); both null
+   * when it never is, and once renewed.
+   */
+  readonly eligibleFrom: string | null;
   readonly eligibleUntil: string | null;
   readonly renewed: boolean;
 }
@@ -37,14 +42,14 @@ export type Judge = (certificate: PendingCertificate) => Standing;
 
 const run = (sql: string, params: readonly unknown[] = []): Command => ({ sql, params });
 const bump = (sql: Statements, kind: string, province: string, a: string, b: string, n: number) => run(sql.bumpCount, [kind, province, a, b, n]);
-const knownKey = (province: string, eligibleUntil: unknown, renewed: boolean) =>
-  [province, eligibleUntil == null ? '' : String(eligibleUntil), renewed ? '1' : '0'] as const;
+/** A 'known' count's key: a is the eligibility window, from then until (24 characters each), or ''. */
+const knownKey = (province: string, eligibleFrom: unknown, eligibleUntil: unknown, renewed: boolean) =>
+  [province, eligibleFrom == null || eligibleUntil == null ? '' : `${String(eligibleFrom)}${String(eligibleUntil)}`, renewed ? '1' : '0'] as const;
 
 /** Whether every certificate's standing is decided, and for this campaign: then a read need not take the write lock. */
 export function* standingsCurrentPlan(sql: Statements, fingerprint: string): Generator<Command, boolean, Row[]> {
-  const [state] = yield run(sql.progressCampaign);
-  if (state?.fingerprint !== fingerprint) return false;
-  return (yield run(sql.anyPending)).length === 0;
+  const [state] = yield run(sql.standingsState);
+  return state?.fingerprint === fingerprint && Number(state.pending) === 0;
 }
 
 /**
@@ -65,7 +70,7 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
     deltas.set(k, (deltas.get(k) ?? 0) + n);
   };
   for (const r of rows) {
-    if (r.counted_province != null) add(knownKey(String(r.counted_province), r.eligible_until, Number(r.renewed) === 1), -1);
+    if (r.counted_province != null) add(knownKey(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1), -1);
     const standing = judge({
       serial: String(r.serial),
       der: new Uint8Array(Buffer.from(String(r.der), 'base64')),
@@ -81,8 +86,8 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
           : null,
       renewed: Number(r.now_renewed) > 0,
     });
-    add(knownKey(standing.province, standing.eligibleUntil, standing.renewed), 1);
-    yield run(sql.setStanding, [standing.province, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial]);
+    add(knownKey(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed), 1);
+    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial]);
   }
   // In key order, so two writers moving the same counts take their rows in the same order.
   for (const [k, n] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
@@ -99,10 +104,10 @@ export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generat
   const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial]);
   // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
   if (!c || Number(c.pending) === 1) return;
-  yield bump(sql, 'known', ...knownKey(String(c.province), c.eligible_until, Number(c.renewed) === 1), -1);
+  yield bump(sql, 'known', ...knownKey(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1), -1);
   const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
-  yield bump(sql, 'known', ...knownKey(province, null, true), 1);
-  yield run(sql.setStanding, [province, null, 1, r.oldSerial]);
+  yield bump(sql, 'known', ...knownKey(province, null, null, true), 1);
+  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial]);
 }
 
 export interface DecisionInput {

@@ -148,11 +148,13 @@ function texts(forUpdate: string) {
     progressCampaign: 'SELECT fingerprint FROM progress_campaign WHERE id = 1',
     setProgressCampaign: `INSERT INTO progress_campaign (id, fingerprint) VALUES (1, ?)
        ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint`,
-    anyPending: 'SELECT serial FROM certificates WHERE pending = 1 LIMIT 1',
+    /** The campaign the standings were decided for, and whether any waits to be decided: one round trip per read. */
+    standingsState: `SELECT (SELECT fingerprint FROM progress_campaign WHERE id = 1) AS fingerprint,
+       (SELECT COUNT(*) FROM (SELECT 1 FROM certificates WHERE pending = 1 LIMIT 1) p) AS pending`,
     markAllPending: 'UPDATE certificates SET pending = 1 WHERE pending = 0',
     markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
     /** Certificates to decide again, with what they last counted as and what they are judged on. */
-    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_until, c.renewed,
+    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
          (SELECT s.tax_code FROM subscribers s WHERE s.serial = c.serial) AS s_tax_code,
          (SELECT s.contract_end FROM subscribers s WHERE s.serial = c.serial) AS s_contract_end,
          (SELECT s.status FROM subscribers s WHERE s.serial = c.serial) AS s_status,
@@ -160,9 +162,9 @@ function texts(forUpdate: string) {
          (SELECT COUNT(*) FROM subscribers s WHERE s.serial = c.serial) AS s_known,
          (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial) AS now_renewed
        FROM certificates c WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate}`,
-    /** Parameters: province, eligible until (null: not eligible), renewed, serial. */
-    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
-    certificateStandingForUpdate: `SELECT c.province, c.eligible_until, c.renewed, c.pending,
+    /** Parameters: province, eligible from and until (null: not eligible), renewed, serial. */
+    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
+    certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,
          (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province
        FROM certificates c WHERE c.serial = ?${forUpdate}`,
     decisionForUpdate: 'SELECT at, eligible, reasons, province, channel FROM decisions WHERE certificate_serial = ?' + forUpdate,
@@ -183,10 +185,10 @@ function texts(forUpdate: string) {
        FROM kiosks WHERE province = ? AND role = 'kiosk' ORDER BY id`,
     allKiosks: `SELECT id, province, channel, enrolled_at, revoked_at, last_seen_at, acknowledged_seq, stored_events
        FROM kiosks WHERE role = 'kiosk' ORDER BY id`,
-    /** Parameters: province, now, after serial, how many. */
+    /** Parameters: province, now, now, after serial, how many. */
     remainingCustomers: `SELECT c.serial, s.tax_code, s.contract_end, c.eligible_until
        FROM certificates c JOIN subscribers s ON s.serial = c.serial
-       WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.serial > ?
+       WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.eligible_from <= ? AND c.serial > ?
        ORDER BY c.serial LIMIT ?`,
   };
 }
@@ -196,9 +198,9 @@ const SCOPE = '{scope}';
 
 /** Statements limited to a list of provinces, or to all of them. */
 const SCOPED = {
-  /** Per province: known certificates renewed, and those still eligible at the time given. */
+  /** Per province: known certificates renewed, and those eligible at the time given (parameters: it, twice). */
   knownByProvince: `SELECT province, SUM(CASE WHEN b = '1' THEN n ELSE 0 END) AS renewed,
-       SUM(CASE WHEN b = '0' AND a > ? THEN n ELSE 0 END) AS remaining
+       SUM(CASE WHEN b = '0' AND a <> '' AND SUBSTR(a, 1, 24) <= ? AND SUBSTR(a, 25, 24) > ? THEN n ELSE 0 END) AS remaining
      FROM progress_counts WHERE kind = 'known' AND ${SCOPE} GROUP BY province`,
   renewalsPerDay: `SELECT a AS day, SUM(n) AS n FROM progress_counts WHERE kind = 'day' AND ${SCOPE} GROUP BY a ORDER BY a`,
   /** Renewed by channel and hardware version, refused by reason per channel (kiosks' decisions) and per hardware version (the centre's refusals). */

@@ -1,0 +1,219 @@
+/**
+ * bench/report's run: loads the campaign (load.ts) into an SQLite centre and copies it into a
+ * loopback PostgreSQL (copy.ts), then, per database, starts the real centre on it and times the
+ * overview (GET /v1/report) and a province page (GET /v1/report/provinces/:code) over HTTP on
+ * loopback, each request followed by its floor: the bare SQL of the same aggregates, run by the
+ * driver on its own connection. Before timing, the pages' figures are checked against what was
+ * loaded. Exported for the smoke test (test/report-bench.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { request } from 'undici';
+import type { Overview, ProvinceProgress } from '../../src/central/api.js';
+import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { startCentral } from '../../src/central/server.js';
+import { openCentralStore } from '../../src/central/storage/open.js';
+import { POSTGRES, scopedCommand, SQLITE, statements, type Dialect, type Scope } from '../../src/central/storage/statements.js';
+import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
+import { generateKeys, issueSubscriber, spkiOf } from '../../src/demo/pki.js';
+import { loadCampaign } from '../../src/store/files.js';
+import { CentralClient } from '../../src/sync/client.js';
+import { startPostgres } from '../../test/support/postgres.js';
+import { quantile } from '../stats.js';
+import { copyToPostgres } from './copy.js';
+import { BENCH_NOW, loadCampaignInto, PROVINCES, type Expected, type LoadTimes, type Scale } from './load.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+export interface PageFigures {
+  readonly page: string;
+  readonly p50: number;
+  readonly p99: number;
+  readonly floorP50: number;
+  readonly floorP99: number;
+}
+
+export interface BackendResult {
+  readonly backend: Backend;
+  readonly loadSeconds: number;
+  readonly load: readonly LoadTimes[];
+  readonly pages: readonly PageFigures[];
+}
+
+export interface BenchOptions {
+  readonly scale: Scale;
+  readonly runs: number;
+  readonly backends: readonly Backend[];
+  readonly log: (line: string) => void;
+}
+
+/** The province page measured: one of the larger provinces. */
+export const BENCH_PROVINCE = PROVINCES[9]!;
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** The statements a page runs, as its floor runs them: [sql, params]. */
+function floorQueries(dialect: Dialect, page: 'overview' | 'province'): [string, unknown[]][] {
+  const sql = statements(dialect);
+  const now = BENCH_NOW.toISOString();
+  const scope: Scope = page === 'overview' ? 'all' : [BENCH_PROVINCE];
+  const scoped = (name: Parameters<typeof scopedCommand>[1], params: unknown[]): [string, unknown[]] => {
+    const c = scopedCommand(dialect, name, params, scope);
+    return [c.sql, c.params];
+  };
+  return [
+    scoped('knownByProvince', [now, now]),
+    scoped('renewalsPerDay', []),
+    scoped('kinds', []),
+    page === 'overview' ? [sql.allKiosks, []] : [sql.provinceKiosks, [BENCH_PROVINCE]],
+  ];
+}
+
+type Floor = () => Promise<void>;
+
+function sqliteFloor(path: string, page: 'overview' | 'province'): { run: Floor; close: () => void } {
+  const db = new Database(path, { readonly: true });
+  const prepared = floorQueries(SQLITE, page).map(([text, params]) => [db.prepare(text), params] as const);
+  return {
+    run: async () => {
+      for (const [statement, params] of prepared) statement.all(...params);
+    },
+    close: () => db.close(),
+  };
+}
+
+async function postgresFloor(url: string, page: 'overview' | 'province'): Promise<{ run: Floor; close: () => Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const queries = floorQueries(POSTGRES, page);
+  return {
+    run: async () => {
+      for (const [text, params] of queries) await client.query(text, params);
+    },
+    close: () => client.end(),
+  };
+}
+
+function check(what: string, got: unknown, want: unknown): void {
+  if (got !== want) throw new Error(`bench/report: ${what} is ${String(got)}, the loaded campaign has ${String(want)}`);
+}
+
+async function measure(backend: Backend, db: string, campaignPath: string, caKey: string, expected: Expected, options: BenchOptions): Promise<PageFigures[]> {
+  const running = await startCentral({ campaign: loadCampaign(campaignPath), caKey, db, listen: '127.0.0.1:0', now: () => BENCH_NOW, logger: false });
+  try {
+    const code = newEnrolmentCode();
+    await running.services.store.addKiosk({
+      id: 'BENCH-REPORT', role: 'report', province: PROVINCES[0]!, channel: 'counter',
+      enrolmentHash: enrolmentCodeHash(code), enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(), createdAt: BENCH_NOW.toISOString(),
+    });
+    const { credential } = await new CentralClient({ server: running.url }).enroll(code);
+    const get = async (path: string) => {
+      const reply = await request(`${running.url}${path}`, { headers: { authorization: `Bearer ${credential}` } });
+      const text = await reply.body.text();
+      if (reply.statusCode !== 200) throw new Error(`bench/report: GET ${path} answered ${reply.statusCode}: ${text.slice(0, 300)}`);
+      return text;
+    };
+    const pages = [
+      { page: 'overview (GET /v1/report)', name: 'overview' as const, path: '/v1/report' },
+      { page: `province ${BENCH_PROVINCE} (GET /v1/report/provinces/${BENCH_PROVINCE})`, name: 'province' as const, path: `/v1/report/provinces/${BENCH_PROVINCE}` },
+    ];
+    const overview = JSON.parse(await get(pages[0]!.path)) as Overview;
+    check('renewed', overview.total.renewed, expected.renewed);
+    check('remaining', overview.total.remaining, expected.remaining);
+    check('eligible', overview.total.eligibleKnown, expected.eligibleKnown);
+    for (const g of overview.byProvince) check(`${g.key}'s remaining`, g.remaining, expected.perProvinceRemaining.get(g.key) ?? 0);
+    const province = JSON.parse(await get(pages[1]!.path)) as ProvinceProgress;
+    check(`${BENCH_PROVINCE}'s remaining`, province.total.remaining, expected.perProvinceRemaining.get(BENCH_PROVINCE) ?? 0);
+
+    const results: PageFigures[] = [];
+    for (const p of pages) {
+      const floor = backend === 'sqlite' ? sqliteFloor(db, p.name) : await postgresFloor(db, p.name);
+      try {
+        const page: number[] = [];
+        const bare: number[] = [];
+        for (let i = -Math.min(5, options.runs); i < options.runs; i++) {
+          let start = process.hrtime.bigint();
+          await get(p.path);
+          const pageMs = msSince(start);
+          start = process.hrtime.bigint();
+          await floor.run();
+          const floorMs = msSince(start);
+          if (i >= 0) {
+            page.push(pageMs);
+            bare.push(floorMs);
+          }
+        }
+        results.push({ page: p.page, p50: quantile(page, 0.5), p99: quantile(page, 0.99), floorP50: quantile(bare, 0.5), floorP99: quantile(bare, 0.99) });
+      } finally {
+        await floor.close();
+      }
+    }
+    return results;
+  } finally {
+    await running.close();
+  }
+}
+
+export async function runReportBench(options: BenchOptions): Promise<BackendResult[]> {
+  const { log, scale } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-report-'));
+  const postgres = options.backends.includes('postgres') ? await startPostgres() : null;
+  try {
+    const { pki, campaignPath, newCaKeyPath } = await writeCampaign2020(join(dir, 'campaign'));
+    const campaign = loadCampaign(campaignPath);
+    const keys = await generateKeys();
+    const template = await issueSubscriber(pki.oldCa, {
+      subject: { commonName: 'Khách hàng mẫu', taxCode: '0100000001', province: 'Hà Nội' },
+      spki: await spkiOf(keys.publicKey),
+      notBefore: new Date('2018-03-01T02:00:00Z'),
+      notAfter: CAP_2020,
+    });
+
+    const path = join(dir, 'centre.db');
+    await (await openCentralStore(path, BENCH_NOW)).close();
+    log(`loading SQLite (${path})`);
+    let start = process.hrtime.bigint();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    const { expected, times } = loadCampaignInto(db, campaign, scale, new Uint8Array(template.rawData), (line) => log(line));
+    db.exec('ANALYZE');
+    db.close();
+    const results: { backend: Backend; db: string; loadSeconds: number; load: LoadTimes[] }[] = [];
+    results.push({ backend: 'sqlite', db: path, loadSeconds: seconds(start), load: times });
+    log(`  SQLite loaded in ${seconds(start).toFixed(1)} s`);
+
+    if (postgres) {
+      const url = await postgres.newDatabase();
+      await (await openCentralStore(url, BENCH_NOW)).close();
+      log('copying into PostgreSQL');
+      start = process.hrtime.bigint();
+      const source = new Database(path, { readonly: true });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const load = await copyToPostgres(source, client, (line) => log(line));
+        await client.query('VACUUM ANALYZE');
+        results.push({ backend: 'postgres', db: url, loadSeconds: seconds(start), load });
+      } finally {
+        source.close();
+        await client.end();
+      }
+      log(`  PostgreSQL loaded in ${seconds(start).toFixed(1)} s`);
+    }
+
+    const out: BackendResult[] = [];
+    for (const r of results.filter((x) => options.backends.includes(x.backend))) {
+      log(`measuring on ${r.backend}`);
+      out.push({ backend: r.backend, loadSeconds: r.loadSeconds, load: r.load, pages: await measure(r.backend, r.db, campaignPath, newCaKeyPath, expected, options) });
+    }
+    return out;
+  } finally {
+    await postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
