@@ -139,6 +139,7 @@ export const USAGE_PROBLEMS = [
   'needsOption',
   /** A file capbu would write is there already (a backup never overwrites). */
   'fileExists',
+  'serial',
   'userName',
   'userRole',
   'userProvinces',

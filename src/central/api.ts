@@ -57,6 +57,8 @@ export const RenewalRequest = Type.Object(
     token: TokenDescription,
     operator: Text(128),
     channel: Channel,
+    /** A supervisor's override of the rollout plan for this certificate (src/campaign/override.ts). */
+    rolloutOverride: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   },
   { additionalProperties: false },
 );
@@ -89,6 +91,12 @@ export const RegistryRow = Type.Object({
   contractEnd: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
   province: Type.Union([Type.String(), Type.Null()]),
+  /** The token sold with the certificate, where the registry says (the rollout plan goes by it). */
+  hardwareVersion: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The paid extension billing has for the certificate, so the kiosk shows it before renewing. */
+  paidOrder: Type.Optional(
+    Type.Union([Type.Object({ orderId: Type.String(), paidUntil: Type.String(), paidAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  ),
 });
 export type RegistryRow = Static<typeof RegistryRow>;
 
@@ -167,6 +175,48 @@ export const KioskLine = Type.Object({
 });
 export type KioskLine = Static<typeof KioskLine>;
 
+const Share = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+
+export const PlanVersionLine = Type.Object({
+  hardwareVersion: Type.String(),
+  /** This phase opens renewal for the version. */
+  opens: Type.Boolean(),
+  eligibleKnown: Type.Integer(),
+  /** Renewed by the phase's last day, or by today while it runs. */
+  renewed: Type.Integer(),
+  /** renewed / eligibleKnown; null when no eligible certificate is known. */
+  share: Share,
+  /** The share the plan wants renewed by the phase's end; null where it sets none for this version. */
+  target: Share,
+  /** Past its end: share ≥ target; while it runs: ahead of a straight line to the target; else null. */
+  onTrack: Type.Union([Type.Boolean(), Type.Null()]),
+});
+
+export const PlanPhaseLine = Type.Object({
+  id: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  status: Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('ended')]),
+  /** Days from today (counted) to the phase's last day; 0 once it ended. */
+  daysLeft: Type.Integer(),
+  target: Share,
+  versions: Type.Array(PlanVersionLine),
+  /** Renewals during the phase, and those customers did themselves (channel self). */
+  renewed: Type.Integer(),
+  selfService: Type.Integer(),
+  selfServiceShare: Share,
+});
+export type PlanPhaseLine = Static<typeof PlanPhaseLine>;
+
+export const PlanReport = Type.Object({
+  /** The campaign's calendar date the figures are for. */
+  today: Type.String(),
+  phases: Type.Array(PlanPhaseLine),
+  /** Of every renewal so far, the share customers did themselves. */
+  selfServiceShare: Share,
+});
+export type PlanReport = Static<typeof PlanReport>;
+
 /** Calendar days in the campaign's time zone. */
 const RenewalsPerDay = Type.Array(Type.Object({ date: Type.String(), renewed: Type.Integer() }));
 
@@ -186,6 +236,8 @@ export const Report = Type.Object({
   ...Overview.properties,
   /** Each kiosk's journal as the centre holds it, and how long since it was last heard from. */
   kiosks: Type.Array(KioskLine),
+  /** Progress against the campaign's rollout plan, when it has one. */
+  plan: Type.Optional(PlanReport),
 });
 export type Report = Static<typeof Report>;
 

@@ -7,6 +7,8 @@ import type { ZoneCalendar } from '../campaign/calendar.js';
 import type { Campaign } from '../campaign/campaign.js';
 import { decide } from '../campaign/decide.js';
 import { CapbuError } from '../errors.js';
+import type { KeyObject } from 'node:crypto';
+import { verifyOverride } from '../campaign/override.js';
 import type { IssuedCertificate, RenewalRequest } from './api.js';
 import { issueCertificate, type Issuer } from './issue.js';
 import { readRenewalRequest, sha256Hex } from './request.js';
@@ -21,6 +23,8 @@ export interface IssuanceContext {
   readonly now: () => Date;
   /** How far before now the new certificate starts, absorbing kiosks' clock skew. */
   readonly backdateMs: number;
+  /** Checks supervisors' overrides of the rollout plan; none: every override is refused. */
+  readonly overrideKey?: KeyObject | null;
 }
 
 export type RenewalOutcome =
@@ -42,7 +46,11 @@ export function issuedReply(r: IssuedRenewal): IssuedCertificate {
 export function requestHash(body: RenewalRequest): string {
   const t = body.token;
   return sha256Hex(
-    JSON.stringify([body.idempotencyKey, body.oldCertificate, body.csr, t.serial, t.manufacturer, t.model, t.hardwareVersion, body.operator, body.channel]),
+    JSON.stringify([
+      body.idempotencyKey, body.oldCertificate, body.csr, t.serial, t.manufacturer, t.model, t.hardwareVersion, body.operator, body.channel,
+      // Only when given, so requests from before overrides keep their hash.
+      ...(body.rolloutOverride === undefined ? [] : [body.rolloutOverride]),
+    ]),
   );
 }
 
@@ -67,6 +75,22 @@ function answerWith(existing: IssuedRenewal, kiosk: KioskRecord, body: RenewalRe
     return { kind: 'issued', renewal: issuedReply(existing), replayed: true };
   }
   return { kind: 'already-renewed', renewal: issuedReply(existing) };
+}
+
+/**
+ * Whether the request carries a supervisor's override this centre signed, for this certificate,
+ * still valid. One that is not (forged, expired, another certificate's) is no override: the plan
+ * decides, and a version not yet open is refused with ROLLOUT_NOT_OPEN like any other.
+ */
+function overrideHolds(ctx: IssuanceContext, body: RenewalRequest, serial: string, now: Date): boolean {
+  if (body.rolloutOverride === undefined || !ctx.overrideKey) return false;
+  try {
+    verifyOverride(body.rolloutOverride, ctx.overrideKey, { campaign: ctx.campaign.id, serial }, now);
+    return true;
+  } catch {
+    // The refusal below says why the renewal is refused: the plan is not open for it.
+    return false;
+  }
 }
 
 /** Where the record of each CA signature goes: the service's log. */
@@ -97,7 +121,18 @@ export async function answerRenewalRequest(
 
   const now = ctx.now();
   const subscriber = await ctx.store.subscriber(facts.serial);
-  const decision = decide({ certificate: facts, subscriber, hasPrivateKey: request.hasPrivateKey }, ctx.campaign, now, ctx.calendar);
+  const decision = decide(
+    {
+      certificate: facts,
+      subscriber,
+      hasPrivateKey: request.hasPrivateKey,
+      tokenHardwareVersion: body.token.hardwareVersion,
+      rolloutOverride: overrideHolds(ctx, body, facts.serial, now),
+    },
+    ctx.campaign,
+    now,
+    ctx.calendar,
+  );
   const province = subscriber?.province ?? kiosk.province;
   if (!decision.eligible || !decision.renewalNotAfter) {
     // Certificates of other CAs are not the campaign's business: they stay out of its report.

@@ -3,12 +3,17 @@
  * overview of every province (progress/) and every kiosk's journal as the centre holds it.
  */
 import type { Campaign } from '../campaign/campaign.js';
+import { zoneCalendar } from '../campaign/calendar.js';
 import type { Report } from './api.js';
 import { kioskLines, overview } from './progress/index.js';
+import { buildPlanReport } from './plan-report.js';
 import type { CentralStore } from './storage/store.js';
 
 export async function buildReport(store: CentralStore, campaign: Campaign, now: Date): Promise<Report> {
   const source = { store, campaign };
   const figures = await overview(source, 'all', now);
-  return { ...figures, kiosks: await kioskLines(source, now) };
+  const plan = campaign.plan
+    ? buildPlanReport({ ...campaign, plan: campaign.plan }, await store.knownEligible(now.toISOString()), await store.renewalsByVersion(), zoneCalendar(campaign.timeZone).dateOf(now))
+    : null;
+  return { ...figures, kiosks: await kioskLines(source, now), ...(plan && { plan }) };
 }

@@ -2,6 +2,7 @@
  * Starting and stopping the whole service: store, CA key, app, listener. The CLI, the tests and
  * the benchmark all start it this way, so they run the same thing.
  */
+import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Campaign } from '../campaign/campaign.js';
@@ -30,6 +31,8 @@ export interface CentralConfig {
   readonly listen?: string;
   readonly now?: () => Date;
   readonly backdateMs?: number;
+  /** Checks supervisors' overrides of the rollout plan (central/override.ts); none: all refused. */
+  readonly overrideKey?: KeyObject | null;
   readonly bodyLimit?: number;
   readonly kioskLimit?: RateLimit;
   readonly enrolmentLimit?: RateLimit;
@@ -128,6 +131,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     issuer: prepareIssuer(config.campaign.newCa, signer),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
+    overrideKey: config.overrideKey ?? null,
     limits: {
       kiosk: config.kioskLimit ?? DEFAULT_KIOSK_LIMIT,
       enrolment: config.enrolmentLimit ?? DEFAULT_ENROLMENT_LIMIT,

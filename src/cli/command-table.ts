@@ -28,6 +28,8 @@ export type Placeholder =
   | 'LANG'
   | 'VARIABLE'
   | 'PER_MINUTE'
+  | 'SERIAL'
+  | 'TEXT'
   | 'ROLE'
   | 'USER_ROLE';
 
@@ -137,6 +139,7 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'override-key': { type: 'string', arg: 'FILE' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
   },
@@ -151,6 +154,23 @@ export const COMMANDS = {
     options: { db },
     args: ['PATH…'],
     load: async () => (await import('./commands/central.js')).centralRegistryAddCerts,
+  },
+  'central orders import': {
+    centre: true,
+    options: { db },
+    args: ['FILE'],
+    load: async () => (await import('./commands/central-plan.js')).centralOrdersImport,
+  },
+  'central override issue': {
+    centre: true,
+    options: {
+      key: { type: 'string', arg: 'FILE', required: true },
+      serial: { type: 'string', arg: 'SERIAL', required: true },
+      reason: { type: 'string', arg: 'TEXT', required: true },
+      hours: { type: 'string', arg: 'HOURS' },
+      campaign,
+    },
+    load: async () => (await import('./commands/central-plan.js')).centralOverrideIssue,
   },
   'central kiosk add': {
     centre: true,

@@ -33,9 +33,11 @@ export async function writeCaKey(path: string, ca: Authority): Promise<void> {
   writeFileSync(path, x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), { mode: 0o600 });
 }
 
+/** The export's columns; hardwareVersion only when some row knows one. */
 export function registryCsv(records: readonly SubscriberRecord[]): string {
+  const versions = records.some((r) => r.hardwareVersion);
   return stringify(
-    records.map((r) => [r.serial, r.taxCode, r.contractEnd, r.status, r.province ?? '']),
-    { header: true, columns: ['serial', 'taxCode', 'contractEnd', 'status', 'province'] },
+    records.map((r) => [r.serial, r.taxCode, r.contractEnd, r.status, r.province ?? '', ...(versions ? [r.hardwareVersion ?? ''] : [])]),
+    { header: true, columns: ['serial', 'taxCode', 'contractEnd', 'status', 'province', ...(versions ? ['hardwareVersion'] : [])] },
   );
 }

@@ -7,7 +7,7 @@
 const ALLOWED = new Set(
   [
     'capbu', 'token', 'kiosk', 'demo', 'check', 'renew', 'sync', 'tokens', 'registry', 'import', 'enroll', 'central',
-    'serve', 'add', 'certs', 'revoke', 'reissue', 'report', 'counter', 'field', 'self', 'active', 'revoked', 'suspended',
+    'serve', 'add', 'certs', 'revoke', 'reissue', 'report', 'orders', 'override', 'issue', 'counter', 'field', 'self', 'active', 'revoked', 'suspended',
     'serial', 'taxCode', 'contractEnd', 'status', 'province', 'vi', 'en', 'ms', 'pkcs', 'pkcs11', 'softhsm', 'viettel',
     'https', 'http', 'postgres', 'sqlite', 'json', 'csv', 'pem', 'der', 'base64', 'hsm', 'url', 'api', 'id', 'ascii',
     'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte', 'terminal', 'settings', 'unikey', 'evkey', 'enter', 'esc', 'tab', 'feitian', 'opensc', 'pcscd', 'sudo', 'systemctl', 'enable', 'start', 'socket', 'timedatectl', 'integrity', 'ctrl', 'restore', 'plug', 'pull', 'backup', 'journal', 'verify', 'seq', 'chmod',

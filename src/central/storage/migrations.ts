@@ -209,6 +209,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
+    name: 'rollout-and-paid-orders',
+    statements: [
+      // The token sold with each certificate, for the rollout plan (src/campaign/plan.ts).
+      `ALTER TABLE subscribers ADD COLUMN hardware_version TEXT`,
+      // Paid extensions imported from billing; an import moves the registry version of the rows
+      // it changes, so kiosks pull them with the registry.
+      `CREATE TABLE paid_orders (
+         serial TEXT PRIMARY KEY,
+         order_id TEXT NOT NULL,
+         paid_until TEXT NOT NULL,
+         paid_at TEXT,
+         imported_at TEXT NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 8,
     name: 'dashboard-users',
     statements: [
       // The dashboard's people (not kiosks): a supervisor's provinces are comma-separated codes,

@@ -14,6 +14,11 @@ import {
   renewalFromRow,
   renewalValues,
   subscriberFromRow,
+  subscriberValues,
+  orderDelta,
+  orderFromRow,
+  renewalByVersionFromRow,
+  knownEligibleFromRow,
   userFromRow,
   type Row,
 } from './rows.js';
@@ -157,12 +162,31 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
           version += 1;
           await c.query(sql.setRegistryVersion, [version]);
           for (const r of changed) {
-            await c.query(sql.upsertSubscriber, [r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at]);
+            await c.query(sql.upsertSubscriber, subscriberValues(r, version, at));
             await runPlan(registryProgressPlan(sql, r), through(c));
           }
         }
         return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
       }),
+    importOrders: (orders, at) =>
+      inTransaction(pool, async (c) => {
+        let version = Number((await c.query(sql.registryVersionForUpdate)).rows[0].value);
+        const delta = orderDelta(new Map((await c.query(sql.allOrders)).rows.map((r: Row) => [String(r.serial), orderFromRow(r)])), orders);
+        const changed = [...delta.added, ...delta.updated];
+        if (changed.length > 0) {
+          version += 1;
+          await c.query(sql.setRegistryVersion, [version]);
+          for (const o of changed) {
+            await c.query(sql.upsertOrder, [o.serial, o.orderId, o.paidUntil, o.paidAt, at]);
+            await c.query(sql.touchSubscriber, [version, o.serial]);
+            // The renewal it grants changed: the certificate's standing is decided again.
+            await c.query(sql.markPending, [o.serial]);
+          }
+        }
+        return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
+      }),
+    renewalsByVersion: async () => (await all(sql.renewalsByVersion)).map(renewalByVersionFromRow),
+    knownEligible: async (at) => (await all(sql.knownEligible, [at])).map(knownEligibleFromRow),
     subscriber: async (serial) => {
       const row = await one(sql.subscriber, [serial]);
       return row ? subscriberFromRow(row) : null;

@@ -1,8 +1,9 @@
 /** Row <-> record mapping shared by both databases: their columns are the same. */
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
+import type { OrderRow } from '../../campaign/orders.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { CredentialRole, KioskRecord, RefusalCount, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
+import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -16,7 +17,39 @@ export function subscriberFromRow(r: Row): SubscriberRecord {
     contractEnd: text(r.contract_end),
     status: text(r.status) as SubscriberStatus,
     province: nullable(r.province),
+    // Only where known, so rows from before the rollout and orders read as they always did.
+    ...(r.hardware_version != null && { hardwareVersion: text(r.hardware_version) }),
+    ...(r.order_id != null && { paidOrder: { orderId: text(r.order_id), paidUntil: text(r.paid_until), paidAt: nullable(r.paid_at) } }),
   };
+}
+
+export function orderFromRow(r: Row): OrderRow {
+  return { serial: text(r.serial), orderId: text(r.order_id), paidUntil: text(r.paid_until), paidAt: nullable(r.paid_at) };
+}
+
+/** Which orders an import adds or changes, against what the store holds. */
+export function orderDelta(existing: ReadonlyMap<string, OrderRow>, orders: readonly OrderRow[]): { added: OrderRow[]; updated: OrderRow[]; unchanged: number } {
+  const added: OrderRow[] = [];
+  const updated: OrderRow[] = [];
+  for (const order of orders) {
+    const before = existing.get(order.serial);
+    if (!before) added.push(order);
+    else if (before.orderId !== order.orderId || before.paidUntil !== order.paidUntil || before.paidAt !== order.paidAt) updated.push(order);
+  }
+  return { added, updated, unchanged: orders.length - added.length - updated.length };
+}
+
+export function knownEligibleFromRow(r: Row): { serial: string; hardwareVersion: string | null } {
+  return { serial: text(r.serial), hardwareVersion: nullable(r.hardware_version) };
+}
+
+export function renewalByVersionFromRow(r: Row): RenewalByVersion {
+  return { oldSerial: text(r.old_serial), hardwareVersion: text(r.hardware_version), channel: text(r.channel), day: text(r.issued_day) };
+}
+
+/** The values of upsertSubscriber, in its order. */
+export function subscriberValues(r: SubscriberRecord, version: number, at: string): unknown[] {
+  return [r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at, r.hardwareVersion ?? null];
 }
 
 export function kioskFromRow(r: Row): KioskRecord {
@@ -87,14 +120,17 @@ export function registryDelta(
   const added: SubscriberRecord[] = [];
   const updated: SubscriberRecord[] = [];
   let unchanged = 0;
-  for (const record of records) {
-    const before = existing.get(record.serial);
+  for (const given of records) {
+    const before = existing.get(given.serial);
+    // An export without the hardwareVersion column keeps what the store knows.
+    const record = given.hardwareVersion === undefined && before?.hardwareVersion ? { ...given, hardwareVersion: before.hardwareVersion } : given;
     if (!before) added.push(record);
     else if (
       before.taxCode !== record.taxCode ||
       before.contractEnd !== record.contractEnd ||
       before.status !== record.status ||
-      before.province !== record.province
+      before.province !== record.province ||
+      (before.hardwareVersion ?? null) !== (record.hardwareVersion ?? null)
     )
       updated.push(record);
     else unchanged++;

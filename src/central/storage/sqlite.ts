@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { CapbuError } from '../../errors.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { OrderRow } from '../../campaign/orders.js';
 import { migrateSqlite, type Command } from '../../sql/migrate.js';
 import { decisionFromRow, kioskChainsPlan, runPlanSync, saveEventsPlan, saveRefusalPlan } from './event-chain.js';
 import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
@@ -17,6 +18,11 @@ import {
   renewalFromRow,
   renewalValues,
   subscriberFromRow,
+  subscriberValues,
+  orderDelta,
+  orderFromRow,
+  renewalByVersionFromRow,
+  knownEligibleFromRow,
   userFromRow,
   type Row,
 } from './rows.js';
@@ -128,8 +134,25 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       version += 1;
       q.setRegistryVersion.run(version);
       for (const r of changed) {
-        q.upsertSubscriber.run(r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at);
+        q.upsertSubscriber.run(...subscriberValues(r, version, at));
         runPlanSync(registryProgressPlan(sql, r), execute);
+      }
+    }
+    return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
+  });
+
+  const importOrders = db.transaction((orders: readonly OrderRow[], at: string) => {
+    const delta = orderDelta(new Map((q.allOrders.all() as Row[]).map((r) => [String(r.serial), orderFromRow(r)])), orders);
+    let version = Number((q.registryVersionForUpdate.get() as Row).value);
+    const changed = [...delta.added, ...delta.updated];
+    if (changed.length > 0) {
+      version += 1;
+      q.setRegistryVersion.run(version);
+      for (const o of changed) {
+        q.upsertOrder.run(o.serial, o.orderId, o.paidUntil, o.paidAt, at);
+        q.touchSubscriber.run(version, o.serial);
+        // The renewal it grants changed: the certificate's standing is decided again.
+        q.markPending.run(o.serial);
       }
     }
     return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
@@ -172,6 +195,9 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   return {
     kind: 'sqlite',
     importRegistry: (records, at) => patiently(() => importRegistry.immediate(records, at)),
+    importOrders: (orders, at) => patiently(() => importOrders.immediate(orders, at)),
+    renewalsByVersion: () => patiently(() => all(q.renewalsByVersion).map(renewalByVersionFromRow)),
+    knownEligible: (at) => patiently(() => all(q.knownEligible, at).map(knownEligibleFromRow)),
     subscriber: (serial) => patiently(() => mapped(one(q.subscriber, serial), subscriberFromRow)),
     registrySince: (since) =>
       patiently(() =>

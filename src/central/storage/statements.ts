@@ -47,20 +47,33 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 };
 
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+/** A registry row with its paid extension order, if billing has one. */
+const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
 
 function texts(forUpdate: string) {
   return {
-    subscriber: 'SELECT * FROM subscribers WHERE serial = ?',
+    subscriber: `${SUBSCRIBER_WITH_ORDER} WHERE s.serial = ?`,
     allSubscribers: 'SELECT * FROM subscribers',
-    subscribersSince: 'SELECT * FROM subscribers WHERE version > ? ORDER BY version, serial',
+    subscribersSince: `${SUBSCRIBER_WITH_ORDER} WHERE s.version > ? ORDER BY s.version, s.serial`,
+    allOrders: 'SELECT * FROM paid_orders',
+    upsertOrder: `INSERT INTO paid_orders (serial, order_id, paid_until, paid_at, imported_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (serial) DO UPDATE SET order_id = excluded.order_id, paid_until = excluded.paid_until,
+         paid_at = excluded.paid_at, imported_at = excluded.imported_at`,
+    /** A changed order travels to the kiosks with its registry row. */
+    touchSubscriber: 'UPDATE subscribers SET version = ? WHERE serial = ?',
+    renewalsByVersion: 'SELECT old_serial, hardware_version, channel, issued_day FROM renewals',
+    /** Known certificates eligible at a time or renewed (their standings decided), with the registry's hardware version. */
+    knownEligible: `SELECT c.serial, s.hardware_version FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial
+       WHERE c.renewed = 1 OR c.eligible_until > ?`,
     registryVersion: REGISTRY_VERSION,
     // Two imports at once would both read the same version: the lock makes them take turns.
     registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
     setRegistryVersion: "UPDATE meta SET value = ? WHERE name = 'registry_version'",
-    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
-         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at`,
+         status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at,
+         hardware_version = excluded.hardware_version`,
     addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
     certificates: 'SELECT der FROM certificates ORDER BY serial',
     addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',

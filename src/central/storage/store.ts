@@ -5,6 +5,7 @@
  * holds however many requests race.
  */
 import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { OrderRow } from '../../campaign/orders.js';
 import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
 import type { JournalEvent } from '../../journal/format.js';
@@ -132,6 +133,22 @@ export interface RefusalCount {
   readonly count: number;
 }
 
+/** One renewal as the rollout plan counts it (central/plan-report.ts). */
+export interface RenewalByVersion {
+  readonly oldSerial: string;
+  /** What the kiosk reported for the token. */
+  readonly hardwareVersion: string;
+  readonly channel: string;
+  readonly day: string;
+}
+
+export interface OrdersImportResult {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly version: number;
+}
+
 export const USER_ROLES = ['admin', 'supervisor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -170,6 +187,14 @@ export interface CentralStore {
   importRegistry(records: readonly SubscriberRecord[], at: string): Promise<RegistryImportResult>;
   subscriber(serial: string): Promise<SubscriberRecord | null>;
   registrySince(version: number): Promise<RegistryChanges>;
+  /**
+   * Paid extension orders, in one transaction: an order for a serial replaces its earlier one;
+   * the registry rows of changed orders get the next registry version, so kiosks pull them.
+   */
+  importOrders(orders: readonly OrderRow[], at: string): Promise<OrdersImportResult>;
+  renewalsByVersion(): Promise<RenewalByVersion[]>;
+  /** Certificates eligible at `at` or renewed, as their standings say (refresh them first). */
+  knownEligible(at: string): Promise<{ serial: string; hardwareVersion: string | null }[]>;
 
   /** Certificates by serial; a serial already known is left as it is. */
   addCertificates(certificates: readonly { serial: string; der: Uint8Array }[], at: string): Promise<{ added: number; known: number }>;

@@ -18,6 +18,7 @@ import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
+import { planLines, readOverrideKey } from './central-plan.js';
 
 /** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
 function existingDb(db: string | undefined): string {
@@ -26,7 +27,7 @@ function existingDb(db: string | undefined): string {
   return given;
 }
 
-async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(db: string, at: Date, work: (store: CentralStore) => Promise<T>): Promise<T> {
   const store = await openCentralStore(db, at);
   try {
     return await work(store);
@@ -67,6 +68,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
+    overrideKey: values['override-key'] === undefined ? null : readOverrideKey(values['override-key']).verifying,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
     eventQuota: eventQuota === undefined ? undefined : { max: eventQuota, windowMs: 3_600_000 },
     env: ctx.env,
@@ -271,6 +273,7 @@ function reportLines(report: Report, ctx: Context): string[] {
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
     '',
+    ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
