@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_UNSAFE',
   /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
   'CENTRAL_DB_LOST',
+  /** The CA key has issued, but the centre's database holds none of it: restore it, or `serve --new-database`. */
+  'CENTRAL_DB_EMPTY',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',
@@ -79,6 +81,11 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // capbu config (src/cli/commands/config.ts).
+  'SETTING_UNKNOWN',
+  'SETTING_VALUE_INVALID',
+  /** The centre's URL and the kiosk id come from `capbu enroll`. */
+  'SETTING_READ_ONLY',
   // The demo world (src/demo/).
   'DEMO_NOT_FOUND',
   'DEMO_CUSTOMER_UNKNOWN',

@@ -9,7 +9,8 @@ import type { Campaign } from '../campaign/campaign.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
-import { openCaSigner } from './ca-key.js';
+import { openCaSigner, redactKey } from './ca-key.js';
+import { checkIssuanceRecord, markedBeforeSigning } from './issued-marker.js';
 import { prepareIssuer } from './issue.js';
 import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
@@ -23,6 +24,8 @@ export interface CentralConfig {
   /** A PEM file or a pkcs11: URI. */
   readonly caKey: string;
   readonly db: string;
+  /** Start on a database that holds nothing of a CA key that has issued: the operator knows it is new. */
+  readonly newDatabase?: boolean;
   /** PostgreSQL connections per process (`--db-pool`). */
   readonly dbPool?: number;
   /** How long a request waits for the database before 503 CENTRAL_BUSY. */
@@ -110,9 +113,12 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   let lost!: (error: CapbuError) => void;
   const stopped = new Promise<CapbuError>((resolve) => (lost = resolve));
   let store;
+  let acceptedNew;
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
+    acceptedNew = await checkIssuanceRecord(signer, store, { db: config.db, key: redactKey(config.caKey), newDatabase: config.newDatabase ?? false, at: now() });
   } catch (error) {
+    await store?.close();
     await signer.close();
     throw error;
   }
@@ -128,7 +134,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     store,
     campaign: config.campaign,
     calendar: rememberingCalendar(config.campaign.timeZone),
-    issuer: prepareIssuer(config.campaign.newCa, signer),
+    issuer: prepareIssuer(config.campaign.newCa, markedBeforeSigning(signer, now)),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
     overrideKey: config.overrideKey ?? null,
@@ -145,6 +151,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     loggerInstance: config.loggerInstance,
     dashboard: config.dashboard,
   });
+  if (acceptedNew) app.log.warn(acceptedNew, 'started on a new database although the CA key has issued before (--new-database)');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {

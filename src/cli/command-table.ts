@@ -28,6 +28,8 @@ export type Placeholder =
   | 'LANG'
   | 'VARIABLE'
   | 'PER_MINUTE'
+  | 'SETTING'
+  | 'VALUE'
   | 'SERIAL'
   | 'TEXT'
   | 'ROLE'
@@ -123,6 +125,10 @@ export const COMMANDS = {
     load: async () => (await import('./commands/journal.js')).journalCommand,
   },
   status: { options: { json }, load: async () => (await import('./commands/status.js')).statusCommand },
+  'config get': { options: { json }, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configGetCommand },
+  'config set': { options: {}, args: ['SETTING', 'VALUE…'], load: async () => (await import('./commands/config.js')).configSetCommand },
+  'config unset': { options: {}, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configUnsetCommand },
+  'config list': { options: { json }, load: async () => (await import('./commands/config.js')).configListCommand },
   backup: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).backupCommand },
   restore: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).restoreCommand },
   'central serve': {
@@ -139,6 +145,7 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'new-database': { type: 'boolean' },
       'override-key': { type: 'string', arg: 'FILE' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,

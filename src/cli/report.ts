@@ -1,23 +1,24 @@
 /** The readable `capbu check` report: one block per certificate, its dates in the campaign's zone. */
 import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
-import { calendarDate, dateFor } from '../i18n/dates.js';
+import { dateFor } from '../i18n/dates.js';
+import { reasonVars } from '../i18n/reason-vars.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
 import type { PinTries } from '../renewal/pin-guard.js';
 
-/** What a reason's sentence may say about this certificate: its dates and the registry's. */
+/** The certificate's side of its reasons' sentences. */
 function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
-  const zone = campaign.timeZone;
-  return {
-    serial: c.facts.serial,
-    notBefore: dateFor(c.facts.notBefore, zone),
-    notAfter: dateFor(c.facts.notAfter, zone),
-    capDate: calendarDate(campaign.capDate),
-    issuedBefore: calendarDate(campaign.issuedBefore),
-    contractEnd: c.subscriber ? calendarDate(c.subscriber.contractEnd) : undefined,
-    certificateTaxCode: c.facts.taxCode ?? undefined,
-    registryTaxCode: c.subscriber?.taxCode,
-  };
+  return reasonVars(
+    {
+      serial: c.facts.serial,
+      notBefore: c.facts.notBefore,
+      notAfter: c.facts.notAfter,
+      contractEnd: c.subscriber?.contractEnd ?? null,
+      certificateTaxCode: c.facts.taxCode ?? null,
+      registryTaxCode: c.subscriber?.taxCode ?? null,
+    },
+    campaign,
+  );
 }
 
 function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): string[] {

@@ -2,7 +2,6 @@
  * `capbu central …` and `capbu enroll` as an operator runs them: separate processes of the built
  * binary, the service listening on loopback, the kiosk enrolling against it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
@@ -12,9 +11,9 @@ import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentia
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { kioskClient } from '../../src/sync/enroll.js';
-import { BIN, runCapbu } from '../support/cli.js';
+import { runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
+import { makeCentralWorld, NOW, serveCentral, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
 let env: NodeJS.ProcessEnv;
@@ -40,20 +39,7 @@ function expectOneLineError(result: { code: number | null; stderr: string }, cod
   expect(result.stderr).toMatch(new RegExp(`^capbu: ${code}: `));
 }
 
-/** `capbu central serve` in the background; resolves once it says where it listens. */
-function serve(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'central', 'serve', ...args], { env: { ...process.env, ...env, ...extra }, stdio: 'pipe' });
-    let stderr = '';
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stdout!.resume();
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-}
+const serve = (args: string[], extra: NodeJS.ProcessEnv = {}) => serveCentral(args, { ...env, ...extra });
 
 // One centre's story, told in order: the registry imported first is what the kiosks then renew against.
 describe('capbu central', { shuffle: false }, () => {
@@ -156,7 +142,8 @@ describe('capbu central', { shuffle: false }, () => {
     }
     await store.close();
 
-    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', workersDb, '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--workers', '2'], {
+    // The world's key issued into the first centre's database already: this one is new on purpose.
+    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', workersDb, '--new-database', '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--workers', '2'], {
       CAPBU_LOG_LEVEL: 'warn',
     });
     try {

@@ -283,6 +283,8 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }
     },
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
+    holdsIssuance: async () => Number((await one(sql.holdsIssuance, []))!.held) === 1,
+    acceptNewDatabase: async (at) => void (await query(sql.acceptNewDatabase, [at.getTime()])),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),
     addUser: async (u) => {

@@ -257,6 +257,8 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     },
     readProgress: (plan) => patiently(() => db.transaction(() => runPlanSync(plan(progressSql), execute))()),
     renewalCounts: () => patiently(() => all(q.renewalCounts).map(renewalCountFromRow)),
+    holdsIssuance: () => patiently(() => Number(one(q.holdsIssuance)!.held) === 1),
+    acceptNewDatabase: (at) => patiently(() => void q.acceptNewDatabase.run(at.getTime())),
     renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
     refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),
     addUser: (u) =>

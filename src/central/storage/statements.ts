@@ -47,6 +47,8 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 };
 
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+/** meta's row for `serve --new-database`: when the operator accepted this database as new. */
+const NEW_DATABASE_ACCEPTED = "'new_database_accepted'";
 /** A registry row with its paid extension order, if billing has one. */
 const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
 
@@ -111,6 +113,9 @@ function texts(forUpdate: string) {
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
+    holdsIssuance: `SELECT CASE WHEN EXISTS (SELECT 1 FROM renewal_claims) OR EXISTS (SELECT 1 FROM renewals)
+         OR EXISTS (SELECT 1 FROM meta WHERE name = ${NEW_DATABASE_ACCEPTED}) THEN 1 ELSE 0 END AS held`,
+    acceptNewDatabase: `INSERT INTO meta (name, value) VALUES (${NEW_DATABASE_ACCEPTED}, ?) ON CONFLICT (name) DO NOTHING`,
     renewedSerials: 'SELECT old_serial FROM renewals',
     refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key

@@ -251,6 +251,13 @@ export interface CentralStore {
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;
+  /**
+   * Whether this database is the record of a CA key's issuance: it holds a renewal or a claim,
+   * or it was accepted as the key's new database (`serve --new-database`).
+   */
+  holdsIssuance(): Promise<boolean>;
+  /** Records that the operator started the service on this database knowing it is new. */
+  acceptNewDatabase(at: Date): Promise<void>;
   refusalCounts(): Promise<RefusalCount[]>;
 
   /** Throws USER_EXISTS for a name in use. */

@@ -65,6 +65,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     db,
     dbPool,
     dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
+    newDatabase: values['new-database'] === true,
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
