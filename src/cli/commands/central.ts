@@ -12,6 +12,7 @@ import { DEFAULT_PIN_VARIABLE } from '../../central/hsm-pin.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../central/credentials.js';
 import { buildReport } from '../../central/report.js';
 import { caKeysFor } from '../../central/ca-keys.js';
+import { homeZone } from '../../campaign/campaigns.js';
 import { checkListen, clockFrom, DEFAULT_LISTEN, startCentral } from '../../central/server.js';
 import { isPostgresUrl, openCentralStore } from '../../central/storage/open.js';
 import type { CentralStore } from '../../central/storage/store.js';
@@ -296,6 +297,6 @@ export async function centralReport(argv: string[], ctx: Context): Promise<numbe
   const campaigns = loadCampaigns(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaigns, at));
   if (values.json) writeJson(ctx, result);
-  else for (const line of reportLines(result, ctx, campaign.timeZone)) writeLine(ctx.stdout, line);
+  else for (const line of reportLines(result, ctx, homeZone(campaigns))) writeLine(ctx.stdout, line);
   return 0;
 }
