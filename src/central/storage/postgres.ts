@@ -178,6 +178,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
           for (const o of changed) {
             await c.query(sql.upsertOrder, [o.serial, o.orderId, o.paidUntil, o.paidAt, at]);
             await c.query(sql.touchSubscriber, [version, o.serial]);
+            await c.query(sql.markPending, [o.serial]); // the order moves its certificate's grant
             // The renewal it grants changed: the certificate's standing is decided again.
             await c.query(sql.markPending, [o.serial]);
           }

@@ -150,6 +150,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       for (const o of changed) {
         q.upsertOrder.run(o.serial, o.orderId, o.paidUntil, o.paidAt, at);
         q.touchSubscriber.run(version, o.serial);
+        q.markPending.run(o.serial); // the order moves its certificate's grant
         // The renewal it grants changed: the certificate's standing is decided again.
         q.markPending.run(o.serial);
       }
