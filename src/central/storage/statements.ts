@@ -145,6 +145,17 @@ function texts(forUpdate: string) {
     brokenLinks: `SELECT COUNT(*) AS n FROM kiosk_events e
        LEFT JOIN kiosk_events p ON p.kiosk_id = e.kiosk_id AND p.seq = e.seq - 1
        WHERE e.kiosk_id = ? AND ((e.seq = 1 AND e.prev_hash <> '${'0'.repeat(64)}') OR (p.seq IS NOT NULL AND e.prev_hash <> p.hash))`,
+    addUser: 'INSERT INTO users (name, role, provinces, setup_code_hash, setup_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    user: 'SELECT * FROM users WHERE name = ?',
+    userBySetupCode: 'SELECT * FROM users WHERE setup_code_hash = ? AND setup_expires > ?',
+    /** Parameters: password hash, code hash, time. */
+    setPassword: `UPDATE users SET password_hash = ?, setup_code_hash = NULL, setup_expires = NULL
+       WHERE setup_code_hash = ? AND setup_expires > ? RETURNING *`,
+    dropUserSessions: 'DELETE FROM user_sessions WHERE user_name = ?',
+    addSession: 'INSERT INTO user_sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    sessionUser: `SELECT u.* FROM user_sessions s JOIN users u ON u.name = s.user_name
+       WHERE s.token_hash = ? AND s.expires_at > ?`,
+    dropSession: 'DELETE FROM user_sessions WHERE token_hash = ?',
     decisions: `SELECT d.certificate_serial, d.eligible, d.reasons, COALESCE(s.province, k.province) AS province, k.channel
        FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id LEFT JOIN subscribers s ON s.serial = d.certificate_serial`,
 
