@@ -101,6 +101,18 @@ export const ERROR_CODES = [
   'OVERRIDE_EXPIRED',
   'OVERRIDE_KEY_NOT_FOUND',
   'OVERRIDE_KEY_INVALID',
+  // The supervisors' dashboard (src/central/dashboard/) and its accounts.
+  'USER_EXISTS',
+  'LOGIN_FAILED',
+  'LOGIN_REQUIRED',
+  /** Too many failed logins from one address: wait before trying again. */
+  'LOGIN_THROTTLED',
+  'SETUP_CODE_INVALID',
+  'PASSWORD_WEAK',
+  /** A form sent without its anti-forgery token, or with a wrong one. */
+  'CSRF_INVALID',
+  /** A supervisor asking for a province that is not theirs. */
+  'PROVINCE_FORBIDDEN',
   'INTERNAL',
 ] as const;
 
@@ -135,6 +147,9 @@ export const USAGE_PROBLEMS = [
   /** A file capbu would write is there already (a backup never overwrites). */
   'fileExists',
   'serial',
+  'userName',
+  'userRole',
+  'userProvinces',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

@@ -16,6 +16,7 @@ import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import type { DashboardSettings } from './dashboard/settings.js';
 import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
@@ -44,6 +45,7 @@ export interface CentralConfig {
   readonly pinVariable?: string;
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  readonly dashboard?: Partial<DashboardSettings>;
 }
 
 export interface RunningCentral {
@@ -142,7 +144,13 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
       events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
     },
   };
-  app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  app = await buildCentralApp({
+    services,
+    bodyLimit: config.bodyLimit,
+    logger: config.logger,
+    loggerInstance: config.loggerInstance,
+    dashboard: config.dashboard,
+  });
   if (acceptedNew) app.log.warn(acceptedNew, 'started on a new database although the CA key has issued before (--new-database)');
   let closing: Promise<void> | undefined;
   const close = () =>

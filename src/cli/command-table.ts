@@ -32,13 +32,16 @@ export type Placeholder =
   | 'VALUE'
   | 'SERIAL'
   | 'TEXT'
-  | 'ROLE';
+  | 'ROLE'
+  | 'USER_ROLE';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   /** What the value is, for a string option. */
   readonly arg?: Placeholder;
   readonly required?: boolean;
+  /** May be given more than once: the value is the list. */
+  readonly multiple?: boolean;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -205,6 +208,18 @@ export const COMMANDS = {
     options: { db },
     args: ['ID'],
     load: async () => (await import('./commands/central.js')).centralKioskRevoke,
+  },
+  'central user add': {
+    centre: true,
+    options: {
+      name: { type: 'string', arg: 'NAME', required: true },
+      role: { type: 'string', arg: 'USER_ROLE', required: true },
+      province: { type: 'string', arg: 'PROVINCE', multiple: true },
+      url: { type: 'string', arg: 'URL' },
+      db,
+      'valid-hours': { type: 'string', arg: 'HOURS' },
+    },
+    load: async () => (await import('./commands/central-user.js')).centralUserAdd,
   },
   'central report': {
     centre: true,

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskEn } from './kiosk-en.js';
 import { configErrorsEn, configTextEn } from './config-en.js';
+import { dashboardEn } from './dashboard-en.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'LABEL',
@@ -74,6 +75,10 @@ const usage: Catalog['usage'] = {
   },
   needsOption: (v) => `${v.option} goes only with ${v.needs}`,
   fileExists: (v) => `${v.path} exists; choose a new file name`,
+  userName: (v) => `--name takes letters, digits, ".", "-", "_" and "@" (at most 64), not "${v.value}"`,
+  userRole: (v) => `--role is admin (sees every province) or supervisor (sees only the provinces given), not "${v.value}"`,
+  userProvinces: (v) =>
+    v.role === 'admin' ? 'an admin sees every province: leave out --province' : 'a supervisor needs at least one --province CODE (it may be repeated)',
 };
 
 export const en: Catalog = {
@@ -189,6 +194,14 @@ export const en: Catalog = {
     OVERRIDE_KEY_INVALID: 'the override key is not an Ed25519 key (PEM, or base64 of the public key)',
     CHAIN_CONFLICT: (v) =>
       `event ${v.seq ?? ''} conflicts with the chain the central service holds for this kiosk (${v.problem ?? 'another event under that number'}); nothing of the batch was stored; keep this kiosk's store as it is and report it`,
+    USER_EXISTS: (v) => `there is already an account "${v.name}"; choose another name`,
+    LOGIN_FAILED: 'wrong name or password',
+    LOGIN_REQUIRED: 'log in first (no session, or it has expired)',
+    LOGIN_THROTTLED: (v) => `too many failed logins; wait ${v.retryAfter ?? 60} s and try again`,
+    SETUP_CODE_INVALID: 'the password code is unknown, already used or expired; ask an admin for a new one',
+    PASSWORD_WEAK: (v) => `the password needs at least ${v.min} characters`,
+    CSRF_INVALID: 'the form is stale or was not sent by this page; reload the page and try again',
+    PROVINCE_FORBIDDEN: (v) => `this account may not see province ${v.province ?? ''}`,
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
@@ -212,6 +225,7 @@ export const en: Catalog = {
   text: {
     ...kioskEn,
     ...configTextEn,
+    ...dashboardEn,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': "capbu — compensatory renewal of the certificates on customers' tokens",
     'help.kiosk': 'At the kiosk',
@@ -284,8 +298,8 @@ export const en: Catalog = {
     'opt.id': 'the kiosk\'s id (letters, digits, "-", "_")',
     'opt.province': "the kiosk's province code",
     'opt.channel': 'channel: counter, field (mobile agents) or self (self-service)',
-    'opt.valid-hours': 'hours the enrolment code stays valid (default 72)',
-    'opt.role': 'kiosk (default: renews and syncs) or report (a credential that only reads the report)',
+    'opt.valid-hours': 'hours the one-time code stays valid (default 72 for a kiosk, 24 for an account)',
+    'opt.role': 'kiosk add: kiosk (default: renews and syncs) or report (only reads the report); user add: admin (every province) or supervisor (only the --province ones)',
     'opt.lang': 'language',
     'opt.now': 'pretend it is this time, for drills',
     'opt.help': 'this help',

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskVi } from './kiosk-vi.js';
 import { configErrorsVi, configTextVi } from './config-vi.js';
+import { dashboardVi } from './dashboard-vi.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'NHÃN',
@@ -145,6 +146,10 @@ const usage: Catalog['usage'] = {
   },
   needsOption: (v) => `${v.option} chỉ dùng cùng ${v.needs}`,
   fileExists: (v) => `tệp ${v.path} đã có; chọn tên tệp mới`,
+  userName: (v) => `--name gồm chữ cái, chữ số, ".", "-", "_" và "@" (tối đa 64 ký tự), không phải "${v.value}"`,
+  userRole: (v) => `--role là admin (xem mọi tỉnh) hoặc supervisor (chỉ xem các tỉnh được giao), không phải "${v.value}"`,
+  userProvinces: (v) =>
+    v.role === 'admin' ? 'admin xem mọi tỉnh: bỏ --province' : 'supervisor cần ít nhất một --province MÃ_TỈNH (có thể lặp lại)',
 };
 
 export const vi: Catalog = {
@@ -260,6 +265,14 @@ export const vi: Catalog = {
     OVERRIDE_KEY_INVALID: 'khóa phê duyệt không phải khóa Ed25519 (PEM, hoặc base64 của khóa công khai)',
     CHAIN_CONFLICT: (v) =>
       `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (đã có sự kiện khác mang số này); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
+    USER_EXISTS: (v) => `đã có tài khoản "${v.name}"; chọn tên khác`,
+    LOGIN_FAILED: 'tên đăng nhập hoặc mật khẩu không đúng',
+    LOGIN_REQUIRED: 'cần đăng nhập (phiên làm việc chưa có hoặc đã hết hạn)',
+    LOGIN_THROTTLED: (v) => `đăng nhập sai quá nhiều lần; chờ ${v.retryAfter ?? 60} giây rồi thử lại`,
+    SETUP_CODE_INVALID: 'mã đặt mật khẩu không đúng, đã dùng hoặc đã hết hạn; xin quản trị viên cấp mã mới',
+    PASSWORD_WEAK: (v) => `mật khẩu cần ít nhất ${v.min} ký tự`,
+    CSRF_INVALID: 'biểu mẫu đã cũ hoặc không do trang này gửi; tải lại trang rồi thử lại',
+    PROVINCE_FORBIDDEN: (v) => `tài khoản này không được xem tỉnh ${v.province ?? ''}`,
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'Chứng thư số không do chứng thư số Viettel-CA cũ (2015–2020) cấp: không thuộc diện cấp bù.',
@@ -283,6 +296,7 @@ export const vi: Catalog = {
   text: {
     ...kioskVi,
     ...configTextVi,
+    ...dashboardVi,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': 'capbu — cấp bù thời hạn chứng thư số trên USB token (token) của khách hàng',
     'help.kiosk': 'Tại máy quầy',
@@ -353,10 +367,10 @@ export const vi: Catalog = {
     'opt.ca-pin-env': 'tên biến môi trường chứa mã PIN của HSM',
     'opt.workers': 'số tiến trình phục vụ',
     'opt.id': 'mã của máy quầy (chữ cái, chữ số, "-", "_")',
-    'opt.province': 'mã tỉnh của máy quầy',
+    'opt.province': 'mã tỉnh: của máy quầy, hoặc từng tỉnh tài khoản supervisor được xem (lặp lại được)',
     'opt.channel': 'kênh: counter (quầy giao dịch), field (lưu động), self (khách hàng tự thực hiện)',
-    'opt.valid-hours': 'số giờ mã đăng ký còn hiệu lực (mặc định 72)',
-    'opt.role': 'kiosk (mặc định: cấp bù và đồng bộ) hoặc report (thông tin xác thực chỉ đọc báo cáo)',
+    'opt.valid-hours': 'số giờ mã dùng một lần còn hiệu lực (mặc định 72 với máy quầy, 24 với tài khoản)',
+    'opt.role': 'kiosk add: kiosk (mặc định: cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo); user add: admin (mọi tỉnh) hoặc supervisor (chỉ các tỉnh --province)',
     'opt.lang': 'ngôn ngữ',
     'opt.now': 'giờ giả định, để diễn tập',
     'opt.help': 'hướng dẫn',
