@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { calendarDate, dateFor } from '../i18n/dates.js';
-import type { CertificateView, TokenView } from './model.js';
+import type { CertificateView, GrantView, TokenView } from './model.js';
 import { useWords } from './words.js';
 
 /** The token, every certificate on it, and for the candidate the verdict in words a clerk can repeat. */
@@ -53,6 +53,18 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
     return (
       <Box flexDirection="column">
         <Text bold>{t.text('kiosk.verdict.eligible', { date: dateFor(decision.renewalNotAfter!, zone) })}</Text>
+        {decision.parts && <Parts parts={decision.parts} zone={zone} />}
+        {decision.parts?.paid && decision.warnings?.includes('PAID_PERIOD_CAPPED') && (
+          <Text>
+            {t.text('kiosk.warning.PAID_PERIOD_CAPPED', {
+              orderId: decision.parts.paid.orderId,
+              paidUntil: calendarDate(decision.parts.paid.paidUntil),
+              caEnd: token.campaign.newCaNotAfter ? dateFor(token.campaign.newCaNotAfter, zone) : '',
+              cappedDays: decision.parts.paid.cappedDays,
+            })}
+          </Text>
+        )}
+        {decision.rollout?.overridden && <Text>{t.text('kiosk.verdict.override', { hardwareVersion: decision.rollout.hardwareVersion ?? '' })}</Text>}
         <Text>{t.text('kiosk.verdict.whatHappens')}</Text>
       </Box>
     );
@@ -63,6 +75,9 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
     capDate: calendarDate(token.campaign.capDate),
     issuedBefore: calendarDate(token.campaign.issuedBefore),
     contractEnd: candidate.contractEnd ? calendarDate(candidate.contractEnd) : '',
+    hardwareVersion: decision.rollout?.hardwareVersion ?? '',
+    opensOn: decision.rollout?.opensOn ? calendarDate(decision.rollout.opensOn) : '',
+    supportLine: token.campaign.supportLine ?? '',
   };
   return (
     <Box flexDirection="column">
@@ -81,5 +96,20 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       ))}
       <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>
     </Box>
+  );
+}
+
+/** What the renewal grants, in its two parts: free compensation, and the paid order's days with its id. */
+export function Parts({ parts, zone }: { readonly parts: GrantView; readonly zone: string }) {
+  const t = useWords();
+  return (
+    <Text>
+      {t.text('kiosk.verdict.parts', {
+        compensationDays: parts.compensationDays,
+        compensationEnd: dateFor(parts.compensationNotAfter, zone),
+        orderId: parts.paid?.orderId,
+        paidDays: parts.paid?.days,
+      })}
+    </Text>
   );
 }

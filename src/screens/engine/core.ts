@@ -3,6 +3,7 @@
  * into the core (inspect, renew) for one token at a time. The screens see none of this; the
  * worker turns what happens here into events.
  */
+import { heldOverrides } from '../../renewal/overrides.js';
 import { execFile } from 'node:child_process';
 import type { Campaign } from '../../campaign/campaign.js';
 import type { Channel } from '../../central/api.js';
@@ -252,7 +253,12 @@ export class EngineCore {
       const view = await this.onModule(plugged.watched, (lib, summary) => {
         const contents = readToken(lib, summary);
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
-        const inspection = inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now);
+        // Overrides in the settings only: the kiosk app has no field to type one in.
+        const overrides = heldOverrides(this.settings, undefined, this.campaign, now);
+        const inspection = inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now, undefined, {
+          tokenHardwareVersion: plugged.watched.hardwareVersion || null,
+          overridden: overrides.overridden,
+        });
         const renewal = renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial));
         return tokenView(inspection, this.campaign, {
           hardwareVersion: plugged.watched.hardwareVersion || null,
@@ -260,6 +266,7 @@ export class EngineCore {
           renewal,
           renewedAt: renewal ? renewalUpdatedAt(this.db, renewal.id) : null,
           contractEnd: (serial) => findSubscriber(this.db, serial)?.contractEnd ?? null,
+          supportLine: this.settings.supportLine,
         });
       });
       this.changes.push({ type: 'token', key, view });
