@@ -22,7 +22,8 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
     <Box flexDirection="column">
       <Text bold>{t.text(outcome.status === 'renewed' ? 'kiosk.done.title' : 'kiosk.done.already')}</Text>
       <Text>{t.text('kiosk.done.validity', { serial: outcome.newSerial, date: dateFor(outcome.notAfter, outcome.timeZone) })}</Text>
-      {outcome.parts && <Parts parts={outcome.parts} zone={outcome.timeZone} />}
+      {/* Compensation alone is the validity line above; a paid order splits it in two parts. */}
+      {outcome.parts?.paid && <Parts parts={outcome.parts} zone={outcome.timeZone} />}
       <Box flexDirection="column" marginTop={1}>
         <Text>{t.text('kiosk.done.portals')}</Text>
         {PORTALS.map((p) => (

@@ -53,7 +53,7 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
     return (
       <Box flexDirection="column">
         <Text bold>{t.text('kiosk.verdict.eligible', { date: dateFor(decision.renewalNotAfter!, zone) })}</Text>
-        {decision.parts && <Parts parts={decision.parts} zone={zone} />}
+        {decision.parts?.paid && <Parts parts={decision.parts} zone={zone} />}
         {decision.parts?.paid && decision.warnings?.includes('PAID_PERIOD_CAPPED') && (
           <Text>
             {t.text('kiosk.warning.PAID_PERIOD_CAPPED', {
