@@ -3,7 +3,7 @@
 set -euo pipefail
 # shellcheck source=setup.sh
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux shellcheck ca-certificates
+capbu_setup softhsm2 opensc gcc libc6-dev libp11-kit-dev postgresql openssl tmux shellcheck ca-certificates chromium
 cd "$CAPBU_ROOT"
 mkdir -p .cache/results
 rm -f .cache/results/*.json

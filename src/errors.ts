@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'CENTRAL_DB_UNSAFE',
   /** The centre's SQLite file was deleted or replaced while the service ran: it stopped. */
   'CENTRAL_DB_LOST',
+  /** The CA key has issued, but the centre's database holds none of it: restore it, or `serve --new-database`. */
+  'CENTRAL_DB_EMPTY',
   /** The centre's database is locked elsewhere or out of connections: retry after a moment. */
   'CENTRAL_BUSY',
   'KIOSK_EXISTS',
@@ -79,6 +81,11 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  // capbu config (src/cli/commands/config.ts).
+  'SETTING_UNKNOWN',
+  'SETTING_VALUE_INVALID',
+  /** The centre's URL and the kiosk id come from `capbu enroll`. */
+  'SETTING_READ_ONLY',
   // The demo world (src/demo/).
   'DEMO_NOT_FOUND',
   'DEMO_CUSTOMER_UNKNOWN',
@@ -94,6 +101,18 @@ export const ERROR_CODES = [
   'OVERRIDE_EXPIRED',
   'OVERRIDE_KEY_NOT_FOUND',
   'OVERRIDE_KEY_INVALID',
+  // The supervisors' dashboard (src/central/dashboard/) and its accounts.
+  'USER_EXISTS',
+  'LOGIN_FAILED',
+  'LOGIN_REQUIRED',
+  /** Too many failed logins from one address: wait before trying again. */
+  'LOGIN_THROTTLED',
+  'SETUP_CODE_INVALID',
+  'PASSWORD_WEAK',
+  /** A form sent without its anti-forgery token, or with a wrong one. */
+  'CSRF_INVALID',
+  /** A supervisor asking for a province that is not theirs. */
+  'PROVINCE_FORBIDDEN',
   'INTERNAL',
 ] as const;
 
@@ -128,6 +147,9 @@ export const USAGE_PROBLEMS = [
   /** A file capbu would write is there already (a backup never overwrites). */
   'fileExists',
   'serial',
+  'userName',
+  'userRole',
+  'userProvinces',
 ] as const;
 
 export type UsageProblem = (typeof USAGE_PROBLEMS)[number];

@@ -11,6 +11,8 @@ import { Pin } from '../src/token/pin.js';
 import { closeSession, login, openSession } from '../src/token/session.js';
 import { CAP, NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 import { normalizeSerial } from '../src/pki/certificate.js';
+import { runCapbu } from './support/cli.js';
+import { columns } from '../src/cli/wrap.js';
 
 let world: World;
 let serialCounter = 0x1000;
@@ -389,5 +391,51 @@ describe('capbu tokens', () => {
     const tokens = JSON.parse(result.stdout) as { label: string; pin: { locked: boolean } }[];
     expect(tokens.map((t) => t.label)).toContain('listed');
     expect(tokens.find((t) => t.label === 'listed')!.pin).toEqual({ countLow: false, finalTry: false, locked: false });
+  });
+});
+
+describe('output that fits 80 columns (issue 11 point 13)', () => {
+  const at80 = (args: string[], stdin?: string) => runCapbu(args, { env: { ...world.env, COLUMNS: '80' }, stdin });
+  const fits = (text: string) => {
+    for (const line of text.split('\n')) expect(columns(line), line).toBeLessThanOrEqual(80);
+  };
+
+  it('capbu tokens: a header, aligned columns, PIN states in words', async () => {
+    await scenario('table-a', {});
+    await scenario('table-bb-longer-label', {});
+    const result = await at80(['tokens', '--lang', 'vi']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Nhãn\s+Số sê-ri\s+Thiết/);
+    // Each column starts where its header does, on every token's first line.
+    const device = lines[0]!.indexOf('Thiết');
+    const rows = lines.filter((l) => l.startsWith('table-'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.indexOf('SoftHSM')).toBe(device);
+    expect(result.stdout).toContain('bình thường');
+    expect(result.stdout).not.toMatch(/countLow|finalTry|locked/);
+    fits(result.stdout);
+  });
+
+  it('SEVERAL_TOKENS and PIN_INVALID wrap at spaces, never inside a word', async () => {
+    await scenario('fit-pin', {});
+    const several = await at80(['check', '--now', NOW, '--lang', 'vi']);
+    expect(several.stderr).toMatch(/^capbu: SEVERAL_TOKENS: /);
+    const invalid = await at80(['check', '--token', 'fit-pin', '--pin-stdin', '--now', NOW, '--lang', 'vi'], 'mật-khẩu\n');
+    expect(invalid.stderr).toMatch(/^capbu: PIN_INVALID: /);
+    for (const result of [several, invalid]) {
+      fits(result.stderr);
+      expect(result.stderr.trimEnd().split('\n').length).toBeGreaterThan(1);
+      // Joined again at the breaks, the line is the message as the catalogue has it.
+      const joined = result.stderr.trimEnd().split('\n').map((l) => l.trim()).join(' ');
+      expect(joined.split(' ').every((word) => word.length > 0)).toBe(true);
+    }
+  });
+
+  it("the readable report fits, whatever the subject's length", async () => {
+    await scenario('fit-report', { subject: { commonName: `CÔNG TY TNHH ${'THƯƠNG MẠI DỊCH VỤ '.repeat(4)}HẢI ĐĂNG`, taxCode: '0101234567', province: 'HÀ NỘI' } });
+    const result = await at80(['check', '--token', 'fit-report', '--now', NOW, '--lang', 'vi']);
+    expect(result.code).toBe(0);
+    fits(result.stdout);
   });
 });

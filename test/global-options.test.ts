@@ -54,5 +54,5 @@ it('--lang and --now before the command, or before a subcommand, act as after it
   const central = await capbu(['--lang', 'en', 'central', 'report']);
   expect(central.stderr).toMatch(/^capbu: USAGE: --db DB is required/);
   const bare = await capbu(['--lang', 'en', 'central']);
-  expect(bare.stderr).toMatch(/^capbu: USAGE: "capbu central" needs a subcommand: serve, registry, kiosk, report\. /);
+  expect(bare.stderr).toMatch(/^capbu: USAGE: "capbu central" needs a subcommand: serve, registry, orders, override, kiosk, user, report\. /);
 });

@@ -7,20 +7,29 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { JournalEvent } from '../src/journal/format.js';
 import { BIN } from './support/cli.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
-import { NOW, makeWorld, type World } from './support/world.js';
+import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
 let world: World;
 let centre: TestCentre;
+let kioskId: string;
+let customer: string;
+let kiosks = 0;
 
 beforeAll(async () => {
   world = await makeWorld();
-  centre = await startTestCentre(world, new Date(NOW), 'HG-LUU-DONG-01');
+  customer = (await world.subscriberToken('customer', { commonName: 'CÔNG TY ĐỒNG BỘ', taxCode: '0100000009' })).serial;
 });
-afterAll(async () => {
+// Each test its own kiosk, enrolled with its own centre.
+beforeEach(async () => {
+  world.newHome();
+  kioskId = `HG-LUU-DONG-${String(++kiosks).padStart(2, '0')}`;
+  centre = await startTestCentre(world, new Date(NOW), kioskId);
+});
+afterEach(async () => {
   await centre?.close();
 });
 
@@ -31,19 +40,24 @@ const journal = async () =>
 function atCentre(): { seq: number; hash: string }[] {
   const db = new Database(centre.db, { readonly: true });
   try {
-    return db.prepare('SELECT seq, hash FROM kiosk_events ORDER BY seq').all() as { seq: number; hash: string }[];
+    return db.prepare('SELECT seq, hash FROM kiosk_events WHERE kiosk_id = ? ORDER BY seq').all(kioskId) as { seq: number; hash: string }[];
   } finally {
     db.close();
   }
 }
 
 const kioskDb = () => new Database(join(world.env.CAPBU_HOME!, 'capbu.db'));
+const registerCustomer = () => centre.register([{ serial: customer, taxCode: '0100000009', contractEnd: '2022-06-30', status: 'active', province: 'HG' }]);
 
-// One kiosk's story, told in order: each step starts from where the one before left its journal.
-describe('a kiosk syncing its journal', { shuffle: false }, () => {
+/** A first sync, so that nothing waits: the seq the centre then holds. */
+async function synced(): Promise<number> {
+  const first = await world.capbu(['sync', '--json']);
+  expect(first.code, first.stderr).toBe(0);
+  return JSON.parse(first.stdout).acknowledgedSeq as number;
+}
+
 it('sends every event once, in order, and says so in --json; a second sync sends nothing', async () => {
-  const { serial } = await world.subscriberToken('customer', { commonName: 'CÔNG TY ĐỒNG BỘ', taxCode: '0100000009' });
-  await centre.register([{ serial, taxCode: '0100000009', contractEnd: '2022-06-30', status: 'active', province: 'HG' }]);
+  await registerCustomer();
   expect((await world.capbu(['check', '--token', 'customer', '--now', NOW])).code).toBe(0);
   const first = await world.capbu(['sync', '--json', '--now', NOW]);
   expect(first.stderr).toBe('');
@@ -59,24 +73,30 @@ it('sends every event once, in order, and says so in --json; a second sync sends
   expect(JSON.parse(again.stdout)).toMatchObject({ eventsSent: 0, acknowledgedSeq: 4, eventsPending: 0 });
   const list = await world.capbu(['central', 'kiosk', 'list', '--json', '--db', centre.db]);
   expect(JSON.parse(list.stdout)).toEqual([
-    expect.objectContaining({ id: 'HG-LUU-DONG-01', province: 'HN', channel: 'counter', acknowledgedSeq: 4, events: 4, gaps: [], chainOk: true }),
+    expect.objectContaining({ id: kioskId, province: 'HN', channel: 'counter', acknowledgedSeq: 4, events: 4, gaps: [], chainOk: true }),
   ]);
   const table = await world.capbu(['central', 'kiosk', 'list', '--db', centre.db]);
-  expect(table.stdout).toMatch(/HG-LUU-DONG-01\s+HN\s+counter\s+.*4\/4\s+intact/);
+  expect(table.stdout).toMatch(new RegExp(`${kioskId}\\s+HN\\s+counter\\s+.*4/4\\s+intact`));
+  // The report carries the same line per kiosk, with how long it has not synced.
+  const centreReport = await world.capbu(['central', 'report', '--db', centre.db, '--now', NOW]);
+  expect(centreReport.stdout).toMatch(new RegExp(`${kioskId}\\s+HN\\s+counter\\s+.*4/4\\s+intact`));
+  const json = JSON.parse((await world.capbu(['central', 'report', '--json', '--db', centre.db, '--now', NOW])).stdout);
+  expect(json.kiosks).toEqual([expect.objectContaining({ id: kioskId, acknowledgedSeq: 4, events: 4, chainOk: true, notSyncedSeconds: 0 })]);
 });
 
 it('keeps the events while the centre is out of reach (exit 3), and sends them when it is back', async () => {
+  const acked = await synced();
   expect((await world.capbu(['check', '--token', 'nobody'])).code).toBe(2);
   const offline = await world.capbu(['sync', '--json', '--server', 'http://127.0.0.1:9']);
   expect(offline.code).toBe(3);
-  expect(JSON.parse(offline.stdout)).toMatchObject({ eventsSent: 0, eventsPending: 1, acknowledgedSeq: 4 });
+  expect(JSON.parse(offline.stdout)).toMatchObject({ eventsSent: 0, eventsPending: 1, acknowledgedSeq: acked });
   const status = JSON.parse((await world.capbu(['status', '--json'])).stdout);
-  expect(status).toMatchObject({ kioskId: 'HG-LUU-DONG-01', centreUrl: centre.url, eventsPending: 1, acknowledgedSeq: 4, lastSeq: 5, renewalsPending: 0 });
+  expect(status).toMatchObject({ kioskId, centreUrl: centre.url, eventsPending: 1, acknowledgedSeq: acked, lastSeq: acked + 1, renewalsPending: 0 });
   expect(status.oldestEventPendingAt).toEqual(expect.any(String));
   const back = await world.capbu(['sync', '--json']);
   expect(back.code).toBe(0);
-  expect(JSON.parse(back.stdout)).toMatchObject({ eventsSent: 1, eventsPending: 0, acknowledgedSeq: 5 });
-  expect(atCentre()).toHaveLength(5);
+  expect(JSON.parse(back.stdout)).toMatchObject({ eventsSent: 1, eventsPending: 0, acknowledgedSeq: acked + 1 });
+  expect(atCentre()).toHaveLength(acked + 1);
 });
 
 it('lets one sync run at a time: a live holder of the store lock makes another sync say SYNC_BUSY', async () => {
@@ -127,23 +147,26 @@ it('--watch keeps syncing until SIGTERM, which ends it cleanly', async () => {
 });
 
 it('status and check warn past the configured limits, without refusing', async () => {
+  await registerCustomer();
+  await synced();
   writeFileSync(join(world.env.CAPBU_HOME!, 'settings.json'), JSON.stringify({ unsyncedWarnHours: 1, registryMaxAgeDays: 1 }));
   const later = '2027-06-03T03:00:00Z';
   const status = await world.capbu(['status', '--now', later]);
   expect(status.code).toBe(0);
-  expect(status.stdout).toContain('Kiosk HG-LUU-DONG-01');
+  expect(status.stdout).toContain(`Kiosk ${kioskId}`);
   expect(status.stdout).toContain('warning: the registry copy is missing or older than 1 days');
   const json = JSON.parse((await world.capbu(['status', '--json', '--now', later])).stdout);
-  expect(json.warnings).toContain('REGISTRY_OLD');
+  expect(json.warnings).toEqual(['REGISTRY_OLD']);
   const check = await world.capbu(['check', '--token', 'customer', '--now', later]);
   // The decision is the campaign's (by 2027 the contract has ended); the warning refuses nothing.
   expect(check.code).toBe(1);
   expect(check.stderr).toContain('capbu: warning: the registry copy is missing or older than 1 days');
-  // An event waiting more than an hour.
+  const renew = await world.capbu(['renew', '--token', 'customer', '--pin-stdin', '--now', later], `${USER_PIN}\n`);
+  expect(renew.code).toBe(1);
+  expect(renew.stderr).toContain('capbu: warning: the registry copy is missing or older than 1 days');
+  // Events waiting more than an hour: all of them, once the centre is taken to hold none.
   const db = kioskDb();
   db.prepare('UPDATE journal_sync SET acknowledged_seq = 0').run();
   db.close();
   expect(JSON.parse((await world.capbu(['status', '--json', '--now', later])).stdout).warnings).toEqual(['UNSYNCED', 'REGISTRY_OLD']);
-  writeFileSync(join(world.env.CAPBU_HOME!, 'settings.json'), '{}');
-});
 });

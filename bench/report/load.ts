@@ -21,6 +21,7 @@ import { campaignFingerprint } from '../../src/central/progress/standing.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { RENEWAL_COLUMNS } from '../../src/central/storage/rows.js';
+import { seeded } from '../../test/support/fault-proxy.js';
 
 export interface Scale {
   readonly subscribers: number;
@@ -51,18 +52,6 @@ const FIRST_DAY = Date.parse('2020-06-01T01:00:00.000Z');
 const SPAN_MS = BENCH_NOW.getTime() - 3 * 86_400_000 - FIRST_DAY;
 /** Kiosks that stopped syncing: silent for three days. */
 const STALE_SHARE = 0.05;
-
-/** A small fast deterministic generator (mulberry32), so every run loads the same campaign. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY_MS = 86_400_000;
@@ -121,7 +110,8 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
     times.push({ table, rows: n, seconds });
     progress(`  ${table}: ${n} rows in ${seconds.toFixed(1)} s`);
   };
-  const rand = random(20201002);
+  // Seeded, so every run loads the same campaign.
+  const rand = seeded(20201002);
   const calendar = rememberingCalendar(campaign.timeZone);
   const loadedAt = new Date(FIRST_DAY - DAY_MS).toISOString();
   const template = Buffer.from(templateDer).toString('base64');

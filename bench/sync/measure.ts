@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeCampaign2020 } from '../../src/demo/campaign-2020.js';
-import { appendEvent } from '../../src/store/journal.js';
+import { appendEvent, type JournalRow as Row } from '../../src/store/journal.js';
 import { openStore } from '../../src/store/store.js';
 import { startServe } from '../serve.js';
 
@@ -29,16 +29,6 @@ export interface SyncBenchFigures {
   readonly syncFloorSeconds: number;
   /** Events the centre holds for the kiosk afterwards, read from its database. */
   readonly atCentre: number;
-}
-
-interface Row {
-  seq: number;
-  at: string;
-  type: string;
-  operator: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
 }
 
 const NOW = '2020-06-01T03:00:00.000Z';

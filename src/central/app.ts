@@ -1,6 +1,7 @@
 /**
  * The central service as a Fastify app: external plugins first (rate limit), then capbu's own
- * (error replies, the clock header, kiosk authentication), then the routes under /v1. The caller
+ * (error replies, the clock header, kiosk authentication), then the routes under /v1, then the
+ * supervisors' dashboard at `/` (central/dashboard/). The caller
  * owns the store and the signer; the app never opens or closes them.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -12,6 +13,8 @@ import { enrolmentRoutes } from './routes/enrolments.js';
 import { renewalRoutes } from './routes/renewals.js';
 import { reportRoutes } from './routes/report.js';
 import { syncRoutes } from './routes/sync.js';
+import { dashboard } from './dashboard/plugin.js';
+import { DEFAULT_DASHBOARD, type DashboardSettings } from './dashboard/settings.js';
 import type { CentralServices, RateLimit } from './services.js';
 import type { EventQuota } from './storage/event-chain.js';
 
@@ -29,6 +32,7 @@ export interface CentralAppOptions {
   /** pino options, a pino-compatible logger instance, or false for silence. */
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  readonly dashboard?: Partial<DashboardSettings>;
 }
 
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
@@ -71,5 +75,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     },
     { prefix: API_PREFIX },
   );
+  // The supervisors' pages at `/`, in a scope of their own (cookies, forms, their error pages).
+  await app.register(dashboard, { services, settings: { ...DEFAULT_DASHBOARD, ...options.dashboard } });
   return app;
 }

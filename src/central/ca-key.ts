@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { CapbuError } from '../errors.js';
 import { HsmPin } from './hsm-pin.js';
+import { fileMarker } from './issued-marker.js';
 import { algorithmFor, assertSignerMatches, signWithKeyObject, type CaSigner } from './signer.js';
 
 export interface CaKeyOptions {
@@ -33,7 +34,7 @@ function pemSigner(path: string, newCa: CaCertificate): CaSigner {
   }
   const algorithm = algorithmFor(newCa.publicKey);
   if (!algorithm) throw new CapbuError('CA_KEY_INVALID', { key: path, problem: 'unsupported key type' });
-  return { algorithm, sign: (data) => signWithKeyObject(key, newCa, data), close: async () => undefined };
+  return { algorithm, sign: (data) => signWithKeyObject(key, newCa, data), marker: fileMarker(path, newCa), close: async () => undefined };
 }
 
 /** Opens the key and checks it is the new CA certificate's key before anything is issued with it. */

@@ -8,13 +8,16 @@
 import { availableParallelism } from 'node:os';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { CapbuError } from '../errors.js';
+import { createDataObject, readDataObjects } from '../token/data-objects.js';
 import { loginToHsm } from '../token/hsm-login.js';
 import { loadModule, modulePath } from '../token/module.js';
 import { findPrivateKeys } from '../token/objects.js';
 import { closeSession, openSession, type Session } from '../token/session.js';
+import type { TokenSummary } from '../token/slots.js';
 import { sign } from '../token/sign.js';
 import { listTokens } from '../token/slots.js';
 import type { HsmPin } from './hsm-pin.js';
+import { keyFingerprint, markContent, readMark, type IssuedMarker } from './issued-marker.js';
 import { parsePkcs11Uri, tokenMatches } from './pkcs11-uri.js';
 import { algorithmFor, checkedSignature, type CaSigner } from './signer.js';
 
@@ -68,6 +71,7 @@ export function openHsmSigner(options: HsmSignerOptions): CaSigner {
 
   return {
     algorithm,
+    marker: hsmMarker(lib, token, options.newCa),
     sign: (data) => {
       const lane = lanes.reduce((a, b) => (b.pending < a.pending ? b : a));
       lane.pending++;
@@ -76,5 +80,40 @@ export function openHsmSigner(options: HsmSignerOptions): CaSigner {
       return result.then((signature) => checkedSignature(options.newCa, data, signature));
     },
     close,
+  };
+}
+
+/**
+ * The issued mark as a data object on the HSM's token, named after the new CA's key, so it stays
+ * with the key whatever happens to the centre's machine. Its own short sessions: the signing
+ * lanes' sessions never see a find or a create between C_SignInit and C_Sign. Login is per token,
+ * so they are logged in already.
+ */
+function hsmMarker(lib: Session['lib'], token: TokenSummary, newCa: CaCertificate): IssuedMarker {
+  const name = { application: 'capbu', label: `capbu issued ${keyFingerprint(newCa).slice(0, 16)}` };
+  const withSession = <T>(readWrite: boolean, work: (session: Session) => T): T => {
+    const session = openSession(lib, token, readWrite);
+    try {
+      return work(session);
+    } finally {
+      closeSession(session);
+    }
+  };
+  const first = (session: Session): string | null => {
+    for (const value of readDataObjects(session, name)) {
+      const since = readMark(value.toString('utf8'), newCa);
+      if (since !== null) return since;
+    }
+    return null;
+  };
+  return {
+    where: `${token.label}: ${name.label}`,
+    read: async () => withSession(false, first),
+    // A read-write session is refused by a write-protected token.
+    assertWritable: async () => withSession(true, () => undefined),
+    write: async (at) =>
+      withSession(true, (session) => {
+        if (first(session) === null) createDataObject(session, name, Buffer.from(markContent(newCa, at)));
+      }),
   };
 }

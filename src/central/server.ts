@@ -9,12 +9,14 @@ import type { Campaign } from '../campaign/campaign.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
-import { openCaSigner } from './ca-key.js';
+import { openCaSigner, redactKey } from './ca-key.js';
+import { checkIssuanceRecord, markedBeforeSigning } from './issued-marker.js';
 import { prepareIssuer } from './issue.js';
 import { rememberingCalendar } from './remembering-calendar.js';
 import type { CentralServices, RateLimit } from './services.js';
 import { openCentralStore } from './storage/open.js';
 import type { StoreLog } from './storage/store.js';
+import type { DashboardSettings } from './dashboard/settings.js';
 import { refreshStandings } from './progress/standing.js';
 
 export interface CentralConfig {
@@ -22,6 +24,8 @@ export interface CentralConfig {
   /** A PEM file or a pkcs11: URI. */
   readonly caKey: string;
   readonly db: string;
+  /** Start on a database that holds nothing of a CA key that has issued: the operator knows it is new. */
+  readonly newDatabase?: boolean;
   /** PostgreSQL connections per process (`--db-pool`). */
   readonly dbPool?: number;
   /** How long a request waits for the database before 503 CENTRAL_BUSY. */
@@ -41,6 +45,7 @@ export interface CentralConfig {
   readonly pinVariable?: string;
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  readonly dashboard?: Partial<DashboardSettings>;
 }
 
 export interface RunningCentral {
@@ -108,9 +113,12 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
   let lost!: (error: CapbuError) => void;
   const stopped = new Promise<CapbuError>((resolve) => (lost = resolve));
   let store;
+  let acceptedNew;
   try {
     store = await openCentralStore(config.db, now(), { pool: config.dbPool, waitMs: config.dbWaitMs, log, onLost: (error) => lost(error) });
+    acceptedNew = await checkIssuanceRecord(signer, store, { db: config.db, key: redactKey(config.caKey), newDatabase: config.newDatabase ?? false, at: now() });
   } catch (error) {
+    await store?.close();
     await signer.close();
     throw error;
   }
@@ -126,7 +134,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     store,
     campaign: config.campaign,
     calendar: rememberingCalendar(config.campaign.timeZone),
-    issuer: prepareIssuer(config.campaign.newCa, signer),
+    issuer: prepareIssuer(config.campaign.newCa, markedBeforeSigning(signer, now)),
     now,
     backdateMs: config.backdateMs ?? DEFAULT_BACKDATE_MS,
     overrideKey: config.overrideKey ?? null,
@@ -136,7 +144,14 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
       events: config.eventQuota ?? DEFAULT_EVENT_QUOTA,
     },
   };
-  app = await buildCentralApp({ services, bodyLimit: config.bodyLimit, logger: config.logger, loggerInstance: config.loggerInstance });
+  app = await buildCentralApp({
+    services,
+    bodyLimit: config.bodyLimit,
+    logger: config.logger,
+    loggerInstance: config.loggerInstance,
+    dashboard: config.dashboard,
+  });
+  if (acceptedNew) app.log.warn(acceptedNew, 'started on a new database although the CA key has issued before (--new-database)');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {

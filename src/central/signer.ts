@@ -6,6 +6,7 @@
 import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { CaCertificate } from '../campaign/campaign.js';
 import { CapbuError } from '../errors.js';
+import type { IssuedMarker } from './issued-marker.js';
 
 /** WebCrypto's names, which @peculiar/x509 turns into the certificate's signature algorithm. */
 export type SignatureAlgorithm =
@@ -20,6 +21,8 @@ export interface CaSigner {
    * never reach a customer's token as a certificate that does not verify.
    */
   sign(data: Uint8Array): Promise<Uint8Array>;
+  /** Kept with the key: whether it has issued, whatever became of the centre's database. */
+  readonly marker: IssuedMarker;
   close(): Promise<void>;
 }
 

@@ -28,15 +28,20 @@ export type Placeholder =
   | 'LANG'
   | 'VARIABLE'
   | 'PER_MINUTE'
+  | 'SETTING'
+  | 'VALUE'
   | 'SERIAL'
   | 'TEXT'
-  | 'ROLE';
+  | 'ROLE'
+  | 'USER_ROLE';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   /** What the value is, for a string option. */
   readonly arg?: Placeholder;
   readonly required?: boolean;
+  /** May be given more than once: the value is the list. */
+  readonly multiple?: boolean;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -123,6 +128,10 @@ export const COMMANDS = {
     load: async () => (await import('./commands/journal.js')).journalCommand,
   },
   status: { options: { json }, load: async () => (await import('./commands/status.js')).statusCommand },
+  'config get': { options: { json }, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configGetCommand },
+  'config set': { options: {}, args: ['SETTING', 'VALUE…'], load: async () => (await import('./commands/config.js')).configSetCommand },
+  'config unset': { options: {}, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configUnsetCommand },
+  'config list': { options: { json }, load: async () => (await import('./commands/config.js')).configListCommand },
   backup: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).backupCommand },
   restore: { options: {}, args: ['FILE'], load: async () => (await import('./commands/backup.js')).restoreCommand },
   'central serve': {
@@ -139,6 +148,7 @@ export const COMMANDS = {
       'event-quota': { type: 'string', arg: 'N' },
       'db-pool': { type: 'string', arg: 'N' },
       'db-wait': { type: 'string', arg: 'SECONDS' },
+      'new-database': { type: 'boolean' },
       'override-key': { type: 'string', arg: 'FILE' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
@@ -201,6 +211,18 @@ export const COMMANDS = {
     options: { db },
     args: ['ID'],
     load: async () => (await import('./commands/central.js')).centralKioskRevoke,
+  },
+  'central user add': {
+    centre: true,
+    options: {
+      name: { type: 'string', arg: 'NAME', required: true },
+      role: { type: 'string', arg: 'USER_ROLE', required: true },
+      province: { type: 'string', arg: 'PROVINCE', multiple: true },
+      url: { type: 'string', arg: 'URL' },
+      db,
+      'valid-hours': { type: 'string', arg: 'HOURS' },
+    },
+    load: async () => (await import('./commands/central-user.js')).centralUserAdd,
   },
   'central report': {
     centre: true,

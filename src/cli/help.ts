@@ -12,7 +12,7 @@ function placeholder(t: Translator, arg: string): string {
 }
 
 function optionUsage(t: Translator, name: string, option: OptionSpec): string {
-  return option.arg ? `--${name} ${placeholder(t, option.arg)}` : `--${name}`;
+  return option.arg ? `--${name} ${placeholder(t, option.arg)}${option.multiple ? '…' : ''}` : `--${name}`;
 }
 
 function usageLine(t: Translator, name: string, spec: CommandSpec): string {

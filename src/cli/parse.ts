@@ -28,7 +28,9 @@ function fromParseArgs(error: unknown, command: CommandName, options: OptionTabl
   return usageError('missingValue', { command, option: `--${name}`, arg: spec?.arg });
 }
 
-type Values<O> = { -readonly [K in keyof O]?: O[K] extends { readonly type: 'boolean' } ? boolean : string };
+type Values<O> = {
+  -readonly [K in keyof O]?: O[K] extends { readonly type: 'boolean' } ? boolean : O[K] extends { readonly multiple: true } ? string[] : string;
+};
 
 interface Parsed<N extends CommandName> {
   readonly values: Values<typeof COMMON & (typeof COMMANDS)[N]['options']>;

@@ -2,28 +2,27 @@
 import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
 import { calendarDate, dateFor } from '../i18n/dates.js';
+import { reasonVars } from '../i18n/reason-vars.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
 import type { Decision } from '../campaign/decide.js';
 import { DEFAULT_SETTINGS } from '../store/settings.js';
 import type { PinTries } from '../renewal/pin-guard.js';
 
-/** What a reason's sentence may say about this certificate: its dates and the registry's. */
+/** The certificate's side of its reasons' sentences. */
 function reasonFacts(c: InspectedCertificate, campaign: Campaign, supportLine: string) {
-  const zone = campaign.timeZone;
-  const rollout = c.decision?.rollout;
-  return {
-    hardwareVersion: rollout?.hardwareVersion ?? '',
-    opensOn: rollout?.opensOn ? calendarDate(rollout.opensOn) : '',
-    supportLine,
-    serial: c.facts.serial,
-    notBefore: dateFor(c.facts.notBefore, zone),
-    notAfter: dateFor(c.facts.notAfter, zone),
-    capDate: calendarDate(campaign.capDate),
-    issuedBefore: calendarDate(campaign.issuedBefore),
-    contractEnd: c.subscriber ? calendarDate(c.subscriber.contractEnd) : undefined,
-    certificateTaxCode: c.facts.taxCode ?? undefined,
-    registryTaxCode: c.subscriber?.taxCode,
-  };
+  return reasonVars(
+    {
+      serial: c.facts.serial,
+      notBefore: c.facts.notBefore,
+      notAfter: c.facts.notAfter,
+      contractEnd: c.subscriber?.contractEnd ?? null,
+      certificateTaxCode: c.facts.taxCode ?? null,
+      registryTaxCode: c.subscriber?.taxCode ?? null,
+      rollout: c.decision?.rollout ?? null,
+      supportLine,
+    },
+    campaign,
+  );
 }
 
 /** The two parts of what a renewal grants, what the paid order loses to the new CA, and an override used. */

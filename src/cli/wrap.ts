@@ -50,11 +50,28 @@ export function wrap(text: string, width: number | null, hang = 2): string {
     .join('\n');
 }
 
-/** Rows in columns padded to the widest cell; the last column is left ragged. */
-export function table(rows: readonly (readonly string[])[], gap = '  '): string[] {
+/**
+ * Rows in columns padded to the widest cell; the last column is left ragged. Wider than `width`,
+ * the widest column gives up what the line lacks (down to its longest word) and cells wrap inside
+ * their column, so a row takes two lines instead of breaking across the others.
+ */
+export function table(rows: readonly (readonly string[])[], width: number | null = null, gap = '  '): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, columns(cell))));
-  return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - columns(cell)))).join(gap).trimEnd(),
-  );
+  const total = widths.reduce((sum, w) => sum + w, 0) + gap.length * (widths.length - 1);
+  if (width !== null && total > width && widths.length > 1) {
+    const widest = widths.slice(0, -1).indexOf(Math.max(...widths.slice(0, -1)));
+    const longestWord = Math.max(...rows.flatMap((row) => (row[widest] ?? '').split(' ').map(columns)));
+    widths[widest] = Math.max(widths[widest]! - (total - width), longestWord);
+  }
+  // The last column takes what is left of the line, if anything is.
+  const used = widths.slice(0, -1).reduce((sum, w) => sum + w + gap.length, 0);
+  const last = width === null ? null : Math.max(width - used, 1);
+  return rows.flatMap((row) => {
+    const cells = row.map((cell, i) => wrapLine(cell, i === row.length - 1 ? last : widths[i]!, 0));
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) =>
+      cells.map((c, i) => (i === cells.length - 1 ? (c[k] ?? '') : (c[k] ?? '') + ' '.repeat(widths[i]! - columns(c[k] ?? '')))).join(gap).trimEnd(),
+    );
+  });
 }

@@ -91,7 +91,8 @@ export async function startDemoCentre(world: DemoWorld, bin: string): Promise<De
   const env = { ...process.env, ...world.env };
   const capbu = (...args: string[]) => run(process.execPath, [bin, ...args], { env });
   const db = paths.centreDb;
-  if (!existsSync(db)) {
+  const fresh = !existsSync(db);
+  if (fresh) {
     await capbu('central', 'registry', 'import', join(paths.campaign, 'registry.csv'), '--db', db);
     await capbu('central', 'registry', 'add-certs', join(paths.campaign, 'issued.pem'), '--db', db);
   }
@@ -99,7 +100,11 @@ export async function startDemoCentre(world: DemoWorld, bin: string): Promise<De
   const log = openSync(join(world.directory, 'centre.log'), 'a');
   const child = spawn(
     process.execPath,
-    [bin, 'central', 'serve', '--campaign', world.env.CAPBU_CAMPAIGN!, '--ca-key', join(paths.campaign, 'new-ca.key'), '--db', db, '--listen', `127.0.0.1:${port}`],
+    [
+      ...[bin, 'central', 'serve', '--campaign', world.env.CAPBU_CAMPAIGN!, '--ca-key', join(paths.campaign, 'new-ca.key'), '--db', db, '--listen', `127.0.0.1:${port}`],
+      // The README's walkthrough signs with this key too: a database made just now is new on purpose.
+      ...(fresh ? ['--new-database'] : []),
+    ],
     { env, stdio: ['ignore', log, log] },
   );
   await waitForListen(port, child, 30_000);

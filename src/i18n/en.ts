@@ -2,6 +2,8 @@ import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskEn } from './kiosk-en.js';
+import { configErrorsEn, configTextEn } from './config-en.js';
+import { dashboardEn } from './dashboard-en.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'LABEL',
@@ -24,6 +26,8 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'VARIABLE',
   PER_MINUTE: 'PER_MINUTE',
+  SETTING: 'SETTING',
+  VALUE: 'VALUE',
   ROLE: 'kiosk|report',
   SERIAL: 'SERIAL',
   TEXT: 'REASON',
@@ -71,6 +75,10 @@ const usage: Catalog['usage'] = {
   },
   needsOption: (v) => `${v.option} goes only with ${v.needs}`,
   fileExists: (v) => `${v.path} exists; choose a new file name`,
+  userName: (v) => `--name takes letters, digits, ".", "-", "_" and "@" (at most 64), not "${v.value}"`,
+  userRole: (v) => `--role is admin (sees every province) or supervisor (sees only the provinces given), not "${v.value}"`,
+  userProvinces: (v) =>
+    v.role === 'admin' ? 'an admin sees every province: leave out --province' : 'a supervisor needs at least one --province CODE (it may be repeated)',
 };
 
 export const en: Catalog = {
@@ -130,12 +138,17 @@ export const en: Catalog = {
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `the central database ${v.db} does not exist; give the --db that "capbu central serve" uses` : `cannot open the central database ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `other users can write to ${v.directory}, where the central database is: make it the service user's alone (chmod 700)`,
     CENTRAL_DB_LOST: (v) => `the central database ${v.db} was deleted or replaced while the service ran; the service stopped: restore the file from its backup, then start it again`,
+    CENTRAL_DB_EMPTY: (v) =>
+      `the CA key ${v.key} has issued certificates (since ${v.since}; marked in ${v.marker}) but the central database ${v.db} holds none of them, so it would renew some certificates a second time; nothing served. Restore the database from its backup, or, only if it is meant to be new, start with --new-database`,
     CENTRAL_BUSY: (v) => `the central service is busy; try again in ${v.retryAfter ?? 1} s`,
     KIOSK_EXISTS: (v) => `a kiosk with id "${v.id}" already exists; if its enrolment failed, give it a new code with: capbu central kiosk reissue ${v.id}`,
     KIOSK_ENROLLED: (v) => `kiosk ${v.id} is enrolled and in service; revoke it first (capbu central kiosk revoke ${v.id}) to give it a new code`,
     KIOSK_NOT_FOUND: (v) => `no kiosk with id "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `CA signing key not found: ${v.key}`,
-    CA_KEY_INVALID: (v) => `not a usable CA signing key: ${v.key}${v.problem ? ` (${v.problem})` : ''}`,
+    CA_KEY_INVALID: (v) =>
+      v.marker
+        ? `the service cannot write ${v.marker}, where it marks that the CA key ${v.key} has issued: let the service's user write to that folder`
+        : `not a usable CA signing key: ${v.key}${v.problem ? ` (${v.problem})` : ''}`,
     CA_KEY_MISMATCH: (v) => `the CA signing key ${v.key} is not the key of the campaign's new CA certificate`,
     CA_PIN_MISSING: (v) => `the HSM PIN must be in the environment variable ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `certificate file not found: ${v.path}`,
@@ -166,6 +179,7 @@ export const en: Catalog = {
     SERVER_UNAVAILABLE: (v) => `the central service failed to answer${v.status ? ` (HTTP ${v.status})` : ''}; try again later`,
     SERVER_REPLY_INVALID: (v) => `the central service gave an unexpected reply${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
+    ...configErrorsEn,
     NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
     DEMO_NOT_FOUND: (v) => `no demo world in ${v.directory}; make one with capbu demo ${v.directory}`,
     DEMO_CUSTOMER_UNKNOWN: (v) => `no demo customer "${v.name}"; pick one of: ${list(v.names)}`,
@@ -180,12 +194,20 @@ export const en: Catalog = {
     OVERRIDE_KEY_INVALID: 'the override key is not an Ed25519 key (PEM, or base64 of the public key)',
     CHAIN_CONFLICT: (v) =>
       `event ${v.seq ?? ''} conflicts with the chain the central service holds for this kiosk (${v.problem ?? 'another event under that number'}); nothing of the batch was stored; keep this kiosk's store as it is and report it`,
+    USER_EXISTS: (v) => `there is already an account "${v.name}"; choose another name`,
+    LOGIN_FAILED: 'wrong name or password',
+    LOGIN_REQUIRED: 'log in first (no session, or it has expired)',
+    LOGIN_THROTTLED: (v) => `too many failed logins; wait ${v.retryAfter ?? 60} s and try again`,
+    SETUP_CODE_INVALID: 'the password code is unknown, already used or expired; ask an admin for a new one',
+    PASSWORD_WEAK: (v) => `the password needs at least ${v.min} characters`,
+    CSRF_INVALID: 'the form is stale or was not sent by this page; reload the page and try again',
+    PROVINCE_FORBIDDEN: (v) => `this account may not see province ${v.province ?? ''}`,
     INTERNAL: (v) => `unexpected failure (${v.message ?? 'no detail'})`,
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'The certificate was not issued by the old Viettel-CA certificate (2015–2020): not part of this renewal.',
-    ISSUED_ON_OR_AFTER_CUTOFF: (v) => `The certificate was issued on ${v.notBefore}, not before ${v.issuedBefore}: not part of this renewal.`,
-    NOT_CAPPED: (v) => `The certificate expires on ${v.notAfter}, not on ${v.capDate}: not part of this renewal.`,
+    ISSUED_ON_OR_AFTER_CUTOFF: (v) => `The certificate was issued on ${v.notBefore}, not before ${v.issuedBefore}: not part of this renewal. It is already valid under the new Viettel-CA certificate: nothing to do.`,
+    NOT_CAPPED: (v) => `The certificate expires on ${v.notAfter}, not on ${v.capDate}: not part of this renewal. Nothing to do with this certificate.`,
     UNKNOWN_SUBSCRIBER: (v) =>
       `Serial ${v.serial} is not in this kiosk's subscriber registry: run "capbu sync" and check again; if it is still missing, the customer calls 18008000, branch 1.`,
     REVOKED: 'The subscription is revoked: it cannot be renewed; the customer calls 18008000, branch 1.',
@@ -202,6 +224,8 @@ export const en: Catalog = {
   },
   text: {
     ...kioskEn,
+    ...configTextEn,
+    ...dashboardEn,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': "capbu — compensatory renewal of the certificates on customers' tokens",
     'help.kiosk': 'At the kiosk',
@@ -230,6 +254,7 @@ export const en: Catalog = {
     'opt.interval': 'seconds between rounds with --watch',
     'opt.db-pool': 'most PostgreSQL connections per process',
     'opt.db-wait': 'seconds to wait for the database before answering busy',
+    'opt.new-database': 'start on a database that holds none of what the CA key issued, knowing it is new (otherwise refused: CENTRAL_DB_EMPTY)',
     'opt.event-quota': 'most journal events per hour from one kiosk',
     'cmd.registry': "the kiosk's subscriber registry",
     'cmd.registry import': 'load a subscriber registry export (CSV) into the kiosk',
@@ -274,8 +299,8 @@ export const en: Catalog = {
     'opt.id': 'the kiosk\'s id (letters, digits, "-", "_")',
     'opt.province': "the kiosk's province code",
     'opt.channel': 'channel: counter, field (mobile agents) or self (self-service)',
-    'opt.valid-hours': 'hours the enrolment code stays valid (default 72)',
-    'opt.role': 'kiosk (default: renews and syncs) or report (a credential that only reads the report)',
+    'opt.valid-hours': 'hours the one-time code stays valid (default 72 for a kiosk, 24 for an account)',
+    'opt.role': 'kiosk add: kiosk (default: renews and syncs) or report (only reads the report); user add: admin (every province) or supervisor (only the --province ones)',
     'opt.lang': 'language',
     'opt.now': 'pretend it is this time, for drills',
     'opt.help': 'this help',

@@ -11,5 +11,8 @@ export function render(message: Message | undefined, vars: Vars, fallback = ''):
 
 export const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
+/** Names as typed, each in quotes: "lang", "operator". */
+export const quoted = (v: unknown) => (Array.isArray(v) ? v.map((x) => `"${String(x)}"`).join(', ') : `"${String(v ?? '')}"`);
+
 /** A full stop, unless the sentence ends in a question or a stop already. */
 export const sentence = (text: string) => (/[?.]$/.test(text) ? text : `${text}.`);

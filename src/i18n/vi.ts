@@ -2,6 +2,8 @@ import type { UsageProblem } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { list, render, sentence, type Vars } from './message.js';
 import { kioskVi } from './kiosk-vi.js';
+import { configErrorsVi, configTextVi } from './config-vi.js';
+import { dashboardVi } from './dashboard-vi.js';
 
 const PLACEHOLDERS: Record<string, string> = {
   LABEL: 'NHÃN',
@@ -24,6 +26,8 @@ const PLACEHOLDERS: Record<string, string> = {
   LANG: 'vi|en',
   VARIABLE: 'TÊN_BIẾN',
   PER_MINUTE: 'SỐ_MỖI_PHÚT',
+  SETTING: 'MỤC',
+  VALUE: 'GIÁ_TRỊ',
   ROLE: 'kiosk|report',
   SERIAL: 'SỐ_SÊ_RI',
   TEXT: 'LÝ_DO',
@@ -143,6 +147,10 @@ const usage: Catalog['usage'] = {
   },
   needsOption: (v) => `${v.option} chỉ dùng cùng ${v.needs}`,
   fileExists: (v) => `tệp ${v.path} đã có; chọn tên tệp mới`,
+  userName: (v) => `--name gồm chữ cái, chữ số, ".", "-", "_" và "@" (tối đa 64 ký tự), không phải "${v.value}"`,
+  userRole: (v) => `--role là admin (xem mọi tỉnh) hoặc supervisor (chỉ xem các tỉnh được giao), không phải "${v.value}"`,
+  userProvinces: (v) =>
+    v.role === 'admin' ? 'admin xem mọi tỉnh: bỏ --province' : 'supervisor cần ít nhất một --province MÃ_TỈNH (có thể lặp lại)',
 };
 
 export const vi: Catalog = {
@@ -201,12 +209,17 @@ export const vi: Catalog = {
     CENTRAL_DB_FAILED: (v) => v.problem === 'missing' ? `không có cơ sở dữ liệu trung tâm ${v.db}; hãy dùng đúng --db mà "capbu central serve" dùng` : `không mở được cơ sở dữ liệu trung tâm ${v.db}`,
     CENTRAL_DB_UNSAFE: (v) => `người dùng khác có quyền ghi vào thư mục ${v.directory} chứa cơ sở dữ liệu trung tâm: hãy chỉ để người dùng của hệ thống trung tâm truy cập (chmod 700)`,
     CENTRAL_DB_LOST: (v) => `cơ sở dữ liệu trung tâm ${v.db} đã bị xóa hoặc thay thế khi hệ thống trung tâm đang chạy; hệ thống đã dừng: khôi phục tệp từ bản sao lưu rồi khởi động lại`,
+    CENTRAL_DB_EMPTY: (v) =>
+      `khóa ký ${v.key} đã cấp chứng thư số (từ ${v.since}; ghi nhận tại ${v.marker}) nhưng cơ sở dữ liệu trung tâm ${v.db} không có chứng thư nào trong số đó, nên có thể cấp bù lần thứ hai cho chứng thư số đã được cấp bù; hệ thống trung tâm chưa phục vụ. Khôi phục cơ sở dữ liệu từ bản sao lưu, hoặc chỉ khi cố ý dùng cơ sở dữ liệu mới, khởi động với --new-database`,
     CENTRAL_BUSY: (v) => `hệ thống trung tâm đang bận; hãy thử lại sau ${v.retryAfter ?? 1} giây`,
     KIOSK_EXISTS: (v) => `đã có máy quầy mã "${v.id}"; nếu đăng ký không thành công, cấp mã mới bằng: capbu central kiosk reissue ${v.id}`,
     KIOSK_ENROLLED: (v) => `máy quầy ${v.id} đã đăng ký và đang hoạt động; hãy thu hồi trước (capbu central kiosk revoke ${v.id}) rồi mới cấp mã mới`,
     KIOSK_NOT_FOUND: (v) => `không có máy quầy mã "${v.id}"`,
     CA_KEY_NOT_FOUND: (v) => `không tìm thấy khóa ký của Viettel-CA: ${v.key}`,
-    CA_KEY_INVALID: (v) => `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
+    CA_KEY_INVALID: (v) =>
+      v.marker
+        ? `hệ thống trung tâm không ghi được ${v.marker}, nơi ghi nhận khóa ký ${v.key} đã cấp chứng thư số: cấp quyền ghi thư mục đó cho tài khoản chạy hệ thống trung tâm`
+        : `khóa ký của Viettel-CA không dùng được: ${v.key}${caKeyProblem(v.problem)}`,
     CA_KEY_MISMATCH: (v) => `khóa ký ${v.key} không phải khóa của chứng thư số Viettel-CA mới trong chiến dịch`,
     CA_PIN_MISSING: (v) => `cần đặt mã PIN của HSM trong biến môi trường ${v.variable}`,
     CERT_FILE_NOT_FOUND: (v) => `không tìm thấy tệp chứng thư số: ${v.path}`,
@@ -237,6 +250,7 @@ export const vi: Catalog = {
     SERVER_UNAVAILABLE: (v) => `hệ thống trung tâm đang gặp sự cố, chưa trả lời được${v.status ? ` (HTTP ${v.status})` : ''}; thử lại sau`,
     SERVER_REPLY_INVALID: (v) => `hệ thống trung tâm trả lời không như mong đợi${v.status ? ` (HTTP ${v.status})` : ''}`,
     NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
+    ...configErrorsVi,
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
     INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
     DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
@@ -252,12 +266,20 @@ export const vi: Catalog = {
     OVERRIDE_KEY_INVALID: 'khóa phê duyệt không phải khóa Ed25519 (PEM, hoặc base64 của khóa công khai)',
     CHAIN_CONFLICT: (v) =>
       `sự kiện ${v.seq ?? ''} mâu thuẫn với chuỗi nhật ký hệ thống trung tâm đang giữ cho máy quầy này (đã có sự kiện khác mang số này); không lưu sự kiện nào của lô này; giữ nguyên kho dữ liệu của máy quầy và báo cáo`,
+    USER_EXISTS: (v) => `đã có tài khoản "${v.name}"; chọn tên khác`,
+    LOGIN_FAILED: 'tên đăng nhập hoặc mật khẩu không đúng',
+    LOGIN_REQUIRED: 'cần đăng nhập (phiên làm việc chưa có hoặc đã hết hạn)',
+    LOGIN_THROTTLED: (v) => `đăng nhập sai quá nhiều lần; chờ ${v.retryAfter ?? 60} giây rồi thử lại`,
+    SETUP_CODE_INVALID: 'mã đặt mật khẩu không đúng, đã dùng hoặc đã hết hạn; xin quản trị viên cấp mã mới',
+    PASSWORD_WEAK: (v) => `mật khẩu cần ít nhất ${v.min} ký tự`,
+    CSRF_INVALID: 'biểu mẫu đã cũ hoặc không do trang này gửi; tải lại trang rồi thử lại',
+    PROVINCE_FORBIDDEN: (v) => `tài khoản này không được xem tỉnh ${v.province ?? ''}`,
   },
   reasons: {
     NOT_ISSUED_BY_OLD_CA: 'Chứng thư số không do chứng thư số Viettel-CA cũ (2015–2020) cấp: không thuộc diện cấp bù.',
     ISSUED_ON_OR_AFTER_CUTOFF: (v) =>
-      `Chứng thư số được cấp ngày ${v.notBefore}, không phải trước ngày ${v.issuedBefore}: không thuộc diện cấp bù.`,
-    NOT_CAPPED: (v) => `Chứng thư số hết hạn ngày ${v.notAfter}, không phải ngày ${v.capDate}: không thuộc diện cấp bù.`,
+      `Chứng thư số được cấp ngày ${v.notBefore}, không phải trước ngày ${v.issuedBefore}: không thuộc diện cấp bù. Chứng thư số này đã có hiệu lực theo chứng thư số Viettel-CA mới: không cần làm gì.`,
+    NOT_CAPPED: (v) => `Chứng thư số hết hạn ngày ${v.notAfter}, không phải ngày ${v.capDate}: không thuộc diện cấp bù. Không cần làm gì với chứng thư số này.`,
     UNKNOWN_SUBSCRIBER: (v) =>
       `Số sê-ri ${v.serial} không có trong danh sách thuê bao của máy quầy: chạy "capbu sync" rồi kiểm tra lại; nếu vẫn không có, khách hàng gọi Tổng đài 18008000 nhánh 1.`,
     REVOKED: 'Thuê bao đã bị thu hồi: không cấp bù được; khách hàng liên hệ Tổng đài 18008000 nhánh 1.',
@@ -274,6 +296,8 @@ export const vi: Catalog = {
   },
   text: {
     ...kioskVi,
+    ...configTextVi,
+    ...dashboardVi,
     ...Object.fromEntries(Object.entries(PLACEHOLDERS).map(([name, words]) => [`arg.${name}`, words])),
     'help.title': 'capbu — cấp bù thời hạn chứng thư số trên USB token (token) của khách hàng',
     'help.kiosk': 'Tại máy quầy',
@@ -302,6 +326,7 @@ export const vi: Catalog = {
     'opt.interval': 'số giây giữa hai lần đồng bộ khi có --watch',
     'opt.db-pool': 'số kết nối tối đa tới postgres của mỗi tiến trình',
     'opt.db-wait': 'số giây chờ cơ sở dữ liệu trước khi trả lời đang bận',
+    'opt.new-database': 'khởi động với cơ sở dữ liệu mới dù khóa ký đã từng cấp chứng thư số (nếu không có tùy chọn này: CENTRAL_DB_EMPTY)',
     'opt.event-quota': 'số sự kiện nhật ký tối đa mỗi giờ của một máy quầy',
     'cmd.registry': 'danh sách thuê bao của máy quầy',
     'cmd.registry import': 'nạp tệp danh sách thuê bao (CSV) vào máy quầy',
@@ -344,10 +369,10 @@ export const vi: Catalog = {
     'opt.ca-pin-env': 'tên biến môi trường chứa mã PIN của HSM',
     'opt.workers': 'số tiến trình phục vụ',
     'opt.id': 'mã của máy quầy (chữ cái, chữ số, "-", "_")',
-    'opt.province': 'mã tỉnh của máy quầy',
+    'opt.province': 'mã tỉnh: của máy quầy, hoặc từng tỉnh tài khoản supervisor được xem (lặp lại được)',
     'opt.channel': 'kênh: counter (quầy giao dịch), field (lưu động), self (khách hàng tự thực hiện)',
-    'opt.valid-hours': 'số giờ mã đăng ký còn hiệu lực (mặc định 72)',
-    'opt.role': 'kiosk (mặc định: cấp bù và đồng bộ) hoặc report (thông tin xác thực chỉ đọc báo cáo)',
+    'opt.valid-hours': 'số giờ mã dùng một lần còn hiệu lực (mặc định 72 với máy quầy, 24 với tài khoản)',
+    'opt.role': 'kiosk add: kiosk (mặc định: cấp bù và đồng bộ) hoặc report (chỉ đọc báo cáo); user add: admin (mọi tỉnh) hoặc supervisor (chỉ các tỉnh --province)',
     'opt.lang': 'ngôn ngữ',
     'opt.now': 'giờ giả định, để diễn tập',
     'opt.help': 'hướng dẫn',

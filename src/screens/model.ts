@@ -38,7 +38,10 @@ export interface CertificateView {
   readonly decision: DecisionView | null;
   /** The subscriber's contract end from the registry copy (a calendar date), when known. */
   readonly contractEnd: string | null;
-  /** Set when this kiosk already renewed this certificate, or this is the certificate it issued. */
+  /** The tax code in the certificate, and the registry's for its serial, when known. */
+  readonly taxCode: string | null;
+  readonly registryTaxCode: string | null;
+  /** Set on the certificate this kiosk issued in place of `oldSerial` (as `capbu check` reports it). */
   readonly renewed: { readonly oldSerial: string; readonly at: string } | null;
 }
 

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { calendarDate, dateFor } from '../i18n/dates.js';
+import { reasonVars } from '../i18n/reason-vars.js';
 import type { CertificateView, GrantView, TokenView } from './model.js';
 import { useWords } from './words.js';
 
@@ -43,9 +44,10 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
   const zone = token.campaign.timeZone;
   if (token.pin.locked) return <Text>✖ {t.text('kiosk.verdict.locked')}</Text>;
   if (token.unfinished) return <Text>↻ {t.text(`kiosk.verdict.${token.unfinished}`)}</Text>;
+  // Already renewed here: the words `capbu check` uses for it.
   const renewed = token.certificates.find((c) => c.renewed !== null && c.role === 'end-entity');
   if (renewed?.renewed && !candidate?.decision?.eligible) {
-    return <Text>{t.text('kiosk.verdict.renewed', { at: dateFor(renewed.renewed.at, zone), to: dateFor(renewed.notAfter, zone) })}</Text>;
+    return <Text>✔ {t.text('renewedOn', { at: dateFor(renewed.renewed.at, zone), old: renewed.renewed.oldSerial, notAfter: dateFor(renewed.notAfter, zone) })}</Text>;
   }
   if (!candidate?.decision) return <Text>{t.text('kiosk.verdict.noCandidate')}</Text>;
   const { decision } = candidate;
@@ -69,29 +71,27 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       </Box>
     );
   }
-  const vars = {
-    notBefore: dateFor(candidate.notBefore, zone),
-    notAfter: dateFor(candidate.notAfter, zone),
-    capDate: calendarDate(token.campaign.capDate),
-    issuedBefore: calendarDate(token.campaign.issuedBefore),
-    contractEnd: candidate.contractEnd ? calendarDate(candidate.contractEnd) : '',
-    hardwareVersion: decision.rollout?.hardwareVersion ?? '',
-    opensOn: decision.rollout?.opensOn ? calendarDate(decision.rollout.opensOn) : '',
-    supportLine: token.campaign.supportLine ?? '',
-  };
+  // Each reason in the words `capbu check` uses: what is true and what to tell the customer.
+  const vars = reasonVars(
+    {
+      serial: candidate.serial,
+      notBefore: candidate.notBefore,
+      notAfter: candidate.notAfter,
+      contractEnd: candidate.contractEnd,
+      certificateTaxCode: candidate.taxCode,
+      registryTaxCode: candidate.registryTaxCode,
+      rollout: decision.rollout ?? null,
+      supportLine: token.campaign.supportLine ?? '',
+    },
+    token.campaign,
+  );
   return (
     <Box flexDirection="column">
       <Text bold>{t.text('kiosk.verdict.notEligible')}</Text>
       {decision.reasons.map((r) => (
-        <Box key={r} flexDirection="column" paddingLeft={2}>
-          <Box>
-            <Text>✖ </Text>
-            <Text>{t.text(`kiosk.reason.${r}`, vars)}</Text>
-          </Box>
-          <Box paddingLeft={2}>
-            <Text>→ </Text>
-            <Text>{t.text(`kiosk.advice.${r}`, vars)}</Text>
-          </Box>
+        <Box key={r} paddingLeft={2}>
+          <Text>✖ </Text>
+          <Text>{t.reason(r, vars)}</Text>
         </Box>
       ))}
       <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>

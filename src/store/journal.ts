@@ -27,7 +27,8 @@ export interface Entry<T extends EventType> {
   readonly at: Date;
 }
 
-interface Row {
+/** A journal row as SQLite holds it. */
+export interface JournalRow {
   seq: number;
   at: string;
   type: string;
@@ -96,7 +97,7 @@ export function journaled<R>(db: Store, change: () => R): R {
   return db.inTransaction ? change() : db.transaction(change).immediate();
 }
 
-function stored(row: Row): StoredEvent {
+function stored(row: JournalRow): StoredEvent {
   let data: EventData | undefined;
   try {
     const parsed: unknown = JSON.parse(row.data);
@@ -111,7 +112,7 @@ function stored(row: Row): StoredEvent {
  * A bound on an event's size as JSON, from its row: the stored data is already JSON, and the
  * other strings could at worst be all escapes (six characters each).
  */
-function rowBytes(row: Row): number {
+function rowBytes(row: JournalRow): number {
   return Buffer.byteLength(row.data) + 6 * (Buffer.byteLength(row.type) + Buffer.byteLength(row.operator ?? '')) + 256;
 }
 
@@ -120,7 +121,7 @@ function rowBytes(row: Row): number {
  * that much JSON (always at least one).
  */
 export function eventsSince(db: Store, since: number, limit: number, maxBytes = Infinity): JournalEvent[] {
-  const rows = q(db).since.all(since, limit) as Row[];
+  const rows = q(db).since.all(since, limit) as JournalRow[];
   let bytes = 0;
   const fit = rows.findIndex((row, i) => (bytes += rowBytes(row)) > maxBytes && i > 0);
   return (fit < 0 ? rows : rows.slice(0, fit)).map((row) => {
@@ -130,7 +131,7 @@ export function eventsSince(db: Store, since: number, limit: number, maxBytes = 
 }
 
 export function verifyJournal(db: Store): ChainVerdict {
-  return verifyChain((q(db).written.all() as Row[]).map(stored), acknowledgedSeq(db));
+  return verifyChain((q(db).written.all() as JournalRow[]).map(stored), acknowledgedSeq(db));
 }
 
 // --- What the centre has --------------------------------------------------------------------------

@@ -52,7 +52,7 @@ export const DEFAULT_SETTINGS: KioskSettings = {
   rolloutOverrides: [],
 };
 
-export function loadSettings(dataDir: string): KioskSettings {
+function openSettings(dataDir: string): Conf<KioskSettings> {
   try {
     // Conf would make the directory with the umask's mode; it holds customers' data, so 0700.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -96,8 +96,26 @@ export function loadSettings(dataDir: string): KioskSettings {
         },
       },
     });
-    return conf.store;
+    return conf;
   } catch (error) {
     throw new CapbuError('SETTINGS_INVALID', { path: dataDir, problem: (error as Error).message.split('\n')[0] }, { cause: error });
+  }
+}
+
+export function loadSettings(dataDir: string): KioskSettings {
+  return openSettings(dataDir).store;
+}
+
+/**
+ * Changes one setting, or puts it back to its default (`undefined`), checked against the same
+ * schema loadSettings reads with; conf writes the file whole (a temporary file renamed over it).
+ */
+export function changeSetting<K extends keyof KioskSettings>(dataDir: string, name: K, value: KioskSettings[K] | undefined): void {
+  const conf = openSettings(dataDir);
+  try {
+    if (value === undefined) conf.reset(name);
+    else conf.set(name, value);
+  } catch (error) {
+    throw new CapbuError('SETTING_VALUE_INVALID', { name }, { cause: error });
   }
 }

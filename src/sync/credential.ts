@@ -84,3 +84,13 @@ export function loadCredential(dataDir: string): KioskCredential {
   }
   throw new CapbuError('NOT_ENROLLED');
 }
+
+/** The credential, or null for a kiosk not enrolled (yet). */
+export function credentialOrNull(dataDir: string): KioskCredential | null {
+  try {
+    return loadCredential(dataDir);
+  } catch (error) {
+    if (error instanceof CapbuError && error.code === 'NOT_ENROLLED') return null;
+    throw error;
+  }
+}

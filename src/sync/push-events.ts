@@ -40,9 +40,9 @@ const BATCH_BYTES = 192 * 1024;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Sends batch after batch, one at a time. While the centre stores a batch, the kiosk reads the
- * next one, and it records an acknowledgement (a durable commit) while the next batch is already
- * on its way: the two sides work at once, and the centre still sees the chain in order.
+ * Sends batch after batch, one at a time, so the centre sees the chain in order. The kiosk does
+ * its own work while the centre does its: it sends the next batch as soon as a reply comes, then
+ * records that reply (a durable commit) and reads the batch after, while the centre stores.
  */
 export async function pushEvents(db: Store, client: EventSender, options: PushOptions): Promise<EventPush> {
   const size = options.batch ?? EVENTS_PER_BATCH;
@@ -54,30 +54,36 @@ export async function pushEvents(db: Store, client: EventSender, options: PushOp
     reply.catch(() => undefined);
     return { reply, end: batch.at(-1)!.seq };
   };
+  // One durable commit per batch for what its reply told.
+  const record = (told: { reply: Replied<{ acknowledgedSeq: number }>; seq: number; at: Date }) =>
+    db.transaction(() => {
+      if (told.reply.time.skewMs !== null) recordCentreClock(db, { skewMs: told.reply.time.skewMs, observedAt: told.at });
+      recordAcknowledged(db, told.seq, told.at);
+    }).immediate();
   let sent = 0;
   let acked = acknowledgedSeq(db);
   // A centre that keeps acknowledging less than it was sent is not making progress: stop, do not spin.
   let setbacks = 0;
   const first = goOn() ? read(acked) : [];
   let inFlight = first.length > 0 ? send(first) : null;
+  let unrecorded: Parameters<typeof record>[0] | null = null;
   while (inFlight) {
+    // The batch is on its way: record the reply before it, and read ahead as if the centre takes
+    // this batch whole.
     await yieldToLoop();
-    // Read ahead, as if the centre takes this batch whole.
+    if (unrecorded) record(unrecorded);
+    unrecorded = null;
     const ahead = read(inFlight.end);
     const reply = await inFlight.reply;
-    const at = options.now();
     // The centre cannot hold more of this kiosk's chain than the kiosk wrote.
     const next = Math.min(reply.acknowledgedSeq, lastSeq(db));
     if (next > acked) sent += next - acked;
     else setbacks++;
     const batch = next === inFlight.end ? ahead : read(next);
     inFlight = batch.length > 0 && setbacks <= 2 && goOn() ? send(batch) : null;
-    // One durable commit per batch for what the reply told.
-    db.transaction(() => {
-      if (reply.time.skewMs !== null) recordCentreClock(db, { skewMs: reply.time.skewMs, observedAt: at });
-      recordAcknowledged(db, next, at);
-    }).immediate();
+    unrecorded = { reply, seq: next, at: options.now() };
     acked = next;
   }
+  if (unrecorded) record(unrecorded);
   return { sent, acknowledgedSeq: acked };
 }

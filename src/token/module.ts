@@ -40,7 +40,17 @@ export function loadModule(path: string): Pkcs11 {
     throw new CapbuError('MODULE_LOAD_FAILED', { path }, { cause: error });
   }
   loaded.set(path, lib);
+  paths.set(lib, path);
   return lib;
+}
+
+const paths = new WeakMap<Pkcs11, string>();
+
+/** The path a module was loaded from (by loadModule), for a worker thread that loads it too. */
+export function loadedPath(lib: Pkcs11): string {
+  const path = paths.get(lib);
+  if (path === undefined) throw new CapbuError('MODULE_LOAD_FAILED', { path: '(not loaded by capbu)' });
+  return path;
 }
 
 const holds = new Map<string, number>();

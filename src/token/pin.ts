@@ -5,9 +5,9 @@ import { CapbuError } from '../errors.js';
  * wiping it zeroes them, so nothing keeps the PIN past the login and no code path can quietly try
  * it a second time.
  *
- * What JavaScript cannot promise: pkcs11js only takes the PIN as a string, so the login makes one
- * short-lived string (and pkcs11js one C++ copy), which are garbage at once but only overwritten
- * when the engine reuses their memory. Strings a caller passed to the constructor are the caller's.
+ * pkcs11js only takes the PIN as a string, which nothing can wipe: the login makes it in a worker
+ * thread whose heap goes with it (isolated-login.ts). Strings a caller passed to the constructor
+ * are the caller's.
  */
 export class Pin {
   #bytes: Buffer | null;
@@ -28,12 +28,12 @@ export class Pin {
     return bytes !== null && bytes.every((b) => b >= 0x20 && b <= 0x7e);
   }
 
-  /** Hands the PIN as text to the one login, then wipes it whether the login worked or not. */
-  use<T>(login: (text: string) => T): T {
+  /** Hands the PIN's bytes to the one login, then wipes them whether the login worked or not. */
+  use<T>(login: (bytes: Buffer) => T): T {
     const bytes = this.#bytes;
     if (bytes === null) throw new CapbuError('PIN_MISSING');
     try {
-      return login(bytes.toString('latin1'));
+      return login(bytes);
     } finally {
       this.wipe();
     }

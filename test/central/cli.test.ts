@@ -2,19 +2,18 @@
  * `capbu central …` and `capbu enroll` as an operator runs them: separate processes of the built
  * binary, the service listening on loopback, the kiosk enrolling against it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { x509 } from '../../src/pki/x509.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { kioskClient } from '../../src/sync/enroll.js';
-import { BIN, runCapbu } from '../support/cli.js';
+import { runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
+import { makeCentralWorld, NOW, serveCentral, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
 let env: NodeJS.ProcessEnv;
@@ -24,15 +23,23 @@ let postgres: TestPostgres | null = null;
 
 const capbu = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCapbu(args, { env: { ...env, ...extra } });
 
+let dbs = 0;
+
 beforeAll(async () => {
   world = await makeCentralWorld();
-  db = sqlitePath(world, 'cli');
   env = { CAPBU_LANG: 'en', CAPBU_CAMPAIGN: world.campaignPath, CAPBU_HOME: join(world.dir, 'operator-home') };
   subscribers = await Promise.all([world.subscriber('Cli One'), world.subscriber('Cli Two'), world.subscriber('Cli CA-less', { issuer: 'other' })]);
+});
+// Each test its own centre database.
+beforeEach(() => {
+  db = sqlitePath(world, `cli-${++dbs}`);
 });
 afterAll(async () => {
   await postgres?.stop();
 });
+
+/** The registry of the first two subscribers, imported into this test's centre. */
+const importRegistry = () => capbu(['central', 'registry', 'import', world.writeRegistry(subscribers.slice(0, 2).map((s) => world.record(s))), '--db', db]);
 
 function expectOneLineError(result: { code: number | null; stderr: string }, code: string) {
   expect(result.code).toBe(2);
@@ -40,23 +47,9 @@ function expectOneLineError(result: { code: number | null; stderr: string }, cod
   expect(result.stderr).toMatch(new RegExp(`^capbu: ${code}: `));
 }
 
-/** `capbu central serve` in the background; resolves once it says where it listens. */
-function serve(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'central', 'serve', ...args], { env: { ...process.env, ...env, ...extra }, stdio: 'pipe' });
-    let stderr = '';
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stdout!.resume();
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-}
+const serve = (args: string[], extra: NodeJS.ProcessEnv = {}) => serveCentral(args, { ...env, ...extra });
 
-// One centre's story, told in order: the registry imported first is what the kiosks then renew against.
-describe('capbu central', { shuffle: false }, () => {
+describe('capbu central', () => {
   it('requires --db on every subcommand and names the usage', async () => {
     for (const args of [['kiosk', 'add', '--id', 'k', '--province', 'HN', '--channel', 'counter'], ['report'], ['registry', 'import', 'x.csv']]) {
       expectOneLineError(await capbu(['central', ...args]), 'USAGE');
@@ -65,8 +58,7 @@ describe('capbu central', { shuffle: false }, () => {
   });
 
   it('imports the registry and loads the issued certificates, refusing bad files whole', async () => {
-    const registry = world.writeRegistry(subscribers.slice(0, 2).map((s) => world.record(s)));
-    const imported = await capbu(['central', 'registry', 'import', registry, '--db', db]);
+    const imported = await importRegistry();
     expect(imported.stdout).toContain('2 added, 0 updated, 0 unchanged (version 1)');
 
     const bundle = join(world.dir, 'bundle.pem');
@@ -95,6 +87,11 @@ describe('capbu central', { shuffle: false }, () => {
   });
 
   it('serves kiosks: add, enroll, renew, revoke, report', async () => {
+    // The centre knows the registry and the certificates it may renew.
+    expect((await importRegistry()).code).toBe(0);
+    const bundle = join(world.dir, 'serve-bundle.pem');
+    writeFileSync(bundle, subscribers.map((s) => s.certificate.toString('pem')).join('\n'));
+    expect((await capbu(['central', 'registry', 'add-certs', bundle, '--db', db])).code).toBe(0);
     const added = await capbu(['central', 'kiosk', 'add', '--id', 'hn-01', '--province', 'HN', '--channel', 'counter', '--db', db, '--now', NOW.toISOString()]);
     expect(added.code).toBe(0);
     const code = added.stdout.trimEnd().split('\n').at(-1)!;
@@ -156,7 +153,8 @@ describe('capbu central', { shuffle: false }, () => {
     }
     await store.close();
 
-    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', workersDb, '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--workers', '2'], {
+    // The world's key issued into the first centre's database already: this one is new on purpose.
+    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', workersDb, '--new-database', '--listen', '127.0.0.1:0', '--now', NOW.toISOString(), '--workers', '2'], {
       CAPBU_LOG_LEVEL: 'warn',
     });
     try {

@@ -3,6 +3,7 @@
  * campaign files and the new CA's key as PEM, a registry, subscriber certificates of each kind and
  * their CSRs, and a running centre with enrolled kiosks. Keys are made once per test file.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type SubscriberSubject } from '../../src/demo/pki.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
+import { BIN } from '../support/cli.js';
 
 export const NOW = new Date('2020-06-01T03:00:00Z');
 export const CONTRACT_END = '2022-12-31';
@@ -160,6 +162,9 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     listen: '127.0.0.1:0',
     now: () => NOW,
     logger: false,
+    // Each test's database is new by design, while one world's key issues into many of them;
+    // the refusal this flag lifts is proved in issued-mark.test.ts.
+    newDatabase: true,
     ...overrides,
   });
   const enrolled: Centre['enrolled'] = async (id, options = {}) => {
@@ -185,4 +190,26 @@ export function sqlitePath(world: CentralWorld, name: string): string {
   const dir = join(world.dir, 'db');
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.db`);
+}
+
+/** `capbu central serve` as its own process; resolves once it says where it listens, rejects with its stderr if it exits first. */
+export function serveCentral(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'central', 'serve', ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stdout!.resume();
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+}
+
+/** SIGTERM, and the exit code once it has exited. */
+export async function stopServe(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
 }

@@ -3,7 +3,7 @@
  * CA would, the centre signing through PKCS#11 with the PIN from the environment.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
@@ -97,6 +97,33 @@ describe('the centre with its key in an HSM', () => {
     } finally {
       await centre.running.close();
     }
+  });
+
+  it('marks on the HSM token itself that its key has issued, and then refuses a database that holds none of it', async () => {
+    const s = await world.subscriber('HSM Mark');
+    const first = await startCentre(world, sqlitePath(world, 'hsm-mark'), { caKey: URI, env });
+    try {
+      const kiosk = await first.kiosk('hsm-mark-kiosk');
+      await first.running.services.store.importRegistry([world.record(s)], NOW.toISOString());
+      expect((await kiosk.renew(world.request(s, await world.csr(s)))).status).toBe('issued');
+    } finally {
+      await first.running.close();
+    }
+    // Read back by another PKCS#11 client: a private data object on the token, no file anywhere.
+    const tool = (args: string[]) => execFileSync('pkcs11-tool', ['--module', DEBIAN_SOFTHSM2, ...args], { env: { ...process.env, ...env } }).toString();
+    // By slot: pkcs11-tool's --token-label also takes ca-hsm-unicode for ca-hsm.
+    const slot = /Slot \d+ \((0x[0-9a-f]+)\)[^\n]*\n\s+token label\s+: ca-hsm\n/.exec(tool(['--list-slots']))![1]!;
+    const listed = tool(['--slot', slot, '--login', '--pin', PIN, '--list-objects', '--type', 'data']);
+    // One object, however many centres and signatures came before (the first test issued too).
+    expect(listed.match(/label:\s+'capbu issued [0-9a-f]{16}'/g)).toHaveLength(1);
+    expect(existsSync(`${world.caKeyPath}.issued`)).toBe(false);
+
+    const empty = sqlitePath(world, 'hsm-mark-recreated');
+    const refused = startCentre(world, empty, { caKey: URI, env, newDatabase: false }).then((c) => c.running.close());
+    expect(await failure(refused)).toBe('CENTRAL_DB_EMPTY');
+    // The same key material on a token that never issued carries no mark: that centre starts.
+    const elsewhere = await startCentre(world, empty, { caKey: 'pkcs11:token=ca-hsm-unicode;object=ca', env: { ...env, CAPBU_CA_PIN: UNICODE_PIN }, newDatabase: false });
+    await elsewhere.running.close();
   });
 
   it('refuses a missing or wrong PIN, an unknown key and a key that is not the new CA\'s', async () => {

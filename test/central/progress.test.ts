@@ -108,7 +108,7 @@ describe.each([
     const r = world.record;
     await store.importRegistry(
       [
-        r(s.a1!), r(s.a2!), r(s.a3!), r(s.a4!),
+        r(s.a1!), r(s.a2!, { hardwareVersion: 'v4' }), r(s.a3!, { hardwareVersion: 'v2' }), r(s.a4!),
         r(s.revoked!, { status: 'revoked' }),
         r(s.short!, { contractEnd: '2020-09-01' }),
         r(s.b1!, { province: 'HCM' }), r(s.b2!, { province: 'HCM' }), r(s.b3!, { province: 'HCM', contractEnd: '2021-03-31' }),
@@ -144,6 +144,9 @@ describe.each([
     expect(now.byHardwareVersion.find((g) => g.key === '1.0')).toMatchObject({ renewed: 1, refused: { REVOKED: 1 } });
     expect(now.byChannel.map((g) => [g.key, g.renewed])).toEqual([['counter', 1], ['field', 1]]);
     expect(now.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 2 }]);
+    // The plan opens renewal by hardware version: in March only v4's (a2), in April v2's too (a3).
+    expect((await expectRecomputed(source, new Date('2020-03-15T03:00:00Z'))).byProvince.find((g) => g.key === 'HN')).toMatchObject({ remaining: 1 });
+    expect((await expectRecomputed(source, new Date('2020-04-15T03:00:00Z'))).byProvince.find((g) => g.key === 'HN')).toMatchObject({ remaining: 2 });
     // b3's contract ends on 31/03/2021: after it, b3 no longer counts; after every contract, none remain.
     expect((await expectRecomputed(source, new Date('2021-06-01T00:00:00Z'))).byProvince.find((g) => g.key === 'HCM')).toMatchObject({ remaining: 1 });
     expect((await expectRecomputed(source, LATER)).total).toMatchObject({ eligibleKnown: 2, renewed: 2, remaining: 0 });
@@ -212,6 +215,10 @@ describe.each([
     // A stale decision (earlier than the stored one) changes nothing.
     await hnJournal(s.c1!.serial, '2020-06-01T02:39:00.000Z', []);
     expect((await expectRecomputed(source, NOW)).byProvince.find((g) => g.key === 'DN')?.refused).toEqual({ SUSPENDED: 1 });
+
+    // A paid extension for a2 keeps it eligible past every contract's end.
+    await store.importOrders([{ serial: s.a2!.serial, orderId: 'ORD-1', paidUntil: '2023-06-30', paidAt: null }], NOW.toISOString());
+    expect((await expectRecomputed(source, LATER)).byProvince.find((g) => g.key === 'HN')).toMatchObject({ remaining: 1 });
 
     // c1 moves to HN and a4 is revoked: its certificate and its refusal follow it.
     await store.importRegistry([world.record(s.c1!, { province: 'HN' }), world.record(s.a4!, { status: 'revoked' })], NOW.toISOString());

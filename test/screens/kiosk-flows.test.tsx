@@ -12,6 +12,7 @@ import { translator } from '../../src/i18n/catalog.js';
 import { KioskApp } from '../../src/screens/app.js';
 import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { calendarDateIn, localTimeToInstant } from '../../src/campaign/calendar.js';
 import { BIN, runCapbu } from '../support/cli.js';
 import { KEY, renderAt } from '../support/ink.js';
 
@@ -81,7 +82,7 @@ describe('capbu kiosk, on the real core', () => {
   it('not eligible: every reason in words and nothing to start', async () => {
     await app.type('4');
     const verdict = await app.frameWith('Không thuộc diện cấp bù');
-    expect(verdict).toContain('Chứng thư số đã bị thu hồi');
+    expect(verdict).toContain('Thuê bao đã bị thu hồi');
     expect(verdict).not.toContain('Enter bắt đầu');
     await idle();
   });
@@ -149,5 +150,61 @@ describe('capbu kiosk, on the real core', () => {
     await app.frameWith('Không thuộc diện cấp bù');
     await idle();
   });
+
+  it("today's figures are the journal's: each plug's verdicts journaled once, as capbu check does", async () => {
+    // A customer turned away twice and one more: verdicts journaled at each plug, not at each frame.
+    for (const digit of ['4', '3', '4']) {
+      await app.type(digit);
+      await app.frameWith('Không thuộc diện cấp bù');
+      await idle();
+    }
+    const events = await journal();
+    const plugs = (serial: string) => events.filter((e) => e.type === 'token.plugged' && e.data.tokenSerial === serial).length;
+    const decided = events.filter((e) => e.type === 'check.decided');
+    const renewedTokens = new Set(events.filter((e) => e.type === 'renewal.installed').map((e) => e.data.tokenSerial));
+    expect(decided.length).toBeGreaterThanOrEqual(3);
+    for (const d of decided) {
+      expect(d.operator).toBe('lan');
+      if (renewedTokens.has(d.data.tokenSerial)) continue;
+      // A token not renewed keeps its verdicts: one per certificate for each time it was plugged.
+      const same = decided.filter((e) => e.data.certificateSerial === d.data.certificateSerial);
+      expect(same.length, `verdicts of ${String(d.data.certificateSerial)}`).toBe(plugs(String(d.data.tokenSerial)));
+    }
+
+    await app.type(KEY.tab);
+    const today = await app.frameWith('Hôm nay tại máy quầy này');
+    const shown = (label: string) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(today)?.[1]);
+    const since = localTimeToInstant(calendarDateIn(new Date(), ZONE), [0, 0, 0], ZONE).toISOString();
+    const todays = events.filter((e) => e.at >= since);
+    const count = (type: string) => todays.filter((e) => e.type === type).length;
+    const verdicts = new Map<string, boolean>();
+    for (const e of todays.filter((e) => e.type === 'check.decided')) {
+      const token = String(e.data.tokenSerial);
+      verdicts.set(token, (verdicts.get(token) ?? false) || e.data.eligible === true);
+    }
+    const turnedAway = [...verdicts.values()].filter((eligible) => !eligible).length;
+    expect(turnedAway).toBeGreaterThanOrEqual(2);
+    expect(shown('Không thuộc diện')).toBe(turnedAway);
+    expect(shown('Đã cấp bù')).toBe(count('renewal.installed'));
+    expect(shown('Đã lưu, chờ gửi')).toBe(count('renewal.queued'));
+    expect(shown('Không hoàn tất')).toBe(count('renewal.failed'));
+    await app.type(KEY.tab);
+    await app.frameWith('Cắm USB token của khách hàng');
+  });
 });
 
+const ZONE = 'Asia/Ho_Chi_Minh';
+
+interface JournalEvent {
+  readonly type: string;
+  readonly at: string;
+  readonly operator: string | null;
+  readonly data: Record<string, unknown>;
+}
+
+/** The kiosk's journal as `capbu journal --json` prints it. */
+async function journal(): Promise<JournalEvent[]> {
+  const result = await runCapbu(['journal', '--json']);
+  expect(result.code).toBe(0);
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as JournalEvent);
+}

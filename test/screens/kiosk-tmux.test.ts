@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { DEMO_PANEL_WIDTH } from '../../src/screens/frame.js';
 import { BIN, runCapbu } from '../support/cli.js';
 
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
@@ -93,4 +94,91 @@ describe('capbu kiosk in a real terminal', () => {
   it('and in English', async () => {
     await renewInTmux('en', '9', 'DN-NHIEU-DOI-TUONG', { verdict: 'Qualifies', pin: 'never keeps the PIN', done: 'Certificate renewed' });
   }, 300_000);
+
+  it('re-lays out without garbage when the terminal is resized while it runs', async () => {
+    const session = `capbu-resize-${process.pid}`;
+    sessions.push(session);
+    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+    await screenWith(session, 'DEMO-QUAY-01', 120_000);
+    // A verdict with reasons: long lines that wrap differently at each width.
+    tmux('send-keys', '-t', session, '4');
+    expectLayout(await screenWith(session, 'Không thuộc diện cấp bù'), 80, 24);
+    for (const [width, height] of [[100, 30], [80, 24], [120, 32], [80, 24]] as const) {
+      tmux('resize-window', '-t', session, '-x', String(width), '-y', String(height));
+      expect(tmux('display-message', '-p', '-t', session, '#{pane_width}x#{pane_height}').trim()).toBe(`${width}x${height}`);
+      expectLayout(await laidOut(session, width), width, height);
+    }
+    tmux('send-keys', '-t', session, 'C-c');
+    await screenWith(session, 'EXIT=0', 30_000);
+  }, 300_000);
+
+  it('gives the terminal back on SIGTERM and SIGHUP, as on quit', async () => {
+    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    // One after the other: two demo apps on one demo world would share its centre.
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const session = `capbu-${signal.toLowerCase()}-${process.pid}`;
+      sessions.push(session);
+      tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+      await screenWith(session, 'DEMO-QUAY-01', 120_000);
+      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
+      // The app is the pane's shell's child: signal it alone, as systemd or a closed terminal would.
+      const shell = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
+      const app = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0]!;
+      process.kill(Number(app), signal);
+      const after = await screenWith(session, 'EXIT=', 30_000);
+      expect(after).toContain(`EXIT=${signal === 'SIGTERM' ? 143 : 129}`);
+      expect(after).not.toContain('DEMO-QUAY-01');
+      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+      expect(tmux('display-message', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
+    }
+  }, 300_000);
 });
+
+/** The screen once its rules span `width`: the app has drawn the new size. */
+async function laidOut(session: string, width: number): Promise<string> {
+  const until = Date.now() + 30_000;
+  let screen = '';
+  while (Date.now() < until) {
+    screen = tmux('capture-pane', '-p', '-t', session);
+    const rules = screen.split('\n').filter((l) => /^─+$/.test(l));
+    if (rules.length === 2 && rules.every((r) => [...r].length === width) && screen.includes('Không thuộc diện cấp bù')) return screen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not laid out for ${width} columns:\n${screen}`);
+}
+
+/**
+ * The frame as drawn fresh at this size, and nothing of an earlier one: one status line, two
+ * rules the full width, the footer last, the demo panel's box whole at the right edge, and no
+ * stray border or rule left where an earlier layout drew one.
+ */
+function expectLayout(screen: string, width: number, height: number): void {
+  const lines = screen.replace(/\n$/, '').split('\n');
+  expect(lines.length).toBeLessThanOrEqual(height);
+  while (lines.length < height) lines.push('');
+  const cells = lines.map((l) => [...l]);
+  expect(cells.every((c) => c.length <= width), screen).toBe(true);
+  expect(lines.filter((l) => l.includes('Máy quầy DEMO-QUAY-01')), screen).toHaveLength(1);
+  expect(lines[0]).toContain('Máy quầy DEMO-QUAY-01');
+  const rules = lines.map((l, i) => (/^─+$/.test(l) ? i : -1)).filter((i) => i >= 0);
+  expect(rules, screen).toEqual([1, height - 2]);
+  for (const i of rules) expect(cells[i]!.length).toBe(width);
+  expect(lines[height - 1], screen).toMatch(/^Tab hôm nay/);
+  // The panel: its corners once each, its right edge in the last column all the way down.
+  const top = lines.findIndex((l) => l.includes('┌'));
+  const bottom = lines.findIndex((l) => l.includes('└'));
+  expect(lines.filter((l) => l.includes('┌')), screen).toHaveLength(1);
+  expect(lines.filter((l) => l.includes('└')), screen).toHaveLength(1);
+  expect(bottom, screen).toBe(height - 3);
+  const left = width - DEMO_PANEL_WIDTH;
+  for (let i = top; i <= bottom; i++) {
+    const edge = i === top ? '┐' : i === bottom ? '┘' : '│';
+    expect(cells[i]![width - 1], `line ${i}:\n${screen}`).toBe(edge);
+    expect(cells[i]![left], `line ${i}:\n${screen}`).toBe(i === top ? '┌' : i === bottom ? '└' : '│');
+  }
+  // Left of the panel is the verdict's text only: no border or rule from an earlier size.
+  for (let i = 2; i < height - 2; i++) {
+    expect(cells[i]!.slice(0, left).join(''), `line ${i}:\n${screen}`).not.toMatch(/[│┌┐└┘─]/);
+  }
+}

@@ -28,6 +28,8 @@ function token(key: string, over: Partial<TokenView> = {}, eligible = true): Tok
         notAfter: '2020-10-02T09:00:00Z',
         decision: { eligible, reasons: eligible ? [] : ['REVOKED'], renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null },
         contractEnd: '2022-03-01',
+        taxCode: '0101234567',
+        registryTaxCode: '0101234567',
         renewed: null,
       },
     ],

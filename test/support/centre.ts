@@ -32,6 +32,8 @@ export async function startTestCentre(world: World, now: Date, kioskId = 'HN-QUA
     listen: '127.0.0.1:0',
     now: () => now,
     logger: false,
+    // A world's tests each start a centre on a new database with the same key, by design.
+    newDatabase: true,
   });
   const added = await world.capbu(['central', 'kiosk', 'add', '--id', kioskId, '--province', 'HN', '--channel', 'counter', '--db', db]);
   expect(added.code).toBe(0);

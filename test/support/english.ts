@@ -11,6 +11,9 @@ const ALLOWED = new Set(
     'serial', 'taxCode', 'contractEnd', 'status', 'province', 'vi', 'en', 'ms', 'pkcs', 'pkcs11', 'softhsm', 'viettel',
     'https', 'http', 'postgres', 'sqlite', 'json', 'csv', 'pem', 'der', 'base64', 'hsm', 'url', 'api', 'id', 'ascii',
     'asia', 'ho', 'chi', 'minh', 'yyyy', 'mm', 'dd', 'hexa', 'help', 'byte', 'terminal', 'settings', 'unikey', 'evkey', 'enter', 'esc', 'tab', 'feitian', 'opensc', 'pcscd', 'sudo', 'systemctl', 'enable', 'start', 'socket', 'timedatectl', 'integrity', 'ctrl', 'restore', 'plug', 'pull', 'backup', 'journal', 'verify', 'seq', 'chmod',
+    // The dashboard's account roles as `central user add --role` takes them, and its language
+    // switch, which names English in English.
+    'user', 'admin', 'supervisor', 'english',
     // A sample left a value out; not a word of the catalogue.
     'undefined',
   ].map((w) => w.toLowerCase()),

@@ -1,7 +1,11 @@
 /**
  * A TCP proxy on 127.0.0.1 between a kiosk and the centre that misbehaves at random, seeded and
- * bounded: it drops connections before they reach the centre, delays them, cuts replies short and
- * resets connections mid-stream. After `faults` misdeeds it passes everything, so a storm ends.
+ * bounded, once per HTTP request (not per connection: the kiosk keeps its connection alive, and
+ * a fault decided per connection would spare every request after the first). A request may be
+ * dropped partway through its upload, held back for a while, have its reply cut short (after the
+ * centre has done the work) or reset mid-stream. After `faults` misdeeds it passes everything, so
+ * a storm ends. The kiosk's client sends one request at a time on a connection and waits for its
+ * reply, so a request starts with the first bytes that come after reply bytes.
  */
 import { createServer, connect, type Socket } from 'node:net';
 
@@ -17,64 +21,101 @@ export function seeded(seed: number): () => number {
   };
 }
 
+export type FaultKind = 'drop' | 'delay' | 'truncate' | 'reset';
+
 export interface FaultProxy {
   readonly url: string;
   /** Misdeeds done so far, by kind. */
-  readonly done: Record<'drop' | 'delay' | 'truncate' | 'reset', number>;
+  readonly done: Record<FaultKind, number>;
+  /** Requests seen so far, faulty or not. */
+  readonly requests: () => number;
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string, options: { seed: number; faults: number }): Promise<FaultProxy> {
+export interface FaultOptions {
+  readonly seed: number;
+  /** How many misdeeds in all; 0 makes a plain proxy. */
+  readonly faults: number;
+  /** Told of each request as its first bytes go through to the centre, numbered from 1. */
+  readonly onRequest?: (n: number) => void;
+}
+
+export async function startFaultProxy(target: string, options: FaultOptions): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
   const random = seeded(options.seed);
-  const done = { drop: 0, delay: 0, truncate: 0, reset: 0 };
+  const done: Record<FaultKind, number> = { drop: 0, delay: 0, truncate: 0, reset: 0 };
   let left = options.faults;
+  let requests = 0;
   const sockets = new Set<Socket>();
-  const misbehave = () => left > 0 && random() < 0.8 && left-- > 0;
+  const pick = (): FaultKind | null => {
+    if (left <= 0 || random() >= 0.8) return null;
+    left--;
+    return (['drop', 'delay', 'truncate', 'reset'] as const)[Math.floor(random() * 4)]!;
+  };
 
   const server = createServer((client) => {
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
-    client.on('error', () => undefined);
-    const roll = misbehave() ? random() : -1;
-    if (roll >= 0 && roll < 0.25) {
-      done.drop++;
-      client.destroy();
-      return;
-    }
     const upstream = connect(Number(port), hostname);
-    sockets.add(upstream);
-    upstream.on('close', () => {
-      sockets.delete(upstream);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    const end = () => {
       client.destroy();
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+
+    // This request's fault, and how far its reply goes before a cut.
+    let fault: FaultKind | null = null;
+    let cutAt = Infinity;
     let replyBytes = 0;
-    // A reply cut after this many bytes (truncate), or the connection reset there (reset).
-    const cutAt = roll >= 0.5 ? Math.floor(random() * 400) : Infinity;
-    const cut = roll >= 0.75 ? 'reset' : 'truncate';
+    let betweenRequests = true;
+    // Bytes held back while a delayed request waits.
+    let held: Buffer[] | null = null;
+
+    client.on('data', (chunk: Buffer) => {
+      if (betweenRequests) {
+        betweenRequests = false;
+        replyBytes = 0;
+        cutAt = Infinity;
+        fault = pick();
+        if (fault) done[fault]++;
+        if (fault === 'drop') {
+          // Part of the request reaches the centre, then the connection is gone.
+          upstream.write(chunk.subarray(0, Math.floor(random() * chunk.length)));
+          client.resetAndDestroy();
+          upstream.destroy();
+          return;
+        }
+        options.onRequest?.(++requests);
+        if (fault === 'truncate' || fault === 'reset') cutAt = Math.floor(random() * 400);
+        if (fault === 'delay') {
+          held = [];
+          setTimeout(() => {
+            for (const c of held ?? []) upstream.write(c);
+            held = null;
+          }, Math.floor(random() * 1500));
+        }
+      }
+      if (held) held.push(chunk);
+      else upstream.write(chunk);
+    });
+
     upstream.on('data', (chunk: Buffer) => {
+      betweenRequests = true;
       if (replyBytes + chunk.length <= cutAt) {
         replyBytes += chunk.length;
         client.write(chunk);
         return;
       }
       client.write(chunk.subarray(0, Math.max(0, cutAt - replyBytes)));
-      done[cut]++;
-      if (cut === 'reset') client.resetAndDestroy();
+      if (fault === 'reset') client.resetAndDestroy();
       else client.end();
       upstream.destroy();
     });
-    const start = () => client.pipe(upstream);
-    if (roll >= 0.25 && roll < 0.5) {
-      done.delay++;
-      client.pause();
-      setTimeout(() => {
-        client.resume();
-        start();
-      }, Math.floor(random() * 1500));
-    } else start();
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const address = server.address();
@@ -82,6 +123,7 @@ export async function startFaultProxy(target: string, options: { seed: number; f
   return {
     url,
     done,
+    requests: () => requests,
     close: () =>
       new Promise<void>((closed) => {
         for (const s of sockets) s.destroy();

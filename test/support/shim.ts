@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 const SOURCE = fileURLToPath(new URL('./shim/pkcs11-shim.c', import.meta.url));
 
-export function buildShim(): string {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
+/** `source`: where the C file is when this module runs from elsewhere (bench/kiosk's compiled copy). */
+export function buildShim(source = SOURCE): string {
+  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12);
   const out = join(tmpdir(), `capbu-pkcs11-shim-${hash}.so`);
   if (!existsSync(out)) {
     const partial = `${out}.${process.pid}`;
-    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-I/usr/include/p11-kit-1', '-o', partial, SOURCE, '-ldl']);
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-I/usr/include/p11-kit-1', '-o', partial, source, '-ldl']);
     execFileSync('mv', ['-f', partial, out]);
   }
   return out;

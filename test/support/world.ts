@@ -37,6 +37,11 @@ export interface World {
   subscriberToken(label: string, subject: SubscriberSubject, options?: SubscriberOptions): Promise<Placed>;
   importRegistry(records: readonly SubscriberRecord[]): Promise<RunResult>;
   capbu(args: string[], stdin?: string): Promise<RunResult>;
+  /**
+   * Points `env` and `capbu` at a new, empty kiosk data directory (the tokens stay): for tests
+   * that each need a kiosk of their own. Returns the directory.
+   */
+  newHome(): string;
 }
 
 export interface SubscriberOptions {
@@ -92,5 +97,6 @@ export async function makeWorld(): Promise<World> {
       return capbu(['registry', 'import', file]);
     },
     capbu,
+    newHome: () => (env.CAPBU_HOME = mkdtempSync(join(dir, 'home-'))),
   };
 }

@@ -27,6 +27,7 @@ export function campaignFingerprint(campaign: Campaign): string {
         campaign.issuedBefore,
         Buffer.from(campaign.oldCa.facts.der).toString('base64'),
         campaign.newCa.facts.notAfter.toISOString(),
+        campaign.plan ?? null,
       ]),
     )
     .digest('hex');

@@ -224,4 +224,28 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 8,
+    name: 'dashboard-users',
+    statements: [
+      // The dashboard's people (not kiosks): a supervisor's provinces are comma-separated codes,
+      // empty for an admin. The password is set once through a one-time code, which is cleared then.
+      `CREATE TABLE users (
+         name TEXT PRIMARY KEY,
+         role TEXT NOT NULL,
+         provinces TEXT NOT NULL,
+         password_hash TEXT,
+         setup_code_hash TEXT UNIQUE,
+         setup_expires TEXT,
+         created_at TEXT NOT NULL
+       )`,
+      // Server-side sessions: the cookie holds a random token, the table only its hash.
+      `CREATE TABLE user_sessions (
+         token_hash TEXT PRIMARY KEY,
+         user_name TEXT NOT NULL REFERENCES users (name),
+         created_at TEXT NOT NULL,
+         expires_at TEXT NOT NULL
+       )`,
+    ],
+  },
 ];

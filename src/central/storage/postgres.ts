@@ -19,6 +19,7 @@ import {
   orderFromRow,
   renewalByVersionFromRow,
   knownEligibleFromRow,
+  userFromRow,
   type Row,
 } from './rows.js';
 import { POSTGRES, POSTGRES_MIGRATIONS, scopedCommand, statements } from './statements.js';
@@ -178,6 +179,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
           for (const o of changed) {
             await c.query(sql.upsertOrder, [o.serial, o.orderId, o.paidUntil, o.paidAt, at]);
             await c.query(sql.touchSubscriber, [version, o.serial]);
+            await c.query(sql.markPending, [o.serial]); // the order moves its certificate's grant
             // The renewal it grants changed: the certificate's standing is decided again.
             await c.query(sql.markPending, [o.serial]);
           }
@@ -282,8 +284,44 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }
     },
     renewalCounts: async () => (await all(sql.renewalCounts)).map(renewalCountFromRow),
+    holdsIssuance: async () => Number((await one(sql.holdsIssuance, []))!.held) === 1,
+    acceptNewDatabase: async (at) => void (await query(sql.acceptNewDatabase, [at.getTime()])),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),
+    addUser: async (u) => {
+      try {
+        await query(sql.addUser, [u.name, u.role, u.provinces.join(','), u.setupCodeHash, u.setupExpires, u.createdAt]);
+      } catch (error) {
+        if (POSTGRES.isUniqueViolation(error)) throw new CapbuError('USER_EXISTS', { name: u.name });
+        throw error;
+      }
+    },
+    user: async (name) => {
+      const row = await one(sql.user, [name]);
+      return row ? userFromRow(row) : null;
+    },
+    userBySetupCode: async (codeHash, at) => {
+      const row = await one(sql.userBySetupCode, [codeHash, at]);
+      return row ? userFromRow(row) : null;
+    },
+    setPassword: (codeHash, passwordHash, at) =>
+      inTransaction(pool, async (c) => {
+        const row = (await c.query(sql.setPassword, [passwordHash, codeHash, at])).rows[0] as Row | undefined;
+        if (!row) return null;
+        const user = userFromRow(row);
+        await c.query(sql.dropUserSessions, [user.name]);
+        return user;
+      }),
+    addSession: async (s) => {
+      await query(sql.addSession, [s.tokenHash, s.userName, s.createdAt, s.expiresAt]);
+    },
+    sessionUser: async (tokenHash, at) => {
+      const row = await one(sql.sessionUser, [tokenHash, at]);
+      return row ? userFromRow(row) : null;
+    },
+    dropSession: async (tokenHash) => {
+      await query(sql.dropSession, [tokenHash]);
+    },
     close: async () => {
       await pool.end();
     },

@@ -5,8 +5,9 @@
  * deciding of certificates whose standing is pending. A count is never recomputed from the
  * tables it counts, so the report reads a few hundred rows whatever the size of the campaign.
  */
-import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
+import type { SubscriberRecord } from '../../campaign/registry.js';
 import type { Command, Row } from '../../sql/migrate.js';
+import { subscriberFromRow } from './rows.js';
 import type { Scope, ScopedName, Statements } from './statements.js';
 import type { IssuedRenewal } from './store.js';
 
@@ -74,16 +75,7 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
     const standing = judge({
       serial: String(r.serial),
       der: new Uint8Array(Buffer.from(String(r.der), 'base64')),
-      subscriber:
-        Number(r.s_known) > 0
-          ? {
-              serial: String(r.serial),
-              taxCode: String(r.s_tax_code),
-              contractEnd: String(r.s_contract_end),
-              status: String(r.s_status) as SubscriberStatus,
-              province: r.s_province == null ? null : String(r.s_province),
-            }
-          : null,
+      subscriber: r.s_serial == null ? null : subscriberFromRow(r),
       renewed: Number(r.now_renewed) > 0,
     });
     add(knownKey(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed), 1);

@@ -3,7 +3,7 @@ import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry
 import type { OrderRow } from '../../campaign/orders.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal } from './store.js';
+import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -61,6 +61,16 @@ export function kioskFromRow(r: Row): KioskRecord {
     credentialHash: nullable(r.credential_hash),
     enrolledAt: nullable(r.enrolled_at),
     revokedAt: nullable(r.revoked_at),
+  };
+}
+
+export function userFromRow(r: Row): UserRecord {
+  const provinces = text(r.provinces);
+  return {
+    name: text(r.name),
+    role: text(r.role) as UserRole,
+    provinces: provinces === '' ? [] : provinces.split(','),
+    passwordHash: nullable(r.password_hash),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   orderFromRow,
   renewalByVersionFromRow,
   knownEligibleFromRow,
+  userFromRow,
   type Row,
 } from './rows.js';
 import { scopedCommand, SQLITE, statements, type StatementName } from './statements.js';
@@ -150,6 +151,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       for (const o of changed) {
         q.upsertOrder.run(o.serial, o.orderId, o.paidUntil, o.paidAt, at);
         q.touchSubscriber.run(version, o.serial);
+        q.markPending.run(o.serial); // the order moves its certificate's grant
         // The renewal it grants changed: the certificate's standing is decided again.
         q.markPending.run(o.serial);
       }
@@ -256,8 +258,38 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     },
     readProgress: (plan) => patiently(() => db.transaction(() => runPlanSync(plan(progressSql), execute))()),
     renewalCounts: () => patiently(() => all(q.renewalCounts).map(renewalCountFromRow)),
+    holdsIssuance: () => patiently(() => Number(one(q.holdsIssuance)!.held) === 1),
+    acceptNewDatabase: (at) => patiently(() => void q.acceptNewDatabase.run(at.getTime())),
     renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
     refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),
+    addUser: (u) =>
+      patiently(() => {
+        try {
+          q.addUser.run(u.name, u.role, u.provinces.join(','), u.setupCodeHash, u.setupExpires, u.createdAt);
+        } catch (error) {
+          if (SQLITE.isUniqueViolation(error)) throw new CapbuError('USER_EXISTS', { name: u.name });
+          throw error;
+        }
+      }),
+    user: (name) => patiently(() => mapped(one(q.user, name), userFromRow)),
+    userBySetupCode: (codeHash, at) => patiently(() => mapped(one(q.userBySetupCode, codeHash, at), userFromRow)),
+    setPassword: (codeHash, passwordHash, at) =>
+      patiently(() =>
+        db.transaction(() => {
+          const user = mapped(one(q.setPassword, passwordHash, codeHash, at), userFromRow);
+          if (user) q.dropUserSessions.run(user.name);
+          return user;
+        }).immediate(),
+      ),
+    addSession: (s) =>
+      patiently(() => {
+        q.addSession.run(s.tokenHash, s.userName, s.createdAt, s.expiresAt);
+      }),
+    sessionUser: (tokenHash, at) => patiently(() => mapped(one(q.sessionUser, tokenHash, at), userFromRow)),
+    dropSession: (tokenHash) =>
+      patiently(() => {
+        q.dropSession.run(tokenHash);
+      }),
     close: async () => {
       clearInterval(watch);
       db.close();

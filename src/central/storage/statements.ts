@@ -47,6 +47,8 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 };
 
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
+/** meta's row for `serve --new-database`: when the operator accepted this database as new. */
+const NEW_DATABASE_ACCEPTED = "'new_database_accepted'";
 /** A registry row with its paid extension order, if billing has one. */
 const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
 
@@ -111,6 +113,9 @@ function texts(forUpdate: string) {
     saveRefusalReason: 'INSERT INTO refusal_reasons (kiosk_id, idempotency_key, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     renewalCounts: `SELECT province, channel, hardware_version, issued_day, COUNT(*) AS n FROM renewals
        GROUP BY province, channel, hardware_version, issued_day`,
+    holdsIssuance: `SELECT CASE WHEN EXISTS (SELECT 1 FROM renewal_claims) OR EXISTS (SELECT 1 FROM renewals)
+         OR EXISTS (SELECT 1 FROM meta WHERE name = ${NEW_DATABASE_ACCEPTED}) THEN 1 ELSE 0 END AS held`,
+    acceptNewDatabase: `INSERT INTO meta (name, value) VALUES (${NEW_DATABASE_ACCEPTED}, ?) ON CONFLICT (name) DO NOTHING`,
     renewedSerials: 'SELECT old_serial FROM renewals',
     refusalCounts: `SELECT f.province, f.channel, f.hardware_version, r.reason, COUNT(*) AS n
        FROM refusals f JOIN refusal_reasons r ON r.kiosk_id = f.kiosk_id AND r.idempotency_key = f.idempotency_key
@@ -140,6 +145,17 @@ function texts(forUpdate: string) {
     brokenLinks: `SELECT COUNT(*) AS n FROM kiosk_events e
        LEFT JOIN kiosk_events p ON p.kiosk_id = e.kiosk_id AND p.seq = e.seq - 1
        WHERE e.kiosk_id = ? AND ((e.seq = 1 AND e.prev_hash <> '${'0'.repeat(64)}') OR (p.seq IS NOT NULL AND e.prev_hash <> p.hash))`,
+    addUser: 'INSERT INTO users (name, role, provinces, setup_code_hash, setup_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    user: 'SELECT * FROM users WHERE name = ?',
+    userBySetupCode: 'SELECT * FROM users WHERE setup_code_hash = ? AND setup_expires > ?',
+    /** Parameters: password hash, code hash, time. */
+    setPassword: `UPDATE users SET password_hash = ?, setup_code_hash = NULL, setup_expires = NULL
+       WHERE setup_code_hash = ? AND setup_expires > ? RETURNING *`,
+    dropUserSessions: 'DELETE FROM user_sessions WHERE user_name = ?',
+    addSession: 'INSERT INTO user_sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    sessionUser: `SELECT u.* FROM user_sessions s JOIN users u ON u.name = s.user_name
+       WHERE s.token_hash = ? AND s.expires_at > ?`,
+    dropSession: 'DELETE FROM user_sessions WHERE token_hash = ?',
     decisions: `SELECT d.certificate_serial, d.eligible, d.reasons, COALESCE(s.province, k.province) AS province, k.channel
        FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id LEFT JOIN subscribers s ON s.serial = d.certificate_serial`,
 
@@ -155,15 +171,12 @@ function texts(forUpdate: string) {
        (SELECT COUNT(*) FROM (SELECT 1 FROM certificates WHERE pending = 1 LIMIT 1) p) AS pending`,
     markAllPending: 'UPDATE certificates SET pending = 1 WHERE pending = 0',
     markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
-    /** Certificates to decide again, with what they last counted as and what they are judged on. */
+    /** Certificates to decide again, with what they last counted as and what they are judged on (their registry row and order). */
     pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
-         (SELECT s.tax_code FROM subscribers s WHERE s.serial = c.serial) AS s_tax_code,
-         (SELECT s.contract_end FROM subscribers s WHERE s.serial = c.serial) AS s_contract_end,
-         (SELECT s.status FROM subscribers s WHERE s.serial = c.serial) AS s_status,
-         (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province,
-         (SELECT COUNT(*) FROM subscribers s WHERE s.serial = c.serial) AS s_known,
+         s.serial AS s_serial, s.tax_code, s.contract_end, s.status, s.province, s.hardware_version, o.order_id, o.paid_until, o.paid_at,
          (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial) AS now_renewed
-       FROM certificates c WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate}`,
+       FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial LEFT JOIN paid_orders o ON o.serial = c.serial
+       WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate && `${forUpdate} OF c`}`,
     /** Parameters: province, eligible from and until (null: not eligible), renewed, serial. */
     setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
     certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,

@@ -149,6 +149,37 @@ export interface OrdersImportResult {
   readonly version: number;
 }
 
+export const USER_ROLES = ['admin', 'supervisor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** A person who reads the dashboard: an admin sees every province, a supervisor only theirs. */
+export interface UserRecord {
+  readonly name: string;
+  readonly role: UserRole;
+  /** Province codes a supervisor may see; empty for an admin. */
+  readonly provinces: readonly string[];
+  /** scrypt (central/dashboard/passwords.ts); null until the one-time code is spent. */
+  readonly passwordHash: string | null;
+}
+
+export interface NewUser {
+  readonly name: string;
+  readonly role: UserRole;
+  readonly provinces: readonly string[];
+  /** sha256 (hex) of the one-time code that sets the password. */
+  readonly setupCodeHash: string;
+  readonly setupExpires: string;
+  readonly createdAt: string;
+}
+
+export interface NewSession {
+  /** sha256 (hex) of the cookie's token. */
+  readonly tokenHash: string;
+  readonly userName: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
 export interface CentralStore {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -220,7 +251,26 @@ export interface CentralStore {
 
   renewalCounts(): Promise<RenewalCount[]>;
   renewedSerials(): Promise<string[]>;
+  /**
+   * Whether this database is the record of a CA key's issuance: it holds a renewal or a claim,
+   * or it was accepted as the key's new database (`serve --new-database`).
+   */
+  holdsIssuance(): Promise<boolean>;
+  /** Records that the operator started the service on this database knowing it is new. */
+  acceptNewDatabase(at: Date): Promise<void>;
   refusalCounts(): Promise<RefusalCount[]>;
+
+  /** Throws USER_EXISTS for a name in use. */
+  addUser(user: NewUser): Promise<void>;
+  user(name: string): Promise<UserRecord | null>;
+  /** The user a live (unspent, unexpired) one-time code belongs to. */
+  userBySetupCode(codeHash: string, at: string): Promise<UserRecord | null>;
+  /** Spends a live one-time code, setting the password and ending the user's sessions: the user, or null. */
+  setPassword(codeHash: string, passwordHash: string, at: string): Promise<UserRecord | null>;
+  addSession(session: NewSession): Promise<void>;
+  /** The user of an unexpired session. */
+  sessionUser(tokenHash: string, at: string): Promise<UserRecord | null>;
+  dropSession(tokenHash: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaign, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
+import { dateTimeFor } from '../../i18n/dates.js';
+import { columns, table, widthOf } from '../wrap.js';
 import { planLines, readOverrideKey } from './central-plan.js';
 
 /** For the commands that only read or change what is there: a missing SQLite file is a mistyped path, not a new centre. */
@@ -65,6 +67,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     db,
     dbPool,
     dbWaitMs: dbWait === undefined ? undefined : dbWait * 1000,
+    newDatabase: values['new-database'] === true,
     listen: values.listen ?? DEFAULT_LISTEN,
     now,
     backdateMs: backdate === undefined ? undefined : backdate * 1000,
@@ -231,37 +234,40 @@ function refusedText(group: ReportGroup): string {
   return entries.length === 0 ? '-' : entries.map(([reason, n]) => `${reason}:${n}`).join(' ');
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+/** A table under a rule of dashes, fitted to the terminal. */
+function ruled(header: string[], rows: string[][], width: number | null): string[] {
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => columns(r[i] ?? ''))));
+  return table([header, widths.map((w) => '-'.repeat(w)), ...rows], width);
 }
 
 /** One line per kiosk: its journal as the centre holds it, and how long it has not synced. */
 function kioskLines(chains: readonly Omit<KioskLine, 'notSyncedSeconds'>[], at: Date, ctx: Context): string[] {
   const t = ctx.t;
   const hours = (seen: string | null) => (seen === null ? t.text('never') : t.text('ago', { hours: Math.floor((at.getTime() - Date.parse(seen)) / 3_600_000) }));
-  return table(
+  return ruled(
     [t.text('kioskId'), t.text('reportProvince'), t.text('reportChannel'), t.text('kioskLastSeen'), t.text('kioskEvents'), t.text('kioskChain')],
     chains.map((k) => [
       k.id + (k.revokedAt ? ` (${t.text('kioskRevoked')})` : ''),
       k.province,
-      k.channel,
+      t.text(`channel.${k.channel}`),
       hours(k.lastSeenAt),
       `${k.acknowledgedSeq}/${k.events}`,
       k.chainOk ? t.text('kioskChainOk') : `${t.text('kioskChainGaps')} ${k.gaps.map(([a, b]) => `${a}-${b}`).join(' ')}`,
     ]),
+    widthOf(ctx.stdout, ctx.env),
   );
 }
 
-function reportLines(report: Report, ctx: Context): string[] {
+function reportLines(report: Report, ctx: Context, zone: string): string[] {
   const t = ctx.t;
+  const width = widthOf(ctx.stdout, ctx.env);
+  const table = (header: string[], rows: string[][]) => ruled(header, rows, width);
   const n = (v: number | null) => (v === null ? '-' : String(v));
   const header = (first: string) => [first, t.text('reportEligible'), t.text('reportRenewed'), t.text('reportRemaining'), t.text('reportRefused')];
   const rows = (groups: readonly ReportGroup[]) =>
     groups.map((g) => [g.key, n(g.eligibleKnown), String(g.renewed), n(g.remaining), refusedText(g)]);
   return [
-    t.text('reportTitle', { campaign: report.campaign, at: report.generatedAt }),
+    t.text('reportTitle', { campaign: report.campaign, at: dateTimeFor(report.generatedAt, zone) }),
     '',
     ...table(header(''), rows([{ ...report.total, key: t.text('reportTotal') }])),
     '',
@@ -285,6 +291,6 @@ export async function centralReport(argv: string[], ctx: Context): Promise<numbe
   const campaign = loadCampaign(campaignPath(values.campaign, ctx.env));
   const result = await withStore(db, at, (store) => buildReport(store, campaign, at));
   if (values.json) writeJson(ctx, result);
-  else for (const line of reportLines(result, ctx)) writeLine(ctx.stdout, line);
+  else for (const line of reportLines(result, ctx, campaign.timeZone)) writeLine(ctx.stdout, line);
   return 0;
 }

@@ -1,10 +1,10 @@
 import { inspect } from '../../inspection/inspect.js';
 import { inspectionJson } from '../../inspection/json.js';
 import { journalDecisions } from '../../inspection/journal.js';
+import { renewedFrom } from '../../inspection/renewed.js';
 import { dataDir } from '../../store/data-dir.js';
 import { openStore } from '../../store/store.js';
 import { findSubscriber } from '../../store/registry.js';
-import { renewalFor } from '../../store/renewals.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { decisionTime } from '../../sync/centre-time.js';
 import { guardedLogin, pinTries, type PinPolicy, type PinTries } from '../../renewal/pin-guard.js';
@@ -54,12 +54,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    // The certificates this kiosk put on a token, so a renewed token reads as renewed.
-    const renewedFrom = (serial: string) => {
-      const record = renewalFor(db, [serial]);
-      return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
-    };
-    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom, {
+    inspection = inspect(contents, campaign, (serial) => findSubscriber(db, serial), decided.now, renewedFrom(db), {
       tokenHardwareVersion: picked.hardwareVersion ?? token.hardwareVersion,
       overridden: overrides.overridden,
     });

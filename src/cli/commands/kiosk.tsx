@@ -6,7 +6,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
-import { createDemoWorld } from '../../demo/world.js';
 import { CapbuError } from '../../errors.js';
 import { isLanguage, translator } from '../../i18n/catalog.js';
 import { KioskApp } from '../../screens/app.js';
@@ -27,7 +26,10 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
   if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');
   const now = values.now === undefined ? null : clock(values.now).toISOString();
   // The demo runs on its own world: tokens, kiosk store and campaign all come from there.
-  const world = values.demo ? await createDemoWorld(resolve(values.dir ?? ctx.env.CAPBU_DEMO ?? '.demo'), clock(values.now)) : null;
+  // Loaded only for the demo: its PKI code would slow every kiosk's start.
+  const world = values.demo
+    ? await (await import('../../demo/world.js')).createDemoWorld(resolve(values.dir ?? ctx.env.CAPBU_DEMO ?? '.demo'), clock(values.now))
+    : null;
   const env = { ...ctx.env, ...world?.env };
   // PKCS#11 modules read their configuration (SOFTHSM2_CONF) from the process's real environment,
   // which only the main thread can change: a worker's process.env is a copy.

@@ -2,24 +2,14 @@
  * `capbu status [--json]`: the kiosk's standing with the centre. Exit 0; the warnings past the
  * configured limits (settings unsyncedWarnHours, registryMaxAgeDays) are in the output.
  */
-import { CapbuError } from '../../errors.js';
 import { dataDir } from '../../store/data-dir.js';
 import { loadSettings } from '../../store/settings.js';
 import { openStore } from '../../store/store.js';
-import { loadCredential, type KioskCredential } from '../../sync/credential.js';
+import { credentialOrNull } from '../../sync/credential.js';
 import { kioskStatus, type KioskStatus } from '../../sync/status.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
 import { syncWarningLines } from '../sync-warnings.js';
-
-function credentialOrNull(home: string): KioskCredential | null {
-  try {
-    return loadCredential(home);
-  } catch (error) {
-    if (error instanceof CapbuError && error.code === 'NOT_ENROLLED') return null;
-    throw error;
-  }
-}
 
 export async function statusCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'status');

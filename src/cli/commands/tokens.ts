@@ -5,7 +5,7 @@ import { chosenModule, loadModule, modulePath } from '../../token/module.js';
 import { listTokens } from '../../token/slots.js';
 import { writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
-import { table, widthOf, wrap } from '../wrap.js';
+import { table, widthOf } from '../wrap.js';
 import { systemDevices } from '../../token/usb.js';
 import { watchTokens, type DeviceView, type TokenEvent } from '../../token/watch.js';
 import type { Translator } from '../../i18n/catalog.js';
@@ -41,7 +41,7 @@ export async function tokensCommand(argv: string[], ctx: Context): Promise<numbe
     ...found.map((token) => [token.label, token.serial, `${token.manufacturer} ${token.model}`, `v${token.hardwareVersion}`, pinState(token.pin)]),
   ];
   const width = widthOf(ctx.stdout, ctx.env);
-  for (const line of table(rows)) writeLine(ctx.stdout, wrap(line, width, 4));
+  for (const line of table(rows, width)) writeLine(ctx.stdout, line);
   return 0;
 }
 

@@ -10,12 +10,14 @@ import type { Channel } from '../../central/api.js';
 import { campaignPath, loadCampaign } from '../../store/files.js';
 import { CapbuError, isCapbuError } from '../../errors.js';
 import { calendarDateIn, localTimeToInstant } from '../../campaign/calendar.js';
-import { inspect } from '../../inspection/inspect.js';
+import { inspect, type Inspection } from '../../inspection/inspect.js';
+import { journalDecisions } from '../../inspection/journal.js';
+import { renewedFrom } from '../../inspection/renewed.js';
 import { syncContext, type RenewalContext } from '../../renewal/renew.js';
 import { lastCentreClock } from '../../store/centre-clock.js';
 import { pinTries, VIETTEL_PIN_LENGTH } from '../../renewal/pin-guard.js';
 import { findSubscriber } from '../../store/registry.js';
-import { renewalFor, renewalUpdatedAt } from '../../store/renewals.js';
+import { renewalFor } from '../../store/renewals.js';
 import { loadSettings, type KioskSettings } from '../../store/settings.js';
 import { openStore, type Store } from '../../store/store.js';
 import { CLOCK_SKEW_WARNING_MS, decisionTime } from '../../sync/centre-time.js';
@@ -23,9 +25,9 @@ import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
 import { syncRound } from '../../sync/round.js';
 import { kioskStatus } from '../../sync/status.js';
 import { stopper, watch as watchSync } from '../../sync/watch.js';
-import { appendEvent } from '../../store/journal.js';
+import { appendEvent, journaled } from '../../store/journal.js';
 import { CentralClient } from '../../sync/client.js';
-import { loadCredential, type KioskCredential } from '../../sync/credential.js';
+import { credentialOrNull, loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { catalogue } from '../../token/catalogue.js';
 import { holdModule, loadModule, withModule } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
@@ -60,6 +62,10 @@ export type Change =
 
 interface Plugged {
   readonly watched: WatchedToken;
+  /** The verdicts already journaled for this plug (serial, eligible, reasons). */
+  readonly journaled: Set<string>;
+  /** When the watch reported the plug, until token.plugged is journaled. */
+  pluggedAt: Date | null;
 }
 
 /** A queue of changes that the watch and the engine's own re-reads both feed. */
@@ -119,7 +125,7 @@ export class EngineCore {
     this.campaign = loadCampaign(campaignPath(config.campaign ?? undefined, config.env as NodeJS.ProcessEnv));
     this.settings = loadSettings(config.dataDir);
     this.db = openStore(config.dataDir);
-    this.credential = enrolled(config.dataDir);
+    this.credential = credentialOrNull(config.dataDir);
     this.operatorName = config.operator ?? this.settings.operator;
   }
 
@@ -184,11 +190,14 @@ export class EngineCore {
     return {
       renewed: count(`SELECT count(*) FROM journal WHERE type = 'renewal.installed' AND at >= ?`),
       queued: count(`SELECT count(*) FROM journal WHERE type = 'renewal.queued' AND at >= ?`),
-      notEligible: count(`SELECT count(DISTINCT json_extract(data, '$.certificateSerial')) FROM journal WHERE type = 'check.decided' AND json_extract(data, '$.eligible') = 0 AND at >= ?`),
+      // Customers turned away: tokens judged today none of whose certificates qualified.
+      notEligible: count(
+        `SELECT count(*) FROM (SELECT 1 FROM journal WHERE type = 'check.decided' AND at >= ?
+           GROUP BY json_extract(data, '$.tokenSerial') HAVING max(json_extract(data, '$.eligible')) = 0)`,
+      ),
       failed: count(`SELECT count(*) FROM journal WHERE type = 'renewal.failed' AND at >= ?`),
     };
   }
-
 
   /** Midnight of today in the campaign's zone, as the store writes instants. */
   private startOfToday(): string {
@@ -202,7 +211,8 @@ export class EngineCore {
     this.watcher = watchTokens({
       listDevices,
       catalogue: catalogue(this.settings.devices),
-      modules: this.config.module ? [this.config.module] : [],
+      // --module (or the environment's), then the `modules` setting, beside what the catalogue names.
+      modules: [...(this.config.module ? [this.config.module] : []), ...this.settings.modules],
       ...(this.config.watchIntervalMs !== null && { intervalMs: this.config.watchIntervalMs }),
     });
     void this.follow(this.watcher);
@@ -212,14 +222,19 @@ export class EngineCore {
   private async follow(watcher: TokenWatch): Promise<void> {
     for await (const event of watcher) {
       if (event.type === 'plugged') {
-        this.plugged.set(event.token.serial, { watched: event.token });
-        this.journalToken('token.plugged', event.token);
+        this.plugged.set(event.token.serial, { watched: event.token, journaled: new Set(), pluggedAt: this.clock() });
         await this.refresh(event.token.serial);
       } else if (event.type === 'removed') {
         if (event.token) {
+          const plugged = this.plugged.get(event.token.serial);
           this.plugged.delete(event.token.serial);
-          this.journalToken('token.removed', event.token);
           this.changes.push({ type: 'token', key: event.token.serial, view: null });
+          await posted();
+          journaled(this.db, () => {
+            if (plugged) this.journalSeen(plugged, null);
+            this.journalToken('token.removed', event.token!, this.clock());
+          });
+          this.statusChanged();
         }
         if (event.device) this.devices.delete(event.device.port);
         this.changes.push({ type: 'devices', devices: [...this.devices.values()] });
@@ -236,9 +251,8 @@ export class EngineCore {
     this.changes.end();
   }
 
-  private journalToken(type: 'token.plugged' | 'token.removed', token: WatchedToken): void {
-    appendEvent(this.db, { type, operator: this.operatorName, data: { tokenSerial: token.serial, label: token.label }, at: this.clock() });
-    this.statusChanged();
+  private journalToken(type: 'token.plugged' | 'token.removed', token: WatchedToken, at: Date): void {
+    appendEvent(this.db, { type, operator: this.operatorName, data: { tokenSerial: token.serial, label: token.label }, at });
   }
 
   private statusChanged(): void {
@@ -250,30 +264,46 @@ export class EngineCore {
     const plugged = this.plugged.get(key);
     if (!plugged) return;
     try {
-      const view = await this.onModule(plugged.watched, (lib, summary) => {
+      const { inspection, pin } = await this.onModule(plugged.watched, (lib, summary) => {
         const contents = readToken(lib, summary);
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
         // Overrides in the settings only: the kiosk app has no field to type one in.
         const overrides = heldOverrides(this.settings, undefined, this.campaign, now);
-        const inspection = inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now, undefined, {
-          tokenHardwareVersion: plugged.watched.hardwareVersion || null,
-          overridden: overrides.overridden,
-        });
-        const renewal = renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial));
-        return tokenView(inspection, this.campaign, {
-          hardwareVersion: plugged.watched.hardwareVersion || null,
-          pin: this.pinOf(summary),
-          renewal,
-          renewedAt: renewal ? renewalUpdatedAt(this.db, renewal.id) : null,
-          contractEnd: (serial) => findSubscriber(this.db, serial)?.contractEnd ?? null,
-          supportLine: this.settings.supportLine,
-        });
+        const rollout = { tokenHardwareVersion: plugged.watched.hardwareVersion || null, overridden: overrides.overridden };
+        return { inspection: inspect(contents, this.campaign, (serial) => findSubscriber(this.db, serial), now, renewedFrom(this.db), rollout), pin: this.pinOf(summary) };
       });
+      const view = tokenView(inspection, this.campaign, {
+        hardwareVersion: plugged.watched.hardwareVersion || null,
+        pin,
+        renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial)),
+      });
+      // The verdict goes to the screen first; its journal entries (one synchronous commit) after.
       this.changes.push({ type: 'token', key, view });
+      await posted();
+      journaled(this.db, () => this.journalSeen(plugged, inspection));
+      this.statusChanged();
     } catch (error) {
       // A token pulled while being read is reported gone by the watch a moment later.
       if (!isCapbuError(error, 'TOKEN_REMOVED') && !isCapbuError(error, 'TOKEN_NOT_FOUND')) throw error;
     }
+  }
+
+  /**
+   * The plug (token.plugged, at the moment the watch reported it) once, then the verdicts as
+   * `capbu check` journals them (check.decided), once per certificate while the token stays
+   * plugged: a re-read after a wrong PIN or a renewal journals only what changed.
+   */
+  private journalSeen(plugged: Plugged, inspection: Inspection | null): void {
+    if (plugged.pluggedAt) {
+      this.journalToken('token.plugged', plugged.watched, plugged.pluggedAt);
+      plugged.pluggedAt = null;
+    }
+    if (!inspection) return;
+    const verdict = (c: Inspection['certificates'][number]) => `${c.facts.serial}:${c.decision?.eligible}:${c.decision?.reasons.join(',')}`;
+    const fresh = inspection.certificates.filter((c) => c.decision && !plugged.journaled.has(verdict(c)));
+    if (fresh.length === 0) return;
+    journalDecisions(this.db, { ...inspection, certificates: fresh }, this.campaign.id, this.operatorName, this.clock());
+    for (const c of fresh) plugged.journaled.add(verdict(c));
   }
 
   /** Runs core work on one plugged token's module, with the module held so the watch leaves it be. */
@@ -352,16 +382,10 @@ export class EngineCore {
   }
 }
 
-function enrolled(dataDir: string): KioskCredential | null {
-  try {
-    return loadCredential(dataDir);
-  } catch (error) {
-    if (isCapbuError(error, 'NOT_ENROLLED')) return null;
-    throw error;
-  }
+/** Lets the worker post the change just queued before the next synchronous work (a journal commit). */
+function posted(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
-
-
 
 export async function openEngineCore(config: EngineConfig): Promise<EngineCore> {
   if (!config.demo) return new EngineCore(config);

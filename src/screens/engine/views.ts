@@ -15,9 +15,6 @@ export interface KioskFacts {
   readonly pin: PinView;
   /** The renewal this kiosk started for a certificate on this token, if any. */
   readonly renewal: RenewalRecord | null;
-  /** When that renewal was done. */
-  readonly renewedAt: Date | null;
-  readonly contractEnd: (serial: string) => string | null;
   readonly supportLine?: string;
 }
 
@@ -60,11 +57,10 @@ export function tokenView(inspection: Inspection, campaign: Campaign, facts: Kio
       warnings: [...c.decision.warnings],
       rollout: c.decision.rollout,
     },
-    contractEnd: facts.contractEnd(c.facts.serial),
-    renewed:
-      renewal?.state === 'done' && facts.renewedAt && (renewal.newSerial === c.facts.serial || renewal.oldSerial === c.facts.serial)
-        ? { oldSerial: renewal.oldSerial, at: isoUtc(facts.renewedAt) }
-        : null,
+    contractEnd: c.subscriber?.contractEnd ?? null,
+    taxCode: c.facts.taxCode ?? null,
+    registryTaxCode: c.subscriber?.taxCode ?? null,
+    renewed: c.renewed && { oldSerial: c.renewed.oldSerial, at: isoUtc(c.renewed.at) },
   }));
   const subscriber = inspection.candidate ?? inspection.certificates.find((c) => c.role === 'end-entity') ?? null;
   return {

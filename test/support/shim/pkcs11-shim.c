@@ -14,6 +14,10 @@
  *                            CK_TOKEN_INFO.ulMinPinLen / ulMaxPinLen (a Viettel-CA token: 8, 64)
  *   CAPBU_SHIM_SLOW_INIT_MS  C_Initialize takes this long, as some vendor modules do; it first creates
  *                            the file CAPBU_SHIM_INIT_MARK, if set, so a test knows it is under way
+ *   CAPBU_SHIM_SLOW_SIGN_MS  each C_Sign takes this long more, as a real token's RSA signature does
+ *                            (0.3-1.5 s); with CAPBU_SHIM_SLOW_MARK set, the file MARK is created as
+ *                            the call starts to wait and MARK.done once it returns, so a test knows
+ *                            when a call is blocked in the module
  *   CAPBU_SHIM_DIE_IN_CREATE the process dies (SIGKILL) inside the C_CreateObject of a certificate:
  *                            "half" after creating the object with only its class, as SoftHSM2's
  *                            non-atomic create leaves it; "full" after creating it whole
@@ -75,9 +79,24 @@ static CK_RV shim_SignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism
   return real->C_SignInit(session, mechanism, key);
 }
 
+static void touch(const char *path, const char *suffix) {
+  char name[4096];
+  snprintf(name, sizeof name, "%s%s", path, suffix);
+  FILE *f = fopen(name, "w");
+  if (f) fclose(f);
+}
+
 static CK_RV shim_Sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR signature, CK_ULONG_PTR signature_len) {
   if (pulled()) return CKR_DEVICE_REMOVED;
-  return real->C_Sign(session, data, len, signature, signature_len);
+  long ms = env_long("CAPBU_SHIM_SLOW_SIGN_MS", 0);
+  const char *mark = getenv("CAPBU_SHIM_SLOW_MARK");
+  // Asked for the signature's length only (no buffer): no signing happens, so no wait either.
+  int slow = ms > 0 && signature != NULL;
+  if (slow && mark && *mark) touch(mark, "");
+  if (slow) usleep((useconds_t)ms * 1000);
+  CK_RV rv = real->C_Sign(session, data, len, signature, signature_len);
+  if (slow && mark && *mark) touch(mark, ".done");
+  return rv;
 }
 
 static CK_RV shim_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG len) {

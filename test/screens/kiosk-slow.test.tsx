@@ -1,0 +1,91 @@
+/**
+ * The UI never freezes (issue 14): on a token made slow by the shim module (each C_Sign waits
+ * seconds, as real tokens take 0.3–1.5 s per RSA signature), frames keep coming while the call
+ * is blocked in the module, with the spinner turning. The core runs in its worker thread; a
+ * PKCS#11 call on the render thread would leave no frame at all for as long as it blocks.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
+import { translator } from '../../src/i18n/catalog.js';
+import { KioskApp } from '../../src/screens/app.js';
+import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
+import { BIN, runCapbu } from '../support/cli.js';
+import { KEY, renderAt } from '../support/ink.js';
+import { buildShim } from '../support/shim.js';
+
+const WORKER = new URL('../../dist/screens/engine/worker.js', import.meta.url);
+const SPINNER = /([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Ký yêu cầu trên token/;
+let world: DemoWorld;
+let engine: RunningEngine;
+let app: ReturnType<typeof renderAt>;
+let mark: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capbu-kiosk-slow-'));
+  expect((await runCapbu(['demo', dir])).code).toBe(0);
+  world = readDemoWorld(dir)!;
+  mark = join(dir, 'sign-blocked');
+  // The shim reads its switches (and SoftHSM2 its configuration) from the real environment.
+  Object.assign(process.env, world.env, { CAPBU_SHIM_SLOW_SIGN_MS: '3000', CAPBU_SHIM_SLOW_MARK: mark });
+  engine = startEngine(
+    {
+      dataDir: world.env.CAPBU_HOME!,
+      campaign: null,
+      module: buildShim(),
+      now: null,
+      operator: 'lan',
+      server: null,
+      env: { ...process.env },
+      noUsb: true,
+      watchIntervalMs: 50,
+      demo: { directory: dir, bin: BIN },
+    },
+    WORKER,
+  );
+  app = renderAt(<KioskApp engine={engine} options={{ operator: 'lan', selfService: false, demo: true, canPrint: false }} t={translator('vi')} supportLine="Tổng đài 18008000 nhánh 1" />);
+  await app.frameWith('đủ điều kiện', 120_000);
+}, 300_000);
+
+afterAll(async () => {
+  app?.unmount();
+  await engine?.close();
+});
+
+async function until(test: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms; last frame:\n${app.lastFrame()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('capbu kiosk on a slow token', () => {
+  it('keeps drawing, spinner turning, while C_Sign is blocked in the module', async () => {
+    await app.type('1');
+    await app.frameWith('Thuộc diện cấp bù', 60_000);
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type(...'viettel-ca', KEY.enter);
+
+    // From the moment the module is inside C_Sign to the last look before it returned.
+    await until(() => existsSync(mark), 'C_Sign under way');
+    const first = app.stdout.frames.length;
+    let last = first;
+    while (!existsSync(`${mark}.done`)) {
+      last = app.stdout.frames.length;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const blocked = app.stdout.frames.slice(first, last);
+    const glyphs = blocked.map((f) => SPINNER.exec(f)?.[1]).filter((g) => g !== undefined);
+    // 3 s at a 100 ms tick is about 30 frames; even a loaded machine draws a handful.
+    expect(blocked.length, 'frames while C_Sign was blocked').toBeGreaterThanOrEqual(5);
+    expect(glyphs.length).toBe(blocked.length);
+    expect(new Set(glyphs).size, 'distinct spinner positions').toBeGreaterThanOrEqual(4);
+
+    const done = await app.frameWith('Đã cấp bù thời hạn chứng thư số', 120_000);
+    expect(done).toContain('Thuế điện tử');
+  }, 300_000);
+});

@@ -1,0 +1,105 @@
+/**
+ * The verdict screen words reasons and an earlier renewal with the sentences `capbu check` prints
+ * (issue 14: one source of words for reasons in both front-ends), in both languages.
+ */
+import { describe, expect, it } from 'vitest';
+import { REASON_CODES } from '../../src/campaign/decide.js';
+import { translator, type Language } from '../../src/i18n/catalog.js';
+import { kioskEn } from '../../src/i18n/kiosk-en.js';
+import { kioskVi } from '../../src/i18n/kiosk-vi.js';
+import type { CertificateView, TokenView } from '../../src/screens/model.js';
+import { VerdictView } from '../../src/screens/verdict-view.js';
+import { WordsContext } from '../../src/screens/words.js';
+import { renderAt } from '../support/ink.js';
+
+const CAMPAIGN = { id: 'c', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh' };
+const PIN = { minLength: 8, maxLength: 64, countLow: false, finalTry: false, locked: false, kioskTriesLeft: null };
+
+function certificate(over: Partial<CertificateView>): CertificateView {
+  return {
+    serial: 'ab01',
+    subject: 'CN=A',
+    commonName: 'A',
+    role: 'end-entity',
+    notBefore: '2019-08-01T02:00:00Z',
+    notAfter: '2020-10-02T09:00:00Z',
+    decision: null,
+    contractEnd: '2020-09-30',
+    taxCode: '0101234567',
+    registryTaxCode: '0107654321',
+    renewed: null,
+    ...over,
+  };
+}
+
+function token(c: CertificateView, candidate: string | null): TokenView {
+  return {
+    key: 't',
+    label: 'DN-A',
+    serial: '51ab',
+    manufacturer: 'SoftHSM project',
+    model: 'SoftHSM v2',
+    hardwareVersion: null,
+    company: 'A',
+    taxCode: '0101234567',
+    pin: PIN,
+    certificates: [c],
+    candidate,
+    unfinished: null,
+    campaign: CAMPAIGN,
+  };
+}
+
+/** The screen's text on one long line per row, so a sentence is found whole. */
+function screen(view: TokenView, language: Language): string {
+  const app = renderAt(
+    <WordsContext.Provider value={translator(language)}>
+      <VerdictView token={view} />
+    </WordsContext.Provider>,
+    400,
+    40,
+  );
+  const frame = app.lastFrame();
+  app.unmount();
+  return frame;
+}
+
+describe('the verdict screen words reasons as capbu check does', () => {
+  for (const language of ['vi', 'en'] as const) {
+    const t = translator(language);
+
+    it(`every reason, with its dates, in the reasons' words (${language})`, () => {
+      const c = certificate({ decision: { eligible: false, reasons: [...REASON_CODES], renewalNotAfter: null } });
+      const shown = screen(token(c, null), language);
+      const vars = {
+        serial: 'ab01',
+        notBefore: '01/08/2019',
+        notAfter: '02/10/2020',
+        capDate: '02/10/2020',
+        issuedBefore: '17/07/2019',
+        contractEnd: '30/09/2020',
+        certificateTaxCode: '0101234567',
+        registryTaxCode: '0107654321',
+      };
+      for (const reason of REASON_CODES) expect(shown).toContain(t.reason(reason, vars));
+    });
+
+    it(`a certificate renewed here, in the words of capbu check (${language})`, () => {
+      const c = certificate({
+        serial: 'cd02',
+        notAfter: '2022-03-01T16:59:59Z',
+        decision: { eligible: false, reasons: ['NOT_ISSUED_BY_OLD_CA'], renewalNotAfter: null },
+        renewed: { oldSerial: 'ab01', at: '2026-12-01T03:00:00Z' },
+      });
+      const shown = screen(token(c, null), language);
+      expect(shown).toContain(t.text('renewedOn', { at: '01/12/2026', old: 'ab01', notAfter: '01/03/2022' }));
+      expect(shown).not.toContain(t.reason('NOT_ISSUED_BY_OLD_CA'));
+    });
+  }
+
+  it('keeps no words of its own for reasons', () => {
+    for (const catalogue of [kioskVi, kioskEn]) {
+      expect(Object.keys(catalogue).filter((k) => /^kiosk\.(reason|advice)\.|^kiosk\.verdict\.renewed$/.test(k))).toEqual([]);
+    }
+  });
+});
