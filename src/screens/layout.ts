@@ -25,17 +25,22 @@ export function statusLine(state: AppState, t: Translator, width: number): strin
   ];
   if (s) {
     parts.push(t.text('kiosk.status.waiting', { count: s.waitingEvents + s.waitingRenewals }));
+    // Most pressing first, as the line loses parts from its end: a wrong clock skews every verdict.
+    if (s.clockSkewWarning) parts.push(t.text('kiosk.status.skew'));
+    if (s.unsyncedWarning) parts.push(t.text('kiosk.status.unsynced'));
     const age = ageWords(s.registryAgeHours, t);
     parts.push(s.registryWarning ? t.text('kiosk.status.registryOld', { age }) : t.text('kiosk.status.registry', { age }));
-    if (s.unsyncedWarning) parts.push(t.text('kiosk.status.unsynced'));
-    if (s.clockSkewWarning) parts.push(t.text('kiosk.status.skew'));
   }
-  // Warnings matter more than the registry age: keep the first three and the warnings, then fill.
+  // Warnings matter more than the rest: past the first three, the others go first; then a warning
+  // goes only if the line would still not fit without it, and the last one kept may be cut short.
   const join = (xs: string[]) => xs.join(' │ ');
   const line = [...parts];
+  const warning = (p: string) => p.startsWith('⚠');
   while (line.length > 3 && join(line).length > width) {
-    const drop = line.findIndex((p, i) => i >= 3 && !p.startsWith('⚠'));
-    line.splice(drop < 0 ? line.length - 1 : drop, 1);
+    const drop = line.findIndex((p, i) => i >= 3 && !warning(p));
+    if (drop >= 0) line.splice(drop, 1);
+    else if (join(line.slice(0, -1)).length > width) line.pop();
+    else break;
   }
   return truncate(join(line), width);
 }

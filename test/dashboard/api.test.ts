@@ -114,6 +114,17 @@ describe.each(BACKENDS)('dashboard on $name', (backend) => {
     expect((await r.get('/province/HCM')).status).toBe(200);
   });
 
+  it('escapes what the reader typed into a page: a province code is text, never markup', async () => {
+    const r = new Reader(d.url);
+    await r.login('admin.tw', PASSWORD);
+    const page = await r.get(`/province/${encodeURIComponent('<script>alert(1)</script>')}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.body).not.toContain('<script>alert');
+    const back = await r.get(`/overview?lang=${encodeURIComponent('"><b>x')}`);
+    expect(back.body).not.toContain('"><b>x');
+  });
+
   it('keeps a supervisor to their provinces in the pages, the JSON and the CSV, whatever URL they type', async () => {
     const r = new Reader(d.url);
     await r.login('gs.hanoi', PASSWORD);

@@ -8,15 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { translator } from '../../src/i18n/catalog.js';
-import { KioskApp } from '../../src/screens/app.js';
-import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
+import type { RunningEngine } from '../../src/screens/engine/host.js';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
 import { calendarDateIn, localTimeToInstant } from '../../src/campaign/calendar.js';
-import { BIN, runCapbu } from '../support/cli.js';
-import { KEY, renderAt } from '../support/ink.js';
+import { runCapbu } from '../support/cli.js';
+import { KEY, type renderAt } from '../support/ink.js';
+import { demoKiosk } from '../support/kiosk.js';
 
-const WORKER = new URL('../../dist/screens/engine/worker.js', import.meta.url);
 let world: DemoWorld;
 let engine: RunningEngine;
 let app: ReturnType<typeof renderAt>;
@@ -26,24 +24,7 @@ beforeAll(async () => {
   const made = await runCapbu(['demo', dir]);
   expect(made.code).toBe(0);
   world = readDemoWorld(dir)!;
-  // The worker's PKCS#11 module reads SOFTHSM2_CONF from the process's real environment.
-  Object.assign(process.env, world.env);
-  engine = startEngine(
-    {
-      dataDir: world.env.CAPBU_HOME!,
-      campaign: null,
-      module: world.env.CAPBU_PKCS11_MODULE!,
-      now: null,
-      operator: 'lan',
-      server: null,
-      env: { ...process.env },
-      noUsb: true,
-      watchIntervalMs: 50,
-      demo: { directory: dir, bin: BIN },
-    },
-    WORKER,
-  );
-  app = renderAt(<KioskApp engine={engine} options={{ operator: 'lan', selfService: false, demo: true, canPrint: false }} t={translator('vi')} supportLine="Tổng đài 18008000 nhánh 1" />);
+  ({ engine, app } = demoKiosk(world, world.env.CAPBU_PKCS11_MODULE!));
   await app.frameWith('DEMO-QUAY-01', 120_000);
   await app.frameWith('đủ điều kiện', 60_000);
 }, 300_000);

@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
-import { translator } from '../../src/i18n/catalog.js';
-import { KioskApp } from '../../src/screens/app.js';
-import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
-import { BIN, runCapbu } from '../support/cli.js';
-import { KEY, renderAt } from '../support/ink.js';
+import type { RunningEngine } from '../../src/screens/engine/host.js';
+import { runCapbu } from '../support/cli.js';
+import { KEY, type renderAt } from '../support/ink.js';
+import { demoKiosk } from '../support/kiosk.js';
 import { buildShim } from '../support/shim.js';
 
-const WORKER = new URL('../../dist/screens/engine/worker.js', import.meta.url);
 const SPINNER = /([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Ký yêu cầu trên token/;
 let world: DemoWorld;
 let engine: RunningEngine;
@@ -28,24 +26,9 @@ beforeAll(async () => {
   expect((await runCapbu(['demo', dir])).code).toBe(0);
   world = readDemoWorld(dir)!;
   mark = join(dir, 'sign-blocked');
-  // The shim reads its switches (and SoftHSM2 its configuration) from the real environment.
-  Object.assign(process.env, world.env, { CAPBU_SHIM_SLOW_SIGN_MS: '3000', CAPBU_SHIM_SLOW_MARK: mark });
-  engine = startEngine(
-    {
-      dataDir: world.env.CAPBU_HOME!,
-      campaign: null,
-      module: buildShim(),
-      now: null,
-      operator: 'lan',
-      server: null,
-      env: { ...process.env },
-      noUsb: true,
-      watchIntervalMs: 50,
-      demo: { directory: dir, bin: BIN },
-    },
-    WORKER,
-  );
-  app = renderAt(<KioskApp engine={engine} options={{ operator: 'lan', selfService: false, demo: true, canPrint: false }} t={translator('vi')} supportLine="Tổng đài 18008000 nhánh 1" />);
+  // The shim reads its switches from the real environment.
+  Object.assign(process.env, { CAPBU_SHIM_SLOW_SIGN_MS: '3000', CAPBU_SHIM_SLOW_MARK: mark });
+  ({ engine, app } = demoKiosk(world, buildShim()));
   await app.frameWith('đủ điều kiện', 120_000);
 }, 300_000);
 

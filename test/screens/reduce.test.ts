@@ -1,43 +1,14 @@
 /** The kiosk app's reducer, without rendering: every screen's transitions and the shared rules. */
 import { describe, expect, it } from 'vitest';
 import { bindingFor, footerBindings } from '../../src/screens/keys.js';
-import type { PinView, TokenView } from '../../src/screens/model.js';
+import type { TokenView } from '../../src/screens/model.js';
+import { certificateView, PIN, tokenView } from '../support/token-view.js';
 import { reduce } from '../../src/screens/reduce.js';
 import { initialState, type AppAction, type AppState, type Step } from '../../src/screens/state.js';
 
-const PIN: PinView = { minLength: 8, maxLength: 12, countLow: false, finalTry: false, locked: false, kioskTriesLeft: null };
-
 function token(key: string, over: Partial<TokenView> = {}, eligible = true): TokenView {
-  return {
-    key,
-    label: `TOKEN-${key}`,
-    serial: key,
-    manufacturer: 'SoftHSM project',
-    model: 'SoftHSM v2',
-    hardwareVersion: null,
-    company: 'Công ty A',
-    taxCode: '0101234567',
-    pin: PIN,
-    certificates: [
-      {
-        serial: 'ab01',
-        subject: 'CN=A',
-        commonName: 'A',
-        role: 'end-entity',
-        notBefore: '2018-03-01T02:00:00Z',
-        notAfter: '2020-10-02T09:00:00Z',
-        decision: { eligible, reasons: eligible ? [] : ['REVOKED'], renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null },
-        contractEnd: '2022-03-01',
-        taxCode: '0101234567',
-        registryTaxCode: '0101234567',
-        renewed: null,
-      },
-    ],
-    candidate: 'ab01',
-    unfinished: null,
-    campaign: { id: 'c', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh' },
-    ...over,
-  };
+  const decision = { eligible, reasons: eligible ? [] : (['REVOKED'] as const), renewalNotAfter: eligible ? '2022-03-01T16:59:59Z' : null };
+  return tokenView(key, { certificates: [certificateView({ decision: { ...decision, reasons: [...decision.reasons] } })], ...over });
 }
 
 const start = (over: Partial<Parameters<typeof initialState>[0]> = {}) =>
