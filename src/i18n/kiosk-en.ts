@@ -1,5 +1,6 @@
 /** The kiosk app's words in English. */
 import type { Message } from './catalog.js';
+import { kioskKeys } from './kiosk-keys.js';
 
 const n = (v: unknown) => String(v ?? '');
 
@@ -138,23 +139,7 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.demo.linkUp': 'Demo link: up',
   'kiosk.demo.linkDown': 'Demo link: cut',
 
-  'kiosk.key.enter': 'Enter',
-  'kiosk.key.esc': 'Esc',
-  'kiosk.key.tab': 'Tab',
-  'kiosk.key.tabEsc': 'Tab/Esc',
-  'kiosk.key.q': 'q',
-  'kiosk.key.o': 'o',
-  'kiosk.key.p': 'p',
-  'kiosk.key.r': 'r',
-  'kiosk.key.y': 'y',
-  'kiosk.key.u': 'u',
-  'kiosk.key.n': 'n',
-  'kiosk.key.nEsc': 'n/Esc',
-  'kiosk.key.up': '↑',
-  'kiosk.key.down': '↓',
-  'kiosk.key.backspace': '⌫',
-  'kiosk.key.ctrlC': 'Ctrl-C',
-  'kiosk.key.digits': '0-9',
+  ...kioskKeys,
   'kiosk.action.signIn': 'sign in',
   'kiosk.action.erase': 'erase',
   'kiosk.action.quit': 'quit',

@@ -1,5 +1,6 @@
 /** The kiosk app's words in Vietnamese, in the glossary's terms (shared/notes/glossary-vi.md). */
 import type { Message } from './catalog.js';
+import { kioskKeys } from './kiosk-keys.js';
 
 const n = (v: unknown) => String(v ?? '');
 
@@ -140,23 +141,7 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.demo.linkUp': 'Mạng demo: có',
   'kiosk.demo.linkDown': 'Mạng demo: đã cắt',
 
-  'kiosk.key.enter': 'Enter',
-  'kiosk.key.esc': 'Esc',
-  'kiosk.key.tab': 'Tab',
-  'kiosk.key.tabEsc': 'Tab/Esc',
-  'kiosk.key.q': 'q',
-  'kiosk.key.o': 'o',
-  'kiosk.key.p': 'p',
-  'kiosk.key.r': 'r',
-  'kiosk.key.y': 'y',
-  'kiosk.key.u': 'u',
-  'kiosk.key.n': 'n',
-  'kiosk.key.nEsc': 'n/Esc',
-  'kiosk.key.up': '↑',
-  'kiosk.key.down': '↓',
-  'kiosk.key.backspace': '⌫',
-  'kiosk.key.ctrlC': 'Ctrl-C',
-  'kiosk.key.digits': '0-9',
+  ...kioskKeys,
   'kiosk.action.signIn': 'đăng nhập',
   'kiosk.action.erase': 'xóa',
   'kiosk.action.quit': 'thoát',
