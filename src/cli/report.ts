@@ -1,13 +1,15 @@
 /** The readable `capbu check` report: one block per certificate, its dates in the campaign's zone. */
 import type { Campaign } from '../campaign/campaign.js';
 import type { Translator } from '../i18n/catalog.js';
-import { dateFor } from '../i18n/dates.js';
+import { calendarDate, dateFor } from '../i18n/dates.js';
 import { reasonVars } from '../i18n/reason-vars.js';
 import type { InspectedCertificate, Inspection } from '../inspection/inspect.js';
+import type { Decision } from '../campaign/decide.js';
+import { DEFAULT_SETTINGS } from '../store/settings.js';
 import type { PinTries } from '../renewal/pin-guard.js';
 
 /** The certificate's side of its reasons' sentences. */
-function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
+function reasonFacts(c: InspectedCertificate, campaign: Campaign, supportLine: string) {
   return reasonVars(
     {
       serial: c.facts.serial,
@@ -16,20 +18,51 @@ function reasonFacts(c: InspectedCertificate, campaign: Campaign) {
       contractEnd: c.subscriber?.contractEnd ?? null,
       certificateTaxCode: c.facts.taxCode ?? null,
       registryTaxCode: c.subscriber?.taxCode ?? null,
+      rollout: c.decision?.rollout ?? null,
+      supportLine,
     },
     campaign,
   );
 }
 
-function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign): string[] {
+/** The two parts of what a renewal grants, what the paid order loses to the new CA, and an override used. */
+export function grantLines(d: Pick<Decision, 'grant' | 'warnings' | 'rollout'>, t: Translator, campaign: Campaign): string[] {
+  const zone = campaign.timeZone;
+  const lines: string[] = [];
+  if (d.rollout?.overridden) lines.push(t.text('kiosk.verdict.override', { hardwareVersion: d.rollout.hardwareVersion ?? '' }));
+  if (d.grant) {
+    const paid = d.grant.paid;
+    lines.push(
+      t.text('grantParts', {
+        compensationDays: d.grant.compensationDays,
+        compensationEnd: dateFor(d.grant.compensationNotAfter, zone),
+        orderId: paid?.orderId,
+        paidDays: paid?.days,
+      }),
+    );
+    if (paid && d.warnings.includes('PAID_PERIOD_CAPPED')) {
+      lines.push(
+        t.text('warning.PAID_PERIOD_CAPPED', {
+          orderId: paid.orderId,
+          paidUntil: calendarDate(paid.paidUntil),
+          caEnd: dateFor(campaign.newCa.facts.notAfter, zone),
+          cappedDays: paid.cappedDays,
+        }),
+      );
+    }
+  }
+  return lines;
+}
+
+function verdict(c: InspectedCertificate, t: Translator, campaign: Campaign, supportLine: string): string[] {
   const zone = campaign.timeZone;
   if (c.renewed) {
     return [`  ✔ ${t.text('renewedOn', { at: dateFor(c.renewed.at, zone), old: c.renewed.oldSerial, notAfter: dateFor(c.facts.notAfter, zone) })}`];
   }
   const d = c.decision;
   if (!d) return [];
-  if (d.eligible) return [`  ✔ ${t.text('eligibleUntil', { notAfter: dateFor(d.renewalNotAfter!, zone) })}`];
-  const facts = reasonFacts(c, campaign);
+  if (d.eligible) return [`  ✔ ${t.text('eligibleUntil', { notAfter: dateFor(d.renewalNotAfter!, zone) })}`, ...grantLines(d, t, campaign).map((l) => `    ${l}`)];
+  const facts = reasonFacts(c, campaign, supportLine);
   return [
     `  ✘ ${t.text('notEligible')}:`,
     ...d.reasons.map((r) => `    - ${t.reason(r, facts)}`),
@@ -47,7 +80,13 @@ function pinLine(tries: PinTries, t: Translator): string[] {
 }
 
 /** `tries`: the PIN guard's count for this token, where the command read it (`capbu check`). */
-export function renderInspection(inspection: Inspection, t: Translator, campaign: Campaign, tries?: PinTries): string {
+export function renderInspection(
+  inspection: Inspection,
+  t: Translator,
+  campaign: Campaign,
+  tries?: PinTries,
+  supportLine: string = DEFAULT_SETTINGS.supportLine,
+): string {
   const { token } = inspection;
   const zone = campaign.timeZone;
   const lines = [
@@ -65,7 +104,7 @@ export function renderInspection(inspection: Inspection, t: Translator, campaign
       `  ${t.text('issuer')}: ${c.facts.issuer}`,
       `  ${t.text('validity')}: ${dateFor(c.facts.notBefore, zone)} – ${dateFor(c.facts.notAfter, zone)}`,
       `  ${t.text('hasKey')}: ${c.hasPrivateKey ? t.text('yes') : t.text('no')}`,
-      ...verdict(c, t, campaign),
+      ...verdict(c, t, campaign, supportLine),
     );
   }
   for (const u of inspection.unreadable) lines.push('', `? ${t.text('unreadable')}: "${u.label}" (${u.error})`);

@@ -52,12 +52,21 @@ export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
 /** The finished renewal that issued this serial, as the kiosk's store remembers it. */
 export type RenewalLookup = (serial: string) => RenewedFrom | null;
 
+/** What the rollout plan needs from the kiosk: the token's hardware version, and overrides it holds. */
+export interface RolloutFacts {
+  /** The device catalogue's label for the token, else the token's own version. */
+  readonly tokenHardwareVersion?: string | null;
+  /** Whether a verified supervisor's override covers the certificate with this serial. */
+  readonly overridden?: (serial: string) => boolean;
+}
+
 export function inspect(
   contents: TokenContents,
   campaign: Campaign,
   lookup: SubscriberLookup,
   now: Date,
   renewedFrom: RenewalLookup = () => null,
+  rollout: RolloutFacts = {},
 ): Inspection {
   // Logged in, only a private key proves the key is there; without a PIN, its public half is the evidence.
   const evidence = new Set(
@@ -88,7 +97,14 @@ export function inspect(
       role,
       hasPrivateKey,
       issuedByOldCa: role === 'end-entity' && issuedByOldCa(facts, campaign),
-      decision: role === 'ca' ? null : decide({ certificate: facts, subscriber, hasPrivateKey }, campaign, now),
+      decision:
+        role === 'ca'
+          ? null
+          : decide(
+              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: rollout.overridden?.(facts.serial) ?? false },
+              campaign,
+              now,
+            ),
       subscriber,
       renewed: renewed && isSignedBy(facts.der, campaign.newCa.publicKey) ? renewed : null,
     });

@@ -109,6 +109,10 @@ describe.each(BACKENDS)('dashboard on $name', (backend) => {
     expect(o.byHardwareVersion.map((g: any) => [g.key, g.renewed])).toEqual([['v4', 1], ['v5', 1]]);
     expect(o.byChannel.map((g: any) => [g.key, g.renewed])).toEqual([['counter', 1], ['self', 1]]);
     expect(o.renewalsPerDay).toEqual([{ date: '2020-06-01', renewed: 2 }]);
+    // The rollout plan's figures are nationwide: for admins only.
+    const page = (await r.get('/overview')).body;
+    expect(page).toContain('Tiến độ theo kế hoạch triển khai (toàn quốc)');
+    expect(page).toMatch(/id="table-plan-[^"]+"/);
     const hcm = (await r.get('/api/province/HCM')).json<any>();
     expect(hcm.total.refused).toEqual({ REVOKED: 1 });
     expect((await r.get('/province/HCM')).status).toBe(200);
@@ -135,6 +139,7 @@ describe.each(BACKENDS)('dashboard on $name', (backend) => {
     expect(o.byChannel.map((g: any) => [g.key, g.renewed])).toEqual([['counter', 1]]);
     const page = await r.get('/overview');
     expect(page.body).not.toContain('HCM');
+    expect(page.body).not.toContain('Tiến độ theo kế hoạch triển khai');
 
     const own = (await r.get('/api/province/HN')).json<any>();
     expect(own.kiosks.map((k: any) => k.id).sort()).toEqual(['HN-LUUDONG-01', 'HN-QUAY-01', 'HN-QUAY-99']);

@@ -4,7 +4,7 @@
  * is blocked in the module, with the spinner turning. The core runs in its worker thread; a
  * PKCS#11 call on the render thread would leave no frame at all for as long as it blocks.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,4 +71,37 @@ describe('capbu kiosk on a slow token', () => {
     const done = await app.frameWith('Đã cấp bù thời hạn chứng thư số', 120_000);
     expect(done).toContain('Thuế điện tử');
   }, 300_000);
+
+  it('a token pulled while C_Sign is blocked goes back to waiting, and the renewal finishes safely at the next plug', async () => {
+    rmSync(mark, { force: true });
+    rmSync(`${mark}.done`, { force: true });
+    expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
+    await app.frameWhere((f) => f.includes('Cắm USB token của khách hàng') && !f.includes('Rút USB token'), 'waiting with nothing plugged', 60_000);
+    await app.type('9');
+    await app.frameWith('TỔNG CÔNG TY NHIỀU ĐỐI TƯỢNG', 60_000);
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type(...'viettel-ca', KEY.enter);
+    await until(() => existsSync(mark), 'C_Sign under way');
+    expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
+    await app.frameWhere((f) => f.includes('Cắm USB token của khách hàng') && !f.includes('Đang cấp bù'), 'waiting after the pull', 120_000);
+
+    // Plugged again: the verdict says a renewal is unfinished, and the PIN finishes it.
+    await app.type('9');
+    await app.frameWith('bị gián đoạn', 120_000);
+    await app.type(KEY.enter);
+    await app.frameWith('Mã PIN:');
+    await app.type(...'viettel-ca', KEY.enter);
+    const done = await app.frameWhere((f) => /Đã cấp bù thời hạn chứng thư số|đã được cấp bù trước đây/.test(f), 'done', 120_000);
+    expect(done).toContain('Thuế điện tử');
+    const journal = await runCapbu(['journal', '--json']);
+    const installed = journal.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: { oldSerial?: string } })
+      .filter((e) => e.type === 'renewal.installed');
+    // One renewal per customer: the first test's and this one, never two for the same certificate.
+    expect(new Set(installed.map((e) => e.data.oldSerial)).size).toBe(installed.length);
+    expect(installed.length).toBe(2);
+  }, 400_000);
 });

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CapbuError } from '../../errors.js';
 import { translator } from '../../i18n/catalog.js';
 import { overview, provinceProgress, remainingCustomers, staleKiosks } from '../progress/index.js';
+import { planReport } from '../report.js';
 import { remainingCsv } from './csv.js';
 import { languageOf, viewContext } from './reader.js';
 import { maySee, scopeOf } from './session.js';
@@ -36,8 +37,12 @@ export function progressRoutes(app: FastifyInstance, options: DashboardOptions, 
   app.get('/overview', async (request, reply) => {
     const scope = scopeOf(request.user!);
     const now = services.now();
-    const [figures, stale] = await Promise.all([overview(services, scope, now), staleKiosks(services, scope, now, limitSeconds)]);
-    return html(reply, overviewPage(viewContext(request, reply, zone), figures, stale, limitSeconds));
+    const [figures, stale, plan] = await Promise.all([
+      overview(services, scope, now),
+      staleKiosks(services, scope, now, limitSeconds),
+      scope === 'all' ? planReport(services.store, services.campaign, now) : null,
+    ]);
+    return html(reply, overviewPage(viewContext(request, reply, zone), figures, stale, limitSeconds, plan));
   });
   app.get('/province/:code', async (request: ProvinceRequest, reply) => {
     const code = province(request);

@@ -1,16 +1,16 @@
 /** The overview: totals, renewals per day, what remains by province, renewals by hardware and channel. */
 import { dateTimeFor } from '../../../i18n/dates.js';
 import type { ReactNode } from 'react';
-import type { KioskSync, Overview, ReportGroup } from '../../api.js';
+import type { KioskSync, Overview, PlanReport, ReportGroup } from '../../api.js';
 import { ChartSection, Figures, groupColumns, groupLabel, PerDay, Table, type ChartSpec } from './blocks.js';
 import { KioskTable } from './kiosks.js';
+import { PlanSection } from './plan.js';
 import { renderPage, type ViewContext } from './page.js';
 
 export function Updated({ v, at }: { v: ViewContext; at: string }) {
   return <p className="updated" id="updated" data-refresh="">{v.t.text('dash.updatedAt', { at: dateTimeFor(at, v.zone) })}</p>;
 }
 
-/** `stale`: the kiosks of the scope past the limit, so a province is chased before its figures age. */
 type Kind = 'province' | 'hardware' | 'channel';
 const TITLES: Record<Kind, string> = { province: 'dash.byProvince.title', hardware: 'dash.byHardware.title', channel: 'dash.byChannel.title' };
 
@@ -32,7 +32,11 @@ function GroupChart({ v, kind, groups, figure, name }: { v: ViewContext; kind: K
   );
 }
 
-export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskSync[], unsyncedLimitSeconds: number): string {
+/**
+ * `stale`: the kiosks of the scope past the limit, so a province is chased before its figures age;
+ * `plan`: progress against the rollout plan (nationwide figures, so for admins only).
+ */
+export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskSync[], unsyncedLimitSeconds: number, plan: PlanReport | null): string {
   const { t } = v;
   const provinceLink = (key: string) => (key === '-' ? groupLabel(v, 'province', key) : <a href={`/province/${encodeURIComponent(key)}`}>{key}</a>);
   const body = (
@@ -45,6 +49,7 @@ export function overviewPage(v: ViewContext, o: Overview, stale: readonly KioskS
         <GroupChart v={v} kind="hardware" groups={o.byHardwareVersion} figure="renewed" />
         <GroupChart v={v} kind="channel" groups={o.byChannel} figure="renewed" />
       </div>
+      {plan && <PlanSection v={v} plan={plan} />}
       <section aria-labelledby="stale-title">
         <h2 id="stale-title">{t.text('dash.stale.title')}</h2>
         <KioskTable v={v} id="table-stale" kiosks={stale} limitSeconds={unsyncedLimitSeconds} withProvince />
