@@ -28,7 +28,7 @@ interface Json {
     notAfter: string;
     role: string;
     hasPrivateKey: boolean;
-    decision?: { eligible: boolean; reasons: string[]; renewalNotAfter: string | null };
+    decision?: { eligible: boolean; reasons: string[]; renewalNotAfter: string | null; rollout?: { hardwareVersion: string | null; opensOn: string | null; overridden: boolean } | null };
   }[];
   unreadable: { label: string; error: string }[];
   candidate: string | null;
@@ -99,7 +99,16 @@ describe('an eligible certificate', () => {
         role: 'end-entity',
         hasPrivateKey: true,
         // 23:59:59 on 2022-03-01 in Hanoi.
-        decision: { campaign: 'viettel-ca-2020', eligible: true, reasons: [], renewalNotAfter: '2022-03-01T16:59:59Z' },
+        decision: {
+          eligible: true,
+          reasons: [],
+          renewalNotAfter: '2022-03-01T16:59:59Z',
+          warnings: [],
+          // All of it compensation: 02/10/2020 to 01/03/2022, no paid order.
+          grant: { compensationNotAfter: '2022-03-01T16:59:59Z', compensationDays: 515, paid: null },
+          // SoftHSM2 reports hardware version 2.6, which the 2020 plan opens with the remaining versions.
+          rollout: { hardwareVersion: '2.6', opensOn: '2020-05-01', overridden: false },
+        },
       },
     ]);
     expect(json.unreadable).toEqual([]);
@@ -113,6 +122,9 @@ describe('an eligible certificate', () => {
       eligible: true,
       reasons: [],
       renewalNotAfter: '2024-07-17T00:00:00Z',
+      warnings: [],
+      grant: { compensationNotAfter: '2024-07-17T00:00:00Z', compensationDays: 1384, paid: null },
+      rollout: { hardwareVersion: '2.6', opensOn: '2020-05-01', overridden: false },
     });
   });
 

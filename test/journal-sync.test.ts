@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { JournalEvent } from '../src/journal/format.js';
+import { appendEvent } from '../src/store/journal.js';
+import { openStore } from '../src/store/store.js';
 import { BIN } from './support/cli.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
@@ -97,6 +99,20 @@ it('keeps the events while the centre is out of reach (exit 3), and sends them w
   expect(back.code).toBe(0);
   expect(JSON.parse(back.stdout)).toMatchObject({ eventsSent: 1, eventsPending: 0, acknowledgedSeq: acked + 1 });
   expect(atCentre()).toHaveLength(acked + 1);
+});
+
+it('splits a journal of large events into batches the centre takes (its body limit is 256 KiB)', async () => {
+  const db = openStore(world.env.CAPBU_HOME!);
+  // Each event near the data bound, in two-byte UTF-8: 40 of them are about 1 MiB of JSON.
+  const long = 'Đ'.repeat(4_000);
+  for (let i = 0; i < 40; i++) {
+    appendEvent(db, { type: 'check.decided', operator: 'lan', data: { tokenSerial: `T${i}`, certificateSerial: `${i}`, campaign: 'c', eligible: false, reasons: [long, long, long] }, at: new Date(NOW) });
+  }
+  db.close();
+  const result = await world.capbu(['sync', '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({ eventsPending: 0 });
+  expect(atCentre().map((e) => e.hash)).toEqual((await journal()).map((e) => e.hash));
 });
 
 it('lets one sync run at a time: a live holder of the store lock makes another sync say SYNC_BUSY', async () => {

@@ -74,6 +74,17 @@ export function verifyOverride(text: string, key: KeyObject, expect: { campaign:
   return parsed;
 }
 
+/** The serial an override says it is for, unchecked: where to look before checking it. */
+export function claimedSerial(text: string): string | null {
+  try {
+    const value = JSON.parse(Buffer.from(text.trim().split('.')[1] ?? '', 'base64url').toString('utf8')) as { s?: unknown };
+    return typeof value.s === 'string' ? value.s : null;
+  } catch {
+    // Not an override at all: it is refused when checked.
+    return null;
+  }
+}
+
 /** The payload's bytes for the centre to sign (central/override.ts). */
 export function overridePayload(o: RolloutOverride): Buffer {
   return Buffer.from(JSON.stringify({ c: o.campaign, s: o.serial, r: o.reason, i: o.issuedAt, e: o.expiresAt }), 'utf8');

@@ -74,11 +74,13 @@ const module = { type: 'string', arg: 'PATH' } as const;
 const json = { type: 'boolean' } as const;
 const server = { type: 'string', arg: 'URL' } as const;
 const db = { type: 'string', arg: 'DB', required: true } as const;
+/** A supervisor's override of the rollout plan, as sent (`CBO1.…`). */
+const override = { type: 'string', arg: 'CODE' } as const;
 
 /** Keyed by the words typed after `capbu`, in the order the help lists them. */
 export const COMMANDS = {
   check: {
-    options: { token, 'pin-stdin': { type: 'boolean' }, 'final-try': { type: 'boolean' }, campaign, module, json },
+    options: { token, 'pin-stdin': { type: 'boolean' }, 'final-try': { type: 'boolean' }, campaign, module, json, override },
     load: async () => (await import('./commands/check.js')).checkCommand,
   },
   renew: {
@@ -91,6 +93,7 @@ export const COMMANDS = {
       campaign,
       module,
       json,
+      override,
     },
     load: async () => (await import('./commands/renew.js')).renewCommand,
   },

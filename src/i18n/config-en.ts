@@ -28,6 +28,8 @@ function expected(v: Vars): string {
       return 'it takes "true" or "false"';
     case 'modules':
       return 'it takes the full paths of PKCS#11 libraries';
+    case 'overrides':
+      return 'it takes one or more supervisor overrides, "CBO1.…" (separated by spaces)';
     case 'command':
       return "it takes a print command, at most 300 characters; the receipt's path is added as its last argument";
     default:

@@ -28,6 +28,8 @@ function expected(v: Vars): string {
       return 'cần "true" (có) hoặc "false" (không)';
     case 'modules':
       return 'cần đường dẫn đầy đủ tới thư viện PKCS#11';
+    case 'overrides':
+      return 'cần một hoặc nhiều mã phê duyệt của giám sát, dạng "CBO1.…" (cách nhau bằng dấu cách)';
     case 'command':
       return 'cần một lệnh in, tối đa 300 ký tự; đường dẫn biên nhận được thêm vào cuối lệnh';
     default:

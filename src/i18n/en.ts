@@ -282,6 +282,7 @@ export const en: Catalog = {
     'opt.key': 'the Ed25519 override key file (private key, PEM)',
     'opt.serial': "the old certificate's serial number",
     'opt.reason': 'why the override is given (kept in the journal)',
+    'opt.override': "a supervisor's override (CBO1.…) for a certificate the rollout plan has not reached",
     'opt.hours': 'hours the override stays valid (default 24, at most 744)',
     'opt.token': 'the token to use, by label (when several are plugged in)',
     'opt.pin-stdin': "read the customer's PIN from standard input (not shown)",
@@ -509,6 +510,8 @@ export const en: Catalog = {
     'event.renewal.queued': (v) => `renewal of ${v.oldSerial} queued until the central service can be reached`,
     'event.renewal.issued': (v) => `certificate ${v.newSerial} issued for ${v.oldSerial}, valid until ${v.notAfter}`,
     'event.renewal.installed': (v) => `certificate ${v.newSerial} written to token ${v.tokenSerial}, replacing ${v.oldSerial}`,
+    'event.rollout.overridden': (v) =>
+      `hardware version ${v.hardwareVersion} not yet open in the rollout plan; ${v.oldSerial} renewed under a supervisor's override: ${v.reason} (expires ${v.expiresAt})`,
     'event.renewal.failed': (v) => `renewal of ${v.oldSerial} failed: ${v.code}`,
     'event.registry.imported': (v) => `registry imported: ${v.rows} rows (${v.added} added, ${v.updated} updated)`,
     'event.registry.pulled': (v) => `registry updated from the central service: ${v.rows} rows, version ${v.version}`,

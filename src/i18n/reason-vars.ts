@@ -14,6 +14,10 @@ export interface ReasonFacts {
   readonly contractEnd: string | null;
   readonly certificateTaxCode: string | null;
   readonly registryTaxCode: string | null;
+  /** Where the rollout plan stands for the token (ROLLOUT_NOT_OPEN's sentence). */
+  readonly rollout?: { readonly hardwareVersion: string | null; readonly opensOn: string | null } | null;
+  /** What the kiosk tells a customer to call. */
+  readonly supportLine?: string;
 }
 
 /** The campaign's dates the sentences compare against. */
@@ -34,5 +38,8 @@ export function reasonVars(facts: ReasonFacts, campaign: CampaignDates): Vars {
     contractEnd: facts.contractEnd === null ? undefined : calendarDate(facts.contractEnd),
     certificateTaxCode: facts.certificateTaxCode ?? undefined,
     registryTaxCode: facts.registryTaxCode ?? undefined,
+    hardwareVersion: facts.rollout?.hardwareVersion ?? '',
+    opensOn: facts.rollout?.opensOn ? calendarDate(facts.rollout.opensOn) : '',
+    supportLine: facts.supportLine ?? '',
   };
 }

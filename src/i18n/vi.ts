@@ -75,6 +75,7 @@ const OVERRIDE_PROBLEMS: Record<string, string> = {
   signature: 'chữ ký không hợp lệ (mã bị sửa hoặc không do hệ thống trung tâm cấp)',
   campaign: 'dành cho chiến dịch khác',
   serial: 'dành cho chứng thư số khác',
+  'no-key': 'máy quầy chưa được cài khóa phê duyệt (mục "overrideKey" trong settings.json)',
 };
 
 /** A file's bad lines: `12:columns` → "dòng 12: sai số cột". */
@@ -354,6 +355,7 @@ export const vi: Catalog = {
     'opt.key': 'tệp khóa phê duyệt Ed25519 (khóa bí mật, PEM)',
     'opt.serial': 'số sê-ri của chứng thư số cũ',
     'opt.reason': 'lý do phê duyệt (ghi vào nhật ký)',
+    'opt.override': 'mã phê duyệt của giám sát (CBO1.…) cho chứng thư số chưa đến lượt theo lộ trình',
     'opt.hours': 'số giờ mã phê duyệt còn hiệu lực (mặc định 24, tối đa 744)',
     'opt.token': 'USB token cần dùng, theo nhãn (khi cắm nhiều token)',
     'opt.pin-stdin': 'đọc mã PIN của khách hàng từ đầu vào chuẩn (không hiển thị)',
@@ -582,6 +584,8 @@ export const vi: Catalog = {
     'event.renewal.queued': (v) => `yêu cầu cấp bù ${v.oldSerial}: đã lưu, sẽ gửi khi có kết nối`,
     'event.renewal.issued': (v) => `hệ thống trung tâm đã cấp chứng thư số ${v.newSerial} thay cho ${v.oldSerial}, hiệu lực đến ${v.notAfter}`,
     'event.renewal.installed': (v) => `đã ghi chứng thư số ${v.newSerial} vào USB token ${v.tokenSerial}, thay cho ${v.oldSerial}`,
+    'event.rollout.overridden': (v) =>
+      `phiên bản thiết bị ${v.hardwareVersion} chưa đến lượt theo lộ trình; cấp bù ${v.oldSerial} theo phê duyệt của giám sát: ${v.reason} (mã hết hạn ${v.expiresAt})`,
     'event.renewal.failed': (v) => `cấp bù ${v.oldSerial} không thành công: ${v.code}`,
     'event.registry.imported': (v) => `đã nạp danh sách thuê bao: ${v.rows} dòng (${v.added} mới, ${v.updated} cập nhật)`,
     'event.registry.pulled': (v) => `đã cập nhật danh sách thuê bao từ hệ thống trung tâm: ${v.rows} dòng, phiên bản ${v.version}`,

@@ -58,12 +58,21 @@ export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
 /** The finished renewal that issued this serial, as the kiosk's store remembers it. */
 export type RenewalLookup = (serial: string) => RenewedFrom | null;
 
+/** What the rollout plan needs from the kiosk: the token's hardware version, and overrides it holds. */
+export interface RolloutFacts {
+  /** The device catalogue's label for the token, else the token's own version. */
+  readonly tokenHardwareVersion?: string | null;
+  /** Whether a verified supervisor's override covers the certificate with this serial. */
+  readonly overridden?: (serial: string) => boolean;
+}
+
 export function inspect(
   contents: TokenContents,
   campaigns: CampaignSet,
   lookup: SubscriberLookup,
   now: Date,
   renewedFrom: RenewalLookup = () => null,
+  rollout: RolloutFacts = {},
 ): Inspection {
   // Logged in, only a private key proves the key is there; without a PIN, its public half is the evidence.
   const evidence = new Set(
@@ -97,7 +106,15 @@ export function inspect(
       hasPrivateKey,
       issuedByOldCa: issuer !== null,
       judgedBy,
-      decision: judgedBy && decide({ certificate: facts, subscriber, hasPrivateKey }, judgedBy, now, undefined, issuer !== null),
+      decision:
+        judgedBy &&
+        decide(
+              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: rollout.overridden?.(facts.serial) ?? false },
+              judgedBy,
+              now,
+              undefined,
+              issuer !== null,
+            ),
       subscriber,
       renewed: renewed && campaignRenewing(campaigns, facts.der) ? renewed : null,
     });

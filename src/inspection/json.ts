@@ -26,6 +26,13 @@ export function inspectionJson(inspection: Inspection) {
           eligible: c.decision.eligible,
           reasons: [...c.decision.reasons],
           renewalNotAfter: c.decision.renewalNotAfter ? isoUtc(c.decision.renewalNotAfter) : null,
+          warnings: [...c.decision.warnings],
+          grant: c.decision.grant && {
+            compensationNotAfter: isoUtc(c.decision.grant.compensationNotAfter),
+            compensationDays: c.decision.grant.compensationDays,
+            paid: c.decision.grant.paid,
+          },
+          rollout: c.decision.rollout,
         },
       }),
     })),

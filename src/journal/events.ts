@@ -29,6 +29,8 @@ export interface EventDataByType {
   'renewal.issued': { oldSerial: string; newSerial: string; notAfter: string };
   'renewal.installed': { tokenSerial: string; oldSerial: string; newSerial: string; notAfter: string };
   'renewal.failed': { oldSerial: string; code: string };
+  /** A renewal the rollout plan had not yet opened, let through by a supervisor's override. */
+  'rollout.overridden': { oldSerial: string; hardwareVersion: string; reason: string; issuedAt: string; expiresAt: string };
   /** A local import has no centre version. */
   'registry.imported': { rows: number; added: number; updated: number; version: null };
   'registry.pulled': { rows: number; version: number };

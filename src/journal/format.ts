@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'renewal.issued',
   'renewal.installed',
   'renewal.failed',
+  'rollout.overridden',
   'registry.imported',
   'registry.pulled',
   'kiosk.enrolled',

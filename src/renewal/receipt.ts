@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CertificateFacts } from '../pki/certificate.js';
 import { nameField } from '../pki/names.js';
 import { isoUtc } from '../inspection/json.js';
+import type { Grant } from '../campaign/decide.js';
 
 /** Tax, customs (usable for clearance 24 hours after the update), social insurance, one-stop, public services. */
 export const PORTALS = ['tax', 'customs', 'social-insurance', 'one-stop', 'public-services'] as const;
@@ -20,9 +21,13 @@ export interface Receipt {
   readonly operator: string;
   readonly at: string;
   readonly portals: readonly Portal[];
+  /** Days granted free as compensation, to the end of the contract (capped by the new CA). */
+  readonly compensation: { readonly days: number; readonly until: string } | null;
+  /** Days from the paid extension order, with its id; null without one. */
+  readonly paidExtension: { readonly orderId: string; readonly days: number; readonly paidUntil: string; readonly cappedDays: number } | null;
 }
 
-export function buildReceipt(old: CertificateFacts, issued: CertificateFacts, kiosk: string, operator: string, at: Date): Receipt {
+export function buildReceipt(old: CertificateFacts, issued: CertificateFacts, kiosk: string, operator: string, at: Date, grant: Grant | null = null): Receipt {
   return {
     company: nameField(old.subjectDer, '2.5.4.3') ?? nameField(old.subjectDer, '2.5.4.10') ?? old.subject,
     taxCode: old.taxCode,
@@ -34,6 +39,8 @@ export function buildReceipt(old: CertificateFacts, issued: CertificateFacts, ki
     operator,
     at: isoUtc(at),
     portals: PORTALS,
+    compensation: grant && { days: grant.compensationDays, until: isoUtc(grant.compensationNotAfter) },
+    paidExtension: grant?.paid ? { orderId: grant.paid.orderId, days: grant.paid.days, paidUntil: grant.paid.paidUntil, cappedDays: grant.paid.cappedDays } : null,
   };
 }
 

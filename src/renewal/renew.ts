@@ -4,7 +4,7 @@
  * a rerun after a crash, an unplugged token or a dead link finishes the same renewal.
  */
 import { randomUUID } from 'node:crypto';
-import type { CampaignSet } from '../campaign/campaigns.js';
+import { campaignOf, type CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
@@ -39,6 +39,9 @@ import { install } from './install.js';
 import { guardedLogin } from './pin-guard.js';
 import { buildReceipt, saveReceipt, type Receipt } from './receipt.js';
 import { Steps, type RenewalWatch } from './steps.js';
+import { heldOverrides } from './overrides.js';
+import { grantFor, type Grant } from '../campaign/decide.js';
+import { appendEvent, journaled } from '../store/journal.js';
 
 export interface RenewalContext {
   readonly lib: Pkcs11;
@@ -60,6 +63,8 @@ export interface RenewalAsk {
   readonly pin: Pin;
   readonly finalTryConfirmed: boolean;
   readonly operator: string;
+  /** A supervisor's override typed for this renewal (`--override`), beside those in the settings. */
+  readonly override?: string;
 }
 
 export type RenewOutcome =
@@ -71,6 +76,8 @@ export type RenewOutcome =
       readonly certificate: Uint8Array;
       readonly receipt: Receipt | null;
       readonly receiptPath: string | null;
+      /** The free compensation and the paid order's days, as the registry says now; null when already renewed. */
+      readonly grant: Grant | null;
       /** The centre's clock differs from the kiosk's by more than five minutes. */
       readonly clockWarning: boolean;
     }
@@ -89,7 +96,11 @@ function onlyMissingKey(inspection: Inspection): boolean {
 /** The room a certificate object takes, with a margin for the token's own bookkeeping. */
 const OBJECT_OVERHEAD = 512;
 
-function finished(record: RenewalRecord, status: 'renewed' | 'already-renewed', extra: { receipt: Receipt | null; receiptPath: string | null; clockWarning: boolean }): RenewOutcome {
+function finished(
+  record: RenewalRecord,
+  status: 'renewed' | 'already-renewed',
+  extra: { receipt: Receipt | null; receiptPath: string | null; grant: Grant | null; clockWarning: boolean },
+): RenewOutcome {
   const issued = parseCertificate(record.newCertificate!);
   return { status, oldSerial: record.oldSerial, newSerial: issued.serial, notAfter: issued.notAfter, certificate: issued.der, ...extra };
 }
@@ -201,11 +212,13 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   });
   let record = found;
   if (record?.state === 'done') {
-    return finished(record, 'already-renewed', { receipt: null, receiptPath: null, clockWarning: false });
+    return finished(record, 'already-renewed', { receipt: null, receiptPath: null, grant: null, clockWarning: false });
   }
   // While online, a kiosk whose clock is off decides with the centre's time.
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
-  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (serial) => findSubscriber(ctx.db, serial), decided.now);
+  const overrides = heldOverrides(ctx.settings, ask.override, ctx.campaigns.campaigns[0], decided.now);
+  const rollout = { tokenHardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion, overridden: overrides.overridden };
+  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (serial) => findSubscriber(ctx.db, serial), decided.now, undefined, rollout);
   const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
   // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
   // missing key alone is settled after the login, from the private keys themselves.
@@ -235,12 +248,27 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
       checkRoom(token, facts);
       steps.checkpoint();
       record = await steps.run('sign-request', async () => {
-        const { request, keyId } = await newRequest(ctx, session, facts, ask.operator);
-        const begun = beginRenewal(
-          ctx.db,
-          { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId, campaign: decision!.campaign! },
-          ctx.clock(),
-        );
+        const { request: asked, keyId } = await newRequest(ctx, session, facts, ask.operator);
+        // The centre checks the override again: it goes with the request only where it was needed.
+        const held = decision!.rollout?.overridden ? overrides.find(facts.serial) : null;
+        const request = held ? { ...asked, rolloutOverride: held.text } : asked;
+        const begun = journaled(ctx.db, () => {
+          const started = beginRenewal(
+            ctx.db,
+            { tokenSerial: token.serial, oldSerial: facts.serial, oldCertificate: facts.der, request, renewalNotAfter: decision!.renewalNotAfter!, keyId, campaign: decision!.campaign! },
+            ctx.clock(),
+          );
+          if (held) {
+            const { reason, issuedAt, expiresAt } = held.override;
+            appendEvent(ctx.db, {
+              type: 'rollout.overridden',
+              operator: ask.operator,
+              data: { oldSerial: facts.serial, hardwareVersion: decision!.rollout!.hardwareVersion ?? '', reason, issuedAt, expiresAt },
+              at: ctx.clock(),
+            });
+          }
+          return started;
+        });
         checkpoint('journaled');
         return begun;
       });
@@ -259,8 +287,11 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
     if (record.state === 'issued') steps.checkpoint();
     await install(ctx.db, session, record, ctx.clock, steps);
     const issued = parseCertificate(record.newCertificate!);
-    const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock());
-    return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), clockWarning });
+    const subscriber = findSubscriber(ctx.db, old.serial);
+    const campaign = campaignOf(ctx.campaigns, old);
+    const grant = subscriber && campaign ? grantFor(subscriber, campaign).grant : null;
+    const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock(), grant);
+    return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), grant, clockWarning });
   } finally {
     closeSession(session);
   }

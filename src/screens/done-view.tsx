@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { dateFor } from '../i18n/dates.js';
 import type { Screen } from './state.js';
 import { useWords } from './words.js';
+import { Parts } from './verdict-view.js';
 
 export const PORTALS = ['tax', 'customs', 'socialInsurance', 'oneStop', 'publicServices'] as const;
 
@@ -21,6 +22,8 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
     <Box flexDirection="column">
       <Text bold>{t.text(outcome.status === 'renewed' ? 'kiosk.done.title' : 'kiosk.done.already')}</Text>
       <Text>{t.text('kiosk.done.validity', { serial: outcome.newSerial, date: dateFor(outcome.notAfter, outcome.timeZone) })}</Text>
+      {/* Compensation alone is the validity line above; a paid order splits it in two parts. */}
+      {outcome.parts?.paid && <Parts parts={outcome.parts} zone={outcome.timeZone} />}
       <Box flexDirection="column" marginTop={1}>
         <Text>{t.text('kiosk.done.portals')}</Text>
         {PORTALS.map((p) => (

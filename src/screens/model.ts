@@ -3,7 +3,7 @@
  * screens ask of it. Plain data only: it crosses a worker boundary by structured clone, and the
  * screens hold no business rules, only these facts as the core decided them.
  */
-import type { ReasonCode } from '../campaign/decide.js';
+import type { ReasonCode, WarningCode } from '../campaign/decide.js';
 import type { ErrorCode, ErrorDetails } from '../errors.js';
 import type { Why } from '../token/watch.js';
 
@@ -14,6 +14,18 @@ export interface DecisionView {
   readonly reasons: readonly ReasonCode[];
   /** ISO 8601 UTC; null unless eligible. */
   readonly renewalNotAfter: string | null;
+  /** The free compensation and the paid order's days; null unless eligible. */
+  readonly parts?: GrantView | null;
+  readonly warnings?: readonly WarningCode[];
+  /** Where the rollout plan stands for the token; null without a plan. */
+  readonly rollout?: { readonly hardwareVersion: string | null; readonly opensOn: string | null; readonly overridden: boolean } | null;
+}
+
+/** A renewal's two parts (src/campaign/decide.ts Grant), dates as ISO UTC or calendar dates. */
+export interface GrantView {
+  readonly compensationDays: number;
+  readonly compensationNotAfter: string;
+  readonly paid: { readonly orderId: string; readonly paidUntil: string; readonly days: number; readonly cappedDays: number } | null;
 }
 
 export interface CertificateView {
@@ -75,6 +87,10 @@ export interface CampaignView {
   readonly capDate: string;
   readonly issuedBefore: string;
   readonly timeZone: string;
+  /** The new CA certificate's end (ISO UTC), where a paid order is capped. */
+  readonly newCaNotAfter?: string;
+  /** What the kiosk tells a customer to call. */
+  readonly supportLine?: string;
 }
 
 /** A USB device seen without a token, and why (src/token/watch.ts). */
@@ -118,6 +134,7 @@ export type OutcomeView =
       readonly notAfter: string;
       readonly receiptPath: string | null;
       readonly timeZone: string;
+      readonly parts?: GrantView | null;
     }
   | { readonly status: 'queued'; readonly oldSerial: string };
 

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
-import { dateFor } from '../i18n/dates.js';
+import { calendarDate, dateFor } from '../i18n/dates.js';
 import { reasonVars } from '../i18n/reason-vars.js';
-import type { CertificateView, TokenView } from './model.js';
+import type { CertificateView, GrantView, TokenView } from './model.js';
 import { useWords } from './words.js';
 
 /** The token, every certificate on it, and for the candidate the verdict in words a clerk can repeat. */
@@ -58,6 +58,18 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       <Box flexDirection="column">
         {wave}
         <Text bold>{t.text('kiosk.verdict.eligible', { date: dateFor(decision.renewalNotAfter!, zone) })}</Text>
+        {decision.parts?.paid && <Parts parts={decision.parts} zone={zone} />}
+        {decision.parts?.paid && decision.warnings?.includes('PAID_PERIOD_CAPPED') && (
+          <Text>
+            {t.text('kiosk.warning.PAID_PERIOD_CAPPED', {
+              orderId: decision.parts.paid.orderId,
+              paidUntil: calendarDate(decision.parts.paid.paidUntil),
+              caEnd: token.campaign.newCaNotAfter ? dateFor(token.campaign.newCaNotAfter, zone) : '',
+              cappedDays: decision.parts.paid.cappedDays,
+            })}
+          </Text>
+        )}
+        {decision.rollout?.overridden && <Text>{t.text('kiosk.verdict.override', { hardwareVersion: decision.rollout.hardwareVersion ?? '' })}</Text>}
         <Text>{t.text('kiosk.verdict.whatHappens')}</Text>
       </Box>
     );
@@ -71,6 +83,8 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       contractEnd: candidate.contractEnd,
       certificateTaxCode: candidate.taxCode,
       registryTaxCode: candidate.registryTaxCode,
+      rollout: decision.rollout ?? null,
+      supportLine: token.campaign.supportLine ?? '',
     },
     candidate.judgedBy ?? token.campaign,
   );
@@ -86,5 +100,20 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       ))}
       <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>
     </Box>
+  );
+}
+
+/** What the renewal grants, in its two parts: free compensation, and the paid order's days with its id. */
+export function Parts({ parts, zone }: { readonly parts: GrantView; readonly zone: string }) {
+  const t = useWords();
+  return (
+    <Text>
+      {t.text('kiosk.verdict.parts', {
+        compensationDays: parts.compensationDays,
+        compensationEnd: dateFor(parts.compensationNotAfter, zone),
+        orderId: parts.paid?.orderId,
+        paidDays: parts.paid?.days,
+      })}
+    </Text>
   );
 }

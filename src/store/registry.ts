@@ -9,6 +9,10 @@ interface Row {
   contract_end: string;
   status: string;
   province: string | null;
+  hardware_version: string | null;
+  order_id: string | null;
+  paid_until: string | null;
+  paid_at: string | null;
 }
 
 export interface ImportResult {
@@ -28,17 +32,32 @@ export function importRegistry(db: Store, records: readonly SubscriberRecord[], 
 /** Rows into the snapshot, in one transaction (the caller journals what brought them). */
 export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
   const exists = db.prepare('SELECT 1 FROM registry WHERE serial = ?').pluck();
+  // A local export without the hardwareVersion column, or a row without an order, keeps nothing
+  // of either: the centre's rows always say both.
   const upsert = db.prepare(
-    `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at)
-     VALUES (@serial, @taxCode, @contractEnd, @status, @province, @at)
+    `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at)
+     VALUES (@serial, @taxCode, @contractEnd, @status, @province, @at, @hardwareVersion, @orderId, @paidUntil, @paidAt)
      ON CONFLICT(serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
-       status = excluded.status, province = excluded.province, updated_at = excluded.updated_at`,
+       status = excluded.status, province = excluded.province, updated_at = excluded.updated_at,
+       hardware_version = excluded.hardware_version, order_id = excluded.order_id,
+       paid_until = excluded.paid_until, paid_at = excluded.paid_at`,
   );
   return db.transaction(() => {
     let added = 0;
     for (const r of records) {
       if (!exists.get(r.serial)) added++;
-      upsert.run({ ...r, at: at.toISOString() });
+      upsert.run({
+        serial: r.serial,
+        taxCode: r.taxCode,
+        contractEnd: r.contractEnd,
+        status: r.status,
+        province: r.province,
+        at: at.toISOString(),
+        hardwareVersion: r.hardwareVersion ?? null,
+        orderId: r.paidOrder?.orderId ?? null,
+        paidUntil: r.paidOrder?.paidUntil ?? null,
+        paidAt: r.paidOrder?.paidAt ?? null,
+      });
     }
     return { added, updated: records.length - added };
   })();
@@ -53,6 +72,8 @@ export function findSubscriber(db: Store, serial: string): SubscriberRecord | nu
     contractEnd: row.contract_end,
     status: row.status as SubscriberStatus,
     province: row.province,
+    ...(row.hardware_version !== null && { hardwareVersion: row.hardware_version }),
+    ...(row.order_id !== null && { paidOrder: { orderId: row.order_id, paidUntil: row.paid_until!, paidAt: row.paid_at } }),
   };
 }
 

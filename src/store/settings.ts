@@ -27,6 +27,13 @@ export interface KioskSettings {
   readonly unsyncedWarnHours: number;
   /** A registry copy older than this makes status, check and renew warn. */
   readonly registryMaxAgeDays: number;
+  /**
+   * The centre's override key (its public half: PEM or base64 of the DER): with it, a supervisor's
+   * override of the rollout plan lets a renewal through; without it, none does.
+   */
+  readonly overrideKey: string | null;
+  /** Overrides a supervisor sent to this kiosk (`CBO1.…`); each covers one certificate until it expires. */
+  readonly rolloutOverrides: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: KioskSettings = {
@@ -41,6 +48,8 @@ export const DEFAULT_SETTINGS: KioskSettings = {
   supportLine: 'Tổng đài 18008000 nhánh 1',
   unsyncedWarnHours: 24,
   registryMaxAgeDays: 7,
+  overrideKey: null,
+  rolloutOverrides: [],
 };
 
 function openSettings(dataDir: string): Conf<KioskSettings> {
@@ -63,6 +72,8 @@ function openSettings(dataDir: string): Conf<KioskSettings> {
         supportLine: { type: 'string', minLength: 1, maxLength: 120 },
         unsyncedWarnHours: { type: 'integer', minimum: 1, maximum: 24 * 365 },
         registryMaxAgeDays: { type: 'integer', minimum: 1, maximum: 365 },
+        overrideKey: { type: ['string', 'null'], minLength: 1, maxLength: 1000 },
+        rolloutOverrides: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 1024 } },
         devices: {
           type: 'array',
           maxItems: 200,

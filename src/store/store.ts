@@ -116,6 +116,18 @@ const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE renewals ADD COLUMN new_not_after TEXT`,
     ],
   },
+  {
+    version: 7,
+    name: 'registry-rollout-and-orders',
+    statements: [
+      // What the centre's registry rows now carry: the token's hardware version for the rollout
+      // plan, and the paid extension order, so the kiosk shows and decides them offline.
+      `ALTER TABLE registry ADD COLUMN hardware_version TEXT`,
+      `ALTER TABLE registry ADD COLUMN order_id TEXT`,
+      `ALTER TABLE registry ADD COLUMN paid_until TEXT`,
+      `ALTER TABLE registry ADD COLUMN paid_at TEXT`,
+    ],
+  },
 ];
 export function openStore(directory: string): Store {
   const path = join(directory, 'capbu.db');

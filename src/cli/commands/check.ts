@@ -24,6 +24,7 @@ import { campaignPath, loadCampaigns } from '../../store/files.js';
 import { operatorName } from '../operator.js';
 import { readPinFromStdin } from '../pin.js';
 import { renderInspection } from '../report.js';
+import { heldOverrides } from '../../renewal/overrides.js';
 import { widthOf, wrap } from '../wrap.js';
 import { printSyncWarnings } from '../sync-warnings.js';
 
@@ -38,7 +39,9 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const home = dataDir(ctx.env);
   const settings = loadSettings(home);
   const devices = catalogue(settings.devices);
-  const lib = loadModule(pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices }).module);
+  const picked = pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices });
+  const lib = loadModule(picked.module);
+  const overrides = heldOverrides(settings, values.override, campaigns.campaigns[0], now);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const db = openStore(home);
@@ -51,7 +54,10 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    inspection = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), decided.now, renewedFrom(db));
+    inspection = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), decided.now, renewedFrom(db), {
+      tokenHardwareVersion: picked.hardwareVersion ?? token.hardwareVersion,
+      overridden: overrides.overridden,
+    });
     journalDecisions(db, inspection, operatorName(undefined, settings), now);
     // After the login, if any: a good one has reset the count, a wrong one has thrown.
     tries = pinTries(db, pin ? selectToken(listTokens(lib), values.token) : token, settings.pinTryLimit);
@@ -61,7 +67,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   }
   const triesJson = { counted: tries.counted, remaining: tries.remaining, locked: tries.locked, finalTry: tries.finalTry };
   if (values.json) writeJson(ctx, { ...inspectionJson(inspection), pinTries: triesJson });
-  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaigns, tries), widthOf(ctx.stdout, ctx.env)));
+  else writeLine(ctx.stdout, wrap(renderInspection(inspection, ctx.t, campaigns, tries, settings.supportLine), widthOf(ctx.stdout, ctx.env)));
   return inspection.candidate?.decision?.eligible ? 0 : 1;
 }
 

@@ -21,7 +21,8 @@ export type SettingKind =
   | { readonly kind: 'boolean' }
   | { readonly kind: 'modules'; readonly most: number }
   | { readonly kind: 'command' }
-  | { readonly kind: 'devices' };
+  | { readonly kind: 'devices' }
+  | { readonly kind: 'overrides'; readonly most: number };
 
 export const SETTINGS: Readonly<Record<SettingName, SettingKind>> = {
   modules: { kind: 'modules', most: 10 },
@@ -35,6 +36,8 @@ export const SETTINGS: Readonly<Record<SettingName, SettingKind>> = {
   unsyncedWarnHours: { kind: 'integer', min: 1, max: 24 * 365 },
   registryMaxAgeDays: { kind: 'integer', min: 1, max: 365 },
   devices: { kind: 'devices' },
+  overrideKey: { kind: 'text', max: 1000 },
+  rolloutOverrides: { kind: 'overrides', most: 100 },
 };
 
 /** Shown by `config get` and `list`, set by `capbu enroll` only. */
@@ -139,6 +142,11 @@ export function parseSetting(name: SettingName, values: readonly string[], env: 
       const program = command.trim().split(/\s+/)[0]!;
       return programFound(program, env) ? command : refuse(name, program, kind, 'programMissing');
     }
+    // Each checked with the override key when used; a bad one lets nothing through.
+    case 'overrides':
+      if (values.length > kind.most) refuse(name, typed, kind, 'tooMany');
+      for (const code of values) if (!/^CBO1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(code) || code.length > 1024) refuse(name, code, kind);
+      return [...values];
     case 'devices': {
       const text = one();
       try {

@@ -6,7 +6,7 @@ import { renew as renewToken, type RenewOutcome } from '../../renewal/renew.js';
 import { liveClock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
 import { readPinFromStdin } from '../pin.js';
-import { renderInspection } from '../report.js';
+import { grantLines, renderInspection } from '../report.js';
 import { widthOf, wrap } from '../wrap.js';
 import { dateFor } from '../../i18n/dates.js';
 import { homeZone, type CampaignSet } from '../../campaign/campaigns.js';
@@ -35,12 +35,13 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
       pin: await readPinFromStdin(ctx),
       finalTryConfirmed: values['final-try'] === true,
       operator: operatorName(values.operator, renewal.settings),
+      override: values.override,
     };
     const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
     if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, ask.operator, renewal.clock());
     printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
-    report(ctx, outcome, values.json === true, renewal.campaigns);
+    report(ctx, outcome, values.json === true, renewal.campaigns, renewal.settings.supportLine);
     return EXIT[outcome.status];
   } finally {
     process.off('SIGINT', interrupt);
@@ -48,7 +49,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   }
 }
 
-function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: CampaignSet): void {
+function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: CampaignSet, supportLine: string): void {
   const { t } = ctx;
   const width = widthOf(ctx.stdout, ctx.env);
   const say = (text: string) => writeLine(ctx.stdout, wrap(text, width));
@@ -58,7 +59,7 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: C
     if (json) {
       writeJson(ctx, { status: 'not-eligible', oldSerial: candidate?.facts.serial ?? null, reasons: candidate?.decision?.reasons ?? [] });
     } else {
-      say(renderInspection(outcome.inspection, t, campaigns));
+      say(renderInspection(outcome.inspection, t, campaigns, undefined, supportLine));
     }
     return;
   }
@@ -74,6 +75,8 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: C
       newSerial: outcome.newSerial,
       notAfter: isoUtc(outcome.notAfter),
       certificate: Buffer.from(outcome.certificate).toString('base64'),
+      compensation: outcome.receipt?.compensation ?? null,
+      paidExtension: outcome.receipt?.paidExtension ?? null,
     });
     return;
   }
@@ -84,6 +87,10 @@ function report(ctx: Context, outcome: RenewOutcome, json: boolean, campaigns: C
       notAfter: dateFor(outcome.notAfter, homeZone(campaigns)),
     }),
   );
+  if (outcome.grant) {
+    const decision = { grant: outcome.grant, warnings: outcome.grant.paid?.cappedDays ? (['PAID_PERIOD_CAPPED'] as const) : [], rollout: null };
+    for (const line of grantLines(decision, t, campaigns.campaigns[0])) say(line);
+  }
   say(t.text('portalsIntro'));
   for (const portal of PORTALS) say(`  - ${t.text(`portal.${portal}`)}`);
   if (outcome.receiptPath) say(t.text('receiptSaved', { path: outcome.receiptPath }));

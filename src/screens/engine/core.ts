@@ -3,6 +3,7 @@
  * into the core (inspect, renew) for one token at a time. The screens see none of this; the
  * worker turns what happens here into events.
  */
+import { heldOverrides } from '../../renewal/overrides.js';
 import { execFile } from 'node:child_process';
 import { homeZone, type CampaignSet } from '../../campaign/campaigns.js';
 import type { Channel } from '../../central/api.js';
@@ -266,7 +267,10 @@ export class EngineCore {
       const { inspection, pin } = await this.onModule(plugged.watched, (lib, summary) => {
         const contents = readToken(lib, summary);
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
-        return { inspection: inspect(contents, this.campaigns, (serial) => findSubscriber(this.db, serial), now, renewedFrom(this.db)), pin: this.pinOf(summary) };
+        // Overrides in the settings only: the kiosk app has no field to type one in.
+        const overrides = heldOverrides(this.settings, undefined, this.campaigns.campaigns[0], now);
+        const rollout = { tokenHardwareVersion: plugged.watched.hardwareVersion || null, overridden: overrides.overridden };
+        return { inspection: inspect(contents, this.campaigns, (serial) => findSubscriber(this.db, serial), now, renewedFrom(this.db), rollout), pin: this.pinOf(summary) };
       });
       const view = tokenView(inspection, this.campaigns, {
         hardwareVersion: plugged.watched.hardwareVersion || null,

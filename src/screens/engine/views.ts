@@ -7,7 +7,8 @@ import type { CampaignSet } from '../../campaign/campaigns.js';
 import type { Inspection } from '../../inspection/inspect.js';
 import { isoUtc } from '../../inspection/json.js';
 import type { RenewalRecord } from '../../store/renewals.js';
-import type { CampaignView, CertificateView, PinView, TokenView } from '../model.js';
+import type { CampaignView, CertificateView, GrantView, PinView, TokenView } from '../model.js';
+import type { Grant } from '../../campaign/decide.js';
 
 /** What the kiosk's own store adds to a token's inspection. */
 export interface KioskFacts {
@@ -15,10 +16,23 @@ export interface KioskFacts {
   readonly pin: PinView;
   /** The renewal this kiosk started for a certificate on this token, if any. */
   readonly renewal: RenewalRecord | null;
+  readonly supportLine?: string;
 }
 
-export function campaignView(campaign: Campaign): CampaignView {
-  return { id: campaign.id, name: campaign.name, capDate: campaign.capDate, issuedBefore: campaign.issuedBefore, timeZone: campaign.timeZone };
+export function campaignView(campaign: Campaign, supportLine?: string): CampaignView {
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    capDate: campaign.capDate,
+    issuedBefore: campaign.issuedBefore,
+    timeZone: campaign.timeZone,
+    newCaNotAfter: isoUtc(campaign.newCa.facts.notAfter),
+    ...(supportLine !== undefined && { supportLine }),
+  };
+}
+
+export function grantView(grant: Grant | null): GrantView | null {
+  return grant && { compensationDays: grant.compensationDays, compensationNotAfter: isoUtc(grant.compensationNotAfter), paid: grant.paid };
 }
 
 /** The value of the first CN in an RFC 4514 name, unescaped. */
@@ -42,6 +56,9 @@ export function tokenView(inspection: Inspection, campaigns: CampaignSet, facts:
       eligible: c.decision.eligible,
       reasons: [...c.decision.reasons],
       renewalNotAfter: c.decision.renewalNotAfter ? isoUtc(c.decision.renewalNotAfter) : null,
+      parts: grantView(c.decision.grant),
+      warnings: [...c.decision.warnings],
+      rollout: c.decision.rollout,
     },
     judgedBy: c.judgedBy && campaignView(c.judgedBy),
     contractEnd: c.subscriber?.contractEnd ?? null,
@@ -63,6 +80,6 @@ export function tokenView(inspection: Inspection, campaigns: CampaignSet, facts:
     certificates,
     candidate: inspection.candidate?.facts.serial ?? null,
     unfinished: !renewal || renewal.state === 'done' ? null : renewal.state === 'queued' ? 'queued' : 'interrupted',
-    campaign: campaignView(campaigns.campaigns[0]),
+    campaign: campaignView(campaigns.campaigns[0], facts.supportLine),
   };
 }

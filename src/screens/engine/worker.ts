@@ -11,7 +11,7 @@ import { renew, type RenewalContext } from '../../renewal/renew.js';
 import type { EngineCommand, EngineEvent, ErrorView, PinView, TokenView } from '../model.js';
 import { Pin } from '../../token/pin.js';
 import { openEngineCore, type EngineConfig, type EngineCore } from './core.js';
-import { campaignView } from './views.js';
+import { campaignView, grantView } from './views.js';
 import { homeZone } from '../../campaign/campaigns.js';
 
 if (!parentPort) throw new Error('the kiosk engine runs in a worker thread');
@@ -119,6 +119,7 @@ class Engine {
             notAfter: outcome.notAfter.toISOString(),
             receiptPath: outcome.receiptPath,
             timeZone: homeZone(this.core.campaigns),
+            parts: grantView(outcome.grant),
           },
         });
       }
