@@ -100,6 +100,7 @@ describe('an eligible certificate', () => {
         hasPrivateKey: true,
         // 23:59:59 on 2022-03-01 in Hanoi.
         decision: {
+          campaign: 'viettel-ca-2020',
           eligible: true,
           reasons: [],
           renewalNotAfter: '2022-03-01T16:59:59Z',

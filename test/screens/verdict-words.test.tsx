@@ -12,7 +12,8 @@ import { VerdictView } from '../../src/screens/verdict-view.js';
 import { WordsContext } from '../../src/screens/words.js';
 import { renderAt } from '../support/ink.js';
 
-const CAMPAIGN = { id: 'c', name: 'Cấp bù 2020', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh' };
+const SUPPORT_LINE = 'Tổng đài 18008000 nhánh 1';
+const CAMPAIGN = { id: 'c', name: 'Cấp bù 2020', capDate: '2020-10-02', issuedBefore: '2019-07-17', timeZone: 'Asia/Ho_Chi_Minh', supportLine: SUPPORT_LINE };
 const PIN = { minLength: 8, maxLength: 64, countLow: false, finalTry: false, locked: false, kioskTriesLeft: null };
 
 function certificate(over: Partial<CertificateView>): CertificateView {
@@ -92,6 +93,7 @@ describe('the verdict screen words reasons as capbu check does', () => {
         contractEnd: '30/09/2020',
         certificateTaxCode: '0101234567',
         registryTaxCode: '0107654321',
+        supportLine: SUPPORT_LINE,
       };
       for (const reason of REASON_CODES) expect(shown).toContain(t.reason(reason, vars));
     });
