@@ -8,7 +8,7 @@
 import { generateKeyPairSync, X509Certificate as NodeCertificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCapbuError } from '../../src/errors.js';
 import { signOverride } from '../../src/central/override.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -49,13 +49,15 @@ describe.each(BACKENDS)('the rollout plan and paid orders on $name', (backend) =
   let centre: Centre;
   let db: string;
 
-  beforeAll(async () => {
+  // Each test its own centre and database, so none leans on another's renewals (the run is shuffled).
+  let n = 0;
+  beforeEach(async () => {
     // Kiosks enrol with the centre's clock: before the earliest instant a test moves it to.
     clock = new Date('2020-03-01T00:00:00Z');
-    db = await backend.db('plan');
+    db = await backend.db(`plan-${++n}`);
     centre = await startCentre(world, db, { now: () => clock, overrideKey: overrideKeys.publicKey });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await centre?.running.close();
   });
 
@@ -151,6 +153,17 @@ describe.each(BACKENDS)('the rollout plan and paid orders on $name', (backend) =
   });
 
   it('reports per phase and hardware version, and the self-service share', async () => {
+    const counter = await centre.kiosk('report-counter-kiosk');
+    const field = await centre.kiosk('report-field-kiosk', { channel: 'field' });
+    // 20/03, phase 1: a v4 certificate renewed at a counter, a v5 one known but not yet open,
+    // and a v2 one let through in the field by a supervisor's override.
+    clock = new Date('2020-03-20T03:00:00Z');
+    const v4cert = await registered('Báo cáo v4', { hardwareVersion: 'v4' });
+    await registered('Báo cáo v5', { hardwareVersion: 'v5' });
+    const v2 = await registered('Báo cáo v2', { hardwareVersion: 'v2' });
+    expect((await counter.renew(world.request(v4cert, await world.csr(v4cert), { token: token('v4') }))).status).toBe('issued');
+    const override = signOverride(overrideKeys.privateKey, { campaign: world.campaigns.campaigns[0].id, serial: v2.serial, reason: 'x', issuedAt: '2020-03-20T00:00:00.000Z', expiresAt: '2020-03-21T00:00:00.000Z' });
+    expect((await field.renew(world.request(v2, await world.csr(v2), { token: token('v2'), rolloutOverride: override }))).status).toBe('issued');
     clock = new Date('2020-06-10T03:00:00Z');
     const report = await runCapbu(['central', 'report', '--db', db, '--campaign', world.campaignPath, '--now', clock.toISOString(), '--json']);
     expect(report.code, report.stderr).toBe(0);
