@@ -130,6 +130,16 @@ describe.each(BACKENDS)('dashboard on $name', (backend) => {
   });
 
   it('keeps a supervisor to their provinces in the pages, the JSON and the CSV, whatever URL they type', async () => {
+    // Its own kiosks, one in and one out of the supervisor's province, so what it proves does not
+    // hang on kiosks other tests of this file enrol (they run shuffled).
+    await d.centre.enrolled('HN-QUAY-SCOPE', { province: 'HN' });
+    await d.centre.enrolled('HCM-QUAY-SCOPE', { province: 'HCM' });
+    const admin = new Reader(d.url);
+    await admin.login('admin.tw', PASSWORD);
+    const hnKiosks = ((await admin.get('/api/province/HN')).json<any>().kiosks as any[]).map((k) => k.id).sort();
+    expect(hnKiosks).toEqual(expect.arrayContaining(['HN-LUUDONG-01', 'HN-QUAY-01', 'HN-QUAY-SCOPE']));
+    expect(hnKiosks.filter((id) => !id.startsWith('HN-'))).toEqual([]);
+
     const r = new Reader(d.url);
     await r.login('gs.hanoi', PASSWORD);
     const o = (await r.get('/api/overview')).json<any>();
@@ -142,7 +152,10 @@ describe.each(BACKENDS)('dashboard on $name', (backend) => {
     expect(page.body).not.toContain('Tiến độ theo kế hoạch triển khai');
 
     const own = (await r.get('/api/province/HN')).json<any>();
-    expect(own.kiosks.map((k: any) => k.id).sort()).toEqual(['HN-LUUDONG-01', 'HN-QUAY-01', 'HN-QUAY-99']);
+    // Exactly the province's kiosks, the two of the fixture and this test's own among them; no other province's.
+    expect(own.kiosks.map((k: any) => k.id).sort()).toEqual(hnKiosks);
+    expect(own.kiosks.map((k: any) => k.id)).not.toContain('HCM-QUAY-SCOPE');
+    expect(own.kiosks.map((k: any) => k.id)).not.toContain('HCM-QUAY-01');
 
     for (const other of ['HCM', 'hn', 'HN,HCM', '%20HN', 'HN%00', 'H%4E%2CHCM']) {
       for (const path of [`/province/${other}`, `/province/${other}/remaining`]) {
