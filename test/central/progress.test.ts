@@ -5,7 +5,7 @@
  * still to renew paged and streamed; stale kiosks; and an existing centre's data counted when
  * it is migrated.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Campaign } from '../../src/campaign/campaign.js';
@@ -82,8 +82,9 @@ function journal(client: CentralClient) {
   };
 }
 
+let databases = 0;
 describe.each([
-  { name: 'SQLite', db: async () => sqlitePath(world, 'progress') },
+  { name: 'SQLite', db: async () => sqlitePath(world, `progress-${++databases}`) },
   { name: 'PostgreSQL', db: pgDatabase },
 ])('progress figures on $name', (backend) => {
   let centre: Centre;
@@ -95,7 +96,8 @@ describe.each([
   let hcmJournal: ReturnType<typeof journal>;
   const s: Record<string, Subscriber> = {};
 
-  beforeAll(async () => {
+  // Each test its own centre on the same fixture: some tests move the figures, and the run is shuffled.
+  beforeEach(async () => {
     centre = await startCentre(world, await backend.db());
     source = centre.running.services;
     store = source.store;
@@ -129,7 +131,7 @@ describe.each([
     // A later decision wins: a2 is no longer refused.
     await hcmJournal(s.a2!.serial, '2020-06-01T02:30:00.000Z', []);
   }, 120_000);
-  afterAll(() => centre.running.close());
+  afterEach(() => centre.running.close());
 
   it('counts what a straightforward recomputation finds, now, part way and once nothing is left to grant', async () => {
     const now = await expectRecomputed(source, NOW);
@@ -230,6 +232,7 @@ describe.each([
   });
 
   it('lists kiosks not synced for longer than the limit, within the scope', async () => {
+    await centre.kiosk('P-HCM-2', { province: 'HCM' }); // enrolled, never synced
     await store.kioskSeen('P-HCM', new Date(NOW.getTime() - 2 * 3600_000).toISOString());
     const stale = await staleKiosks(source, 'all', NOW, 3600);
     expect(stale.map((k) => [k.id, k.notSyncedSeconds])).toEqual([
