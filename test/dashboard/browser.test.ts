@@ -74,6 +74,9 @@ function json<T>(page: Page, path: string): Promise<T> {
 const digits = (text: string) => Number(text.replace(/\D/g, ''));
 
 describe('the dashboard in Chromium', () => {
+  /** What the refresh test adds to the shared centre; the run is shuffled, so it may come first. */
+  const added = { renewals: 0, provinces: [] as string[] };
+
   it('logs an admin in and draws each chart with the figures of its table and of the JSON', async () => {
     const page = await logIn('admin.tw');
     const o = await json<any>(page, '/api/overview');
@@ -83,14 +86,14 @@ describe('the dashboard in Chromium', () => {
     const days = o.renewalsPerDay.map((x: any) => x.date.split('-').reverse().join('/'));
     expect(perDay!.labels).toEqual(days);
     expect(perDay!.data).toEqual(o.renewalsPerDay.map((x: any) => x.renewed));
-    expect(perDay!.data.reduce((a: number, b: number) => a + b, 0)).toBe(2 + 6 + 4);
+    expect(perDay!.data.reduce((a: number, b: number) => a + b, 0)).toBe(2 + 6 + 4 + added.renewals);
     expect((await tableRows(page, 'table-per-day')).map((r) => [r[0], digits(r[1]!)])).toEqual(days.map((day: string, i: number) => [day, perDay!.data[i]]));
 
     const byProvince = await chartData(page, 'chart-by-province');
-    expect(byProvince!.labels).toEqual(['DN', 'HCM', 'HN', 'HP']);
+    expect(byProvince!.labels).toEqual(['DN', 'HCM', 'HN', 'HP', ...added.provinces].sort());
     expect(byProvince!.data).toEqual(o.byProvince.map((g: any) => g.remaining));
     const provinceTable = await tableRows(page, 'table-by-province');
-    expect(provinceTable.map((r) => r[0])).toEqual(['DN', 'HCM', 'HN', 'HP']);
+    expect(provinceTable.map((r) => r[0])).toEqual(['DN', 'HCM', 'HN', 'HP', ...added.provinces].sort());
     expect(provinceTable.map((r) => digits(r[2]!))).toEqual(o.byProvince.map((g: any) => g.renewed));
 
     const byHardware = await chartData(page, 'chart-by-hardware');
@@ -154,6 +157,8 @@ describe('the dashboard in Chromium', () => {
     // A mark on this page's window: it survives only if the page is never reloaded.
     await page.evaluate(() => ((globalThis as unknown as InPage).marker = 42));
     await d.busier([{ code: 'CT', customers: 1, renewedPerDay: [1] }]);
+    added.renewals += 1;
+    added.provinces.push('CT');
     await page.waitForFunction(
       (n) => Number((globalThis as unknown as InPage).document.querySelector('[data-figure=renewed]')!.textContent!.replace(/\D/g, '')) === n,
       before + 1,
