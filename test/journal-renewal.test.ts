@@ -60,7 +60,7 @@ it('an online renewal journals requested, issued and installed, with the new ser
   const events = await eventsOf(customer.serial);
   expect(events.map((e) => e.type)).toEqual(['renewal.requested', 'renewal.issued', 'renewal.installed']);
   const [requested, issued, installed] = events;
-  expect(requested!.data).toEqual({ tokenSerial: expect.any(String), oldSerial: customer.serial, idempotencyKey: expect.any(String), hardwareVersion: expect.any(String) });
+  expect(requested!.data).toEqual({ campaign: 'viettel-ca-2020', tokenSerial: expect.any(String), oldSerial: customer.serial, idempotencyKey: expect.any(String), hardwareVersion: expect.any(String) });
   expect(issued!.data).toEqual({ oldSerial: customer.serial, newSerial: renewed.newSerial, notAfter: renewed.notAfter });
   expect(installed!.data).toEqual({ tokenSerial: requested!.data.tokenSerial, oldSerial: customer.serial, newSerial: renewed.newSerial, notAfter: renewed.notAfter });
   expect(events.every((e) => e.operator === 'nv.lan')).toBe(true);
