@@ -24,5 +24,6 @@ if [ "${CAPBU_SKIP_NODE24:-}" != "1" ]; then
     --reporter=default --reporter=json --outputFile.json="$CAPBU_ROOT/.cache/results/node-24.json") || status=1
 fi
 
+echo "== the Node $(node --version) run was shuffled with seed $seed (replay: CAPBU_TEST_SEED=$seed bash kiosk/test.sh)"
 node kiosk/summary.mjs .cache/results/*.json || status=1
 exit "$status"
