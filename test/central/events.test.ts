@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import type { CapbuError } from '../../src/errors.js';
+import { translator } from '../../src/i18n/catalog.js';
 import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
@@ -184,6 +186,22 @@ describe.each(STORES)('on %s', (kind) => {
       expect((await quota.running.services.store.kioskChains()).find((c) => c.id === 'Q1')).toMatchObject({ events: 20 });
     } finally {
       await quota.running.close();
+    }
+  });
+
+  it('answers a batch over the body limit with BODY_TOO_LARGE, which tells the kiosk\'s user what to do, in both languages', async () => {
+    const small = await startCentre(world, await db(`body-limit-${kind}`), { bodyLimit: 4096 });
+    try {
+      const client = await small.kiosk('BL1');
+      const refused = await client.events(chain(40)).then(() => null, (error: unknown) => error as CapbuError);
+      expect(refused?.code).toBe('BODY_TOO_LARGE');
+      // The kiosk's line: the code's words from its own catalogue (the centre's limit does not travel).
+      expect(translator('vi').error(refused!.code, refused!.details)).toMatch(/cập nhật capbu trên máy quầy này rồi chạy lại lệnh/);
+      expect(translator('en').error(refused!.code, refused!.details)).toMatch(/update capbu on this kiosk and run the command again/);
+      expect(translator('en').error('BODY_TOO_LARGE', { limit: 4096 })).toContain('(4096 bytes)');
+      expect((await small.running.services.store.kioskChains()).find((c) => c.id === 'BL1')).toMatchObject({ events: 0 });
+    } finally {
+      await small.running.close();
     }
   });
 
