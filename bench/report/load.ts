@@ -22,6 +22,7 @@ import { campaignFingerprint } from '../../src/central/progress/standing.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { RENEWAL_COLUMNS } from '../../src/central/storage/rows.js';
+import { standingCounts } from '../../src/central/storage/progress-plans.js';
 import { seeded } from '../../test/support/fault-proxy.js';
 
 export interface Scale {
@@ -117,9 +118,9 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
   const loadedAt = new Date(FIRST_DAY - DAY_MS).toISOString();
   const template = Buffer.from(templateDer).toString('base64');
   const counts = new Map<string, number>();
-  const count = (kind: string, province: string, a: string, b: string) => {
+  const count = (kind: string, province: string, a: string, b: string, n = 1) => {
     const key = JSON.stringify([kind, province, a, b]);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    counts.set(key, (counts.get(key) ?? 0) + n);
   };
 
   // Provinces of unequal size, as Vietnam's are.
@@ -191,7 +192,7 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
         const renewed = renewedBy[i]! >= 0;
         const standingUntil = renewed ? null : until[i]!;
         const standingFrom = standingUntil === null ? null : from;
-        count('known', p, standingUntil === null ? '' : `${standingFrom}${standingUntil}`, renewed ? '1' : '0');
+        for (const change of standingCounts(p, standingFrom, standingUntil, renewed, 1)) count(...change);
         const eligibleNow = standingUntil !== null && standingFrom! <= now && standingUntil > now;
         if (renewed || eligibleNow) eligibleKnown++;
         if (eligibleNow) {

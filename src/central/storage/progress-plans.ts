@@ -43,9 +43,33 @@ export type Judge = (certificate: PendingCertificate) => Standing;
 
 const run = (sql: string, params: readonly unknown[] = []): Command => ({ sql, params });
 const bump = (sql: Statements, kind: string, province: string, a: string, b: string, n: number) => run(sql.bumpCount, [kind, province, a, b, n]);
-/** A 'known' count's key: a is the eligibility window, from then until (24 characters each), or ''. */
-const knownKey = (province: string, eligibleFrom: unknown, eligibleUntil: unknown, renewed: boolean) =>
-  [province, eligibleFrom == null || eligibleUntil == null ? '' : `${String(eligibleFrom)}${String(eligibleUntil)}`, renewed ? '1' : '0'] as const;
+/** A count's key (kind, province, a, b) and what to add to it. */
+export type CountChange = readonly [kind: string, province: string, a: string, b: string, n: number];
+
+/** The levels of time a window's edges are counted at, with how much of the ISO instant each keeps. */
+export const EDGE_LEVELS = [
+  ['edgeYear', 4],
+  ['edgeMonth', 7],
+  ['edgeDay', 10],
+  ['edge', 24],
+] as const;
+
+/**
+ * What a certificate's standing counts for, `sign` times (−1 takes it away). Renewed: one 'known'
+ * renewed in its province. Not renewed and eligible for a while: its window's edges, +1 where it
+ * opens and −1 where it closes, each at four levels of time, so the certificates eligible at an
+ * instant are the sum of the edges up to it; a read sums the years before it, the months of its
+ * year, the days of its month and the instants of its day, a few thousand rows whatever the size
+ * of the campaign. Never eligible: nothing.
+ */
+export function standingCounts(province: string, eligibleFrom: unknown, eligibleUntil: unknown, renewed: boolean, sign: 1 | -1): CountChange[] {
+  if (renewed) return [['known', province, '', '1', sign]];
+  if (eligibleFrom == null || eligibleUntil == null || !(String(eligibleFrom) < String(eligibleUntil))) return [];
+  return EDGE_LEVELS.flatMap(([kind, length]): CountChange[] => [
+    [kind, province, String(eligibleFrom).slice(0, length), '', sign],
+    [kind, province, String(eligibleUntil).slice(0, length), '', -sign],
+  ]);
+}
 
 /**
  * Count changes gathered over a write and bumped once each, in key order: two writers moving the
@@ -53,10 +77,14 @@ const knownKey = (province: string, eligibleFrom: unknown, eligibleUntil: unknow
  */
 function countChanges() {
   const deltas = new Map<string, number>();
+  const add = (kind: string, province: string, a: string, b: string, n: number): void => {
+    const k = JSON.stringify([kind, province, a, b]);
+    deltas.set(k, (deltas.get(k) ?? 0) + n);
+  };
   return {
-    add(kind: string, province: string, a: string, b: string, n: number): void {
-      const k = JSON.stringify([kind, province, a, b]);
-      deltas.set(k, (deltas.get(k) ?? 0) + n);
+    add,
+    addAll(changes: readonly CountChange[]): void {
+      for (const c of changes) add(...c);
     },
     *bumps(sql: Statements): Generator<Command, void, Row[]> {
       for (const [k, n] of [...deltas].sort(([x], [y]) => x.localeCompare(y))) {
@@ -87,14 +115,14 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
   const rows = yield run(sql.pendingCertificates, [batch]);
   const counts = countChanges();
   for (const r of rows) {
-    if (r.counted_province != null) counts.add('known', ...knownKey(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1), -1);
+    if (r.counted_province != null) counts.addAll(standingCounts(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1, -1));
     const standing = judge({
       serial: String(r.serial),
       der: new Uint8Array(Buffer.from(String(r.der), 'base64')),
       subscriber: r.s_serial == null ? null : subscriberFromRow(r),
       renewed: Number(r.now_renewed) > 0,
     });
-    counts.add('known', ...knownKey(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed), 1);
+    counts.addAll(standingCounts(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed, 1));
     yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial]);
   }
   yield* counts.bumps(sql);
@@ -108,9 +136,11 @@ export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generat
   const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial]);
   // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
   if (!c || Number(c.pending) === 1) return;
-  yield bump(sql, 'known', ...knownKey(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1), -1);
+  const counts = countChanges();
+  counts.addAll(standingCounts(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1, -1));
   const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
-  yield bump(sql, 'known', ...knownKey(province, null, null, true), 1);
+  counts.addAll(standingCounts(province, null, null, true, 1));
+  yield* counts.bumps(sql);
   yield run(sql.setStanding, [province, null, null, 1, r.oldSerial]);
 }
 

@@ -210,10 +210,18 @@ const SCOPE = '{scope}';
 
 /** Statements limited to a list of provinces, or to all of them. */
 const SCOPED = {
-  /** Per province: known certificates renewed, and those eligible at the time given (parameters: it, twice). */
-  knownByProvince: `SELECT province, SUM(CASE WHEN b = '1' THEN n ELSE 0 END) AS renewed,
-       SUM(CASE WHEN b = '0' AND a <> '' AND SUBSTR(a, 1, 24) <= ? AND SUBSTR(a, 25, 24) > ? THEN n ELSE 0 END) AS remaining
-     FROM progress_counts WHERE kind = 'known' AND ${SCOPE} GROUP BY province`,
+  /**
+   * Per province: known certificates renewed, and those eligible at an instant, as the sum of
+   * their windows' edges up to it (progress-plans.ts standingCounts). Parameters (reads.ts
+   * knownParams): its year twice, its month twice, its day twice, the instant.
+   */
+  knownByProvince: `SELECT province, SUM(renewed) AS renewed, SUM(remaining) AS remaining FROM (
+       SELECT province, n AS renewed, 0 AS remaining FROM progress_counts WHERE kind = 'known' AND b = '1'
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeYear' AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeMonth' AND a >= ? AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeDay' AND a >= ? AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edge' AND a >= ? AND a <= ?
+     ) c WHERE ${SCOPE} GROUP BY province`,
   renewalsPerDay: `SELECT a AS day, SUM(n) AS n FROM progress_counts WHERE kind = 'day' AND ${SCOPE} GROUP BY a ORDER BY a`,
   /** Renewed by channel and hardware version, refused by reason per channel (kiosks' decisions) and per hardware version (the centre's refusals). */
   kinds: `SELECT kind, province, a, b, n FROM progress_counts WHERE kind IN ('renewed', 'refused', 'refusedHw') AND n <> 0 AND ${SCOPE}`,
