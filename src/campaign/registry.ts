@@ -43,11 +43,9 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
   return parseCsvTable(text, {
     code: 'REGISTRY_INVALID',
     header: (columns) => {
-      const extra = columns.slice(REQUIRED.length);
-      return (
-        REQUIRED.every((c, i) => columns[i] === c) &&
-        extra.every((c, i) => (OPTIONAL as readonly string[]).indexOf(c) >= 0 && (i === 0 || OPTIONAL.indexOf(c as never) > OPTIONAL.indexOf(extra[i - 1] as never)))
-      );
+      const optional: readonly string[] = OPTIONAL;
+      const extra = columns.slice(REQUIRED.length).map((c) => optional.indexOf(c));
+      return REQUIRED.every((c, i) => columns[i] === c) && extra.every((at, i) => at >= 0 && (i === 0 || at > extra[i - 1]!));
     },
     row: (row, line) => {
       const problem = rowProblem(row);

@@ -104,7 +104,7 @@ export async function makeCentralWorld(): Promise<CentralWorld> {
       const signing = options.keys ?? s.keys;
       const request = await x509.Pkcs10CertificateRequestGenerator.create({
         name: options.subject ?? s.certificate.subjectName,
-        keys: signing as never,
+        keys: signing,
         signingAlgorithm: RSA_ALG,
       });
       return new Uint8Array(request.rawData);
