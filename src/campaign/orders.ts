@@ -3,9 +3,8 @@
  * `serial,orderId,paidUntil[,paidAt]`: a customer who pays for more time gets it on the same
  * renewal as the free compensation ("cấp bù + gia hạn").
  */
-import { parse } from 'csv-parse/sync';
-import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
+import { parseCsvTable } from './csv-table.js';
 import { normalizeSerial } from '../pki/certificate.js';
 
 export interface PaidOrder {
@@ -41,43 +40,18 @@ function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: 
 
 /** The whole file or nothing: ORDERS_INVALID names every bad line (1-based) and what is wrong with it. */
 export function parseOrdersCsv(text: string): OrderRow[] {
-  let records: { record: string[]; line: number }[];
-  try {
-    const parsed = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    records = parsed.map((r) => ({ record: r.record, line: r.info.lines }));
-  } catch (error) {
-    throw new CapbuError('ORDERS_INVALID', { lines: [`${(error as { lines?: number }).lines ?? 0}:csv`] });
-  }
-  const [header, ...rows] = records;
-  const columns = header?.record ?? [];
-  const headerOk = HEADER.every((c, i) => columns[i] === c) && (columns.length === 3 || (columns.length === 4 && columns[3] === 'paidAt'));
-  if (!headerOk) throw new CapbuError('ORDERS_INVALID', { lines: [`${header?.line ?? 1}:header`] });
-  const problems: string[] = [];
-  const out: OrderRow[] = [];
-  const seen = new Map<string, number>();
-  for (const { record, line } of rows) {
-    if (record.length !== columns.length) {
-      problems.push(`${line}:columns`);
-      continue;
-    }
-    const [serial = '', orderId = '', paidUntil = '', paidAt = ''] = record;
-    const problem = rowProblem(serial, orderId, paidUntil, paidAt);
-    if (problem) {
-      problems.push(`${line}:${problem}`);
-      continue;
-    }
-    const key = normalizeSerial(serial);
-    // One order per certificate: two in one file is a billing export to fix, not to guess at.
-    if (seen.has(key)) {
-      problems.push(`${line}:duplicate`);
-      continue;
-    }
-    seen.set(key, line);
-    out.push({ serial: key, orderId, paidUntil, paidAt: paidAt === '' ? null : new Date(paidAt).toISOString() });
-  }
-  if (problems.length > 0) throw new CapbuError('ORDERS_INVALID', { lines: problems });
-  return out;
+  const seen = new Set<string>();
+  return parseCsvTable(text, {
+    code: 'ORDERS_INVALID',
+    header: (columns) => HEADER.every((c, i) => columns[i] === c) && (columns.length === 3 || (columns.length === 4 && columns[3] === 'paidAt')),
+    row: ({ serial = '', orderId = '', paidUntil = '', paidAt = '' }) => {
+      const problem = rowProblem(serial, orderId, paidUntil, paidAt);
+      if (problem) return problem;
+      const key = normalizeSerial(serial);
+      // One order per certificate: two in one file is a billing export to fix, not to guess at.
+      if (seen.has(key)) return 'duplicate';
+      seen.add(key);
+      return { serial: key, orderId, paidUntil, paidAt: paidAt === '' ? null : new Date(paidAt).toISOString() };
+    },
+  });
 }
