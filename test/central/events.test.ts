@@ -184,7 +184,7 @@ describe.each(databases.backends)('on $name', (backend) => {
   });
 
   it('answers a batch over the body limit with BODY_TOO_LARGE, which tells the kiosk\'s user what to do, in both languages', async () => {
-    const small = await startCentre(world, await db(`body-limit-${kind}`), { bodyLimit: 4096 });
+    const small = await startCentre(world, await backend.db('body-limit'), { bodyLimit: 4096 });
     try {
       const client = await small.kiosk('BL1');
       const refused = await client.events(chain(40)).then(() => null, (error: unknown) => error as CapbuError);
@@ -201,7 +201,7 @@ describe.each(databases.backends)('on $name', (backend) => {
 
   it('counts a kiosk\'s quota over a sliding hour: events received more than an hour ago no longer count', async () => {
     let now = NOW;
-    const quota = await startCentre(world, await db(`quota-window-${kind}`), { now: () => now, eventQuota: { max: 25, windowMs: 3_600_000 } });
+    const quota = await startCentre(world, await backend.db('quota-window'), { now: () => now, eventQuota: { max: 25, windowMs: 3_600_000 } });
     try {
       const k = await kiosk(quota, 'QW1');
       const events = chain(60);
@@ -220,10 +220,10 @@ describe.each(databases.backends)('on $name', (backend) => {
   });
 
   it('stores a batch\'s decisions as one by one in order would: the first of the latest wins, each counted once', async () => {
-    const k = await kiosk(centre, `D1-${kind}`, 'QN');
+    const k = await kiosk(centre, `D1-${backend.name}`, 'QN');
     const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
     // 150 decisions on 150 certificates (more than one statement's worth), the odd ones refused.
-    const first = chain(150, 1, ZERO_HASH, `-d-${kind}`);
+    const first = chain(150, 1, ZERO_HASH, `-d-${backend.name}`);
     expect((await k.send(first)).body).toEqual({ acknowledgedSeq: 150 });
     const refusedIn = async (province: string) => {
       const { buildReport } = await import('../../src/central/report.js');
@@ -232,7 +232,7 @@ describe.each(databases.backends)('on $name', (backend) => {
     expect(await refusedIn('QN')).toEqual({ NOT_CAPPED: 75 });
     // In one batch: c1 decided eligible later (it wins), then refused at that same instant (too late to win);
     // c3 decided eligible earlier than its stored decision (stays refused).
-    const serial = (seq: number) => `c${seq}-d-${kind}`;
+    const serial = (seq: number) => `c${seq}-d-${backend.name}`;
     const decided = (seq: number, prevHash: string, certificate: string, when: string, eligible: boolean) =>
       seal({ seq, at: when, type: 'check.decided', operator: null, data: { tokenSerial: 'T', certificateSerial: certificate, campaign: 'x', eligible, reasons: eligible ? [] : ['TAX_CODE_MISMATCH'] }, prevHash });
     const e1 = decided(151, first.at(-1)!.hash, serial(1), at(10_000), true);
