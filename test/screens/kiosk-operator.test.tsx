@@ -11,7 +11,7 @@ import type { RunningEngine } from '../../src/screens/engine/host.js';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
 import { runCapbu } from '../support/cli.js';
 import { KEY, type renderAt } from '../support/ink.js';
-import { demoKiosk } from '../support/kiosk.js';
+import { demoKiosk, printedJournal, type PrintedEvent } from '../support/kiosk.js';
 
 let world: DemoWorld;
 let engine: RunningEngine;
@@ -30,34 +30,21 @@ afterAll(async () => {
   await engine?.close();
 });
 
-interface Event {
-  readonly seq: number;
-  readonly type: string;
-  readonly operator: string | null;
-  readonly data: Record<string, unknown>;
-}
-
-async function journal(): Promise<Event[]> {
-  const result = await runCapbu(['journal', '--json']);
-  expect(result.code).toBe(0);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Event);
-}
-
 /** The journal's events after `seq`, polled until `done` holds of them (the engine writes in its own thread). */
-async function eventsAfter(seq: number, done: (events: Event[]) => boolean): Promise<Event[]> {
+async function eventsAfter(seq: number, done: (events: PrintedEvent[]) => boolean): Promise<PrintedEvent[]> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const events = (await journal()).filter((e) => e.seq > seq);
+    const events = (await printedJournal()).filter((e) => e.seq > seq);
     if (done(events) || Date.now() > deadline) return events;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-const signIns = (events: Event[]) => events.filter((e) => e.type.startsWith('operator.'));
+const signIns = (events: PrintedEvent[]) => events.filter((e) => e.type.startsWith('operator.'));
 
 it('journals each sign-in and sign-out once, under the name typed, and the work between under that name', async () => {
   await app.frameWith('Đăng nhập nhân viên', 120_000);
-  const before = Math.max(0, ...(await journal()).map((e) => e.seq));
+  const before = Math.max(0, ...(await printedJournal()).map((e) => e.seq));
 
   await app.type(...'  Mai ');
   await app.type(KEY.enter);

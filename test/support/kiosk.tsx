@@ -7,7 +7,7 @@ import { translator } from '../../src/i18n/catalog.js';
 import type { DemoWorld } from '../../src/demo/world.js';
 import { KioskApp } from '../../src/screens/app.js';
 import { startEngine, type RunningEngine } from '../../src/screens/engine/host.js';
-import { BIN } from './cli.js';
+import { BIN, runCapbu } from './cli.js';
 import { renderAt } from './ink.js';
 
 const WORKER = new URL('../../dist/screens/engine/worker.js', import.meta.url);
@@ -33,4 +33,20 @@ export function demoKiosk(world: DemoWorld, module: string, operator: string | n
   );
   const app = renderAt(<KioskApp engine={engine} options={{ operator, selfService: false, demo: true, canPrint: false }} t={translator('vi')} supportLine="Tổng đài 18008000 nhánh 1" />);
   return { engine, app };
+}
+
+/** An event of the kiosk's journal as `capbu journal --json` prints it. */
+export interface PrintedEvent {
+  readonly seq: number;
+  readonly type: string;
+  readonly at: string;
+  readonly operator: string | null;
+  readonly data: Record<string, unknown>;
+}
+
+/** The demo kiosk's journal as `capbu journal --json` prints it (its CAPBU_HOME is in the environment, set by demoKiosk). */
+export async function printedJournal(): Promise<PrintedEvent[]> {
+  const result = await runCapbu(['journal', '--json']);
+  if (result.code !== 0) throw new Error(`capbu journal --json exited ${result.code}: ${result.stderr}`);
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as PrintedEvent);
 }
