@@ -1,12 +1,15 @@
 /**
  * Paid extension orders ("gia hạn") exported by the billing system as CSV
- * `serial,orderId,paidUntil[,paidAt]`: a customer who pays for more time gets it on the same
- * renewal as the free compensation ("cấp bù + gia hạn").
+ * `serial,orderId,paidUntil[,paidAt][,issuerKeyId]`: a customer who pays for more time gets it on
+ * the same renewal as the free compensation ("cấp bù + gia hạn"). issuerKeyId names the old CA key
+ * that issued the certificate, as the registry's column does.
  */
 import { parse } from 'csv-parse/sync';
 import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
 import { normalizeSerial } from '../pki/certificate.js';
+import { KEY_ID_RE, normalizeKeyId } from '../pki/key-identifier.js';
+import { isOrderedSubset, rowKey } from './export-rows.js';
 
 export interface PaidOrder {
   /** The billing system's order id, printed on the receipt. */
@@ -20,22 +23,27 @@ export interface PaidOrder {
 export interface OrderRow extends PaidOrder {
   /** The old certificate's serial: lowercase hex, no leading zeros. */
   readonly serial: string;
+  /** The old CA key's identifier (registry.ts); '' or absent when the export does not say. */
+  readonly issuerKeyId?: string;
 }
 
 /** What is wrong with a row, as `ORDERS_INVALID`'s `lines` say it: `<line>:<problem>`. */
-export const ORDER_PROBLEMS = ['csv', 'header', 'columns', 'serial', 'orderId', 'paidUntil', 'paidAt', 'duplicate'] as const;
+export const ORDER_PROBLEMS = ['csv', 'header', 'columns', 'serial', 'orderId', 'paidUntil', 'paidAt', 'issuerKeyId', 'duplicate'] as const;
 
 const HEADER = ['serial', 'orderId', 'paidUntil'] as const;
+/** Columns an export may add after the required ones, in this order. */
+const OPTIONAL = ['paidAt', 'issuerKeyId'] as const;
 const HEX_RE = /^[0-9a-fA-F]{1,40}$/;
 const ORDER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 /** ISO 8601 with a zone: billing's timestamps are instants. */
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: string): string | null {
+function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: string, issuerKeyId: string): string | null {
   if (!HEX_RE.test(serial)) return 'serial';
   if (!ORDER_ID_RE.test(orderId)) return 'orderId';
   if (!isCalendarDate(paidUntil)) return 'paidUntil';
   if (paidAt !== '' && (!INSTANT_RE.test(paidAt) || Number.isNaN(Date.parse(paidAt)))) return 'paidAt';
+  if (issuerKeyId !== '' && !KEY_ID_RE.test(issuerKeyId)) return 'issuerKeyId';
   return null;
 }
 
@@ -53,7 +61,8 @@ export function parseOrdersCsv(text: string): OrderRow[] {
   }
   const [header, ...rows] = records;
   const columns = header?.record ?? [];
-  const headerOk = HEADER.every((c, i) => columns[i] === c) && (columns.length === 3 || (columns.length === 4 && columns[3] === 'paidAt'));
+  const extra = columns.slice(HEADER.length);
+  const headerOk = HEADER.every((c, i) => columns[i] === c) && isOrderedSubset(extra, OPTIONAL);
   if (!headerOk) throw new CapbuError('ORDERS_INVALID', { lines: [`${header?.line ?? 1}:header`] });
   const problems: string[] = [];
   const out: OrderRow[] = [];
@@ -63,21 +72,30 @@ export function parseOrdersCsv(text: string): OrderRow[] {
       problems.push(`${line}:columns`);
       continue;
     }
-    const [serial = '', orderId = '', paidUntil = '', paidAt = ''] = record;
-    const problem = rowProblem(serial, orderId, paidUntil, paidAt);
+    const [serial = '', orderId = '', paidUntil = ''] = record;
+    const paidAt = record[columns.indexOf('paidAt')] ?? '';
+    const issuerKeyId = normalizeKeyId(record[columns.indexOf('issuerKeyId')] ?? '');
+    const problem = rowProblem(serial, orderId, paidUntil, paidAt, record[columns.indexOf('issuerKeyId')] ?? '');
     if (problem) {
       problems.push(`${line}:${problem}`);
       continue;
     }
-    const key = normalizeSerial(serial);
+    const key = rowKey({ issuerKeyId, serial: normalizeSerial(serial) });
     // One order per certificate: two in one file is a billing export to fix, not to guess at.
     if (seen.has(key)) {
       problems.push(`${line}:duplicate`);
       continue;
     }
     seen.set(key, line);
-    out.push({ serial: key, orderId, paidUntil, paidAt: paidAt === '' ? null : new Date(paidAt).toISOString() });
+    out.push({
+      serial: normalizeSerial(serial),
+      orderId,
+      paidUntil,
+      paidAt: paidAt === '' ? null : new Date(paidAt).toISOString(),
+      ...(issuerKeyId !== '' && { issuerKeyId }),
+    });
   }
   if (problems.length > 0) throw new CapbuError('ORDERS_INVALID', { lines: problems });
   return out;
 }
+

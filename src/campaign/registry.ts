@@ -4,13 +4,31 @@ import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
 import { normalizeSerial } from '../pki/certificate.js';
 import type { PaidOrder } from './orders.js';
+import { isOrderedSubset, rowKey } from './export-rows.js';
+import { KEY_ID_RE, normalizeKeyId } from '../pki/key-identifier.js';
 
 export const SUBSCRIBER_STATUSES = ['active', 'revoked', 'suspended'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+/**
+ * What names an old certificate: the identifier of the CA key that issued it and its serial.
+ * Waves of one CA name reuse serials; '' for a key not said (rows from before issuer keys).
+ */
+export interface CertificateKey {
+  readonly issuerKeyId: string;
+  readonly serial: string;
+}
+
 export interface SubscriberRecord {
   /** Lowercase hex, no leading zeros. */
   readonly serial: string;
+  /**
+   * The identifier of the old CA key that issued the certificate (lowercase hex, as certificates
+   * name it in their AuthorityKeyIdentifier): waves reuse serials, so a row is the pair. Absent
+   * or '' when the export does not say: such a row stands for that serial under any CA key that
+   * has no row of its own.
+   */
+  readonly issuerKeyId?: string;
   readonly taxCode: string;
   readonly contractEnd: CalendarDate;
   readonly status: SubscriberStatus;
@@ -29,7 +47,7 @@ export interface RegistryProblem {
 
 const REQUIRED = ['serial', 'taxCode', 'contractEnd', 'status'] as const;
 /** Columns a registry export may add after the required ones, in this order. */
-const OPTIONAL = ['province', 'hardwareVersion'] as const;
+const OPTIONAL = ['province', 'hardwareVersion', 'issuerKeyId'] as const;
 const HEX_RE = /^[0-9a-fA-F]+$/;
 
 function rowProblem(row: Record<string, string>): string | null {
@@ -38,6 +56,7 @@ function rowProblem(row: Record<string, string>): string | null {
   if (!isCalendarDate(row.contractEnd ?? '')) return 'contractEnd';
   if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(row.status ?? '')) return 'status';
   if ((row.hardwareVersion ?? '').length > 40) return 'hardwareVersion';
+  if (row.issuerKeyId && !KEY_ID_RE.test(row.issuerKeyId)) return 'issuerKeyId';
   return null;
 }
 
@@ -63,9 +82,7 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
   const columns = header?.record ?? [];
   const expected = [...REQUIRED];
   const extra = columns.slice(expected.length);
-  const headerOk =
-    expected.every((c, i) => columns[i] === c) &&
-    extra.every((c, i) => (OPTIONAL as readonly string[]).indexOf(c) >= 0 && (i === 0 || OPTIONAL.indexOf(c as never) > OPTIONAL.indexOf(extra[i - 1] as never)));
+  const headerOk = expected.every((c, i) => columns[i] === c) && isOrderedSubset(extra, OPTIONAL);
   if (!headerOk) throw new CapbuError('REGISTRY_INVALID', { lines: [`${header?.line ?? 1}:header`] });
 
   const problems: RegistryProblem[] = [];
@@ -83,14 +100,16 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
       continue;
     }
     const serial = normalizeSerial(row.serial!);
-    const earlier = seen.get(serial);
+    const issuerKeyId = normalizeKeyId(row.issuerKeyId ?? '');
+    const earlier = seen.get(rowKey({ issuerKeyId, serial }));
     if (earlier !== undefined) {
       problems.push({ line, problem: `duplicate-of-line-${earlier}` });
       continue;
     }
-    seen.set(serial, line);
+    seen.set(rowKey({ issuerKeyId, serial }), line);
     out.push({
       serial,
+      ...(issuerKeyId !== '' && { issuerKeyId }),
       taxCode: row.taxCode!.trim(),
       contractEnd: row.contractEnd!,
       status: row.status as SubscriberStatus,
@@ -103,3 +122,4 @@ export function parseRegistryCsv(text: string): SubscriberRecord[] {
   }
   return out;
 }
+

@@ -4,7 +4,7 @@
  * a rerun after a crash, an unplugged token or a dead link finishes the same renewal.
  */
 import { randomUUID } from 'node:crypto';
-import { campaignOf, type CampaignSet } from '../campaign/campaigns.js';
+import { issuerKeyIdOf, campaignOf, type CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
@@ -218,7 +218,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
   const overrides = heldOverrides(ctx.settings, ask.override, ctx.campaigns.campaigns[0], decided.now);
   const rollout = { tokenHardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion, overridden: overrides.overridden };
-  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (serial) => findSubscriber(ctx.db, serial), decided.now, undefined, rollout);
+  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (key) => findSubscriber(ctx.db, key), decided.now, undefined, rollout);
   const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
   // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
   // missing key alone is settled after the login, from the private keys themselves.
@@ -287,8 +287,8 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
     if (record.state === 'issued') steps.checkpoint();
     await install(ctx.db, session, record, ctx.clock, steps);
     const issued = parseCertificate(record.newCertificate!);
-    const subscriber = findSubscriber(ctx.db, old.serial);
     const campaign = campaignOf(ctx.campaigns, old);
+    const subscriber = findSubscriber(ctx.db, { issuerKeyId: issuerKeyIdOf(campaign), serial: old.serial });
     const grant = subscriber && campaign ? grantFor(subscriber, campaign).grant : null;
     const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock(), grant);
     return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), grant, clockWarning });
