@@ -57,7 +57,7 @@ export interface Inspection {
 /** The registry row for an old certificate (issuer key and serial). */
 export type SubscriberLookup = (key: CertificateKey) => SubscriberRecord | null;
 /** The finished renewal that issued this serial, as the kiosk's store remembers it. */
-export type RenewalLookup = (serial: string) => RenewedFrom | null;
+export type RenewalLookup = (certificate: Uint8Array) => RenewedFrom | null;
 
 /** What the rollout plan needs from the kiosk: the token's hardware version, and overrides it holds. */
 export interface RolloutFacts {
@@ -98,7 +98,7 @@ export function inspect(
     const issuer = role === 'ca' ? null : campaignOf(campaigns, facts);
     // Waves reuse serials: the registry row is the one under the old CA key that signed it.
     const subscriber = role === 'ca' ? null : lookup({ issuerKeyId: issuerKeyIdOf(issuer), serial: facts.serial });
-    const renewed = role === 'ca' ? null : renewedFrom(facts.serial);
+    const renewed = role === 'ca' ? null : renewedFrom(facts.der);
     const judgedBy = role === 'ca' ? null : (issuer ?? campaigns.campaigns[0]);
     certificates.push({
       facts,

@@ -105,12 +105,12 @@ function finished(
   return { status, oldSerial: record.oldSerial, newSerial: issued.serial, notAfter: issued.notAfter, certificate: issued.der, ...extra };
 }
 
-function serialsOn(contents: ReturnType<typeof readToken>): string[] {
+function certificatesOn(contents: ReturnType<typeof readToken>): Uint8Array[] {
   return contents.certificates.flatMap((object) => {
     try {
-      return [parseCertificate(object.value).serial];
+      return [parseCertificate(object.value).der];
     } catch {
-      // An object that does not parse has no serial to look up.
+      // An object that does not parse is no certificate to look up.
       return [];
     }
   });
@@ -208,7 +208,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   const { token, contents, found } = await steps.run('read', () => {
     const token = selectToken(listTokens(ctx.lib), ask.label);
     const contents = readToken(ctx.lib, token);
-    return { token, contents, found: renewalFor(ctx.db, serialsOn(contents)) };
+    return { token, contents, found: renewalFor(ctx.db, certificatesOn(contents)) };
   });
   let record = found;
   if (record?.state === 'done') {

@@ -9,7 +9,7 @@ import { checkStoreContents, checkStoreFile, notePassed } from './store-checks.j
 export type Store = Database.Database;
 
 /** Append-only: each step moves the schema one version forward; never edit one that has shipped. */
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'registry',
@@ -153,6 +153,10 @@ const MIGRATIONS: readonly Migration[] = [
          SELECT '', serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at FROM registry`,
       `DROP TABLE registry`,
       `ALTER TABLE registry_keyed RENAME TO registry`,
+      // One renewal per old certificate, the certificate itself: two waves' certificates may share a serial.
+      `DROP INDEX renewals_old_serial`,
+      `CREATE UNIQUE INDEX renewals_old_certificate ON renewals (old_certificate)`,
+      `CREATE INDEX renewals_by_old_serial ON renewals (old_serial)`,
     ],
   },
 ];

@@ -275,7 +275,7 @@ export class EngineCore {
       const view = tokenView(inspection, this.campaigns, {
         hardwareVersion: plugged.watched.hardwareVersion || null,
         pin,
-        renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial)),
+        renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.der)),
       });
       // The verdict goes to the screen first; its journal entries (one synchronous commit) after.
       this.changes.push({ type: 'token', key, view });
