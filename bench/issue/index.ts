@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       notBefore: new Date('2018-03-01T02:00:00Z'),
       notAfter: CAP_2020,
     });
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys: keys as never, signingAlgorithm: RSA_ALG });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys, signingAlgorithm: RSA_ALG });
     const serial = normalizeSerial(cert.serialNumber);
     records.push({ serial, taxCode: `0100${String(i).padStart(6, '0')}`, contractEnd: '2022-12-31', status: 'active' as const, province: 'HN' });
     requests.push({

@@ -4,9 +4,8 @@
  * the same renewal as the free compensation ("cấp bù + gia hạn"). issuerKeyId names the old CA key
  * that issued the certificate, as the registry's column does.
  */
-import { parse } from 'csv-parse/sync';
-import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
+import { parseCsvTable } from './csv-table.js';
 import { normalizeSerial } from '../pki/certificate.js';
 import { KEY_ID_RE, normalizeKeyId } from '../pki/key-identifier.js';
 import { isOrderedSubset, rowKey } from './export-rows.js';
@@ -23,7 +22,7 @@ export interface PaidOrder {
 export interface OrderRow extends PaidOrder {
   /** The old certificate's serial: lowercase hex, no leading zeros. */
   readonly serial: string;
-  /** The old CA key's identifier (registry.ts); '' or absent when the export does not say. */
+  /** The old CA key's identifier (registry.ts); absent when the export does not say. */
   readonly issuerKeyId?: string;
 }
 
@@ -49,53 +48,24 @@ function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: 
 
 /** The whole file or nothing: ORDERS_INVALID names every bad line (1-based) and what is wrong with it. */
 export function parseOrdersCsv(text: string): OrderRow[] {
-  let records: { record: string[]; line: number }[];
-  try {
-    const parsed = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    records = parsed.map((r) => ({ record: r.record, line: r.info.lines }));
-  } catch (error) {
-    throw new CapbuError('ORDERS_INVALID', { lines: [`${(error as { lines?: number }).lines ?? 0}:csv`] });
-  }
-  const [header, ...rows] = records;
-  const columns = header?.record ?? [];
-  const extra = columns.slice(HEADER.length);
-  const headerOk = HEADER.every((c, i) => columns[i] === c) && isOrderedSubset(extra, OPTIONAL);
-  if (!headerOk) throw new CapbuError('ORDERS_INVALID', { lines: [`${header?.line ?? 1}:header`] });
-  const problems: string[] = [];
-  const out: OrderRow[] = [];
-  const seen = new Map<string, number>();
-  for (const { record, line } of rows) {
-    if (record.length !== columns.length) {
-      problems.push(`${line}:columns`);
-      continue;
-    }
-    const [serial = '', orderId = '', paidUntil = ''] = record;
-    const paidAt = record[columns.indexOf('paidAt')] ?? '';
-    const issuerKeyId = normalizeKeyId(record[columns.indexOf('issuerKeyId')] ?? '');
-    const problem = rowProblem(serial, orderId, paidUntil, paidAt, record[columns.indexOf('issuerKeyId')] ?? '');
-    if (problem) {
-      problems.push(`${line}:${problem}`);
-      continue;
-    }
-    const key = rowKey({ issuerKeyId, serial: normalizeSerial(serial) });
-    // One order per certificate: two in one file is a billing export to fix, not to guess at.
-    if (seen.has(key)) {
-      problems.push(`${line}:duplicate`);
-      continue;
-    }
-    seen.set(key, line);
-    out.push({
-      serial: normalizeSerial(serial),
-      orderId,
-      paidUntil,
-      paidAt: paidAt === '' ? null : new Date(paidAt).toISOString(),
-      ...(issuerKeyId !== '' && { issuerKeyId }),
-    });
-  }
-  if (problems.length > 0) throw new CapbuError('ORDERS_INVALID', { lines: problems });
-  return out;
+  const seen = new Set<string>();
+  return parseCsvTable(text, {
+    code: 'ORDERS_INVALID',
+    header: (columns) => HEADER.every((c, i) => columns[i] === c) && isOrderedSubset(columns.slice(HEADER.length), OPTIONAL),
+    row: ({ serial = '', orderId = '', paidUntil = '', paidAt = '', issuerKeyId = '' }) => {
+      const problem = rowProblem(serial, orderId, paidUntil, paidAt, issuerKeyId);
+      if (problem) return problem;
+      const order = {
+        serial: normalizeSerial(serial),
+        ...(issuerKeyId !== '' && { issuerKeyId: normalizeKeyId(issuerKeyId) }),
+        orderId,
+        paidUntil,
+        paidAt: paidAt === '' ? null : new Date(paidAt).toISOString(),
+      };
+      // One order per certificate: two in one file is a billing export to fix, not to guess at.
+      if (seen.has(rowKey(order))) return 'duplicate';
+      seen.add(rowKey(order));
+      return order;
+    },
+  });
 }
-

@@ -10,7 +10,7 @@ import { ConfirmFinalView } from './confirm-final-view.js';
 import { DoneView } from './done-view.js';
 import { ErrorView } from './error-view.js';
 import { DEMO_PANEL_WIDTH, Frame } from './frame.js';
-import { bindingFor, type KeyName } from './keys.js';
+import { bindingFor, splitTyping, type KeyName } from './keys.js';
 import type { EngineCommand, EngineEvent } from './model.js';
 import { PinHolder } from './pin-holder.js';
 import { PinView } from './pin-view.js';
@@ -101,13 +101,16 @@ export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
 
   useInput((input, key) => {
     const name = keyName(input, key);
-    const screen = current.current.screen.name;
-    if (name === null && TEXT_SCREENS.has(screen)) {
-      for (const char of input) dispatch({ type: 'text', char });
-      return;
+    const presses = name === null ? splitTyping(input) : [{ input, name }];
+    // Each press is read on the screen it lands on: after an Enter in the chunk, that is the next one.
+    for (const press of presses) {
+      if (press.name === null && TEXT_SCREENS.has(current.current.screen.name)) {
+        dispatch({ type: 'text', char: press.input });
+        continue;
+      }
+      const binding = bindingFor(current.current, press);
+      if (binding) dispatch({ type: 'key', action: binding.action, input: press.input });
     }
-    const binding = bindingFor(current.current, { input, name });
-    if (binding) dispatch({ type: 'key', action: binding.action, input });
   });
 
   const { width, height } = useTerminalSize();

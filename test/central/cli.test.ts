@@ -5,21 +5,19 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { x509 } from '../../src/pki/x509.js';
 import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { kioskClient } from '../../src/sync/enroll.js';
 import { runCapbu } from '../support/cli.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, serveCentral, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
+import { centralDatabases, makeCentralWorld, NOW, serveCentral, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
 let env: NodeJS.ProcessEnv;
 let db: string;
 let subscribers: Subscriber[];
-let postgres: TestPostgres | null = null;
 
 const capbu = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCapbu(args, { env: { ...env, ...extra } });
 
@@ -34,9 +32,7 @@ beforeAll(async () => {
 beforeEach(() => {
   db = sqlitePath(world, `cli-${++dbs}`);
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
+const databases = centralDatabases(() => world);
 
 /** The registry of the first two subscribers, imported into this test's centre. */
 const importRegistry = () => capbu(['central', 'registry', 'import', world.writeRegistry(subscribers.slice(0, 2).map((s) => world.record(s))), '--db', db]);
@@ -194,8 +190,7 @@ describe('capbu central', () => {
   });
 
   it('takes a postgres:// URL as --db', async () => {
-    postgres ??= await startPostgres();
-    const url = await postgres.newDatabase();
+    const url = await databases.postgres();
     const added = await capbu(['central', 'kiosk', 'add', '--id', 'pg-01', '--province', 'HN', '--channel', 'self', '--db', url]);
     expect(added.code).toBe(0);
     expect(added.stdout.trimEnd().split('\n').at(-1)).toMatch(/^[0-9A-Z-]{24}$/);

@@ -14,18 +14,14 @@ import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { runCapbu } from '../support/cli.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+import { centralDatabases, credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
+const databases = centralDatabases(() => world);
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
   const error = await promise.then(
@@ -166,20 +162,11 @@ describe('rate limit per kiosk', () => {
   });
 });
 
-describe.each([
-  { name: 'SQLite', db: async () => sqlitePath(world, 'sync') },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-])('registry, events and report on $name', (backend) => {
+describe.each(databases.backends)('registry, events and report on $name', (backend) => {
   let centre: Centre;
   let kiosk: CentralClient;
   beforeAll(async () => {
-    centre = await startCentre(world, await backend.db());
+    centre = await startCentre(world, await backend.db('sync'));
     kiosk = await centre.kiosk('sync-1', { province: 'HN', channel: 'counter' });
   });
   afterAll(() => centre.running.close());

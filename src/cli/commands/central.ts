@@ -84,11 +84,11 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });
+  const stopped = stopRequested();
   if (cluster.isWorker) reportReady(running.url);
   else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: ids }));
   const stoppedBy = await new Promise<CapbuError | null>((done) => {
-    process.once('SIGINT', () => done(null));
-    process.once('SIGTERM', () => done(null));
+    void stopped.then(done);
     // A worker whose primary is gone has no one to stop it.
     if (cluster.isWorker) process.once('disconnect', () => done(null));
     void running.stopped.then(done);
@@ -104,6 +104,17 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
 }
 
 /**
+ * Resolves on SIGINT or SIGTERM. Listening before the service says it is up: a signal sent the
+ * moment "listening on" is read would otherwise find no handler and kill the process outright.
+ */
+function stopRequested(): Promise<null> {
+  return new Promise((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
+  });
+}
+
+/**
  * The primary of `serve --workers N`: it migrates the store once (workers migrating at the same
  * time would race), then starts the workers, which run this same command and do the serving.
  */
@@ -111,11 +122,8 @@ async function serveWorkers(count: number, db: string, at: Date, campaignIds: st
   await withStore(db, at, async () => undefined);
   const workers = await startWorkers(count);
   if (!workers) return 2;
+  const signalled = stopRequested();
   writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignIds }));
-  const signalled = new Promise<null>((done) => {
-    process.once('SIGINT', () => done(null));
-    process.once('SIGTERM', () => done(null));
-  });
   const failure = await Promise.race([signalled, workers.failed]);
   await workers.stop();
   if (failure !== null) throw new CapbuError('INTERNAL', { message: failure });
