@@ -169,19 +169,22 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     newDatabase: true,
     ...overrides,
   });
+  // The centre's clock when the test gives one (it may move), else NOW.
+  const clock = overrides.now ?? (() => NOW);
   const enrolled: Centre['enrolled'] = async (id, options = {}) => {
     const code = newEnrolmentCode();
+    const now = clock();
     await running.services.store.addKiosk({
       id,
       role: options.role,
       province: options.province ?? 'HN',
       channel: options.channel ?? 'counter',
       enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-      createdAt: NOW.toISOString(),
+      enrolmentExpires: new Date(now.getTime() + 3600_000).toISOString(),
+      createdAt: now.toISOString(),
     });
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
-    const client = new CentralClient({ server: running.url, credential, now: () => NOW });
+    const client = new CentralClient({ server: running.url, credential, now: clock });
     credentials.set(client, credential);
     return { client, credential };
   };
