@@ -20,7 +20,7 @@ import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaigns, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
-import { dateTimeFor } from '../../i18n/dates.js';
+import { calendarDate, dateTimeFor } from '../../i18n/dates.js';
 import { columns, table, widthOf } from '../wrap.js';
 import { planLines, readOverrideKey } from './central-plan.js';
 
@@ -291,7 +291,7 @@ function reportLines(report: Report, ctx: Context, zone: string): string[] {
     '',
     ...table(header(t.text('reportChannel')), rows(report.byChannel.map((g) => ({ ...g, key: t.text(`channel.${g.key}`) })))),
     '',
-    ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
+    ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [calendarDate(d.date), String(d.renewed)])),
     '',
     ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
