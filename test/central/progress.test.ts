@@ -180,11 +180,11 @@ describe.each(databases.backends)('progress figures on $name', (backend) => {
     }
   });
 
-  it('keeps the counts a recount from the certificates\' standings finds (what migration 10 writes)', async () => {
+  it('keeps the counts a recount from the certificates\' standings finds (what migration 11 writes)', async () => {
     await expectRecomputed(source, NOW);
     const edges = "SELECT kind, province, a, b, n FROM progress_counts WHERE (kind LIKE 'edge%' OR kind = 'known') AND n <> 0 ORDER BY kind, province, a, b";
     const kept = await rowsOf(edges);
-    const step = MIGRATIONS.find((m) => m.version === 10)!;
+    const step = MIGRATIONS.find((m) => m.version === 11)!;
     const recount = step.statements.filter((statement) => !statement.startsWith('CREATE INDEX'));
     if (db.startsWith('postgres')) {
       const client = new pg.Client({ connectionString: db });

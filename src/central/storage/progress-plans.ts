@@ -123,7 +123,7 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
       renewed: Number(r.now_renewed) > 0,
     });
     counts.addAll(standingCounts(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed, 1));
-    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial]);
+    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial, r.issuer_key]);
   }
   yield* counts.bumps(sql);
   return rows.length;
@@ -133,7 +133,7 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
 export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generator<Command, void, Row[]> {
   yield bump(sql, 'day', r.province, r.issuedDay, '', 1);
   yield bump(sql, 'renewed', r.province, r.channel, r.hardwareVersion, 1);
-  const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial]);
+  const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial, r.issuerKeyId]);
   // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
   if (!c || Number(c.pending) === 1) return;
   const counts = countChanges();
@@ -141,7 +141,7 @@ export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generat
   const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
   counts.addAll(standingCounts(province, null, null, true, 1));
   yield* counts.bumps(sql);
-  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial]);
+  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial, r.issuerKeyId]);
 }
 
 /** A decision on a certificate, from a kiosk's check.decided or the centre's own refusal. */
