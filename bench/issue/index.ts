@@ -16,7 +16,8 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x509 } from '../../src/pki/x509.js';
 import type { RenewalRequest } from '../../src/central/api.js';
-import { enrolmentCodeHash, newCredential, newEnrolmentCode } from '../../src/central/credentials.js';
+import { enrolmentCodeHash, newCredential } from '../../src/central/credentials.js';
+import { addKioskWithCode } from '../../test/support/enrolment.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
@@ -116,17 +117,9 @@ async function main(): Promise<void> {
   const store = await openCentralStore(db, NOW);
   await store.importRegistry(records, NOW.toISOString());
   for (let k = 0; k < CLIENTS; k++) {
-    const code = newEnrolmentCode();
+    const code = await addKioskWithCode(store, { id: `bench-${k}`, province: 'HN', channel: 'counter' }, NOW);
     const credential = newCredential(`bench-${k}`);
     credentials.push(credential.token);
-    await store.addKiosk({
-      id: `bench-${k}`,
-      province: 'HN',
-      channel: 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(Date.now() + 86400_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
     await store.enroll(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
   }
   await store.close();

@@ -315,7 +315,7 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
         count('day', p, day, '');
         count('renewed', p, kioskChannel[k]!, hw);
         const values: Record<(typeof RENEWAL_COLUMNS)[number], unknown> = {
-          old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
+          issuer_key: '', old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
           request_hash: hex(`request ${i}`), serial: newSerial(i), certificate: template, not_before: at, not_after: until[i],
           issued_at: at, issued_day: day, province: p, channel: kioskChannel[k], hardware_version: hw, token_serial: `T${i}`,
           token_manufacturer: 'Feitian', token_model: 'ePass2003', operator: `nv.${kioskId(k).toLowerCase()}`,

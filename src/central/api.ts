@@ -82,6 +82,8 @@ export type RegistryQuery = Static<typeof RegistryQuery>;
 
 export const RegistryRow = Type.Object({
   serial: Type.String(),
+  /** The old CA key that issued the certificate (src/campaign/registry.ts); absent when the export did not say. */
+  issuerKeyId: Type.Optional(Type.String()),
   taxCode: Type.String(),
   contractEnd: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),

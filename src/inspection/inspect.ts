@@ -3,11 +3,11 @@
  * read, the registry is a lookup, and the time is given.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { campaignOf, campaignRenewing, type CampaignSet } from '../campaign/campaigns.js';
+import { campaignOf, campaignRenewing, issuerKeyIdOf, type CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { DerError, type DerProblem } from '../pki/der.js';
 import { decide, type Decision } from '../campaign/decide.js';
-import type { SubscriberRecord } from '../campaign/registry.js';
+import type { CertificateKey, SubscriberRecord } from '../campaign/registry.js';
 import type { TokenContents } from '../token/read.js';
 import type { TokenSummary } from '../token/slots.js';
 
@@ -54,16 +54,17 @@ export interface Inspection {
   readonly candidate: InspectedCertificate | null;
 }
 
-export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
+/** The registry row for an old certificate (issuer key and serial). */
+export type SubscriberLookup = (key: CertificateKey) => SubscriberRecord | null;
 /** The finished renewal that issued this serial, as the kiosk's store remembers it. */
-export type RenewalLookup = (serial: string) => RenewedFrom | null;
+export type RenewalLookup = (certificate: Uint8Array) => RenewedFrom | null;
 
 /** What the rollout plan needs from the kiosk: the token's hardware version, and overrides it holds. */
 export interface RolloutFacts {
   /** The device catalogue's label for the token, else the token's own version. */
   readonly tokenHardwareVersion?: string | null;
-  /** Whether a verified supervisor's override covers the certificate with this serial. */
-  readonly overridden?: (serial: string) => boolean;
+  /** Whether a verified supervisor's override covers the certificate with this serial in this campaign. */
+  readonly overridden?: (campaign: string, serial: string) => boolean;
 }
 
 export function inspect(
@@ -94,9 +95,10 @@ export function inspect(
     }
     const hasPrivateKey = facts.publicKeyId !== null && evidence.has(facts.publicKeyId);
     const role: Role = facts.isCa ? 'ca' : 'end-entity';
-    const subscriber = role === 'ca' ? null : lookup(facts.serial);
-    const renewed = role === 'ca' ? null : renewedFrom(facts.serial);
     const issuer = role === 'ca' ? null : campaignOf(campaigns, facts);
+    // Waves reuse serials: the registry row is the one under the old CA key that signed it.
+    const subscriber = role === 'ca' ? null : lookup({ issuerKeyId: issuerKeyIdOf(issuer), serial: facts.serial });
+    const renewed = role === 'ca' ? null : renewedFrom(facts.der);
     const judgedBy = role === 'ca' ? null : (issuer ?? campaigns.campaigns[0]);
     certificates.push({
       facts,
@@ -109,7 +111,7 @@ export function inspect(
       decision:
         judgedBy &&
         decide(
-              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: rollout.overridden?.(facts.serial) ?? false },
+              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: issuer !== null && (rollout.overridden?.(issuer.id, facts.serial) ?? false) },
               judgedBy,
               now,
               undefined,

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { x509 } from '../../src/pki/x509.js';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { kioskClient } from '../../src/sync/enroll.js';
 import { runCapbu } from '../support/cli.js';
+import { addKioskWithCode } from '../support/enrolment.js';
 import { centralDatabases, makeCentralWorld, NOW, serveCentral, sqlitePath, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
@@ -137,19 +137,10 @@ describe('capbu central', () => {
     expectOneLineError(await capbu(['central', 'serve', '--ca-key', world.caKeyPath, '--db', db, '--workers', '0']), 'USAGE');
     const workersDb = sqlitePath(world, 'workers');
     const [shared, alone] = await Promise.all([world.subscriber('Workers Shared'), world.subscriber('Workers Alone')]);
-    const codes = Array.from({ length: 6 }, () => newEnrolmentCode());
     const store = await openCentralStore(workersDb, NOW);
     await store.importRegistry([world.record(shared), world.record(alone)], NOW.toISOString());
-    for (const [i, code] of codes.entries()) {
-      await store.addKiosk({
-        id: `w-${i}`,
-        province: 'HN',
-        channel: 'counter',
-        enrolmentHash: enrolmentCodeHash(code),
-        enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(),
-        createdAt: NOW.toISOString(),
-      });
-    }
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) codes.push(await addKioskWithCode(store, { id: `w-${i}`, province: 'HN', channel: 'counter' }, NOW));
     await store.close();
 
     // The world's key issued into the first centre's database already: this one is new on purpose.

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js';
+import { addKioskWithCode } from '../support/enrolment.js';
 import { centralDatabases, makeCentralWorld, NOW, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 /** A chain of `n` events from `from`, linked to `prevHash`. */
@@ -33,15 +33,7 @@ interface Kiosk {
 }
 
 async function kiosk(centre: Centre, id: string, province = 'HN'): Promise<Kiosk> {
-  const code = newEnrolmentCode();
-  await centre.running.services.store.addKiosk({
-    id,
-    province,
-    channel: 'field',
-    enrolmentHash: enrolmentCodeHash(code),
-    enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-    createdAt: NOW.toISOString(),
-  });
+  const code = await addKioskWithCode(centre.running.services.store, { id, province, channel: 'field' }, NOW);
   const enrolled = await request(`${centre.url}/v1/enrolments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
   const { credential } = (await enrolled.body.json()) as { credential: string };
   const post = async (body: unknown) => {

@@ -12,7 +12,6 @@ import { afterAll } from 'vitest';
 import type { CampaignSet } from '../../src/campaign/campaigns.js';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { x509 } from '../../src/pki/x509.js';
-import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { CredentialRole } from '../../src/central/storage/store.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
@@ -23,6 +22,7 @@ import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type Subscrib
 import { CentralClient } from '../../src/sync/client.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 import { BIN } from '../support/cli.js';
+import { addKioskWithCode } from '../support/enrolment.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 export const NOW = new Date('2020-06-01T03:00:00Z');
@@ -169,19 +169,16 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     newDatabase: true,
     ...overrides,
   });
+  // The centre's clock when the test gives one (it may move), else NOW.
+  const clock = overrides.now ?? (() => NOW);
   const enrolled: Centre['enrolled'] = async (id, options = {}) => {
-    const code = newEnrolmentCode();
-    await running.services.store.addKiosk({
-      id,
-      role: options.role,
-      province: options.province ?? 'HN',
-      channel: options.channel ?? 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
+    const code = await addKioskWithCode(
+      running.services.store,
+      { id, role: options.role, province: options.province ?? 'HN', channel: options.channel ?? 'counter' },
+      clock(),
+    );
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
-    const client = new CentralClient({ server: running.url, credential, now: () => NOW });
+    const client = new CentralClient({ server: running.url, credential, now: clock });
     credentials.set(client, credential);
     return { client, credential };
   };

@@ -10,13 +10,14 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, s
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enrolmentCodeHash, newCredential, newEnrolmentCode } from '../../src/central/credentials.js';
+import { enrolmentCodeHash, newCredential } from '../../src/central/credentials.js';
 import { keyFingerprint, readMark } from '../../src/central/issued-marker.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { freePort } from '../../src/demo/centre.js';
 import { isCapbuError } from '../../src/errors.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { runCapbu } from '../support/cli.js';
+import { addKioskWithCode } from '../support/enrolment.js';
 import { centralDatabases, makeCentralWorld, NOW, serveCentral, sqlitePath, startCentre, stopServe, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
@@ -35,16 +36,8 @@ async function prepare(db: string): Promise<string> {
   const store = await openCentralStore(db, NOW);
   try {
     await store.importRegistry(subscribers.map((s) => world.record(s)), NOW.toISOString());
-    const code = newEnrolmentCode();
+    const code = await addKioskWithCode(store, { id: 'mark-kiosk', province: 'HN', channel: 'counter' }, NOW);
     const credential = newCredential('mark-kiosk');
-    await store.addKiosk({
-      id: 'mark-kiosk',
-      province: 'HN',
-      channel: 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
     await store.enroll(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
     return credential.token;
   } finally {

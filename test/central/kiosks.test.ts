@@ -7,13 +7,14 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { newEnrolmentCode } from '../../src/central/credentials.js';
 import { isCapbuError } from '../../src/errors.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { runCapbu } from '../support/cli.js';
+import { addKioskWithCode } from '../support/enrolment.js';
 import { centralDatabases, credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 let world: CentralWorld;
@@ -33,16 +34,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; detai
 }
 
 async function addKiosk(centre: Centre, id: string, expiresInMs = 3600_000): Promise<string> {
-  const code = newEnrolmentCode();
-  await centre.running.services.store.addKiosk({
-    id,
-    province: 'DN',
-    channel: 'field',
-    enrolmentHash: enrolmentCodeHash(code),
-    enrolmentExpires: new Date(NOW.getTime() + expiresInMs).toISOString(),
-    createdAt: NOW.toISOString(),
-  });
-  return code;
+  return addKioskWithCode(centre.running.services.store, { id, province: 'DN', channel: 'field' }, NOW, expiresInMs);
 }
 
 describe('enrolment and authentication', () => {

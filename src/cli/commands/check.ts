@@ -41,7 +41,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const devices = catalogue(settings.devices);
   const picked = pickModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices });
   const lib = loadModule(picked.module);
-  const overrides = heldOverrides(settings, values.override, campaigns.campaigns[0], now);
+  const overrides = heldOverrides(settings, values.override, campaigns, now);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const db = openStore(home);
@@ -54,7 +54,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    inspection = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), decided.now, renewedFrom(db), {
+    inspection = inspect(contents, campaigns, (key) => findSubscriber(db, key), decided.now, renewedFrom(db), {
       tokenHardwareVersion: picked.hardwareVersion ?? token.hardwareVersion,
       overridden: overrides.overridden,
     });
