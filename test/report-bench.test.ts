@@ -1,7 +1,7 @@
 /**
  * bench/report at a tiny scale, so its loader and measuring cannot rot: the campaign loads into
  * SQLite and PostgreSQL, the centre's pages show exactly the loaded figures (the bench checks
- * them before timing), and every page gets figures and a floor. No timing is asserted.
+ * them before timing), and every page (the report API's and the dashboard's own) gets figures and a floor. No timing is asserted.
  */
 import { expect, it } from 'vitest';
 import { scaled } from '../bench/report/load.js';
@@ -13,7 +13,7 @@ it('loads a tiny campaign on SQLite and PostgreSQL and measures both pages again
   expect(results.map((r) => r.backend)).toEqual(['sqlite', 'postgres']);
   for (const r of results) {
     expect(r.load.find((t) => t.table === 'kiosk_events')?.rows).toBeGreaterThanOrEqual(5000 - 63);
-    expect(r.pages.map((p) => p.page.split(' ')[0])).toEqual(['overview', 'province']);
+    expect(r.pages.map((p) => p.page.split(' ')[0])).toEqual(['overview', 'province', 'dashboard', 'dashboard']);
     for (const p of r.pages) for (const v of [p.p50, p.p99, p.floorP50, p.floorP99]) expect(v).toBeGreaterThan(0);
   }
   expect(lines.some((l) => l.includes('PostgreSQL loaded'))).toBe(true);

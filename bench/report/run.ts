@@ -13,6 +13,10 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { request } from 'undici';
 import type { Overview, ProvinceProgress } from '../../src/central/api.js';
+import { enrolmentCodeHash } from '../../src/central/credentials.js';
+import { addAccount } from '../../src/central/dashboard/accounts.js';
+import { hashPassword } from '../../src/central/dashboard/passwords.js';
+import { DEFAULT_DASHBOARD } from '../../src/central/dashboard/settings.js';
 import { startCentral } from '../../src/central/server.js';
 import { knownParams } from '../../src/central/progress/reads.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
@@ -23,6 +27,7 @@ import { loadCampaigns } from '../../src/store/files.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { addKioskWithCode } from '../../test/support/enrolment.js';
 import { startPostgres } from '../../test/support/postgres.js';
+import { Reader } from '../../test/dashboard/http.js';
 import { quantile } from '../stats.js';
 import { copyToPostgres } from './copy.js';
 import { BENCH_NOW, loadCampaignInto, PROVINCES, type Expected, type LoadTimes, type Scale } from './load.js';
@@ -51,16 +56,22 @@ export interface BenchOptions {
   readonly log: (line: string) => void;
 }
 
+const BENCH_PASSWORD = 'bench-report-password';
+
 /** The province page measured: one of the larger provinces. */
 export const BENCH_PROVINCE = PROVINCES[9]!;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
+/** The pages timed: the report API's and the dashboard's own, which supervisors open. */
+type PageName = 'overview' | 'province' | 'dashboardOverview' | 'dashboardProvince';
+
 /** The statements a page runs, as its floor runs them: [sql, params]. */
-function floorQueries(dialect: Dialect, page: 'overview' | 'province'): [string, unknown[]][] {
+function floorQueries(dialect: Dialect, page: PageName): [string, unknown[]][] {
   const sql = statements(dialect);
-  const scope: Scope = page === 'overview' ? 'all' : [BENCH_PROVINCE];
+  const overviewPage = page === 'overview' || page === 'dashboardOverview';
+  const scope: Scope = overviewPage ? 'all' : [BENCH_PROVINCE];
   const scoped = (name: Parameters<typeof scopedCommand>[1], params: unknown[]): [string, unknown[]] => {
     const c = scopedCommand(dialect, name, params, scope);
     return [c.sql, c.params];
@@ -69,13 +80,20 @@ function floorQueries(dialect: Dialect, page: 'overview' | 'province'): [string,
     scoped('knownByProvince', knownParams(BENCH_NOW)),
     scoped('renewalsPerDay', []),
     scoped('kinds', []),
-    page === 'overview' ? [sql.allKiosks, []] : [sql.provinceKiosks, [BENCH_PROVINCE]],
+    ...((): [string, unknown[]][] => {
+      if (page === 'overview') return [[sql.allKiosks, []], [sql.knownEligible, [BENCH_NOW.toISOString()]], [sql.renewalsByVersion, []]];
+      // The dashboard's overview: the silent kiosks instead of every kiosk's line, and the plan for an admin.
+      if (page === 'dashboardOverview') {
+        return [scoped('staleKiosks', [new Date(BENCH_NOW.getTime() - DEFAULT_DASHBOARD.unsyncedLimitMs).toISOString()]), [sql.knownEligible, [BENCH_NOW.toISOString()]], [sql.renewalsByVersion, []]];
+      }
+      return [[sql.provinceKiosks, [BENCH_PROVINCE]]];
+    })(),
   ];
 }
 
 type Floor = () => Promise<void>;
 
-function sqliteFloor(path: string, page: 'overview' | 'province'): { run: Floor; close: () => void } {
+function sqliteFloor(path: string, page: PageName): { run: Floor; close: () => void } {
   const db = new Database(path, { readonly: true });
   const prepared = floorQueries(SQLITE, page).map(([text, params]) => [db.prepare(text), params] as const);
   return {
@@ -86,7 +104,7 @@ function sqliteFloor(path: string, page: 'overview' | 'province'): { run: Floor;
   };
 }
 
-async function postgresFloor(url: string, page: 'overview' | 'province'): Promise<{ run: Floor; close: () => Promise<void> }> {
+async function postgresFloor(url: string, page: PageName): Promise<{ run: Floor; close: () => Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const queries = floorQueries(POSTGRES, page);
@@ -107,7 +125,17 @@ async function measure(backend: Backend, db: string, campaignPath: string, caKey
   try {
     const code = await addKioskWithCode(running.services.store, { id: 'BENCH-REPORT', role: 'report', province: PROVINCES[0]!, channel: 'counter' }, BENCH_NOW);
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
+    // An admin of the dashboard, signed in as a supervisor would be, to time the pages themselves.
+    const { code: setup } = await addAccount(running.services.store, { name: 'bench.admin', role: 'admin', provinces: [], validHours: 1 }, BENCH_NOW);
+    await running.services.store.setPassword(enrolmentCodeHash(setup), await hashPassword(BENCH_PASSWORD), BENCH_NOW.toISOString());
+    const browser = new Reader(running.url);
+    if ((await browser.login('bench.admin', BENCH_PASSWORD)).status !== 303) throw new Error('bench/report: the dashboard refused the bench admin');
     const get = async (path: string) => {
+      if (!path.startsWith('/v1/')) {
+        const page = await browser.get(path);
+        if (page.status !== 200) throw new Error(`bench/report: GET ${path} answered ${page.status}: ${page.body.slice(0, 300)}`);
+        return page.body;
+      }
       const reply = await request(`${running.url}${path}`, { headers: { authorization: `Bearer ${credential}` } });
       const text = await reply.body.text();
       if (reply.statusCode !== 200) throw new Error(`bench/report: GET ${path} answered ${reply.statusCode}: ${text.slice(0, 300)}`);
@@ -116,6 +144,8 @@ async function measure(backend: Backend, db: string, campaignPath: string, caKey
     const pages = [
       { page: 'overview (GET /v1/report)', name: 'overview' as const, path: '/v1/report' },
       { page: `province ${BENCH_PROVINCE} (GET /v1/report/provinces/${BENCH_PROVINCE})`, name: 'province' as const, path: `/v1/report/provinces/${BENCH_PROVINCE}` },
+      { page: 'dashboard overview (GET /overview)', name: 'dashboardOverview' as const, path: '/overview' },
+      { page: `dashboard province (GET /province/${BENCH_PROVINCE})`, name: 'dashboardProvince' as const, path: `/province/${BENCH_PROVINCE}` },
     ];
     const overview = JSON.parse(await get(pages[0]!.path)) as Overview;
     check('renewed', overview.total.renewed, expected.renewed);
