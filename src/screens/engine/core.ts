@@ -29,7 +29,7 @@ import { appendEvent, journaled } from '../../store/journal.js';
 import { CentralClient } from '../../sync/client.js';
 import { credentialOrNull, loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { catalogue } from '../../token/catalogue.js';
-import { holdModule, loadModule, withModule } from '../../token/module.js';
+import { chosenModule, holdModule, loadModule, withModule } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, type TokenSummary } from '../../token/slots.js';
 import { systemDevices, type ListDevices } from '../../token/usb.js';
@@ -42,7 +42,7 @@ import { isPlugged, openDemoWorld, plugDemoToken, pullDemoTokens } from '../../d
 export interface EngineConfig {
   readonly dataDir: string;
   readonly campaign: string | null;
-  /** --module or the environment; else the catalogue's modules for what is plugged in. */
+  /** --module; else the environment's (CAPBU_PKCS11_MODULE); else the catalogue's modules for what is plugged in. */
   readonly module: string | null;
   readonly now: string | null;
   readonly operator: string | null;
@@ -207,12 +207,13 @@ export class EngineCore {
 
   /** Plug and unplug as the watch reports them, each plugged token read and judged. */
   watch(): AsyncIterable<Change> {
+    const chosen = chosenModule(this.config.module ?? undefined, this.config.env as NodeJS.ProcessEnv);
     const listDevices: ListDevices = this.config.noUsb ? () => [] : systemDevices(this.config.env as NodeJS.ProcessEnv);
     this.watcher = watchTokens({
       listDevices,
       catalogue: catalogue(this.settings.devices),
       // --module (or the environment's), then the `modules` setting, beside what the catalogue names.
-      modules: [...(this.config.module ? [this.config.module] : []), ...this.settings.modules],
+      modules: [...(chosen ? [chosen] : []), ...this.settings.modules],
       ...(this.config.watchIntervalMs !== null && { intervalMs: this.config.watchIntervalMs }),
     });
     void this.follow(this.watcher);
