@@ -3,8 +3,8 @@
  * what happens; keys become actions; the reducer decides; commands go back to the engine.
  */
 import { Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Translator } from '../i18n/catalog.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { translator, type Translator } from '../i18n/catalog.js';
 import { ChooseView } from './choose-view.js';
 import { ConfirmFinalView } from './confirm-final-view.js';
 import { DoneView } from './done-view.js';
@@ -32,6 +32,7 @@ export interface KioskEngine {
 export interface KioskAppProps {
   readonly engine: KioskEngine;
   readonly options: StartOptions;
+  /** The words the app starts with; the clerk may switch language (`l`) while it runs. */
   readonly t: Translator;
   readonly supportLine: string;
 }
@@ -39,6 +40,8 @@ export interface KioskAppProps {
 /** Longer than any token's ulMaxPinLen we have seen; the token's own limit is checked by the reducer. */
 const PIN_CAPACITY = 256;
 const TEXT_SCREENS = new Set(['signIn', 'pin']);
+/** Keys that arrive as characters inside a chunk of typed-ahead text. */
+const CHUNK_KEYS: Readonly<Record<string, KeyName>> = { '\r': 'return', '\n': 'return', '\x7f': 'backspace', '\b': 'backspace' };
 
 function keyName(input: string, key: Key): KeyName | null {
   if (key.ctrl && input === 'c') return 'ctrl-c';
@@ -78,7 +81,7 @@ function useTick(active: boolean): number {
 
 export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
   const { exit } = useApp();
-  const [state, setState] = useState<AppState>(() => initialState(options));
+  const [state, setState] = useState<AppState>(() => initialState(options, t.language));
   const current = useRef(state);
   const pin = useRef(new PinHolder(PIN_CAPACITY));
 
@@ -103,7 +106,14 @@ export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
     const name = keyName(input, key);
     const screen = current.current.screen.name;
     if (name === null && TEXT_SCREENS.has(screen)) {
-      for (const char of input) dispatch({ type: 'text', char });
+      // Keys typed ahead (a busy moment, a paste) can come in one chunk: "viettel-ca\r" is ten
+      // characters and then Enter, not eleven characters.
+      for (const char of input) {
+        const typed = CHUNK_KEYS[char];
+        const binding = typed ? bindingFor(current.current, { input: '', name: typed }) : null;
+        if (binding) dispatch({ type: 'key', action: binding.action, input: '' });
+        else if (!typed) dispatch({ type: 'text', char });
+      }
       return;
     }
     const binding = bindingFor(current.current, { input, name });
@@ -113,8 +123,9 @@ export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
   const { width, height } = useTerminalSize();
   const tick = useTick(state.screen.name === 'progress');
   const bodyWidth = width - 2 - (state.demo ? DEMO_PANEL_WIDTH : 0);
+  const words = useMemo(() => (state.language === t.language ? t : translator(state.language)), [state.language, t]);
   return (
-    <WordsContext.Provider value={t}>
+    <WordsContext.Provider value={words}>
       <Frame state={state} width={width} height={height}>
         <Body state={state} tick={tick} width={bodyWidth} supportLine={supportLine} />
       </Frame>

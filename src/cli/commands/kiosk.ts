@@ -3,6 +3,7 @@
  * here, the core in a worker thread (src/screens/engine/); this command only starts and stops them
  * and gives the terminal back on every way out.
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CapbuError } from '../../errors.js';
@@ -14,6 +15,7 @@ import { borrowTerminal } from '../../screens/terminal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { loadSettings } from '../../store/settings.js';
 import { clock, writeLine, type Context } from '../context.js';
+import { holdKioskApp } from '../kiosk-lock.js';
 import { parseCommand } from '../parse.js';
 
 export async function kioskCommand(argv: string[], ctx: Context): Promise<number> {
@@ -36,6 +38,8 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
   // which only the main thread can change: a worker's process.env is a copy.
   if (world) Object.assign(process.env, world.env);
   const home = dataDir(env);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const release = holdKioskApp(home);
   const settings = loadSettings(home);
   // --lang, then the kiosk's setting, then CAPBU_LANG and Vietnamese (the context's choice).
   const t = values.lang === undefined && settings.lang && isLanguage(settings.lang) ? translator(settings.lang) : ctx.t;
@@ -69,6 +73,7 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
     terminal.restore();
   }
   await engine.close();
+  release();
   const failed = fatal as EngineEvent | null;
   if (failed?.type === 'fatal') throw new CapbuError(failed.error.code, failed.error.details);
   return 0;

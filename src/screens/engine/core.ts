@@ -18,7 +18,8 @@ import { lastCentreClock } from '../../store/centre-clock.js';
 import { pinTries, VIETTEL_PIN_LENGTH } from '../../renewal/pin-guard.js';
 import { findSubscriber } from '../../store/registry.js';
 import { renewalFor } from '../../store/renewals.js';
-import { loadSettings, type KioskSettings } from '../../store/settings.js';
+import { changeSetting, loadSettings, type KioskSettings } from '../../store/settings.js';
+import type { Language } from '../../i18n/catalog.js';
 import { openStore, type Store } from '../../store/store.js';
 import { CLOCK_SKEW_WARNING_MS, decisionTime } from '../../sync/centre-time.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
@@ -139,6 +140,23 @@ export class EngineCore {
     const at = this.clock();
     if (name === null && before) appendEvent(this.db, { type: 'operator.signedOut', operator: before, data: {}, at });
     if (name !== null) appendEvent(this.db, { type: 'operator.signedIn', operator: name, data: {}, at });
+  }
+
+  /**
+   * Saves the language the clerk switched to as the `lang` setting, journaled as setting.changed;
+   * answers the language now in effect (the old one when the change could not be kept).
+   */
+  setLanguage(language: Language): Language {
+    const before = loadSettings(this.config.dataDir).lang;
+    changeSetting(this.config.dataDir, 'lang', language);
+    try {
+      appendEvent(this.db, { type: 'setting.changed', operator: this.operatorName, data: { name: 'lang', value: language }, at: this.clock() });
+    } catch (error) {
+      // Not journaled, not kept: the setting goes back to what it was.
+      changeSetting(this.config.dataDir, 'lang', before ?? undefined);
+      throw error;
+    }
+    return language;
   }
 
   currentOperator(): string {
