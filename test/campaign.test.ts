@@ -115,6 +115,21 @@ describe('registry export', () => {
     expect(error.code).toBe('REGISTRY_INVALID');
     expect(error.details.lines).toEqual(['3:columns', '4:serial']);
   });
+
+  it('keys rows by the issuer key identifier and serial: one serial under two waves\' keys is two rows', () => {
+    const rows = parseRegistryCsv(
+      'serial,taxCode,contractEnd,status,province,issuerKeyId\nab,1,2022-01-01,active,HN,AA:BB:cc\nab,2,2024-07-10,active,HCM,ddeeff\ncd,3,2022-01-01,active,HN,\n',
+    );
+    expect(rows).toEqual([
+      { serial: 'ab', issuerKeyId: 'aabbcc', taxCode: '1', contractEnd: '2022-01-01', status: 'active', province: 'HN' },
+      { serial: 'ab', issuerKeyId: 'ddeeff', taxCode: '2', contractEnd: '2024-07-10', status: 'active', province: 'HCM' },
+      { serial: 'cd', taxCode: '3', contractEnd: '2022-01-01', status: 'active', province: 'HN' },
+    ]);
+    const error = errorOf(() =>
+      parseRegistryCsv('serial,taxCode,contractEnd,status,issuerKeyId\nab,1,2022-01-01,active,aabb\nab,1,2022-01-01,active,AA:BB\nac,1,2022-01-01,active,xyz\n'),
+    );
+    expect(error.details.lines).toEqual(['3:duplicate-of-line-2', '4:issuerKeyId']);
+  });
 });
 
 describe('distinguished names', () => {

@@ -187,6 +187,18 @@ describe('the orders file', () => {
     expect(parseOrdersCsv('serial,orderId,paidUntil\n0a,GH-1,2023-03-01\n')).toHaveLength(1);
   });
 
+  it('keys orders by the issuer key identifier and serial when the export names the key', () => {
+    expect(parseOrdersCsv('serial,orderId,paidUntil,issuerKeyId\n0a,GH-1,2023-03-01,AA:BB\n0a,GH-2,2024-09-01,ccdd\n')).toEqual([
+      { serial: 'a', issuerKeyId: 'aabb', orderId: 'GH-1', paidUntil: '2023-03-01', paidAt: null },
+      { serial: 'a', issuerKeyId: 'ccdd', orderId: 'GH-2', paidUntil: '2024-09-01', paidAt: null },
+    ]);
+    expect(refusal('serial,orderId,paidUntil,paidAt,issuerKeyId\n0a,GH-1,2023-03-01,,aabb\n0a,GH-2,2023-03-01,,AABB\n0b,GH-3,2023-03-01,,zz\n')).toEqual({
+      code: 'ORDERS_INVALID',
+      lines: ['3:duplicate', '4:issuerKeyId'],
+    });
+    expect(refusal('serial,orderId,paidUntil,issuerKeyId,paidAt\n0a,GH-1,2023-03-01,aabb,\n')).toEqual({ code: 'ORDERS_INVALID', lines: ['1:header'] });
+  });
+
   const refusal = (text: string) => {
     try {
       parseOrdersCsv(text);

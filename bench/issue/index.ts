@@ -16,7 +16,8 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x509 } from '../../src/pki/x509.js';
 import type { RenewalRequest } from '../../src/central/api.js';
-import { enrolmentCodeHash, newCredential, newEnrolmentCode } from '../../src/central/credentials.js';
+import { enrolmentCodeHash, newCredential } from '../../src/central/credentials.js';
+import { addKioskWithCode } from '../../test/support/enrolment.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
 import { generateKeys, issueSubscriber, RSA_ALG, spkiOf } from '../../src/demo/pki.js';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       notBefore: new Date('2018-03-01T02:00:00Z'),
       notAfter: CAP_2020,
     });
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys: keys as never, signingAlgorithm: RSA_ALG });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: cert.subjectName, keys, signingAlgorithm: RSA_ALG });
     const serial = normalizeSerial(cert.serialNumber);
     records.push({ serial, taxCode: `0100${String(i).padStart(6, '0')}`, contractEnd: '2022-12-31', status: 'active' as const, province: 'HN' });
     requests.push({
@@ -116,17 +117,9 @@ async function main(): Promise<void> {
   const store = await openCentralStore(db, NOW);
   await store.importRegistry(records, NOW.toISOString());
   for (let k = 0; k < CLIENTS; k++) {
-    const code = newEnrolmentCode();
+    const code = await addKioskWithCode(store, { id: `bench-${k}`, province: 'HN', channel: 'counter' }, NOW);
     const credential = newCredential(`bench-${k}`);
     credentials.push(credential.token);
-    await store.addKiosk({
-      id: `bench-${k}`,
-      province: 'HN',
-      channel: 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(Date.now() + 86400_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
     await store.enroll(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
   }
   await store.close();

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/certificate.js';
-import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
+import { addKioskWithCode } from '../../test/support/enrolment.js';
 import { startCentral } from '../../src/central/server.js';
 import { loadCampaigns } from '../../src/store/files.js';
 import { placeCertificate } from '../../src/demo/customer.js';
@@ -79,11 +79,7 @@ async function main(): Promise<void> {
   const central = await startCentral({ campaigns, caKeys: [caKey], db: join(dir, 'centre.db'), listen: '127.0.0.1:0', now: () => NOW, logger: false });
 
   const home = join(dir, 'home');
-  const code = newEnrolmentCode();
-  await central.services.store.addKiosk({
-    id: 'BENCH-01', province: 'HN', channel: 'counter', enrolmentHash: enrolmentCodeHash(code),
-    enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(), createdAt: NOW.toISOString(),
-  });
+  const code = await addKioskWithCode(central.services.store, { id: 'BENCH-01', province: 'HN', channel: 'counter' }, NOW);
   const { credential } = await enrollKiosk(central.url, code, home, () => NOW);
 
   const labels: string[] = [];

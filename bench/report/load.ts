@@ -16,7 +16,8 @@ import { campaignSet } from '../../src/campaign/campaigns.js';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Campaign } from '../../src/campaign/campaign.js';
-import { renewalNotAfter, rolloutState } from '../../src/campaign/decide.js';
+import { renewalNotAfter } from '../../src/campaign/decide.js';
+import { openingPhase } from '../../src/campaign/plan.js';
 import type { SubscriberRecord, SubscriberStatus } from '../../src/campaign/registry.js';
 import { campaignFingerprint } from '../../src/central/progress/standing.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
@@ -148,7 +149,7 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
   let renewals = 0;
   const cap = Date.parse(`${campaign.capDate}T00:00:00Z`);
   // The centre knows no token's hardware version before its renewal: the plan's opening for unknown versions.
-  const opensOn = rolloutState({ certificate: null as never, subscriber: null, hasPrivateKey: true }, campaign, campaign.capDate)?.opensOn;
+  const opensOn = campaign.plan ? (openingPhase(campaign.plan, null)?.from ?? null) : undefined;
   const from = opensOn === undefined ? new Date(0).toISOString() : opensOn === null ? null : calendar.instantOf(opensOn, [0, 0, 0]).toISOString();
   for (let i = 0; i < n; i++) {
     province[i] = pickProvince();
@@ -314,7 +315,7 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
         count('day', p, day, '');
         count('renewed', p, kioskChannel[k]!, hw);
         const values: Record<(typeof RENEWAL_COLUMNS)[number], unknown> = {
-          old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
+          issuer_key: '', old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
           request_hash: hex(`request ${i}`), serial: newSerial(i), certificate: template, not_before: at, not_after: until[i],
           issued_at: at, issued_day: day, province: p, channel: kioskChannel[k], hardware_version: hw, token_serial: `T${i}`,
           token_manufacturer: 'Feitian', token_model: 'ePass2003', operator: `nv.${kioskId(k).toLowerCase()}`,

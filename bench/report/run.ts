@@ -13,7 +13,6 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { request } from 'undici';
 import type { Overview, ProvinceProgress } from '../../src/central/api.js';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { startCentral } from '../../src/central/server.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { POSTGRES, scopedCommand, SQLITE, statements, type Dialect, type Scope } from '../../src/central/storage/statements.js';
@@ -21,6 +20,7 @@ import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, spkiOf } from '../../src/demo/pki.js';
 import { loadCampaigns } from '../../src/store/files.js';
 import { CentralClient } from '../../src/sync/client.js';
+import { addKioskWithCode } from '../../test/support/enrolment.js';
 import { startPostgres } from '../../test/support/postgres.js';
 import { quantile } from '../stats.js';
 import { copyToPostgres } from './copy.js';
@@ -105,11 +105,7 @@ function check(what: string, got: unknown, want: unknown): void {
 async function measure(backend: Backend, db: string, campaignPath: string, caKey: string, expected: Expected, options: BenchOptions): Promise<PageFigures[]> {
   const running = await startCentral({ campaigns: loadCampaigns(campaignPath), caKeys: [caKey], db, listen: '127.0.0.1:0', now: () => BENCH_NOW, logger: false });
   try {
-    const code = newEnrolmentCode();
-    await running.services.store.addKiosk({
-      id: 'BENCH-REPORT', role: 'report', province: PROVINCES[0]!, channel: 'counter',
-      enrolmentHash: enrolmentCodeHash(code), enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(), createdAt: BENCH_NOW.toISOString(),
-    });
+    const code = await addKioskWithCode(running.services.store, { id: 'BENCH-REPORT', role: 'report', province: PROVINCES[0]!, channel: 'counter' }, BENCH_NOW);
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
     const get = async (path: string) => {
       const reply = await request(`${running.url}${path}`, { headers: { authorization: `Bearer ${credential}` } });

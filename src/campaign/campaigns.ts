@@ -34,6 +34,14 @@ export function campaignRenewing(set: CampaignSet, der: Uint8Array): Campaign | 
   return set.campaigns.find((c) => isSignedBy(der, c.newCa.publicKey)) ?? null;
 }
 
+/**
+ * The issuer key an old certificate is kept under: its campaign's old CA key's identifier, proven
+ * by the signature (campaignOf); '' for a certificate none of the campaigns' old CAs signed.
+ */
+export function issuerKeyIdOf(campaign: Campaign | null): string {
+  return campaign?.oldCa.keyId ?? '';
+}
+
 export function campaignById(set: CampaignSet, id: string): Campaign | null {
   return set.campaigns.find((c) => c.id === id) ?? null;
 }

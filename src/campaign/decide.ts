@@ -188,15 +188,16 @@ export function decide(
 /**
  * The decision against the campaign whose old CA key signed the certificate. One that none of
  * them signed is judged by the first campaign's dates, as a single campaign judged it before.
- * `calendarOf` gives a campaign's calendar, for a caller that keeps one per zone.
+ * `calendarOf` gives a campaign's calendar, for a caller that keeps one per zone; `found`, the
+ * certificate's campaign (campaignOf), for a caller that needed it first to find the registry row.
  */
 export function decideAmong(
   input: DecisionInput,
   campaigns: CampaignSet,
   now: Date,
   calendarOf: (campaign: Campaign) => ZoneCalendar = (c) => zoneCalendar(c.timeZone),
+  found: Campaign | null = campaignOf(campaigns, input.certificate),
 ): Decision {
-  const found = campaignOf(campaigns, input.certificate);
   const campaign = found ?? campaigns.campaigns[0];
   return decide(input, campaign, now, calendarOf(campaign), found !== null);
 }

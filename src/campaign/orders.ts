@@ -1,12 +1,14 @@
 /**
  * Paid extension orders ("gia hạn") exported by the billing system as CSV
- * `serial,orderId,paidUntil[,paidAt]`: a customer who pays for more time gets it on the same
- * renewal as the free compensation ("cấp bù + gia hạn").
+ * `serial,orderId,paidUntil[,paidAt][,issuerKeyId]`: a customer who pays for more time gets it on
+ * the same renewal as the free compensation ("cấp bù + gia hạn"). issuerKeyId names the old CA key
+ * that issued the certificate, as the registry's column does.
  */
-import { parse } from 'csv-parse/sync';
-import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
+import { parseCsvTable } from './csv-table.js';
 import { normalizeSerial } from '../pki/certificate.js';
+import { KEY_ID_RE, normalizeKeyId } from '../pki/key-identifier.js';
+import { isOrderedSubset, rowKey } from './export-rows.js';
 
 export interface PaidOrder {
   /** The billing system's order id, printed on the receipt. */
@@ -20,64 +22,50 @@ export interface PaidOrder {
 export interface OrderRow extends PaidOrder {
   /** The old certificate's serial: lowercase hex, no leading zeros. */
   readonly serial: string;
+  /** The old CA key's identifier (registry.ts); absent when the export does not say. */
+  readonly issuerKeyId?: string;
 }
 
 /** What is wrong with a row, as `ORDERS_INVALID`'s `lines` say it: `<line>:<problem>`. */
-export const ORDER_PROBLEMS = ['csv', 'header', 'columns', 'serial', 'orderId', 'paidUntil', 'paidAt', 'duplicate'] as const;
+export const ORDER_PROBLEMS = ['csv', 'header', 'columns', 'serial', 'orderId', 'paidUntil', 'paidAt', 'issuerKeyId', 'duplicate'] as const;
 
 const HEADER = ['serial', 'orderId', 'paidUntil'] as const;
+/** Columns an export may add after the required ones, in this order. */
+const OPTIONAL = ['paidAt', 'issuerKeyId'] as const;
 const HEX_RE = /^[0-9a-fA-F]{1,40}$/;
 const ORDER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 /** ISO 8601 with a zone: billing's timestamps are instants. */
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: string): string | null {
+function rowProblem(serial: string, orderId: string, paidUntil: string, paidAt: string, issuerKeyId: string): string | null {
   if (!HEX_RE.test(serial)) return 'serial';
   if (!ORDER_ID_RE.test(orderId)) return 'orderId';
   if (!isCalendarDate(paidUntil)) return 'paidUntil';
   if (paidAt !== '' && (!INSTANT_RE.test(paidAt) || Number.isNaN(Date.parse(paidAt)))) return 'paidAt';
+  if (issuerKeyId !== '' && !KEY_ID_RE.test(issuerKeyId)) return 'issuerKeyId';
   return null;
 }
 
 /** The whole file or nothing: ORDERS_INVALID names every bad line (1-based) and what is wrong with it. */
 export function parseOrdersCsv(text: string): OrderRow[] {
-  let records: { record: string[]; line: number }[];
-  try {
-    const parsed = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    records = parsed.map((r) => ({ record: r.record, line: r.info.lines }));
-  } catch (error) {
-    throw new CapbuError('ORDERS_INVALID', { lines: [`${(error as { lines?: number }).lines ?? 0}:csv`] });
-  }
-  const [header, ...rows] = records;
-  const columns = header?.record ?? [];
-  const headerOk = HEADER.every((c, i) => columns[i] === c) && (columns.length === 3 || (columns.length === 4 && columns[3] === 'paidAt'));
-  if (!headerOk) throw new CapbuError('ORDERS_INVALID', { lines: [`${header?.line ?? 1}:header`] });
-  const problems: string[] = [];
-  const out: OrderRow[] = [];
-  const seen = new Map<string, number>();
-  for (const { record, line } of rows) {
-    if (record.length !== columns.length) {
-      problems.push(`${line}:columns`);
-      continue;
-    }
-    const [serial = '', orderId = '', paidUntil = '', paidAt = ''] = record;
-    const problem = rowProblem(serial, orderId, paidUntil, paidAt);
-    if (problem) {
-      problems.push(`${line}:${problem}`);
-      continue;
-    }
-    const key = normalizeSerial(serial);
-    // One order per certificate: two in one file is a billing export to fix, not to guess at.
-    if (seen.has(key)) {
-      problems.push(`${line}:duplicate`);
-      continue;
-    }
-    seen.set(key, line);
-    out.push({ serial: key, orderId, paidUntil, paidAt: paidAt === '' ? null : new Date(paidAt).toISOString() });
-  }
-  if (problems.length > 0) throw new CapbuError('ORDERS_INVALID', { lines: problems });
-  return out;
+  const seen = new Set<string>();
+  return parseCsvTable(text, {
+    code: 'ORDERS_INVALID',
+    header: (columns) => HEADER.every((c, i) => columns[i] === c) && isOrderedSubset(columns.slice(HEADER.length), OPTIONAL),
+    row: ({ serial = '', orderId = '', paidUntil = '', paidAt = '', issuerKeyId = '' }) => {
+      const problem = rowProblem(serial, orderId, paidUntil, paidAt, issuerKeyId);
+      if (problem) return problem;
+      const order = {
+        serial: normalizeSerial(serial),
+        ...(issuerKeyId !== '' && { issuerKeyId: normalizeKeyId(issuerKeyId) }),
+        orderId,
+        paidUntil,
+        paidAt: paidAt === '' ? null : new Date(paidAt).toISOString(),
+      };
+      // One order per certificate: two in one file is a billing export to fix, not to guess at.
+      if (seen.has(rowKey(order))) return 'duplicate';
+      seen.add(rowKey(order));
+      return order;
+    },
+  });
 }

@@ -1,16 +1,33 @@
 /** The subscriber registry exported by the operator's customer system (CSV). */
-import { parse } from 'csv-parse/sync';
-import { CapbuError } from '../errors.js';
 import { isCalendarDate, type CalendarDate } from './calendar.js';
+import { parseCsvTable } from './csv-table.js';
 import { normalizeSerial } from '../pki/certificate.js';
 import type { PaidOrder } from './orders.js';
+import { isOrderedSubset, rowKey } from './export-rows.js';
+import { KEY_ID_RE, normalizeKeyId } from '../pki/key-identifier.js';
 
 export const SUBSCRIBER_STATUSES = ['active', 'revoked', 'suspended'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+/**
+ * What names an old certificate: the identifier of the CA key that issued it and its serial.
+ * Waves of one CA name reuse serials; '' for a key not said (rows from before issuer keys).
+ */
+export interface CertificateKey {
+  readonly issuerKeyId: string;
+  readonly serial: string;
+}
+
 export interface SubscriberRecord {
   /** Lowercase hex, no leading zeros. */
   readonly serial: string;
+  /**
+   * The identifier of the old CA key that issued the certificate (lowercase hex, as certificates
+   * name it in their AuthorityKeyIdentifier): waves reuse serials, so a row is the pair. Absent
+   * when the export does not say: such a row stands for that serial under any CA key that has no
+   * row of its own.
+   */
+  readonly issuerKeyId?: string;
   readonly taxCode: string;
   readonly contractEnd: CalendarDate;
   readonly status: SubscriberStatus;
@@ -21,15 +38,9 @@ export interface SubscriberRecord {
   readonly paidOrder?: PaidOrder | null;
 }
 
-export interface RegistryProblem {
-  /** 1-based line number in the file. */
-  readonly line: number;
-  readonly problem: string;
-}
-
 const REQUIRED = ['serial', 'taxCode', 'contractEnd', 'status'] as const;
 /** Columns a registry export may add after the required ones, in this order. */
-const OPTIONAL = ['province', 'hardwareVersion'] as const;
+const OPTIONAL = ['province', 'hardwareVersion', 'issuerKeyId'] as const;
 const HEX_RE = /^[0-9a-fA-F]+$/;
 
 function rowProblem(row: Record<string, string>): string | null {
@@ -38,6 +49,7 @@ function rowProblem(row: Record<string, string>): string | null {
   if (!isCalendarDate(row.contractEnd ?? '')) return 'contractEnd';
   if (!(SUBSCRIBER_STATUSES as readonly string[]).includes(row.status ?? '')) return 'status';
   if ((row.hardwareVersion ?? '').length > 40) return 'hardwareVersion';
+  if (row.issuerKeyId && !KEY_ID_RE.test(row.issuerKeyId)) return 'issuerKeyId';
   return null;
 }
 
@@ -46,60 +58,28 @@ function rowProblem(row: Record<string, string>): string | null {
  * bad line so the operator can fix the export in one go.
  */
 export function parseRegistryCsv(text: string): SubscriberRecord[] {
-  let records: { record: string[]; line: number }[];
-  try {
-    const parsed = parse(text.replace(/^\uFEFF/, ''), {
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    records = parsed.map((r) => ({ record: r.record, line: r.info.lines }));
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 0;
-    throw new CapbuError('REGISTRY_INVALID', { lines: [`${line}:csv`] });
-  }
-  const [header, ...rows] = records;
-  const columns = header?.record ?? [];
-  const expected = [...REQUIRED];
-  const extra = columns.slice(expected.length);
-  const headerOk =
-    expected.every((c, i) => columns[i] === c) &&
-    extra.every((c, i) => (OPTIONAL as readonly string[]).indexOf(c) >= 0 && (i === 0 || OPTIONAL.indexOf(c as never) > OPTIONAL.indexOf(extra[i - 1] as never)));
-  if (!headerOk) throw new CapbuError('REGISTRY_INVALID', { lines: [`${header?.line ?? 1}:header`] });
-
-  const problems: RegistryProblem[] = [];
-  const out: SubscriberRecord[] = [];
   const seen = new Map<string, number>();
-  for (const { record, line } of rows) {
-    if (record.length !== columns.length) {
-      problems.push({ line, problem: 'columns' });
-      continue;
-    }
-    const row = Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])) as Record<string, string>;
-    const problem = rowProblem(row);
-    if (problem) {
-      problems.push({ line, problem });
-      continue;
-    }
-    const serial = normalizeSerial(row.serial!);
-    const earlier = seen.get(serial);
-    if (earlier !== undefined) {
-      problems.push({ line, problem: `duplicate-of-line-${earlier}` });
-      continue;
-    }
-    seen.set(serial, line);
-    out.push({
-      serial,
-      taxCode: row.taxCode!.trim(),
-      contractEnd: row.contractEnd!,
-      status: row.status as SubscriberStatus,
-      province: row.province?.trim() || null,
-      ...(columns.includes('hardwareVersion') && { hardwareVersion: row.hardwareVersion?.trim() || null }),
-    });
-  }
-  if (problems.length > 0) {
-    throw new CapbuError('REGISTRY_INVALID', { lines: problems.map((p) => `${p.line}:${p.problem}`) });
-  }
-  return out;
+  return parseCsvTable(text, {
+    code: 'REGISTRY_INVALID',
+    header: (columns) => REQUIRED.every((c, i) => columns[i] === c) && isOrderedSubset(columns.slice(REQUIRED.length), OPTIONAL),
+    row: (row, line) => {
+      const problem = rowProblem(row);
+      if (problem) return problem;
+      const serial = normalizeSerial(row.serial!);
+      const issuerKeyId = normalizeKeyId(row.issuerKeyId ?? '');
+      const key = rowKey({ issuerKeyId, serial });
+      const earlier = seen.get(key);
+      if (earlier !== undefined) return `duplicate-of-line-${earlier}`;
+      seen.set(key, line);
+      return {
+        serial,
+        ...(issuerKeyId !== '' && { issuerKeyId }),
+        taxCode: row.taxCode!.trim(),
+        contractEnd: row.contractEnd!,
+        status: row.status as SubscriberStatus,
+        province: row.province?.trim() || null,
+        ...('hardwareVersion' in row && { hardwareVersion: row.hardwareVersion?.trim() || null }),
+      };
+    },
+  });
 }

@@ -3,7 +3,7 @@
  * requests with them and the kiosk's client (src/sync/) checks replies with them, so both ends
  * share one definition of every shape.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /** Every reply carries the centre's clock here (ISO 8601, UTC) so kiosks can spot their skew. */
 export const TIME_HEADER = 'x-capbu-time';
@@ -12,6 +12,10 @@ export const API_PREFIX = '/v1';
 
 export const CHANNELS = ['counter', 'field', 'self'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** What a kiosk sends: an object that refuses any property it does not name. */
+const Closed = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Channel = Type.Union(CHANNELS.map((c) => Type.Literal(c)));
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -23,7 +27,7 @@ export const KIOSK_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 
 // --- Enrolment -----------------------------------------------------------------------------------
 
-export const EnrolmentRequest = Type.Object({ code: Text(64) }, { additionalProperties: false });
+export const EnrolmentRequest = Closed({ code: Text(64) });
 export type EnrolmentRequest = Static<typeof EnrolmentRequest>;
 
 export const EnrolmentReply = Type.Object({
@@ -37,31 +41,25 @@ export type EnrolmentReply = Static<typeof EnrolmentReply>;
 
 // --- Renewal -------------------------------------------------------------------------------------
 
-export const TokenDescription = Type.Object(
-  {
-    serial: Text(64),
-    manufacturer: Type.String({ maxLength: 64 }),
-    model: Type.String({ maxLength: 64 }),
-    hardwareVersion: Type.String({ maxLength: 32 }),
-  },
-  { additionalProperties: false },
-);
+export const TokenDescription = Closed({
+  serial: Text(64),
+  manufacturer: Type.String({ maxLength: 64 }),
+  model: Type.String({ maxLength: 64 }),
+  hardwareVersion: Type.String({ maxLength: 32 }),
+});
 export type TokenDescription = Static<typeof TokenDescription>;
 
-export const RenewalRequest = Type.Object(
-  {
-    /** Chosen by the kiosk, once per renewal attempt, and reused on every retry of it. */
-    idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' }),
-    oldCertificate: Base64Der,
-    csr: Base64Der,
-    token: TokenDescription,
-    operator: Text(128),
-    channel: Channel,
-    /** A supervisor's override of the rollout plan for this certificate (src/campaign/override.ts). */
-    rolloutOverride: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  },
-  { additionalProperties: false },
-);
+export const RenewalRequest = Closed({
+  /** Chosen by the kiosk, once per renewal attempt, and reused on every retry of it. */
+  idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' }),
+  oldCertificate: Base64Der,
+  csr: Base64Der,
+  token: TokenDescription,
+  operator: Text(128),
+  channel: Channel,
+  /** A supervisor's override of the rollout plan for this certificate (src/campaign/override.ts). */
+  rolloutOverride: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+});
 export type RenewalRequest = Static<typeof RenewalRequest>;
 
 export const IssuedCertificate = Type.Object({
@@ -79,24 +77,21 @@ export type IssuedCertificate = Static<typeof IssuedCertificate>;
 // --- Registry sync -------------------------------------------------------------------------------
 
 /** A query string is text: the version is digits, read as a number by the route. */
-export const RegistryQuery = Type.Object(
-  { since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) },
-  { additionalProperties: false },
-);
+export const RegistryQuery = Closed({ since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) });
 export type RegistryQuery = Static<typeof RegistryQuery>;
 
 export const RegistryRow = Type.Object({
   serial: Type.String(),
+  /** The old CA key that issued the certificate (src/campaign/registry.ts); absent when the export did not say. */
+  issuerKeyId: Type.Optional(Type.String()),
   taxCode: Type.String(),
   contractEnd: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
-  province: Type.Union([Type.String(), Type.Null()]),
+  province: Nullable(Type.String()),
   /** The token sold with the certificate, where the registry says (the rollout plan goes by it). */
-  hardwareVersion: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  hardwareVersion: Type.Optional(Nullable(Type.String())),
   /** The paid extension billing has for the certificate, so the kiosk shows it before renewing. */
-  paidOrder: Type.Optional(
-    Type.Union([Type.Object({ orderId: Type.String(), paidUntil: Type.String(), paidAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
-  ),
+  paidOrder: Type.Optional(Nullable(Type.Object({ orderId: Type.String(), paidUntil: Type.String(), paidAt: Nullable(Type.String()) }))),
 });
 export type RegistryRow = Static<typeof RegistryRow>;
 
@@ -116,26 +111,20 @@ const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
  * the bounds on `data` (depth, size, integers only) are checked by the handler, which owes them
  * their own words; the schema keeps the shape.
  */
-export const KioskEvent = Type.Object(
-  {
-    seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-    at: Type.String({ minLength: 24, maxLength: 24 }),
-    type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+(\\.[A-Za-z]+)?$' }),
-    operator: Type.Union([Text(128), Type.Null()]),
-    data: Type.Record(Type.String(), Type.Unknown()),
-    prevHash: Hash,
-    hash: Hash,
-  },
-  { additionalProperties: false },
-);
+export const KioskEvent = Closed({
+  seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  at: Type.String({ minLength: 24, maxLength: 24 }),
+  type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+(\\.[A-Za-z]+)?$' }),
+  operator: Nullable(Text(128)),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Hash,
+  hash: Hash,
+});
 export type KioskEvent = Static<typeof KioskEvent>;
 
 export const EVENTS_PER_BATCH = 500;
 
-export const EventsRequest = Type.Object(
-  { events: Type.Array(KioskEvent, { minItems: 1, maxItems: EVENTS_PER_BATCH }) },
-  { additionalProperties: false },
-);
+export const EventsRequest = Closed({ events: Type.Array(KioskEvent, { minItems: 1, maxItems: EVENTS_PER_BATCH }) });
 export type EventsRequest = Static<typeof EventsRequest>;
 
 export const EventsReply = Type.Object({
@@ -149,33 +138,41 @@ export type EventsReply = Static<typeof EventsReply>;
 export const ReportGroup = Type.Object({
   key: Type.String(),
   /** Null where the centre cannot know it (hardware and channel exist only once a renewal ran). */
-  eligibleKnown: Type.Union([Type.Integer(), Type.Null()]),
+  eligibleKnown: Nullable(Type.Integer()),
   renewed: Type.Integer(),
-  remaining: Type.Union([Type.Integer(), Type.Null()]),
+  remaining: Nullable(Type.Integer()),
   refused: Type.Record(Type.String(), Type.Integer()),
 });
 export type ReportGroup = Static<typeof ReportGroup>;
 
-const Time = Type.Union([IsoTime, Type.Null()]);
+const Time = Nullable(IsoTime);
 
-export const KioskLine = Type.Object({
+/** A kiosk as a province's page shows it: when it last synced and how long ago. */
+export const KioskSync = Type.Object({
   id: Type.String(),
   province: Type.String(),
   channel: Type.String(),
   enrolledAt: Time,
   revokedAt: Time,
   lastSeenAt: Time,
+  /** Seconds since lastSeenAt; null when never heard from. */
+  notSyncedSeconds: Nullable(Type.Integer()),
   acknowledgedSeq: Type.Integer(),
+  /** Journal events stored at the centre. */
   events: Type.Integer(),
+});
+export type KioskSync = Static<typeof KioskSync>;
+
+/** A kiosk as the report shows it: its sync, and whether its journal at the centre is whole. */
+export const KioskLine = Type.Object({
+  ...KioskSync.properties,
   /** Missing seq ranges [from, to] below the highest stored. */
   gaps: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()])),
   chainOk: Type.Boolean(),
-  /** Seconds since lastSeenAt; null when never heard from. */
-  notSyncedSeconds: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type KioskLine = Static<typeof KioskLine>;
 
-const Share = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+const Share = Nullable(Type.Number({ minimum: 0 }));
 
 export const PlanVersionLine = Type.Object({
   hardwareVersion: Type.String(),
@@ -189,7 +186,7 @@ export const PlanVersionLine = Type.Object({
   /** The share the plan wants renewed by the phase's end; null where it sets none for this version. */
   target: Share,
   /** Past its end: share ≥ target; while it runs: ahead of a straight line to the target; else null. */
-  onTrack: Type.Union([Type.Boolean(), Type.Null()]),
+  onTrack: Nullable(Type.Boolean()),
 });
 
 export const PlanPhaseLine = Type.Object({
@@ -241,39 +238,19 @@ export const Report = Type.Object({
 });
 export type Report = Static<typeof Report>;
 
-/** A kiosk as a province's page shows it: when it last synced and how long ago. */
-export const KioskSync = Type.Object({
-  id: Type.String(),
-  province: Type.String(),
-  channel: Type.String(),
-  enrolledAt: Time,
-  revokedAt: Time,
-  lastSeenAt: Time,
-  /** Seconds since lastSeenAt; null when never heard from. */
-  notSyncedSeconds: Type.Union([Type.Integer(), Type.Null()]),
-  acknowledgedSeq: Type.Integer(),
-  /** Journal events stored at the centre. */
-  events: Type.Integer(),
-});
-export type KioskSync = Static<typeof KioskSync>;
 
+/** One province's page: the overview's figures for it alone (`total.refused` by reason), and its kiosks. */
 export const ProvinceProgress = Type.Object({
-  campaign: Type.String(),
-  generatedAt: IsoTime,
+  ...Type.Pick(Overview, ['campaign', 'generatedAt', 'total', 'renewalsPerDay']).properties,
   province: Type.String(),
-  /** The province's figures; `refused` is refused by reason. */
-  total: ReportGroup,
   kiosks: Type.Array(KioskSync),
-  renewalsPerDay: RenewalsPerDay,
 });
 export type ProvinceProgress = Static<typeof ProvinceProgress>;
 
 /** A customer still to renew: their certificate is eligible now and has no renewal. */
 export const RemainingCustomer = Type.Object({
-  serial: Type.String(),
-  taxCode: Type.String(),
-  /** Calendar date (yyyy-mm-dd) from the registry. */
-  contractEnd: Type.String(),
+  /** As the registry has them; contractEnd is its calendar date (yyyy-mm-dd). */
+  ...Type.Pick(RegistryRow, ['serial', 'taxCode', 'contractEnd']).properties,
   /** The end of what a renewal would grant (ISO time); past it the customer no longer counts. */
   eligibleUntil: IsoTime,
 });
@@ -282,7 +259,7 @@ export type RemainingCustomer = Static<typeof RemainingCustomer>;
 export const RemainingPage = Type.Object({
   customers: Type.Array(RemainingCustomer),
   /** Pass as `after` for the next page; null on the last. */
-  next: Type.Union([Type.String(), Type.Null()]),
+  next: Nullable(Type.String()),
 });
 export type RemainingPage = Static<typeof RemainingPage>;
 

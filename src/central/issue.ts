@@ -6,10 +6,10 @@
  * The old certificate's encoded pieces go into the new one as they are, around the few fields
  * written here; what depends only on the new CA is encoded once, at start.
  */
-import { createHash } from 'node:crypto';
 import type { CaCertificate } from '../pki/ca-certificate.js';
 import { certificateParts, normalizeSerial, type CertificateFacts, type CertificateParts } from '../pki/certificate.js';
-import { bitStringBytes, children, DerWriter, element, TAG, type Element } from '../pki/der.js';
+import { DerWriter, element, TAG, type Element } from '../pki/der.js';
+import { keyIdentifierOfSpki, subjectKeyId } from '../pki/key-identifier.js';
 import { randomSerial } from '../pki/serial.js';
 import { signedEnvelope, signingAlgorithm, signingAlgorithmFor, type SigningAlgorithm } from '../pki/signature.js';
 import { CapbuError } from '../errors.js';
@@ -22,10 +22,6 @@ const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 const AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 const COPIED = new Set([KEY_USAGE, SUBJECT_ALT_NAME, EXT_KEY_USAGE]);
 
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents. */
-function keyIdentifier(spki: Element): Buffer {
-  return createHash('sha1').update(bitStringBytes(children(spki, TAG.sequence, TAG.bitString)[1]!)).digest();
-}
 
 /** The new CA as issuance needs it, encoded once at start. */
 export interface Issuer {
@@ -39,8 +35,7 @@ export interface Issuer {
 
 export function prepareIssuer(ca: CaCertificate, signer: CaSigner): Issuer {
   const parts = certificateParts(ca.facts);
-  const ski = parts.extensions.find((e) => e.oid === SUBJECT_KEY_IDENTIFIER);
-  const keyId = ski ? element(ski.value, TAG.octetString).content : keyIdentifier(parts.spki);
+  const keyId = subjectKeyId(ca.facts);
   // The CA signs over SHA-256 on any curve (signer.ts); the curve gives r‖s its size.
   const own = signingAlgorithmFor(parts.spki);
   if (!own) throw new CapbuError('INTERNAL', { message: 'the new CA key is neither RSA nor on a NIST curve' });
@@ -88,7 +83,7 @@ function tbsCertificate(issuer: Issuer, old: CertificateParts, serial: Buffer, t
       w.constructed(TAG.sequence, () => {
         for (const e of old.extensions) if (COPIED.has(e.oid)) w.copy(e.element);
         w.constructed(TAG.sequence, () =>
-          w.oid(SUBJECT_KEY_IDENTIFIER).constructed(TAG.octetString, () => w.primitive(TAG.octetString, keyIdentifier(old.spki))),
+          w.oid(SUBJECT_KEY_IDENTIFIER).constructed(TAG.octetString, () => w.primitive(TAG.octetString, keyIdentifierOfSpki(old.spki))),
         );
         w.copy(issuer.authorityKeyIdentifier);
       }),

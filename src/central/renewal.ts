@@ -5,7 +5,7 @@
  */
 import type { ZoneCalendar } from '../campaign/calendar.js';
 import type { Campaign } from '../campaign/campaign.js';
-import { campaignById, campaignOf, type CampaignSet } from '../campaign/campaigns.js';
+import { campaignById, campaignOf, issuerKeyIdOf, type CampaignSet } from '../campaign/campaigns.js';
 import type { CertificateFacts } from '../pki/certificate.js';
 import { decideAmong } from '../campaign/decide.js';
 import { CapbuError } from '../errors.js';
@@ -14,7 +14,7 @@ import { verifyOverride } from '../campaign/override.js';
 import type { IssuedCertificate, RenewalRequest } from './api.js';
 import { issueCertificate, type Issuer } from './issue.js';
 import { readRenewalRequest, sha256Hex } from './request.js';
-import type { CentralStore, IssuedRenewal, KioskRecord, RenewalClaim } from './storage/store.js';
+import type { CentralStore, CertificateKey, IssuedRenewal, KioskRecord, RenewalClaim } from './storage/store.js';
 
 export interface IssuanceContext {
   readonly store: CentralStore;
@@ -85,10 +85,9 @@ function answerWith(existing: IssuedRenewal, kiosk: KioskRecord, body: RenewalRe
  * still valid. One that is not (forged, expired, another certificate's) is no override: the plan
  * decides, and a version not yet open is refused with ROLLOUT_NOT_OPEN like any other.
  */
-function overrideHolds(ctx: IssuanceContext, body: RenewalRequest, certificate: CertificateFacts, now: Date): boolean {
+function overrideHolds(ctx: IssuanceContext, body: RenewalRequest, certificate: CertificateFacts, campaign: Campaign | null, now: Date): boolean {
   if (body.rolloutOverride === undefined || !ctx.overrideKey) return false;
   // An override names the campaign it lets through: the one the certificate belongs to.
-  const campaign = campaignOf(ctx.campaigns, certificate);
   if (!campaign) return false;
   try {
     verifyOverride(body.rolloutOverride, ctx.overrideKey, { campaign: campaign.id, serial: certificate.serial }, now);
@@ -122,22 +121,26 @@ export async function answerRenewalRequest(
   const request = await readRenewalRequest(body.oldCertificate, body.csr);
   const { facts } = request;
 
-  const existing = await ctx.store.renewalOf(facts.serial);
+  // Waves reuse serials: the old certificate is its old CA key's, as its signature proves, and its serial.
+  const found = campaignOf(ctx.campaigns, facts);
+  const old = { issuerKeyId: issuerKeyIdOf(found), serial: facts.serial };
+  const existing = await ctx.store.renewalOf(old);
   if (existing && existing.oldCertificateHash === request.oldHash) return answerWith(existing, kiosk, body, hash);
 
   const now = ctx.now();
-  const subscriber = await ctx.store.subscriber(facts.serial);
+  const subscriber = await ctx.store.subscriber(old);
   const decision = decideAmong(
     {
       certificate: facts,
       subscriber,
       hasPrivateKey: request.hasPrivateKey,
       tokenHardwareVersion: body.token.hardwareVersion,
-      rolloutOverride: overrideHolds(ctx, body, facts, now),
+      rolloutOverride: overrideHolds(ctx, body, facts, found, now),
     },
     ctx.campaigns,
     now,
     ctx.calendarOf,
+    found,
   );
   const province = subscriber?.province ?? kiosk.province;
   if (!decision.eligible || !decision.renewalNotAfter) {
@@ -164,6 +167,7 @@ export async function answerRenewalRequest(
   const notAfter = decision.renewalNotAfter;
   const claimedAt = new Date();
   const claim: RenewalClaim = {
+    issuerKeyId: old.issuerKeyId,
     oldSerial: facts.serial,
     kioskId: kiosk.id,
     idempotencyKey: body.idempotencyKey,
@@ -180,6 +184,7 @@ export async function answerRenewalRequest(
       'CA key signed a certificate',
     );
     return {
+      issuerKeyId: old.issuerKeyId,
       oldSerial: facts.serial,
       oldCertificateHash: request.oldHash,
       kioskId: kiosk.id,
@@ -201,7 +206,7 @@ export async function answerRenewalRequest(
     };
   });
   if (outcome.kind === 'stored') return { kind: 'issued', renewal: issuedReply(outcome.renewal), replayed: false };
-  return winnersAnswer(ctx, kiosk, body, hash, facts.serial);
+  return winnersAnswer(ctx, kiosk, body, hash, old);
 }
 
 /**
@@ -209,12 +214,12 @@ export async function answerRenewalRequest(
  * same reply for a retry of this very request), once it has. A claim still unfinished after the
  * wait is answered with CENTRAL_BUSY, so the kiosk asks again a little later.
  */
-async function winnersAnswer(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest, hash: string, oldSerial: string): Promise<RenewalOutcome> {
+async function winnersAnswer(ctx: IssuanceContext, kiosk: KioskRecord, body: RenewalRequest, hash: string, old: CertificateKey): Promise<RenewalOutcome> {
   const deadline = Date.now() + WINNER_WAIT_MS;
   for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
     const raced = await earlierAnswer(ctx, kiosk, body, hash);
     if (raced) return raced;
-    const winner = await ctx.store.renewalOf(oldSerial);
+    const winner = await ctx.store.renewalOf(old);
     if (winner) return answerWith(winner, kiosk, body, hash);
     if (Date.now() + wait > deadline) throw new CapbuError('CENTRAL_BUSY', { retryAfter: 1 });
     await new Promise((resolve) => setTimeout(resolve, wait));

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { ZoneCalendar } from '../campaign/calendar.js';
 import type { Campaign } from '../campaign/campaign.js';
-import type { CampaignSet } from '../campaign/campaigns.js';
+import { campaignRenewing, issuerKeyIdOf, type CampaignSet } from '../campaign/campaigns.js';
 import type { EventQuota } from './storage/event-chain.js';
 import { CapbuError } from '../errors.js';
 import { buildCentralApp, DEFAULT_BACKDATE_MS, DEFAULT_ENROLMENT_LIMIT, DEFAULT_EVENT_QUOTA, DEFAULT_KIOSK_LIMIT } from './app.js';
@@ -132,6 +132,8 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     throw error;
   }
   try {
+    // Renewals and certificates from before issuer keys get theirs (storage/issuer-keys.ts).
+    await store.adoptIssuerKeys((der) => issuerKeyIdOf(campaignRenewing(config.campaigns, der)) || null);
     // An existing centre's certificates (or all of them, for another campaign) are decided now, not on the first report.
     await refreshStandings(store, config.campaigns);
   } catch (error) {

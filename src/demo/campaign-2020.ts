@@ -2,9 +2,7 @@
  * The real 2020 Viettel-CA campaign's dates on a throw-away PKI: the fixed world the tests and
  * benchmarks run in (old CA 2015–2020 capped on 2020-10-02, new CA 2019–2024, cutoff 2019-07-17).
  */
-import { join } from 'node:path';
-import { writeCaKey, writeCampaignFiles } from './campaign-files.js';
-import { buildPki, type Pki } from './pki.js';
+import { writeCampaign, type WrittenCampaign } from './campaign-files.js';
 import type { RolloutPlan } from '../campaign/plan.js';
 
 export const CAMPAIGN_2020 = {
@@ -32,23 +30,19 @@ export const CAMPAIGN_2020 = {
 /** The old CA's own end: every certificate it issued is capped here (16:00 in Hanoi). */
 export const CAP_2020 = new Date('2020-10-02T09:00:00Z');
 
-export interface Campaign2020 {
-  readonly pki: Pki;
-  readonly campaignPath: string;
-  /** The new CA's private key as PEM, for a centre that issues in this world. */
-  readonly newCaKeyPath: string;
-}
+export type Campaign2020 = WrittenCampaign;
 
-/** Builds the PKI and writes the campaign file, its CA certificates and the new CA's key. */
-export async function writeCampaign2020(directory: string): Promise<Campaign2020> {
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: CAP_2020,
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-  });
-  const campaignPath = writeCampaignFiles(directory, pki, CAMPAIGN_2020);
-  const newCaKeyPath = join(directory, 'new-ca.key');
-  await writeCaKey(newCaKeyPath, pki.newCa);
-  return { pki, campaignPath, newCaKeyPath };
+/** Builds the PKI and writes the campaign file, its CA certificates and the new CA's key (writeCampaign). */
+export function writeCampaign2020(directory: string, stem?: string): Promise<Campaign2020> {
+  return writeCampaign(
+    directory,
+    CAMPAIGN_2020,
+    {
+      oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+      oldCaNotAfter: CAP_2020,
+      newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+      newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+    },
+    stem,
+  );
 }

@@ -52,8 +52,8 @@ export async function generateKeys(alg: typeof RSA_ALG | typeof EC_ALG = RSA_ALG
 /** A root may sign CAs; the CAs under it sign only subscribers. */
 function caExtensions(publicKey: CryptoKey, issuerKey: CryptoKey, isRoot: boolean) {
   return Promise.all([
-    x509.SubjectKeyIdentifierExtension.create(publicKey as never),
-    x509.AuthorityKeyIdentifierExtension.create(issuerKey as never),
+    x509.SubjectKeyIdentifierExtension.create(publicKey),
+    x509.AuthorityKeyIdentifierExtension.create(issuerKey),
   ]).then(([ski, aki]) => [
     new x509.BasicConstraintsExtension(true, isRoot ? undefined : 0, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -76,8 +76,8 @@ async function issueCa(
     issuer: issuer ? issuer.certificate.subjectName : name,
     notBefore,
     notAfter,
-    publicKey: keys.publicKey as never,
-    signingKey: signer.privateKey as never,
+    publicKey: keys.publicKey,
+    signingKey: signer.privateKey,
     signingAlgorithm: RSA_ALG,
     extensions: await caExtensions(keys.publicKey, signer.publicKey, issuer === null),
   });
@@ -119,7 +119,7 @@ export function subscriberName(subject: SubscriberSubject): x509.Name {
   if (subject.province) rdns.push({ ST: [{ [enc]: subject.province }] });
   rdns.push({ CN: [{ [enc]: subject.commonName }] });
   if (subject.taxCode) rdns.push({ [UID_OID]: [{ utf8String: `MST:${subject.taxCode}` }] });
-  return new x509.Name(rdns as never);
+  return new x509.Name(rdns);
 }
 
 export interface SubscriberCertificateParams {
@@ -140,22 +140,22 @@ export async function issueSubscriber(
   const publicKey = new x509.PublicKey(new Uint8Array(params.spki));
   // The subscriber's own curve (tokens may hold P-384 and P-521 keys as well as P-256 ones).
   const alg = publicKey.algorithm.name === 'ECDSA' ? { ...EC_ALG, namedCurve: (publicKey.algorithm as webcrypto.EcKeyAlgorithm).namedCurve } : RSA_ALG;
-  const subjectKey = await publicKey.export(alg as never, ['verify']);
+  const subjectKey = await publicKey.export(alg, ['verify']);
   return x509.X509CertificateGenerator.create({
     serialNumber: params.serial ?? randomSerial().toString('hex'),
     subject: subscriberName(params.subject),
     issuer: issuer.certificate.subjectName,
     notBefore: params.notBefore,
     notAfter: params.notAfter,
-    publicKey: subjectKey as never,
-    signingKey: signer.privateKey as never,
+    publicKey: subjectKey,
+    signingKey: signer.privateKey,
     signingAlgorithm: issuer.keys.privateKey.algorithm.name === 'ECDSA' ? EC_ALG : RSA_ALG,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
       new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.5.7.3.4']),
-      await x509.SubjectKeyIdentifierExtension.create(subjectKey as never),
-      await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey as never),
+      await x509.SubjectKeyIdentifierExtension.create(subjectKey),
+      await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),
     ],
   });
 }

@@ -55,6 +55,7 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.verdict.noCandidate': 'The token holds no subscriber certificate from the old Viettel-CA.',
   'kiosk.verdict.locked': 'The token’s PIN is locked: no renewal is possible. The customer must contact Viettel-CA to unlock it (hotline 18008000, branch 1).',
   'kiosk.verdict.queued': 'This token’s renewal is saved and will be sent when the link is back. Press Enter and type the PIN to finish.',
+  'kiosk.verdict.issued': 'This token’s new certificate has been issued and is waiting to be written on the token. Press Enter and type the PIN to write it.',
   'kiosk.verdict.interrupted': 'This token’s last renewal was interrupted. Press Enter and type the PIN to finish it safely.',
   'kiosk.verdict.codes': (v) => `Reason codes: ${n(v.codes)}`,
 

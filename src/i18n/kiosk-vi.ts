@@ -55,6 +55,7 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.verdict.noCandidate': 'Token không có chứng thư số của thuê bao do Viettel-CA cũ cấp.',
   'kiosk.verdict.locked': 'Mã PIN của token đã bị khóa: không thể cấp bù. Khách hàng cần liên hệ Viettel-CA để mở khóa (Tổng đài 18008000 nhánh 1).',
   'kiosk.verdict.queued': 'Yêu cầu cấp bù của token này đã lưu, sẽ gửi khi có kết nối. Nhấn Enter và nhập mã PIN để hoàn tất.',
+  'kiosk.verdict.issued': 'Chứng thư số mới của token này đã được cấp, đang chờ ghi vào token. Nhấn Enter và nhập mã PIN để ghi vào token.',
   'kiosk.verdict.interrupted': 'Lần cấp bù trước của token này bị gián đoạn. Nhấn Enter và nhập mã PIN để hoàn tất an toàn.',
   'kiosk.verdict.codes': (v) => `Mã lý do: ${n(v.codes)}`,
 

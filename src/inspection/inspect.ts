@@ -3,11 +3,11 @@
  * read, the registry is a lookup, and the time is given.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import { campaignOf, campaignRenewing, type CampaignSet } from '../campaign/campaigns.js';
+import { campaignOf, campaignRenewing, issuerKeyIdOf, type CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import { DerError, type DerProblem } from '../pki/der.js';
 import { decide, type Decision } from '../campaign/decide.js';
-import type { SubscriberRecord } from '../campaign/registry.js';
+import type { CertificateKey, SubscriberRecord } from '../campaign/registry.js';
 import type { TokenContents } from '../token/read.js';
 import type { TokenSummary } from '../token/slots.js';
 
@@ -54,9 +54,10 @@ export interface Inspection {
   readonly candidate: InspectedCertificate | null;
 }
 
-export type SubscriberLookup = (serial: string) => SubscriberRecord | null;
+/** The registry row for an old certificate (issuer key and serial). */
+export type SubscriberLookup = (key: CertificateKey) => SubscriberRecord | null;
 /** The finished renewal that issued this serial, as the kiosk's store remembers it. */
-export type RenewalLookup = (serial: string) => RenewedFrom | null;
+export type RenewalLookup = (certificate: Uint8Array) => RenewedFrom | null;
 
 /** What the rollout plan needs from the kiosk: the token's hardware version, and overrides it holds. */
 export interface RolloutFacts {
@@ -94,9 +95,10 @@ export function inspect(
     }
     const hasPrivateKey = facts.publicKeyId !== null && evidence.has(facts.publicKeyId);
     const role: Role = facts.isCa ? 'ca' : 'end-entity';
-    const subscriber = role === 'ca' ? null : lookup(facts.serial);
-    const renewed = role === 'ca' ? null : renewedFrom(facts.serial);
     const issuer = role === 'ca' ? null : campaignOf(campaigns, facts);
+    // Waves reuse serials: the registry row is the one under the old CA key that signed it.
+    const subscriber = role === 'ca' ? null : lookup({ issuerKeyId: issuerKeyIdOf(issuer), serial: facts.serial });
+    const renewed = role === 'ca' ? null : renewedFrom(facts.der);
     const judgedBy = role === 'ca' ? null : (issuer ?? campaigns.campaigns[0]);
     certificates.push({
       facts,

@@ -5,8 +5,8 @@ import type { RenewalLookup } from './inspect.js';
 
 /** The certificates this kiosk put on a token, so a renewed token reads as renewed. */
 export function renewedFrom(db: Store): RenewalLookup {
-  return (serial) => {
-    const record = renewalFor(db, [serial]);
-    return record?.state === 'done' && record.newSerial === serial ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
+  return (der) => {
+    const record = renewalFor(db, [der]);
+    return record?.state === 'done' && record.newCertificate?.equals(der) ? { oldSerial: record.oldSerial, at: record.updatedAt } : null;
   };
 }

@@ -154,6 +154,7 @@ function hashOrNull(event: StoredEvent, seq = event.seq): string | null {
   try {
     return eventHash({ ...event, data: event.data, seq });
   } catch {
+    // Data canonicalize cannot write (nested past the stack) matches no hash: the event reads as edited.
     return null;
   }
 }

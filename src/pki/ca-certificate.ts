@@ -1,14 +1,16 @@
 /** A campaign's CA certificate, read from the file the campaign names, and the identity of its key. */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CapbuError } from '../errors.js';
 import { certificatesFromFile, parseCertificate, type CertificateFacts } from './certificate.js';
+import { subjectKeyId } from './key-identifier.js';
 
 export interface CaCertificate {
   readonly facts: CertificateFacts;
   readonly publicKey: KeyObject;
   /**
-   * SHA-256 (lowercase hex) of the certificate's SubjectPublicKeyInfo: which key this CA signs
-   * with. Every wave's CA bears one name, so the key, never the name, tells them apart.
+   * The CA key's identifier (lowercase hex), as the certificates it issues name it in their
+   * AuthorityKeyIdentifier (key-identifier.ts): with the serial, what keys an old certificate
+   * at the centre and in the kiosk's registry copy.
    */
   readonly keyId: string;
 }
@@ -22,7 +24,7 @@ export function parseCaCertificate(bytes: Uint8Array, path: string): CaCertifica
       return {
         facts,
         publicKey: createPublicKey({ key: spki, format: 'der', type: 'spki' }),
-        keyId: createHash('sha256').update(spki).digest('hex'),
+        keyId: subjectKeyId(facts).toString('hex'),
       };
     } catch {
       // Not a certificate (a key in the same PEM file, say): keep looking.

@@ -4,7 +4,7 @@
  * a rerun after a crash, an unplugged token or a dead link finishes the same renewal.
  */
 import { randomUUID } from 'node:crypto';
-import { campaignOf, type CampaignSet } from '../campaign/campaigns.js';
+import { issuerKeyIdOf, campaignOf, type CampaignSet } from '../campaign/campaigns.js';
 import { parseCertificate, type CertificateFacts } from '../pki/certificate.js';
 import type { Channel, RenewalRequest } from '../central/api.js';
 import { CapbuError } from '../errors.js';
@@ -105,12 +105,12 @@ function finished(
   return { status, oldSerial: record.oldSerial, newSerial: issued.serial, notAfter: issued.notAfter, certificate: issued.der, ...extra };
 }
 
-function serialsOn(contents: ReturnType<typeof readToken>): string[] {
+function certificatesOn(contents: ReturnType<typeof readToken>): Uint8Array[] {
   return contents.certificates.flatMap((object) => {
     try {
-      return [parseCertificate(object.value).serial];
+      return [parseCertificate(object.value).der];
     } catch {
-      // An object that does not parse has no serial to look up.
+      // An object that does not parse is no certificate to look up.
       return [];
     }
   });
@@ -208,7 +208,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   const { token, contents, found } = await steps.run('read', () => {
     const token = selectToken(listTokens(ctx.lib), ask.label);
     const contents = readToken(ctx.lib, token);
-    return { token, contents, found: renewalFor(ctx.db, serialsOn(contents)) };
+    return { token, contents, found: renewalFor(ctx.db, certificatesOn(contents)) };
   });
   let record = found;
   if (record?.state === 'done') {
@@ -218,7 +218,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
   const overrides = heldOverrides(ctx.settings, ask.override, ctx.campaigns.campaigns[0], decided.now);
   const rollout = { tokenHardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion, overridden: overrides.overridden };
-  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (serial) => findSubscriber(ctx.db, serial), decided.now, undefined, rollout);
+  const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (key) => findSubscriber(ctx.db, key), decided.now, undefined, rollout);
   const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
   // Without the PIN only public key objects vouch for the key, and many tokens hold none: a
   // missing key alone is settled after the login, from the private keys themselves.
@@ -287,8 +287,8 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
     if (record.state === 'issued') steps.checkpoint();
     await install(ctx.db, session, record, ctx.clock, steps);
     const issued = parseCertificate(record.newCertificate!);
-    const subscriber = findSubscriber(ctx.db, old.serial);
     const campaign = campaignOf(ctx.campaigns, old);
+    const subscriber = findSubscriber(ctx.db, { issuerKeyId: issuerKeyIdOf(campaign), serial: old.serial });
     const grant = subscriber && campaign ? grantFor(subscriber, campaign).grant : null;
     const receipt = buildReceipt(old, issued, ctx.kiosk.id, ask.operator, ctx.clock(), grant);
     return finished(record, 'renewed', { receipt, receiptPath: saveReceipt(ctx.dataDir, receipt), grant, clockWarning });

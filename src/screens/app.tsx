@@ -10,7 +10,7 @@ import { ConfirmFinalView } from './confirm-final-view.js';
 import { DoneView } from './done-view.js';
 import { ErrorView } from './error-view.js';
 import { DEMO_PANEL_WIDTH, Frame } from './frame.js';
-import { bindingFor, type KeyName } from './keys.js';
+import { bindingFor, splitTyping, type KeyName } from './keys.js';
 import type { EngineCommand, EngineEvent } from './model.js';
 import { PinHolder } from './pin-holder.js';
 import { PinView } from './pin-view.js';
@@ -40,8 +40,6 @@ export interface KioskAppProps {
 /** Longer than any token's ulMaxPinLen we have seen; the token's own limit is checked by the reducer. */
 const PIN_CAPACITY = 256;
 const TEXT_SCREENS = new Set(['signIn', 'pin']);
-/** Keys that arrive as characters inside a chunk of typed-ahead text. */
-const CHUNK_KEYS: Readonly<Record<string, KeyName>> = { '\r': 'return', '\n': 'return', '\x7f': 'backspace', '\b': 'backspace' };
 
 function keyName(input: string, key: Key): KeyName | null {
   if (key.ctrl && input === 'c') return 'ctrl-c';
@@ -104,20 +102,16 @@ export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
 
   useInput((input, key) => {
     const name = keyName(input, key);
-    const screen = current.current.screen.name;
-    if (name === null && TEXT_SCREENS.has(screen)) {
-      // Keys typed ahead (a busy moment, a paste) can come in one chunk: "viettel-ca\r" is ten
-      // characters and then Enter, not eleven characters.
-      for (const char of input) {
-        const typed = CHUNK_KEYS[char];
-        const binding = typed ? bindingFor(current.current, { input: '', name: typed }) : null;
-        if (binding) dispatch({ type: 'key', action: binding.action, input: '' });
-        else if (!typed) dispatch({ type: 'text', char });
+    const presses = name === null ? splitTyping(input) : [{ input, name }];
+    // Each press is read on the screen it lands on: after an Enter in the chunk, that is the next one.
+    for (const press of presses) {
+      if (press.name === null && TEXT_SCREENS.has(current.current.screen.name)) {
+        dispatch({ type: 'text', char: press.input });
+        continue;
       }
-      return;
+      const binding = bindingFor(current.current, press);
+      if (binding) dispatch({ type: 'key', action: binding.action, input: press.input });
     }
-    const binding = bindingFor(current.current, { input, name });
-    if (binding) dispatch({ type: 'key', action: binding.action, input });
   });
 
   const { width, height } = useTerminalSize();

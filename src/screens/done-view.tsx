@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { dateFor } from '../i18n/dates.js';
 import type { Screen } from './state.js';
+import { Marked } from './marked.js';
 import { useWords } from './words.js';
 import { partsText } from './verdict-view.js';
 
@@ -12,7 +13,9 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
   if (outcome.status === 'queued') {
     return (
       <Box flexDirection="column" gap={1}>
-        <Text bold>⧗ {t.text('kiosk.queued.title')}</Text>
+        <Marked mark="⧗" bold>
+          {t.text('kiosk.queued.title')}
+        </Marked>
         <Text>{t.text('kiosk.queued.body', { serial: outcome.oldSerial })}</Text>
         <Text>{t.text('kiosk.done.next')}</Text>
       </Box>
@@ -30,7 +33,9 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
       <Box flexDirection="column" marginTop={1}>
         <Text>{t.text('kiosk.done.portals')}</Text>
         {PORTALS.map((p) => (
-          <Text key={p}>{`  ☐ ${t.text(`kiosk.portal.${p}`)}`}</Text>
+          <Marked key={p} mark="☐" indent={2}>
+            {t.text(`kiosk.portal.${p}`)}
+          </Marked>
         ))}
       </Box>
       <Box flexDirection="column" marginTop={1}>

@@ -134,6 +134,24 @@ function matches(spec: KeySpec, press: Keypress): boolean {
   return press.name === null && press.input === spec.char;
 }
 
+/**
+ * One chunk of typing, key by key. A barcode scanner or a paste sends "Nguyễn Văn A\r" in one go
+ * and Ink hands it over whole, with no key flags: the Enter in it must submit, not become part of
+ * the text, and no other control character may reach a field (it would end up in the journal).
+ */
+export function splitTyping(input: string): Keypress[] {
+  const presses: Keypress[] = [];
+  let afterReturn = false;
+  for (const char of input) {
+    const wasReturn = afterReturn;
+    afterReturn = char === '\r';
+    if (char === '\r' || (char === '\n' && !wasReturn)) presses.push({ input: '', name: 'return' });
+    else if (char === '\x7f' || char === '\b') presses.push({ input: '', name: 'backspace' });
+    else if (!/\p{Cc}/u.test(char)) presses.push({ input: char, name: null });
+  }
+  return presses;
+}
+
 /** The binding a key triggers on the current screen, if any. */
 export function bindingFor(state: AppState, press: Keypress): Binding | null {
   for (const binding of BINDINGS[state.screen.name]) {

@@ -8,6 +8,12 @@ import type { ErrorCode, ErrorDetails } from '../errors.js';
 import type { Language } from '../i18n/catalog.js';
 import type { Why } from '../token/watch.js';
 
+/**
+ * A renewal of this token left unfinished at this kiosk: saved to send when the link is back, its
+ * new certificate issued and waiting to be written on the token, or stopped part way (a crash, a pull).
+ */
+export type UnfinishedRenewal = 'queued' | 'issued' | 'interrupted';
+
 export interface DecisionView {
   /** The campaign whose old CA key signed the certificate; null when none did. */
   readonly campaign: string | null;
@@ -76,7 +82,7 @@ export interface TokenView {
   /** Serial of the certificate capbu would renew, or null. */
   readonly candidate: string | null;
   /** A renewal of this token was started and not finished (queued, or interrupted). */
-  readonly unfinished: 'queued' | 'interrupted' | null;
+  readonly unfinished: UnfinishedRenewal | null;
   /** The kiosk's first campaign: its zone dates the screen. */
   readonly campaign: CampaignView;
 }

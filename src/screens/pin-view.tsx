@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { TokenView } from './model.js';
 import type { Screen } from './state.js';
+import { Marked } from './marked.js';
 import { useWords } from './words.js';
 
 export function PinView({ screen, token }: { readonly screen: Extract<Screen, { name: 'pin' }>; readonly token: TokenView }) {
@@ -17,8 +18,8 @@ export function PinView({ screen, token }: { readonly screen: Extract<Screen, { 
       </Text>
       <Text dimColor>{t.text('kiosk.pin.rules', limits)}</Text>
       <Box flexDirection="column">
-        {screen.lastError && <Text>✖ {t.error(screen.lastError.code, screen.lastError.details)}</Text>}
-        {screen.problem && <Text>✖ {t.text(`kiosk.pin.${screen.problem}`, limits)}</Text>}
+        {screen.lastError && <Marked mark="✖">{t.error(screen.lastError.code, screen.lastError.details)}</Marked>}
+        {screen.problem && <Marked mark="✖">{t.text(`kiosk.pin.${screen.problem}`, limits)}</Marked>}
         {pin.finalTry || pin.kioskTriesLeft === 1 ? (
           <Text>{t.text('kiosk.pin.finalTry')}</Text>
         ) : pin.kioskTriesLeft !== null ? (

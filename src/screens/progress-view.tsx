@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Screen } from './state.js';
+import { Marked } from './marked.js';
 import { useWords } from './words.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -15,7 +16,11 @@ export function ProgressView({ screen, tick }: { readonly screen: Extract<Screen
           const glyph = s.status === 'started' ? SPINNER[tick % SPINNER.length] : s.status === 'done' ? '✔' : '✖';
           const attempt = s.attempt && s.attempt > 1 ? ` (${t.text('kiosk.step.attempt', { attempt: s.attempt })})` : '';
           const time = s.status === 'started' ? '' : `  ${t.text('kiosk.step.ms', { ms: s.ms })}`;
-          return <Text key={s.name}>{`${glyph} ${t.text(`kiosk.step.${s.name}`)}${attempt}${time}`}</Text>;
+          return (
+            <Marked key={s.name} mark={glyph!}>
+              {`${t.text(`kiosk.step.${s.name}`)}${attempt}${time}`}
+            </Marked>
+          );
         })}
       </Box>
     </Box>

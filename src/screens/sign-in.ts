@@ -8,7 +8,8 @@ export const signInReducer: ScreenReducer = (state, action) => {
   if (state.screen.name !== 'signIn') return null;
   const { draft } = state.screen;
   if (action.type === 'text') {
-    if (draft.length >= OPERATOR_MAX_LENGTH) return step(state);
+    // The name goes into the journal and onto receipts: no control character, whoever sends it.
+    if (draft.length >= OPERATOR_MAX_LENGTH || /\p{Cc}/u.test(action.char)) return step(state);
     return step({ ...state, screen: { name: 'signIn', draft: draft + action.char } });
   }
   if (action.type !== 'key') return null;

@@ -3,6 +3,7 @@ import { calendarDate, dateFor } from '../i18n/dates.js';
 import type { Translator } from '../i18n/catalog.js';
 import { reasonVars } from '../i18n/reason-vars.js';
 import type { CertificateView, GrantView, TokenView } from './model.js';
+import { Marked } from './marked.js';
 import { useWords } from './words.js';
 
 /** The token, every certificate on it, and for the candidate the verdict in words a clerk can repeat. */
@@ -43,12 +44,12 @@ export function VerdictView({ token }: { readonly token: TokenView }) {
 function Verdict({ token, candidate }: { readonly token: TokenView; readonly candidate: CertificateView | null }) {
   const t = useWords();
   const zone = token.campaign.timeZone;
-  if (token.pin.locked) return <Text>✖ {t.text('kiosk.verdict.locked')}</Text>;
-  if (token.unfinished) return <Text>↻ {t.text(`kiosk.verdict.${token.unfinished}`)}</Text>;
+  if (token.pin.locked) return <Marked mark="✖">{t.text('kiosk.verdict.locked')}</Marked>;
+  if (token.unfinished) return <Marked mark="↻">{t.text(`kiosk.verdict.${token.unfinished}`)}</Marked>;
   // Already renewed here: the words `capbu check` uses for it.
   const renewed = token.certificates.find((c) => c.renewed !== null && c.role === 'end-entity');
   if (renewed?.renewed && !candidate?.decision?.eligible) {
-    return <Text>✔ {t.text('renewedOn', { at: dateFor(renewed.renewed.at, zone), old: renewed.renewed.oldSerial, notAfter: dateFor(renewed.notAfter, zone) })}</Text>;
+    return <Marked mark="✔">{t.text('renewedOn', { at: dateFor(renewed.renewed.at, zone), old: renewed.renewed.oldSerial, notAfter: dateFor(renewed.notAfter, zone) })}</Marked>;
   }
   if (!candidate?.decision) return <Text>{t.text('kiosk.verdict.noCandidate')}</Text>;
   const { decision } = candidate;
@@ -94,10 +95,9 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
       {wave}
       <Text bold>{t.text('kiosk.verdict.notEligible')}</Text>
       {decision.reasons.map((r) => (
-        <Box key={r} paddingLeft={2}>
-          <Text>✖ </Text>
-          <Text>{t.reason(r, vars)}</Text>
-        </Box>
+        <Marked key={r} mark="✖" indent={2}>
+          {t.reason(r, vars)}
+        </Marked>
       ))}
       <Text dimColor>{t.text('kiosk.verdict.codes', { codes: decision.reasons.join(', ') })}</Text>
     </Box>

@@ -103,6 +103,7 @@ function stored(row: JournalRow): StoredEvent {
     const parsed: unknown = JSON.parse(row.data);
     data = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as EventData) : undefined;
   } catch {
+    // Data that no longer parses was edited in the file: verifyChain names it so.
     data = undefined;
   }
   return { seq: row.seq, at: row.at, type: row.type, operator: row.operator, data, prevHash: row.prev_hash, hash: row.hash };

@@ -1,9 +1,10 @@
 /** The local snapshot of the subscriber registry, used to decide without the centre. */
-import type { SubscriberRecord, SubscriberStatus } from '../campaign/registry.js';
+import type { CertificateKey, SubscriberRecord, SubscriberStatus } from '../campaign/registry.js';
 import { appendEvent, journaled } from './journal.js';
 import type { Store } from './store.js';
 
 interface Row {
+  issuer_key: string;
   serial: string;
   tax_code: string;
   contract_end: string;
@@ -31,13 +32,13 @@ export function importRegistry(db: Store, records: readonly SubscriberRecord[], 
 
 /** Rows into the snapshot, in one transaction (the caller journals what brought them). */
 export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], at: Date): ImportResult {
-  const exists = db.prepare('SELECT 1 FROM registry WHERE serial = ?').pluck();
+  const exists = db.prepare('SELECT 1 FROM registry WHERE issuer_key = ? AND serial = ?').pluck();
   // A local export without the hardwareVersion column, or a row without an order, keeps nothing
   // of either: the centre's rows always say both.
   const upsert = db.prepare(
-    `INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at)
-     VALUES (@serial, @taxCode, @contractEnd, @status, @province, @at, @hardwareVersion, @orderId, @paidUntil, @paidAt)
-     ON CONFLICT(serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
+    `INSERT INTO registry (issuer_key, serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at)
+     VALUES (@issuerKey, @serial, @taxCode, @contractEnd, @status, @province, @at, @hardwareVersion, @orderId, @paidUntil, @paidAt)
+     ON CONFLICT(issuer_key, serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
        status = excluded.status, province = excluded.province, updated_at = excluded.updated_at,
        hardware_version = excluded.hardware_version, order_id = excluded.order_id,
        paid_until = excluded.paid_until, paid_at = excluded.paid_at`,
@@ -45,8 +46,9 @@ export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], 
   return db.transaction(() => {
     let added = 0;
     for (const r of records) {
-      if (!exists.get(r.serial)) added++;
+      if (!exists.get(r.issuerKeyId ?? '', r.serial)) added++;
       upsert.run({
+        issuerKey: r.issuerKeyId ?? '',
         serial: r.serial,
         taxCode: r.taxCode,
         contractEnd: r.contractEnd,
@@ -63,11 +65,15 @@ export function upsertRegistry(db: Store, records: readonly SubscriberRecord[], 
   })();
 }
 
-export function findSubscriber(db: Store, serial: string): SubscriberRecord | null {
-  const row = db.prepare('SELECT * FROM registry WHERE serial = ?').get(serial) as Row | undefined;
+/** The row under the certificate's issuer key, else the one naming no key. */
+export function findSubscriber(db: Store, key: CertificateKey): SubscriberRecord | null {
+  const row = db
+    .prepare(`SELECT * FROM registry WHERE serial = ? AND issuer_key IN (?, '') ORDER BY issuer_key DESC LIMIT 1`)
+    .get(key.serial, key.issuerKeyId) as Row | undefined;
   if (!row) return null;
   return {
     serial: row.serial,
+    ...(row.issuer_key !== '' && { issuerKeyId: row.issuer_key }),
     taxCode: row.tax_code,
     contractEnd: row.contract_end,
     status: row.status as SubscriberStatus,

@@ -120,10 +120,15 @@ export function renewalById(db: Store, id: number): RenewalRecord | null {
   return toRecord(db.prepare('SELECT * FROM renewals WHERE id = ?').get(id) as Row | undefined);
 }
 
-/** The renewal of an old certificate, or of the one that replaced it. */
-export function renewalFor(db: Store, serials: readonly string[]): RenewalRecord | null {
-  for (const serial of serials) {
-    const row = db.prepare('SELECT * FROM renewals WHERE old_serial = ? OR new_serial = ?').get(serial, serial) as Row | undefined;
+/**
+ * The renewal of an old certificate, or of the one that replaced it, by the certificates' bytes:
+ * waves of one CA name reuse serials, so a serial alone could name another wave's certificate.
+ */
+export function renewalFor(db: Store, certificates: readonly Uint8Array[]): RenewalRecord | null {
+  const find = db.prepare('SELECT * FROM renewals WHERE old_certificate = ? OR new_certificate = ?');
+  for (const der of certificates) {
+    const bytes = Buffer.from(der);
+    const row = find.get(bytes, bytes) as Row | undefined;
     if (row) return toRecord(row);
   }
   return null;

@@ -1,8 +1,14 @@
-/** The kiosk's own settings, in settings.json in its data directory. */
-import { mkdirSync } from 'node:fs';
-import Conf from 'conf';
+/**
+ * The kiosk's own settings, in settings.json in its data directory, checked against
+ * settings-schema.ts by its ahead-compiled validator (no schema compiled as a command starts).
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { CapbuError } from '../errors.js';
 import type { DeviceSetting } from '../token/catalogue.js';
+import type { ValidateFunction } from 'ajv';
+import compiled from './settings-validate.js';
 
 export interface KioskSettings {
   /** Wrong PINs after which a token is taken for locked; Viettel-CA tokens lock after 5. */
@@ -52,69 +58,81 @@ export const DEFAULT_SETTINGS: KioskSettings = {
   rolloutOverrides: [],
 };
 
-function openSettings(dataDir: string): Conf<KioskSettings> {
+const validate = compiled as unknown as ValidateFunction;
+
+/** Throws unless `data` passes the schema, naming every failing field (`\`pinTryLimit\` must be <= 15`). */
+function check(data: unknown): void {
+  if (validate(data)) return;
+  const errors = (validate.errors ?? []).map(({ instancePath, message = '' }) => `\`${instancePath.slice(1)}\` ${message}`);
+  throw new Error(`Config schema violation: ${errors.join('; ')}`);
+}
+
+/** settings.json as written, checked; none yet is no settings. */
+function readFile(path: string): Record<string, unknown> {
+  let text: string;
   try {
-    // Conf would make the directory with the umask's mode; it holds customers' data, so 0700.
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Object.create(null) as Record<string, unknown>;
+    throw error;
+  }
+  const data: unknown = JSON.parse(text);
+  check(data);
+  return Object.assign(Object.create(null) as Record<string, unknown>, data);
+}
+
+/** The whole file replaced at once: a temporary file beside it, synced, renamed over it. */
+function writeFile(path: string, store: Record<string, unknown>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(temporary, 'w', 0o666);
+    try {
+      writeFileSync(fd, JSON.stringify(store, undefined, '\t'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * The file's settings over the defaults, checked as a whole. A file that lacks some (none yet, or
+ * written before a setting existed) is written back whole, so it shows every setting to whoever
+ * opens it.
+ */
+function openSettings(dataDir: string): { path: string; store: Record<string, unknown> } {
+  try {
+    // The directory holds customers' data: 0700, not the umask's mode.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const conf = new Conf<KioskSettings>({
-      projectName: 'capbu',
-      cwd: dataDir,
-      configName: 'settings',
-      defaults: DEFAULT_SETTINGS,
-      schema: {
-        pinTryLimit: { type: 'integer', minimum: 1, maximum: 15 },
-        retryDelaysMs: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 60_000 }, maxItems: 10 },
-        operator: { type: ['string', 'null'], maxLength: 64 },
-        modules: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 300 } },
-        lang: { enum: ['vi', 'en', null] },
-        selfService: { type: 'boolean' },
-        printCommand: { type: ['string', 'null'], minLength: 1, maxLength: 300 },
-        supportLine: { type: 'string', minLength: 1, maxLength: 120 },
-        unsyncedWarnHours: { type: 'integer', minimum: 1, maximum: 24 * 365 },
-        registryMaxAgeDays: { type: 'integer', minimum: 1, maximum: 365 },
-        overrideKey: { type: ['string', 'null'], minLength: 1, maxLength: 1000 },
-        rolloutOverrides: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 1024 } },
-        devices: {
-          type: 'array',
-          maxItems: 200,
-          items: {
-            type: 'object',
-            required: ['vendorId', 'productId', 'vendor', 'model', 'hardwareVersion', 'usbClass', 'modules'],
-            additionalProperties: false,
-            properties: {
-              vendorId: { type: 'string', pattern: '^(0x)?[0-9a-fA-F]{1,4}$' },
-              productId: { type: 'string', pattern: '^((0x)?[0-9a-fA-F]{1,4}|\\*)$' },
-              vendor: { type: 'string', minLength: 1, maxLength: 80 },
-              model: { type: 'string', minLength: 1, maxLength: 80 },
-              hardwareVersion: { type: 'string', minLength: 1, maxLength: 40 },
-              usbClass: { enum: ['ccid', 'hid'] },
-              modules: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', minLength: 1, maxLength: 300 } },
-              plug: { enum: ['poll', 'reinitialise'] },
-              source: { type: 'string', maxLength: 300 },
-            },
-          },
-        },
-      },
-    });
-    return conf;
+    const path = join(dataDir, 'settings.json');
+    const file = readFile(path);
+    const store = Object.assign(Object.create(null) as Record<string, unknown>, structuredClone(DEFAULT_SETTINGS), file);
+    check(store);
+    if (!isDeepStrictEqual(file, store)) writeFile(path, store);
+    return { path, store };
   } catch (error) {
     throw new CapbuError('SETTINGS_INVALID', { path: dataDir, problem: (error as Error).message.split('\n')[0] }, { cause: error });
   }
 }
 
 export function loadSettings(dataDir: string): KioskSettings {
-  return openSettings(dataDir).store;
+  return openSettings(dataDir).store as unknown as KioskSettings;
 }
 
 /**
  * Changes one setting, or puts it back to its default (`undefined`), checked against the same
- * schema loadSettings reads with; conf writes the file whole (a temporary file renamed over it).
+ * schema loadSettings reads with; the file is written whole.
  */
 export function changeSetting<K extends keyof KioskSettings>(dataDir: string, name: K, value: KioskSettings[K] | undefined): void {
-  const conf = openSettings(dataDir);
+  const { path, store } = openSettings(dataDir);
+  store[name] = value === undefined ? DEFAULT_SETTINGS[name] : value;
   try {
-    if (value === undefined) conf.reset(name);
-    else conf.set(name, value);
+    check(store);
+    writeFile(path, store);
   } catch (error) {
     throw new CapbuError('SETTING_VALUE_INVALID', { name }, { cause: error });
   }

@@ -50,6 +50,7 @@ function passedBefore(path: string): boolean {
   try {
     return readFileSync(checkedPath(path), 'utf8') === fileState(path);
   } catch {
+    // No note (never checked) or none readable: check again, which is always safe.
     return false;
   }
 }

@@ -9,7 +9,7 @@ import { checkStoreContents, checkStoreFile, notePassed } from './store-checks.j
 export type Store = Database.Database;
 
 /** Append-only: each step moves the schema one version forward; never edit one that has shipped. */
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'registry',
@@ -126,6 +126,37 @@ const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE registry ADD COLUMN order_id TEXT`,
       `ALTER TABLE registry ADD COLUMN paid_until TEXT`,
       `ALTER TABLE registry ADD COLUMN paid_at TEXT`,
+    ],
+  },
+  {
+    version: 8,
+    name: 'registry-issuer-keys',
+    statements: [
+      // Waves of one CA name reuse serials: a row is the old CA key's identifier and the serial
+      // (src/campaign/registry.ts). Rows from before name no key (''): they stand for their
+      // serial under any key that has no row of its own.
+      `CREATE TABLE registry_keyed (
+         issuer_key TEXT NOT NULL,
+         serial TEXT NOT NULL,
+         tax_code TEXT NOT NULL,
+         contract_end TEXT NOT NULL,
+         status TEXT NOT NULL,
+         province TEXT,
+         updated_at TEXT NOT NULL,
+         hardware_version TEXT,
+         order_id TEXT,
+         paid_until TEXT,
+         paid_at TEXT,
+         PRIMARY KEY (issuer_key, serial)
+       )`,
+      `INSERT INTO registry_keyed (issuer_key, serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at)
+         SELECT '', serial, tax_code, contract_end, status, province, updated_at, hardware_version, order_id, paid_until, paid_at FROM registry`,
+      `DROP TABLE registry`,
+      `ALTER TABLE registry_keyed RENAME TO registry`,
+      // One renewal per old certificate, the certificate itself: two waves' certificates may share a serial.
+      `DROP INDEX renewals_old_serial`,
+      `CREATE UNIQUE INDEX renewals_old_certificate ON renewals (old_certificate)`,
+      `CREATE INDEX renewals_by_old_serial ON renewals (old_serial)`,
     ],
   },
 ];

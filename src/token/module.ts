@@ -46,7 +46,7 @@ export function loadModule(path: string): Pkcs11 {
 
 const paths = new WeakMap<Pkcs11, string>();
 
-/** The path a module was loaded from (by loadModule), for a worker thread that loads it too. */
+/** The path a module was loaded from (by loadModule), for the PIN login that opens it too. */
 export function loadedPath(lib: Pkcs11): string {
   const path = paths.get(lib);
   if (path === undefined) throw new CapbuError('MODULE_LOAD_FAILED', { path: '(not loaded by capbu)' });
@@ -121,7 +121,7 @@ const { PKCS11 } = require(binding);
 const lib = new PKCS11();
 lib.load(path);
 lib.C_Initialize();
-try { lib.C_Finalize(); } catch {}
+try { lib.C_Finalize(); } catch { /* the probe asks only whether the module loads */ }
 `;
 
 /**

@@ -5,9 +5,8 @@ import { CapbuError } from '../errors.js';
  * wiping it zeroes them, so nothing keeps the PIN past the login and no code path can quietly try
  * it a second time.
  *
- * pkcs11js only takes the PIN as a string, which nothing can wipe: the login makes it in a worker
- * thread whose heap goes with it (isolated-login.ts). Strings a caller passed to the constructor
- * are the caller's.
+ * No JavaScript string of the PIN is made for the login: the module's C_Login gets these bytes
+ * (pin-login.ts). Strings a caller passed to the constructor are the caller's.
  */
 export class Pin {
   #bytes: Buffer | null;

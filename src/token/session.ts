@@ -1,9 +1,9 @@
 /** Sessions and user login, with the PIN rules that protect the customer's token. */
 import { CapbuError } from '../errors.js';
 import { CKR, fromPkcs11, guard, returnValue } from './errors.js';
-import { loginIsolated } from './isolated-login.js';
 import { loadedPath, pkcs11js, type Pkcs11 } from './module.js';
 import type { Pin } from './pin.js';
+import { loginWithBytes } from './pin-login.js';
 import { describeToken, type TokenSummary } from './slots.js';
 
 export interface Session {
@@ -41,7 +41,7 @@ export function closeSession(session: Session): void {
  */
 export function login(session: Session, pin: Pin): void {
   try {
-    pin.use((bytes) => loginIsolated(loadedPath(session.lib), session.handle, pkcs11js.CKU_USER, bytes));
+    pin.use((bytes) => loginWithBytes(loadedPath(session.lib), session.handle, pkcs11js.CKU_USER, bytes));
   } catch (error) {
     const rv = returnValue(error);
     if (rv === CKR.USER_ALREADY_LOGGED_IN) {

@@ -90,6 +90,7 @@ export function scanSlots(lib: Pkcs11): SlotScan {
     try {
       info = lib.C_GetTokenInfo(slot);
     } catch {
+      // A pulled token errs until its module is re-initialised: counted, so the watcher does that.
       failing += 1;
       continue;
     }

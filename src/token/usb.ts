@@ -37,6 +37,7 @@ function read(dir: string, name: string): string | null {
   try {
     return readFileSync(join(dir, name), 'utf8').trim();
   } catch {
+    // An attribute this device does not have (many have no serial), or a device pulled mid-read.
     return null;
   }
 }
@@ -48,6 +49,7 @@ export function sysfsDevices(root = '/sys'): readonly UsbDevice[] | null {
   try {
     names = readdirSync(base);
   } catch {
+    // No sysfs (not Linux): the caller works from the PKCS#11 side alone.
     return null;
   }
   const interfaces = new Map<string, { cls: string; sub: string; proto: string }[]>();

@@ -10,31 +10,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/central/storage/migrations.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
+import { centralDatabases, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
-
-const BACKENDS = [
-  { name: 'SQLite', db: async (label: string) => sqlitePath(world, label) },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-];
+const databases = centralDatabases(() => world);
 
 /** The service's log lines, as a pino logger writing into memory. */
 function capturedLog() {
@@ -82,7 +67,7 @@ async function renewalRequest(s: Subscriber) {
   return world.request(s, await world.csr(s));
 }
 
-describe.each(BACKENDS)('racing for one old certificate on $name', (backend) => {
+describe.each(databases.backends)('racing for one old certificate on $name', (backend) => {
   it('signs once: the losers never reach the CA key, and the one signature is in the log', async () => {
     const { logger, lines } = capturedLog();
     const centre = await startCentre(world, await backend.db('race'), { loggerInstance: logger });
@@ -167,8 +152,7 @@ describe('a locked SQLite database', () => {
 
 describe('PostgreSQL out of connections', () => {
   it('answers 503 CENTRAL_BUSY with Retry-After, and signs only with the connection that stores it held', async () => {
-    postgres ??= await startPostgres();
-    const url = await postgres.newDatabase();
+    const url = await databases.postgres();
     const centre = await startCentre(world, url, { dbPool: 1, dbWaitMs: 300 });
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();

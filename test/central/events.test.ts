@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
 import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+import { addKioskWithCode } from '../support/enrolment.js';
+import { centralDatabases, makeCentralWorld, NOW, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 /** A chain of `n` events from `from`, linked to `prevHash`. */
 function chain(n: number, from = 1, prevHash = ZERO_HASH, salt = ''): JournalEvent[] {
@@ -34,15 +33,7 @@ interface Kiosk {
 }
 
 async function kiosk(centre: Centre, id: string, province = 'HN'): Promise<Kiosk> {
-  const code = newEnrolmentCode();
-  await centre.running.services.store.addKiosk({
-    id,
-    province,
-    channel: 'field',
-    enrolmentHash: enrolmentCodeHash(code),
-    enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-    createdAt: NOW.toISOString(),
-  });
+  const code = await addKioskWithCode(centre.running.services.store, { id, province, channel: 'field' }, NOW);
   const enrolled = await request(`${centre.url}/v1/enrolments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
   const { credential } = (await enrolled.body.json()) as { credential: string };
   const post = async (body: unknown) => {
@@ -62,23 +53,18 @@ async function kiosk(centre: Centre, id: string, province = 'HN'): Promise<Kiosk
   };
 }
 
-const STORES = ['sqlite', 'postgres'] as const;
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
+const databases = centralDatabases(() => world);
 
-describe.each(STORES)('on %s', (kind) => {
+describe.each(databases.backends)('on $name', (backend) => {
   let centre: Centre;
-  const db = async (name: string) => (kind === 'sqlite' ? sqlitePath(world, name) : await (postgres ??= await startPostgres()).newDatabase());
 
   beforeAll(async () => {
-    centre = await startCentre(world, await db(`events-${kind}`));
+    centre = await startCentre(world, await backend.db('events'));
   });
   afterAll(async () => {
     await centre?.running.close();
@@ -88,17 +74,17 @@ describe.each(STORES)('on %s', (kind) => {
   const chainOf = async (id: string) => (await chains()).find((k) => k.id === id)!;
 
   it('stores a chain in batches, acknowledges how far it is whole, and takes a resend as harmless', async () => {
-    const k = await kiosk(centre, `K1-${kind}`);
+    const k = await kiosk(centre, `K1-${backend.name}`);
     const events = chain(700);
     expect(await k.send(events.slice(0, 500))).toEqual({ status: 200, body: { acknowledgedSeq: 500 } });
     expect(await k.send(events.slice(400, 700))).toEqual({ status: 200, body: { acknowledgedSeq: 700 } });
     expect(await k.send(events.slice(650, 700))).toEqual({ status: 200, body: { acknowledgedSeq: 700 } });
-    expect(await chainOf(`K1-${kind}`)).toMatchObject({ acknowledgedSeq: 700, events: 700, gaps: [], chainOk: true, province: 'HN', channel: 'field' });
-    expect((await chainOf(`K1-${kind}`)).lastSeenAt).toBe(NOW.toISOString());
+    expect(await chainOf(`K1-${backend.name}`)).toMatchObject({ acknowledgedSeq: 700, events: 700, gaps: [], chainOk: true, province: 'HN', channel: 'field' });
+    expect((await chainOf(`K1-${backend.name}`)).lastSeenAt).toBe(NOW.toISOString());
   });
 
   it('stores and flags a gap, and acknowledges past it once it is filled', async () => {
-    const id = `K2-${kind}`;
+    const id = `K2-${backend.name}`;
     const k = await kiosk(centre, id);
     const events = chain(30);
     expect((await k.send(events.slice(0, 10))).body).toEqual({ acknowledgedSeq: 10 });
@@ -110,7 +96,7 @@ describe.each(STORES)('on %s', (kind) => {
   });
 
   it('refuses forged batches with their code and stores nothing of them', async () => {
-    const id = `K3-${kind}`;
+    const id = `K3-${backend.name}`;
     const k = await kiosk(centre, id);
     const events = chain(20);
     expect((await k.send(events.slice(0, 10))).body).toEqual({ acknowledgedSeq: 10 });
@@ -138,7 +124,7 @@ describe.each(STORES)('on %s', (kind) => {
   });
 
   it('refuses data beyond the bounds, unsafe integers, floats and bad times with 400, never 500', async () => {
-    const id = `K4-${kind}`;
+    const id = `K4-${backend.name}`;
     const k = await kiosk(centre, id);
     const [first] = chain(1);
     const raw = (data: string, overrides = '') =>
@@ -168,7 +154,7 @@ describe.each(STORES)('on %s', (kind) => {
   });
 
   it('holds each kiosk to its quota with 429 and Retry-After, storing nothing of the batch past it', async () => {
-    const quota = await startCentre(world, await db(`quota-${kind}`), { eventQuota: { max: 25, windowMs: 3_600_000 } });
+    const quota = await startCentre(world, await backend.db('quota'), { eventQuota: { max: 25, windowMs: 3_600_000 } });
     try {
       const k = await kiosk(quota, 'Q1');
       const other = await kiosk(quota, 'Q2');
@@ -188,8 +174,8 @@ describe.each(STORES)('on %s', (kind) => {
   });
 
   it('counts refusals in the report from the latest check.decided of each certificate, per province', async () => {
-    const a = await kiosk(centre, `R1-${kind}`, 'HG');
-    const b = await kiosk(centre, `R2-${kind}`, 'HG');
+    const a = await kiosk(centre, `R1-${backend.name}`, 'HG');
+    const b = await kiosk(centre, `R2-${backend.name}`, 'HG');
     const decided = (seq: number, prevHash: string, serial: string, at: string, eligible: boolean) =>
       seal({ seq, at, type: 'check.decided', operator: null, data: { tokenSerial: 'T', certificateSerial: serial, campaign: 'x', eligible, reasons: eligible ? [] : ['TAX_CODE_MISMATCH'] }, prevHash });
     const a1 = decided(1, ZERO_HASH, 'r-cert-1', '2020-06-01T03:00:00.000Z', false);
@@ -204,7 +190,7 @@ describe.each(STORES)('on %s', (kind) => {
     const { buildReport } = await import('../../src/central/report.js');
     const report = await buildReport(centre.running.services.store, world.campaigns, NOW);
     expect(report.byProvince.find((g) => g.key === 'HG')?.refused).toEqual({ TAX_CODE_MISMATCH: 1 });
-    const line = report.kiosks.find((k) => k.id === `R1-${kind}`)!;
+    const line = report.kiosks.find((k) => k.id === `R1-${backend.name}`)!;
     expect(line).toMatchObject({ acknowledgedSeq: 3, events: 3, chainOk: true, notSyncedSeconds: 0 });
   });
 });

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
+import { afterAll } from 'vitest';
 import type { CampaignSet } from '../../src/campaign/campaigns.js';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { x509 } from '../../src/pki/x509.js';
-import { newEnrolmentCode, enrolmentCodeHash } from '../../src/central/credentials.js';
 import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import type { CredentialRole } from '../../src/central/storage/store.js';
 import type { Channel, RenewalRequest } from '../../src/central/api.js';
@@ -22,6 +22,8 @@ import { generateKeys, issueSubscriber, RSA_ALG, spkiOf, type Pki, type Subscrib
 import { CentralClient } from '../../src/sync/client.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 import { BIN } from '../support/cli.js';
+import { addKioskWithCode } from '../support/enrolment.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 export const NOW = new Date('2020-06-01T03:00:00Z');
 export const CONTRACT_END = '2022-12-31';
@@ -102,7 +104,7 @@ export async function makeCentralWorld(): Promise<CentralWorld> {
       const signing = options.keys ?? s.keys;
       const request = await x509.Pkcs10CertificateRequestGenerator.create({
         name: options.subject ?? s.certificate.subjectName,
-        keys: signing as never,
+        keys: signing,
         signingAlgorithm: RSA_ALG,
       });
       return new Uint8Array(request.rawData);
@@ -167,19 +169,16 @@ export async function startCentre(world: CentralWorld, db: string, overrides: Pa
     newDatabase: true,
     ...overrides,
   });
+  // The centre's clock when the test gives one (it may move), else NOW.
+  const clock = overrides.now ?? (() => NOW);
   const enrolled: Centre['enrolled'] = async (id, options = {}) => {
-    const code = newEnrolmentCode();
-    await running.services.store.addKiosk({
-      id,
-      role: options.role,
-      province: options.province ?? 'HN',
-      channel: options.channel ?? 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(NOW.getTime() + 3600_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
+    const code = await addKioskWithCode(
+      running.services.store,
+      { id, role: options.role, province: options.province ?? 'HN', channel: options.channel ?? 'counter' },
+      clock(),
+    );
     const { credential } = await new CentralClient({ server: running.url }).enroll(code);
-    const client = new CentralClient({ server: running.url, credential, now: () => NOW });
+    const client = new CentralClient({ server: running.url, credential, now: clock });
     credentials.set(client, credential);
     return { client, credential };
   };
@@ -190,6 +189,41 @@ export function sqlitePath(world: CentralWorld, name: string): string {
   const dir = join(world.dir, 'db');
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.db`);
+}
+
+/** One of the centre's two databases, for `describe.each`. */
+export interface Backend {
+  readonly name: 'SQLite' | 'PostgreSQL';
+  /** A new, empty database (its path or URL); the label names a SQLite file. */
+  db(label?: string): Promise<string>;
+}
+
+export interface CentralDatabases {
+  /** Both backends, SQLite first. */
+  readonly backends: readonly Backend[];
+  /** A new, empty PostgreSQL database: its URL. */
+  postgres(): Promise<string>;
+}
+
+/**
+ * New databases for one test file: SQLite files in the world's folder, PostgreSQL databases on a
+ * server of the file's own, started on first use and stopped after the file. Call it at the top of
+ * the file. Each database is new, so tests share nothing but the server, whatever order they run in.
+ */
+export function centralDatabases(world: () => CentralWorld): CentralDatabases {
+  let server: TestPostgres | undefined;
+  afterAll(async () => {
+    await server?.stop();
+  });
+  let files = 0;
+  const postgres = async () => (server ??= await startPostgres()).newDatabase();
+  return {
+    backends: [
+      { name: 'SQLite', db: async (label = 'centre') => sqlitePath(world(), `${label}-${++files}`) },
+      { name: 'PostgreSQL', db: postgres },
+    ],
+    postgres,
+  };
 }
 
 /** `capbu central serve` as its own process; resolves once it says where it listens, rejects with its stderr if it exits first. */

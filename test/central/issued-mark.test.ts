@@ -9,46 +9,35 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolmentCodeHash, newCredential, newEnrolmentCode } from '../../src/central/credentials.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { enrolmentCodeHash, newCredential } from '../../src/central/credentials.js';
 import { keyFingerprint, readMark } from '../../src/central/issued-marker.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { freePort } from '../../src/demo/centre.js';
 import { isCapbuError } from '../../src/errors.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { runCapbu } from '../support/cli.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, serveCentral, sqlitePath, startCentre, stopServe, type CentralWorld, type Subscriber } from './fixtures.js';
+import { addKioskWithCode } from '../support/enrolment.js';
+import { centralDatabases, makeCentralWorld, NOW, serveCentral, sqlitePath, startCentre, stopServe, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
 let env: NodeJS.ProcessEnv;
 let subscribers: Subscriber[];
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
   env = { CAPBU_LANG: 'en', CAPBU_CAMPAIGN: world.campaignPath, CAPBU_LOG_LEVEL: 'warn' };
   subscribers = await Promise.all([world.subscriber('Mark One'), world.subscriber('Mark Two')]);
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
+const databases = centralDatabases(() => world);
 
 /** What an operator rebuilding the centre does first: the registry, and a kiosk with its credential. */
 async function prepare(db: string): Promise<string> {
   const store = await openCentralStore(db, NOW);
   try {
     await store.importRegistry(subscribers.map((s) => world.record(s)), NOW.toISOString());
-    const code = newEnrolmentCode();
+    const code = await addKioskWithCode(store, { id: 'mark-kiosk', province: 'HN', channel: 'counter' }, NOW);
     const credential = newCredential('mark-kiosk');
-    await store.addKiosk({
-      id: 'mark-kiosk',
-      province: 'HN',
-      channel: 'counter',
-      enrolmentHash: enrolmentCodeHash(code),
-      enrolmentExpires: new Date(Date.now() + 3600_000).toISOString(),
-      createdAt: NOW.toISOString(),
-    });
     await store.enroll(enrolmentCodeHash(code), credential.hash, NOW.toISOString());
     return credential.token;
   } finally {
@@ -111,13 +100,12 @@ describe('a centre whose CA key has issued, on a database that holds none of it'
   });
 
   it('PostgreSQL: the same refusal, the same way out', async () => {
-    postgres ??= await startPostgres();
     const failure = (promise: Promise<unknown>) =>
       promise.then(
         () => 'started',
         (e: unknown) => (isCapbuError(e) ? e.code : String(e)),
       );
-    const first = await startCentre(world, await postgres.newDatabase());
+    const first = await startCentre(world, await databases.postgres());
     try {
       const kiosk = await first.kiosk('pg-first');
       const s = await world.subscriber('Mark Postgres One');
@@ -127,7 +115,7 @@ describe('a centre whose CA key has issued, on a database that holds none of it'
       await first.running.close();
     }
     // The key has issued: a second, empty database is refused until it is said to be new.
-    const fresh = await postgres.newDatabase();
+    const fresh = await databases.postgres();
     expect(await failure(startCentre(world, fresh, { newDatabase: false }).then((c) => c.running.close()))).toBe('CENTRAL_DB_EMPTY');
     const centre = await startCentre(world, fresh, { newDatabase: true });
     await centre.running.close();

@@ -7,25 +7,22 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolmentCodeHash, newEnrolmentCode } from '../../src/central/credentials.js';
+import { newEnrolmentCode } from '../../src/central/credentials.js';
 import { isCapbuError } from '../../src/errors.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { CentralClient } from '../../src/sync/client.js';
 import { loadCredential } from '../../src/sync/credential.js';
 import { enrollKiosk, kioskClient } from '../../src/sync/enroll.js';
 import { runCapbu } from '../support/cli.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
+import { addKioskWithCode } from '../support/enrolment.js';
+import { centralDatabases, credentialOf, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from './fixtures.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
+const databases = centralDatabases(() => world);
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
   const error = await promise.then(
@@ -37,16 +34,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; detai
 }
 
 async function addKiosk(centre: Centre, id: string, expiresInMs = 3600_000): Promise<string> {
-  const code = newEnrolmentCode();
-  await centre.running.services.store.addKiosk({
-    id,
-    province: 'DN',
-    channel: 'field',
-    enrolmentHash: enrolmentCodeHash(code),
-    enrolmentExpires: new Date(NOW.getTime() + expiresInMs).toISOString(),
-    createdAt: NOW.toISOString(),
-  });
-  return code;
+  return addKioskWithCode(centre.running.services.store, { id, province: 'DN', channel: 'field' }, NOW, expiresInMs);
 }
 
 describe('enrolment and authentication', () => {
@@ -166,20 +154,11 @@ describe('rate limit per kiosk', () => {
   });
 });
 
-describe.each([
-  { name: 'SQLite', db: async () => sqlitePath(world, 'sync') },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-])('registry, events and report on $name', (backend) => {
+describe.each(databases.backends)('registry, events and report on $name', (backend) => {
   let centre: Centre;
   let kiosk: CentralClient;
   beforeAll(async () => {
-    centre = await startCentre(world, await backend.db());
+    centre = await startCentre(world, await backend.db('sync'));
     kiosk = await centre.kiosk('sync-1', { province: 'HN', channel: 'counter' });
   });
   afterAll(() => centre.running.close());

@@ -8,15 +8,13 @@
 import { generateKeyPairSync, X509Certificate as NodeCertificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCapbuError } from '../../src/errors.js';
 import { signOverride } from '../../src/central/override.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { runCapbu } from '../support/cli.js';
-import { makeCentralWorld, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
+import { centralDatabases, makeCentralWorld, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 const overrideKeys = generateKeyPairSync('ed25519');
 let overrideKeyPath: string;
 
@@ -25,27 +23,14 @@ beforeAll(async () => {
   overrideKeyPath = join(world.dir, 'override.key');
   writeFileSync(overrideKeyPath, overrideKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
-
-const BACKENDS = [
-  { name: 'SQLite', db: async (label: string) => sqlitePath(world, label) },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-];
+const databases = centralDatabases(() => world);
 
 /** The centre's clock, moved by each test: the plan's edges are instants in Hanoi. */
 let clock = new Date('2020-03-31T16:59:59Z');
 
 const token = (hardwareVersion: string) => ({ serial: 'TK0001', manufacturer: 'Feitian', model: 'ePass2003', hardwareVersion });
 
-describe.each(BACKENDS)('the rollout plan and paid orders on $name', (backend) => {
+describe.each(databases.backends)('the rollout plan and paid orders on $name', (backend) => {
   let centre: Centre;
   let db: string;
 

@@ -5,7 +5,7 @@
  * still to renew paged and streamed; stale kiosks; and an existing centre's data counted when
  * it is migrated.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Campaign } from '../../src/campaign/campaign.js';
@@ -28,23 +28,14 @@ import type { CentralStore } from '../../src/central/storage/store.js';
 import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js';
 import { migrate, migrateSqlite } from '../../src/sql/migrate.js';
 import type { CentralClient } from '../../src/sync/client.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
+import { centralDatabases, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
 import { recompute } from './recompute.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | undefined;
 beforeAll(async () => {
   world = await makeCentralWorld();
 }, 60_000);
-afterAll(async () => {
-  await postgres?.stop();
-});
-
-const pgDatabase = async () => {
-  postgres ??= await startPostgres();
-  return postgres.newDatabase();
-};
+const databases = centralDatabases(() => world);
 
 /** After every contract's end: nothing is left to grant, so nothing remains. */
 const LATER = new Date('2023-01-01T00:00:00Z');
@@ -82,11 +73,7 @@ function journal(client: CentralClient) {
   };
 }
 
-let databases = 0;
-describe.each([
-  { name: 'SQLite', db: async () => sqlitePath(world, `progress-${++databases}`) },
-  { name: 'PostgreSQL', db: pgDatabase },
-])('progress figures on $name', (backend) => {
+describe.each(databases.backends)('progress figures on $name', (backend) => {
   let centre: Centre;
   let source: ProgressSource;
   let store: CentralStore;
@@ -98,7 +85,7 @@ describe.each([
 
   // Each test its own centre on the same fixture: some tests move the figures, and the run is shuffled.
   beforeEach(async () => {
-    centre = await startCentre(world, await backend.db());
+    centre = await startCentre(world, await backend.db('progress'));
     source = centre.running.services;
     store = source.store;
     hn = await centre.kiosk('P-HN', { province: 'HN', channel: 'counter' });
@@ -316,7 +303,7 @@ describe('an existing centre migrated to the progress counts', () => {
   });
 
   it('on PostgreSQL', async () => {
-    const url = await pgDatabase();
+    const url = await databases.postgres();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

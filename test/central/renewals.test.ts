@@ -8,15 +8,14 @@ import { x509 } from '../../src/pki/x509.js';
 import { TIME_HEADER, type ErrorReply, type RenewalRequest } from '../../src/central/api.js';
 import { isCapbuError } from '../../src/errors.js';
 import type { CentralClient } from '../../src/sync/client.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { normalizeSerial } from '../../src/pki/certificate.js';
 import {
+  centralDatabases,
   credentialOf,
   csrWithForeignSignature,
   makeCentralWorld,
   NOW,
   RENEWAL_NOT_AFTER,
-  sqlitePath,
   startCentre,
   type Centre,
   type CentralWorld,
@@ -24,25 +23,11 @@ import {
 } from './fixtures.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
-
-const BACKENDS = [
-  { name: 'SQLite', db: async (label: string) => sqlitePath(world, label) },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-];
+const databases = centralDatabases(() => world);
 
 async function post(centre: Centre, path: string, body: string, credential?: string, contentType = 'application/json') {
   const response = await fetch(`${centre.url}/v1${path}`, {
@@ -62,7 +47,7 @@ async function storeSnapshot(centre: Centre) {
   };
 }
 
-describe.each(BACKENDS)('renewals on $name', (backend) => {
+describe.each(databases.backends)('renewals on $name', (backend) => {
   let centre: Centre;
   let kiosk: CentralClient;
   let otherKiosk: CentralClient;

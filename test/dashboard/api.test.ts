@@ -7,31 +7,16 @@ import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCapbu } from '../support/cli.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { makeCentralWorld, NOW, sqlitePath, type CentralWorld } from '../central/fixtures.js';
+import { centralDatabases, makeCentralWorld, NOW, sqlitePath, type CentralWorld } from '../central/fixtures.js';
 import { dashboardWorld, EXPECTED, PASSWORD, type DashboardWorld } from './world.js';
 import { Reader } from './http.js';
 
 let world: CentralWorld;
-let postgres: TestPostgres | null = null;
 
 beforeAll(async () => {
   world = await makeCentralWorld();
 });
-afterAll(async () => {
-  await postgres?.stop();
-});
-
-const BACKENDS = [
-  { name: 'SQLite', db: async (label: string) => sqlitePath(world, label) },
-  {
-    name: 'PostgreSQL',
-    db: async () => {
-      postgres ??= await startPostgres();
-      return postgres.newDatabase();
-    },
-  },
-];
+const databases = centralDatabases(() => world);
 
 const SESSION_MS = 30 * 60_000;
 const LOGINS_PER_WINDOW = 4;
@@ -41,7 +26,7 @@ const group = (groups: { key: string; eligibleKnown: number | null; renewed: num
   return g && { eligibleKnown: g.eligibleKnown, renewed: g.renewed, remaining: g.remaining };
 };
 
-describe.each(BACKENDS)('dashboard on $name', (backend) => {
+describe.each(databases.backends)('dashboard on $name', (backend) => {
   let d: DashboardWorld;
   let db: string;
 

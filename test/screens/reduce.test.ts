@@ -1,6 +1,6 @@
 /** The kiosk app's reducer, without rendering: every screen's transitions and the shared rules. */
 import { describe, expect, it } from 'vitest';
-import { bindingFor, footerBindings } from '../../src/screens/keys.js';
+import { bindingFor, footerBindings, splitTyping } from '../../src/screens/keys.js';
 import type { TokenView } from '../../src/screens/model.js';
 import { certificateView, PIN, tokenView } from '../support/token-view.js';
 import { reduce } from '../../src/screens/reduce.js';
@@ -37,6 +37,17 @@ describe('the kiosk reducer', () => {
     expect(r.state.screen.name).toBe('waiting');
     expect(r.commands).toEqual([{ type: 'signIn', operator: 'lan' }]);
     expect(run(start({ operator: null }), key('submit')).state.screen.name).toBe('signIn');
+  });
+
+  it('reads a chunk typed at once key by key: its Enter submits, other control characters are dropped', () => {
+    const typed = (s: string) => splitTyping(s).map((p) => p.name ?? p.input).join('|');
+    expect(typed('Lê Văn A\r')).toBe('L|ê| |V|ă|n| |A|return');
+    expect(typed('lan\r\n')).toBe('l|a|n|return');
+    expect(typed('a\nb')).toBe('a|return|b');
+    expect(typed('a\x7fb\x1b\t\x00\u0085c')).toBe('a|backspace|b|c');
+    // Whoever sends them, the operator's name never holds one: it goes into the journal and receipts.
+    const r = run(start({ operator: null }), ...text('la\rn\x1b'), key('submit'));
+    expect(r.state.operator).toBe('lan');
   });
 
   it('shows the verdict the moment one token appears, and a choice for two', () => {

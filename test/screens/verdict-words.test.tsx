@@ -53,12 +53,12 @@ function token(c: CertificateView, candidate: string | null): TokenView {
 }
 
 /** The screen's text on one long line per row, so a sentence is found whole. */
-function screen(view: TokenView, language: Language): string {
+function screen(view: TokenView, language: Language, columns = 400): string {
   const app = renderAt(
     <WordsContext.Provider value={translator(language)}>
       <VerdictView token={view} />
     </WordsContext.Provider>,
-    400,
+    columns,
     40,
   );
   const frame = app.lastFrame();
@@ -110,6 +110,21 @@ describe('the verdict screen words reasons as capbu check does', () => {
       expect(shown).not.toContain(t.reason('NOT_ISSUED_BY_OLD_CA'));
     });
   }
+
+  it('keeps the mark apart from a reason that wraps, and the wrapped lines under the reason (the 50 columns beside the demo panel)', () => {
+    const c = certificate({ decision: { campaign: null, eligible: false, reasons: ['NOT_ISSUED_BY_OLD_CA', 'REVOKED'], renewalNotAfter: null } });
+    const lines = screen(token(c, null), 'vi', 50).split('\n');
+    const marked = lines.map((line, i) => [line, i] as const).filter(([line]) => line.includes('✖'));
+    expect(marked).toHaveLength(2);
+    for (const [line, i] of marked) {
+      expect(line).toMatch(/^ {2}✖ \S/);
+      // The lines that follow, up to the next mark, sit under the reason's first letter.
+      for (const next of lines.slice(i + 1).filter((l) => l.trim() !== '')) {
+        if (next.includes('✖') || !next.startsWith('  ')) break;
+        expect(next).toMatch(/^ {4}\S/);
+      }
+    }
+  });
 
   it('keeps no words of its own for reasons', () => {
     for (const catalogue of [kioskVi, kioskEn]) {

@@ -248,4 +248,113 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 9,
+    name: 'issuer-keys',
+    statements: [
+      // Every re-key caps certificates again and waves reuse serials: an old certificate is its
+      // issuer's key identifier (as its AuthorityKeyIdentifier names it) and its serial. The key
+      // cannot be read from SQL, so existing rows get '' (not said): registry rows and orders keep
+      // standing for their serial under any CA key; renewals and certificates are given their
+      // keys when the centre next starts with its campaigns (storage/issuer-keys.ts). Changing a
+      // primary key means copying the table, in both databases alike.
+      `CREATE TABLE subscribers_keyed (
+         issuer_key TEXT NOT NULL DEFAULT '',
+         serial TEXT NOT NULL,
+         tax_code TEXT NOT NULL,
+         contract_end TEXT NOT NULL,
+         status TEXT NOT NULL,
+         province TEXT,
+         version BIGINT NOT NULL,
+         updated_at TEXT NOT NULL,
+         hardware_version TEXT,
+         PRIMARY KEY (issuer_key, serial)
+       )`,
+      `INSERT INTO subscribers_keyed (issuer_key, serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
+         SELECT '', serial, tax_code, contract_end, status, province, version, updated_at, hardware_version FROM subscribers`,
+      `DROP TABLE subscribers`,
+      `ALTER TABLE subscribers_keyed RENAME TO subscribers`,
+      `CREATE INDEX subscribers_by_version ON subscribers (version)`,
+      `CREATE INDEX subscribers_by_serial ON subscribers (serial)`,
+      `CREATE TABLE paid_orders_keyed (
+         issuer_key TEXT NOT NULL DEFAULT '',
+         serial TEXT NOT NULL,
+         order_id TEXT NOT NULL,
+         paid_until TEXT NOT NULL,
+         paid_at TEXT,
+         imported_at TEXT NOT NULL,
+         PRIMARY KEY (issuer_key, serial)
+       )`,
+      `INSERT INTO paid_orders_keyed (issuer_key, serial, order_id, paid_until, paid_at, imported_at)
+         SELECT '', serial, order_id, paid_until, paid_at, imported_at FROM paid_orders`,
+      `DROP TABLE paid_orders`,
+      `ALTER TABLE paid_orders_keyed RENAME TO paid_orders`,
+      `CREATE INDEX paid_orders_by_serial ON paid_orders (serial)`,
+      `CREATE TABLE certificates_keyed (
+         issuer_key TEXT NOT NULL DEFAULT '',
+         serial TEXT NOT NULL,
+         der TEXT NOT NULL,
+         added_at TEXT NOT NULL,
+         pending INTEGER NOT NULL DEFAULT 1,
+         province TEXT,
+         eligible_until TEXT,
+         renewed INTEGER NOT NULL DEFAULT 0,
+         eligible_from TEXT,
+         PRIMARY KEY (issuer_key, serial)
+       )`,
+      `INSERT INTO certificates_keyed (issuer_key, serial, der, added_at, pending, province, eligible_until, renewed, eligible_from)
+         SELECT '', serial, der, added_at, pending, province, eligible_until, renewed, eligible_from FROM certificates`,
+      `DROP TABLE certificates`,
+      `ALTER TABLE certificates_keyed RENAME TO certificates`,
+      `CREATE INDEX certificates_pending ON certificates (serial, issuer_key) WHERE pending = 1`,
+      `CREATE INDEX certificates_remaining ON certificates (province, serial, issuer_key) WHERE renewed = 0 AND eligible_until IS NOT NULL`,
+      // The primary key is the rule "exactly one renewal per old certificate".
+      `CREATE TABLE renewals_keyed (
+         issuer_key TEXT NOT NULL DEFAULT '',
+         old_serial TEXT NOT NULL,
+         old_certificate_hash TEXT NOT NULL,
+         kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+         idempotency_key TEXT NOT NULL,
+         request_hash TEXT NOT NULL,
+         serial TEXT NOT NULL UNIQUE,
+         certificate TEXT NOT NULL,
+         not_before TEXT NOT NULL,
+         not_after TEXT NOT NULL,
+         issued_at TEXT NOT NULL,
+         issued_day TEXT NOT NULL,
+         province TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         hardware_version TEXT NOT NULL,
+         token_serial TEXT NOT NULL,
+         token_manufacturer TEXT NOT NULL,
+         token_model TEXT NOT NULL,
+         operator TEXT NOT NULL,
+         PRIMARY KEY (issuer_key, old_serial),
+         UNIQUE (kiosk_id, idempotency_key)
+       )`,
+      `INSERT INTO renewals_keyed (issuer_key, old_serial, old_certificate_hash, kiosk_id, idempotency_key, request_hash, serial, certificate,
+           not_before, not_after, issued_at, issued_day, province, channel, hardware_version, token_serial, token_manufacturer, token_model, operator)
+         SELECT '', old_serial, old_certificate_hash, kiosk_id, idempotency_key, request_hash, serial, certificate,
+           not_before, not_after, issued_at, issued_day, province, channel, hardware_version, token_serial, token_manufacturer, token_model, operator
+         FROM renewals`,
+      `DROP TABLE renewals`,
+      `ALTER TABLE renewals_keyed RENAME TO renewals`,
+      `CREATE INDEX renewals_by_old_serial ON renewals (old_serial)`,
+      `CREATE TABLE renewal_claims_keyed (
+         issuer_key TEXT NOT NULL DEFAULT '',
+         old_serial TEXT NOT NULL,
+         kiosk_id TEXT NOT NULL,
+         idempotency_key TEXT NOT NULL,
+         request_hash TEXT NOT NULL,
+         claimed_at TEXT NOT NULL,
+         serial TEXT,
+         PRIMARY KEY (issuer_key, old_serial),
+         UNIQUE (kiosk_id, idempotency_key)
+       )`,
+      `INSERT INTO renewal_claims_keyed (issuer_key, old_serial, kiosk_id, idempotency_key, request_hash, claimed_at, serial)
+         SELECT '', old_serial, kiosk_id, idempotency_key, request_hash, claimed_at, serial FROM renewal_claims`,
+      `DROP TABLE renewal_claims`,
+      `ALTER TABLE renewal_claims_keyed RENAME TO renewal_claims`,
+    ],
+  },
 ];

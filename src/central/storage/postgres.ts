@@ -5,6 +5,8 @@ import { decisionFromRow, kioskChainsPlan, runPlan, saveEventsPlan, saveRefusalP
 import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
 import { migrate, type Command } from '../../sql/migrate.js';
 import { MIGRATIONS } from './migrations.js';
+import { adoptCertificatesPlan, adoptRenewalsPlan } from './issuer-keys.js';
+import { rowKey } from '../../campaign/export-rows.js';
 import {
   derFromRow,
   kioskFromRow,
@@ -17,6 +19,8 @@ import {
   subscriberValues,
   orderDelta,
   orderFromRow,
+  orderValues,
+  certificateValues,
   renewalByVersionFromRow,
   knownEligibleFromRow,
   userFromRow,
@@ -117,12 +121,12 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
     // The connection that will store the renewal is held before anything is signed.
     const client = await connect(pool);
     try {
-      const held = [claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt];
+      const held = [claim.issuerKeyId, claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt];
       let claimed: boolean;
       try {
         const r = await client.query(sql.claimRenewal, [
-          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
-          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
+          claim.issuerKeyId, claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
+          claim.oldSerial, claim.issuerKeyId, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
         ]);
         claimed = (r.rowCount ?? 0) > 0;
       } catch (error) {
@@ -154,7 +158,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
     importRegistry: (records, at) =>
       inTransaction(pool, async (c) => {
         const version0 = Number((await c.query(sql.registryVersionForUpdate)).rows[0].value);
-        const existing = new Map((await c.query(sql.allSubscribers)).rows.map((r: Row) => [String(r.serial), subscriberFromRow(r)]));
+        const existing = new Map((await c.query(sql.allSubscribers)).rows.map((r: Row) => { const s = subscriberFromRow(r); return [rowKey(s), s]; }));
         const delta = registryDelta(existing, records);
         const changed = [...delta.added, ...delta.updated];
         let version = version0;
@@ -171,15 +175,14 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
     importOrders: (orders, at) =>
       inTransaction(pool, async (c) => {
         let version = Number((await c.query(sql.registryVersionForUpdate)).rows[0].value);
-        const delta = orderDelta(new Map((await c.query(sql.allOrders)).rows.map((r: Row) => [String(r.serial), orderFromRow(r)])), orders);
+        const delta = orderDelta(new Map((await c.query(sql.allOrders)).rows.map((r: Row) => { const o = orderFromRow(r); return [rowKey(o), o]; })), orders);
         const changed = [...delta.added, ...delta.updated];
         if (changed.length > 0) {
           version += 1;
           await c.query(sql.setRegistryVersion, [version]);
           for (const o of changed) {
-            await c.query(sql.upsertOrder, [o.serial, o.orderId, o.paidUntil, o.paidAt, at]);
-            await c.query(sql.touchSubscriber, [version, o.serial]);
-            await c.query(sql.markPending, [o.serial]); // the order moves its certificate's grant
+            await c.query(sql.upsertOrder, orderValues(o, at));
+            await c.query(sql.touchSubscriber, [version, o.serial, o.issuerKeyId ?? '', o.issuerKeyId ?? '']);
             // The renewal it grants changed: the certificate's standing is decided again.
             await c.query(sql.markPending, [o.serial]);
           }
@@ -188,8 +191,8 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       }),
     renewalsByVersion: async () => (await all(sql.renewalsByVersion)).map(renewalByVersionFromRow),
     knownEligible: async (at) => (await all(sql.knownEligible, [at])).map(knownEligibleFromRow),
-    subscriber: async (serial) => {
-      const row = await one(sql.subscriber, [serial]);
+    subscriber: async (key) => {
+      const row = await one(sql.subscriber, [key.serial, key.issuerKeyId]);
       return row ? subscriberFromRow(row) : null;
     },
     registrySince: (since) =>
@@ -203,7 +206,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       inTransaction(pool, async (c) => {
         let added = 0;
         for (const cert of certificates) {
-          const r = await c.query(sql.addCertificate, [cert.serial, Buffer.from(cert.der).toString('base64'), at]);
+          const r = await c.query(sql.addCertificate, certificateValues(cert, at));
           added += r.rowCount ?? 0;
         }
         return { added, known: certificates.length - added };
@@ -238,9 +241,25 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const row = await one(sql.renewalByKey, [kioskId, key]);
       return row ? renewalFromRow(row) : null;
     },
-    renewalOf: async (oldSerial) => {
-      const row = await one(sql.renewalOf, [oldSerial]);
+    renewalOf: async (old) => {
+      const row = await one(sql.renewalOf, [old.serial, old.issuerKeyId]);
       return row ? renewalFromRow(row) : null;
+    },
+    adoptIssuerKeys: async (oldKeyOfRenewal) => {
+      const moved = { renewals: 0, certificates: 0 };
+      for (let after: string | null = ''; after !== null; ) {
+        const from: string = after;
+        const batch = await inTransaction(pool, (c) => runPlan(adoptRenewalsPlan(sql, oldKeyOfRenewal, from), through(c)));
+        moved.renewals += batch.moved;
+        after = batch.last;
+      }
+      for (let after: string | null = ''; after !== null; ) {
+        const from: string = after;
+        const batch = await inTransaction(pool, (c) => runPlan(adoptCertificatesPlan(sql, from), through(c)));
+        moved.certificates += batch.moved;
+        after = batch.last;
+      }
+      return moved;
     },
     issueOnce,
     refusalHash: async (kioskId, key) => {

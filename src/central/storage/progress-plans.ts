@@ -79,7 +79,7 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
       renewed: Number(r.now_renewed) > 0,
     });
     add(knownKey(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed), 1);
-    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial]);
+    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial, r.issuer_key]);
   }
   // In key order, so two writers moving the same counts take their rows in the same order.
   for (const [k, n] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
@@ -93,13 +93,13 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
 export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generator<Command, void, Row[]> {
   yield bump(sql, 'day', r.province, r.issuedDay, '', 1);
   yield bump(sql, 'renewed', r.province, r.channel, r.hardwareVersion, 1);
-  const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial]);
+  const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial, r.issuerKeyId]);
   // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
   if (!c || Number(c.pending) === 1) return;
   yield bump(sql, 'known', ...knownKey(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1), -1);
   const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
   yield bump(sql, 'known', ...knownKey(province, null, null, true), 1);
-  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial]);
+  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial, r.issuerKeyId]);
 }
 
 export interface DecisionInput {

@@ -1,9 +1,12 @@
 /** Row <-> record mapping shared by both databases: their columns are the same. */
 import type { SubscriberRecord, SubscriberStatus } from '../../campaign/registry.js';
 import type { OrderRow } from '../../campaign/orders.js';
+import { rowKey } from '../../campaign/export-rows.js';
+import { parseCertificate } from '../../pki/certificate.js';
+import { authorityKeyIdOf } from '../../pki/key-identifier.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal, UserRecord, UserRole } from './store.js';
+import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal, NewCertificate, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -13,6 +16,7 @@ const nullable = (v: unknown): string | null => (v === null || v === undefined ?
 export function subscriberFromRow(r: Row): SubscriberRecord {
   return {
     serial: text(r.serial),
+    ...(issuerKeyOf(r) !== '' && { issuerKeyId: issuerKeyOf(r) }),
     taxCode: text(r.tax_code),
     contractEnd: text(r.contract_end),
     status: text(r.status) as SubscriberStatus,
@@ -23,8 +27,22 @@ export function subscriberFromRow(r: Row): SubscriberRecord {
   };
 }
 
+/** '' for a row that names no issuer key (one from before issuer keys, or an export that does not say). */
+const issuerKeyOf = (r: Row): string => (r.issuer_key == null ? '' : text(r.issuer_key));
+
 export function orderFromRow(r: Row): OrderRow {
-  return { serial: text(r.serial), orderId: text(r.order_id), paidUntil: text(r.paid_until), paidAt: nullable(r.paid_at) };
+  return {
+    serial: text(r.serial),
+    ...(issuerKeyOf(r) !== '' && { issuerKeyId: issuerKeyOf(r) }),
+    orderId: text(r.order_id),
+    paidUntil: text(r.paid_until),
+    paidAt: nullable(r.paid_at),
+  };
+}
+
+/** The values of upsertOrder, in its order. */
+export function orderValues(o: OrderRow, at: string): unknown[] {
+  return [o.issuerKeyId ?? '', o.serial, o.orderId, o.paidUntil, o.paidAt, at];
 }
 
 /** Which orders an import adds or changes, against what the store holds. */
@@ -32,24 +50,30 @@ export function orderDelta(existing: ReadonlyMap<string, OrderRow>, orders: read
   const added: OrderRow[] = [];
   const updated: OrderRow[] = [];
   for (const order of orders) {
-    const before = existing.get(order.serial);
+    const before = existing.get(rowKey(order));
     if (!before) added.push(order);
     else if (before.orderId !== order.orderId || before.paidUntil !== order.paidUntil || before.paidAt !== order.paidAt) updated.push(order);
   }
   return { added, updated, unchanged: orders.length - added.length - updated.length };
 }
 
-export function knownEligibleFromRow(r: Row): { serial: string; hardwareVersion: string | null } {
-  return { serial: text(r.serial), hardwareVersion: nullable(r.hardware_version) };
+export function knownEligibleFromRow(r: Row): { issuerKeyId: string; serial: string; hardwareVersion: string | null } {
+  return { issuerKeyId: issuerKeyOf(r), serial: text(r.serial), hardwareVersion: nullable(r.hardware_version) };
 }
 
 export function renewalByVersionFromRow(r: Row): RenewalByVersion {
-  return { oldSerial: text(r.old_serial), hardwareVersion: text(r.hardware_version), channel: text(r.channel), day: text(r.issued_day) };
+  return {
+    issuerKeyId: issuerKeyOf(r),
+    oldSerial: text(r.old_serial),
+    hardwareVersion: text(r.hardware_version),
+    channel: text(r.channel),
+    day: text(r.issued_day),
+  };
 }
 
 /** The values of upsertSubscriber, in its order. */
 export function subscriberValues(r: SubscriberRecord, version: number, at: string): unknown[] {
-  return [r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at, r.hardwareVersion ?? null];
+  return [r.issuerKeyId ?? '', r.serial, r.taxCode, r.contractEnd, r.status, r.province, version, at, r.hardwareVersion ?? null];
 }
 
 export function kioskFromRow(r: Row): KioskRecord {
@@ -76,14 +100,14 @@ export function userFromRow(r: Row): UserRecord {
 
 /** Column order for inserts; the values come from renewalValues in the same order. */
 export const RENEWAL_COLUMNS = [
-  'old_serial', 'old_certificate_hash', 'kiosk_id', 'idempotency_key', 'request_hash', 'serial',
+  'issuer_key', 'old_serial', 'old_certificate_hash', 'kiosk_id', 'idempotency_key', 'request_hash', 'serial',
   'certificate', 'not_before', 'not_after', 'issued_at', 'issued_day', 'province', 'channel',
   'hardware_version', 'token_serial', 'token_manufacturer', 'token_model', 'operator',
 ] as const;
 
 export function renewalValues(r: IssuedRenewal): string[] {
   return [
-    r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
+    r.issuerKeyId, r.oldSerial, r.oldCertificateHash, r.kioskId, r.idempotencyKey, r.requestHash, r.serial,
     r.certificate, r.notBefore, r.notAfter, r.issuedAt, r.issuedDay, r.province, r.channel,
     r.hardwareVersion, r.tokenSerial, r.tokenManufacturer, r.tokenModel, r.operator,
   ];
@@ -91,6 +115,7 @@ export function renewalValues(r: IssuedRenewal): string[] {
 
 export function renewalFromRow(r: Row): IssuedRenewal {
   return {
+    issuerKeyId: issuerKeyOf(r),
     oldSerial: text(r.old_serial),
     oldCertificateHash: text(r.old_certificate_hash),
     kioskId: text(r.kiosk_id),
@@ -121,7 +146,7 @@ export function registryDelta(
   const updated: SubscriberRecord[] = [];
   let unchanged = 0;
   for (const given of records) {
-    const before = existing.get(given.serial);
+    const before = existing.get(rowKey(given));
     // An export without the hardwareVersion column keeps what the store knows.
     const record = given.hardwareVersion === undefined && before?.hardwareVersion ? { ...given, hardwareVersion: before.hardwareVersion } : given;
     if (!before) added.push(record);
@@ -156,6 +181,11 @@ export function refusalCountFromRow(r: Row): RefusalCount {
     reason: text(r.reason),
     count: Number(r.n),
   };
+}
+
+/** The values of addCertificate, in its order: kept under the key their AuthorityKeyIdentifier names. */
+export function certificateValues(c: NewCertificate, at: string): unknown[] {
+  return [c.issuerKeyId ?? authorityKeyIdOf(parseCertificate(c.der)), c.serial, Buffer.from(c.der).toString('base64'), at];
 }
 
 /** Certificates are kept as base64 DER text in both databases. */

@@ -8,6 +8,8 @@ import { migrateSqlite, type Command } from '../../sql/migrate.js';
 import { decisionFromRow, kioskChainsPlan, runPlanSync, saveEventsPlan, saveRefusalPlan } from './event-chain.js';
 import { refreshPlan, registryProgressPlan, renewalProgressPlan, standingsCurrentPlan, STANDINGS_BATCH, type ProgressSql } from './progress-plans.js';
 import { prepareDatabaseFile } from './file.js';
+import { adoptCertificatesPlan, adoptRenewalsPlan } from './issuer-keys.js';
+import { rowKey } from '../../campaign/export-rows.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   derFromRow,
@@ -21,6 +23,8 @@ import {
   subscriberValues,
   orderDelta,
   orderFromRow,
+  orderValues,
+  certificateValues,
   renewalByVersionFromRow,
   knownEligibleFromRow,
   userFromRow,
@@ -126,7 +130,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   >;
 
   const importRegistry = db.transaction((records: readonly SubscriberRecord[], at: string) => {
-    const existing = new Map((q.allSubscribers.all() as Row[]).map((r) => [String(r.serial), subscriberFromRow(r)]));
+    const existing = new Map((q.allSubscribers.all() as Row[]).map((r) => { const s = subscriberFromRow(r); return [rowKey(s), s]; }));
     const delta = registryDelta(existing, records);
     let version = Number((q.registryVersionForUpdate.get() as Row).value);
     const changed = [...delta.added, ...delta.updated];
@@ -142,16 +146,15 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   });
 
   const importOrders = db.transaction((orders: readonly OrderRow[], at: string) => {
-    const delta = orderDelta(new Map((q.allOrders.all() as Row[]).map((r) => [String(r.serial), orderFromRow(r)])), orders);
+    const delta = orderDelta(new Map((q.allOrders.all() as Row[]).map((r) => { const o = orderFromRow(r); return [rowKey(o), o]; })), orders);
     let version = Number((q.registryVersionForUpdate.get() as Row).value);
     const changed = [...delta.added, ...delta.updated];
     if (changed.length > 0) {
       version += 1;
       q.setRegistryVersion.run(version);
       for (const o of changed) {
-        q.upsertOrder.run(o.serial, o.orderId, o.paidUntil, o.paidAt, at);
-        q.touchSubscriber.run(version, o.serial);
-        q.markPending.run(o.serial); // the order moves its certificate's grant
+        q.upsertOrder.run(...orderValues(o, at));
+        q.touchSubscriber.run(version, o.serial, o.issuerKeyId ?? '', o.issuerKeyId ?? '');
         // The renewal it grants changed: the certificate's standing is decided again.
         q.markPending.run(o.serial);
       }
@@ -164,12 +167,12 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
   const mapped = <T>(row: Row | undefined, map: (r: Row) => T): T | null => (row ? map(row) : null);
 
   const issueOnce: CentralStore['issueOnce'] = async (claim, sign) => {
-    const held = [claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt] as const;
+    const held = [claim.issuerKeyId, claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.claimedAt] as const;
     const claimed = await patiently(() => {
       try {
         return q.claimRenewal.run(
-          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
-          claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
+          claim.issuerKeyId, claim.oldSerial, claim.kioskId, claim.idempotencyKey, claim.requestHash, claim.claimedAt,
+          claim.oldSerial, claim.issuerKeyId, claim.kioskId, claim.idempotencyKey, claim.abandonedBefore,
         ).changes > 0;
       } catch (error) {
         if (SQLITE.isUniqueViolation(error)) return false;
@@ -199,7 +202,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     importOrders: (orders, at) => patiently(() => importOrders.immediate(orders, at)),
     renewalsByVersion: () => patiently(() => all(q.renewalsByVersion).map(renewalByVersionFromRow)),
     knownEligible: (at) => patiently(() => all(q.knownEligible, at).map(knownEligibleFromRow)),
-    subscriber: (serial) => patiently(() => mapped(one(q.subscriber, serial), subscriberFromRow)),
+    subscriber: (key) => patiently(() => mapped(one(q.subscriber, key.serial, key.issuerKeyId), subscriberFromRow)),
     registrySince: (since) =>
       patiently(() =>
         db.transaction(() => ({
@@ -211,7 +214,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       patiently(() =>
         db.transaction(() => {
           let added = 0;
-          for (const c of certificates) added += q.addCertificate.run(c.serial, Buffer.from(c.der).toString('base64'), at).changes;
+          for (const c of certificates) added += q.addCertificate.run(...certificateValues(c, at)).changes;
           return { added, known: certificates.length - added };
         }).immediate(),
       ),
@@ -236,7 +239,23 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
       patiently(() => mapped(one(q.enroll, credentialHash, at, enrolmentHash, at), kioskFromRow)),
     kiosk: (id) => patiently(() => mapped(one(q.kiosk, id), kioskFromRow)),
     renewalByKey: (kioskId, key) => patiently(() => mapped(one(q.renewalByKey, kioskId, key), renewalFromRow)),
-    renewalOf: (oldSerial) => patiently(() => mapped(one(q.renewalOf, oldSerial), renewalFromRow)),
+    renewalOf: (old) => patiently(() => mapped(one(q.renewalOf, old.serial, old.issuerKeyId), renewalFromRow)),
+    adoptIssuerKeys: async (oldKeyOfRenewal) => {
+      const moved = { renewals: 0, certificates: 0 };
+      for (let after: string | null = ''; after !== null; ) {
+        const from: string = after;
+        const batch = await patiently(() => db.transaction(() => runPlanSync(adoptRenewalsPlan(sql, oldKeyOfRenewal, from), execute)).immediate());
+        moved.renewals += batch.moved;
+        after = batch.last;
+      }
+      for (let after: string | null = ''; after !== null; ) {
+        const from: string = after;
+        const batch = await patiently(() => db.transaction(() => runPlanSync(adoptCertificatesPlan(sql, from), execute)).immediate());
+        moved.certificates += batch.moved;
+        after = batch.last;
+      }
+      return moved;
+    },
     issueOnce,
     refusalHash: (kioskId, key) => patiently(() => mapped(one(q.refusalHash, kioskId, key), (r) => String(r.request_hash))),
     saveRefusal: (f) => patiently(() => db.transaction(() => runPlanSync(saveRefusalPlan(sql, f), execute)).immediate()),

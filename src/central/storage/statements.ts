@@ -49,35 +49,52 @@ export const POSTGRES_MIGRATIONS: MigrationDialect = {
 const REGISTRY_VERSION = "SELECT value FROM meta WHERE name = 'registry_version'";
 /** meta's row for `serve --new-database`: when the operator accepted this database as new. */
 const NEW_DATABASE_ACCEPTED = "'new_database_accepted'";
+/**
+ * The row of `table` (aliased `alias`) for an old certificate: the one under its issuer's key,
+ * else the one that names no key (''). MAX picks the former: '' sorts first.
+ */
+const rowOf = (alias: string, table: string, key: string, serial: string) =>
+  `${alias}.serial = ${serial} AND ${alias}.issuer_key = (SELECT MAX(x.issuer_key) FROM ${table} x WHERE x.serial = ${serial} AND x.issuer_key IN (${key}, ''))`;
+/**
+ * Kiosks' decisions are kept per serial (their journals name no issuer key): the province they
+ * count in is their serial's registry row's, one per serial whatever the key.
+ */
+const DECISION_PROVINCE = 'SELECT serial, MAX(province) AS province FROM subscribers GROUP BY serial';
 /** A registry row with its paid extension order, if billing has one. */
-const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s LEFT JOIN paid_orders o ON o.serial = s.serial`;
+const SUBSCRIBER_WITH_ORDER = `SELECT s.*, o.order_id, o.paid_until, o.paid_at FROM subscribers s
+  LEFT JOIN paid_orders o ON ${rowOf('o', 'paid_orders', 's.issuer_key', 's.serial')}`;
 
 function texts(forUpdate: string) {
   return {
-    subscriber: `${SUBSCRIBER_WITH_ORDER} WHERE s.serial = ?`,
+    /** Parameters: serial, issuer key. */
+    subscriber: `${SUBSCRIBER_WITH_ORDER} WHERE s.serial = ? AND s.issuer_key IN (?, '') ORDER BY s.issuer_key DESC LIMIT 1`,
     allSubscribers: 'SELECT * FROM subscribers',
-    subscribersSince: `${SUBSCRIBER_WITH_ORDER} WHERE s.version > ? ORDER BY s.version, s.serial`,
+    subscribersSince: `${SUBSCRIBER_WITH_ORDER} WHERE s.version > ? ORDER BY s.version, s.serial, s.issuer_key`,
     allOrders: 'SELECT * FROM paid_orders',
-    upsertOrder: `INSERT INTO paid_orders (serial, order_id, paid_until, paid_at, imported_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (serial) DO UPDATE SET order_id = excluded.order_id, paid_until = excluded.paid_until,
+    upsertOrder: `INSERT INTO paid_orders (issuer_key, serial, order_id, paid_until, paid_at, imported_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (issuer_key, serial) DO UPDATE SET order_id = excluded.order_id, paid_until = excluded.paid_until,
          paid_at = excluded.paid_at, imported_at = excluded.imported_at`,
-    /** A changed order travels to the kiosks with its registry row. */
-    touchSubscriber: 'UPDATE subscribers SET version = ? WHERE serial = ?',
-    renewalsByVersion: 'SELECT old_serial, hardware_version, channel, issued_day FROM renewals',
+    /**
+     * A changed order travels to the kiosks with the registry rows it applies to (parameters:
+     * version, serial, the order's issuer key twice): one naming no key, to every row of its serial.
+     */
+    touchSubscriber: `UPDATE subscribers SET version = ? WHERE serial = ? AND (? = '' OR issuer_key IN (?, ''))`,
+    renewalsByVersion: 'SELECT issuer_key, old_serial, hardware_version, channel, issued_day FROM renewals',
     /** Known certificates eligible at a time or renewed (their standings decided), with the registry's hardware version. */
-    knownEligible: `SELECT c.serial, s.hardware_version FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial
+    knownEligible: `SELECT c.issuer_key, c.serial, s.hardware_version FROM certificates c
+       LEFT JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
        WHERE c.renewed = 1 OR c.eligible_until > ?`,
     registryVersion: REGISTRY_VERSION,
     // Two imports at once would both read the same version: the lock makes them take turns.
     registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
     setRegistryVersion: "UPDATE meta SET value = ? WHERE name = 'registry_version'",
-    upsertSubscriber: `INSERT INTO subscribers (serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
+    upsertSubscriber: `INSERT INTO subscribers (issuer_key, serial, tax_code, contract_end, status, province, version, updated_at, hardware_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (issuer_key, serial) DO UPDATE SET tax_code = excluded.tax_code, contract_end = excluded.contract_end,
          status = excluded.status, province = excluded.province, version = excluded.version, updated_at = excluded.updated_at,
          hardware_version = excluded.hardware_version`,
-    addCertificate: 'INSERT INTO certificates (serial, der, added_at) VALUES (?, ?, ?) ON CONFLICT (serial) DO NOTHING',
-    certificates: 'SELECT der FROM certificates ORDER BY serial',
+    addCertificate: 'INSERT INTO certificates (issuer_key, serial, der, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (issuer_key, serial) DO NOTHING',
+    certificates: 'SELECT der FROM certificates ORDER BY serial, issuer_key',
     addKiosk: 'INSERT INTO kiosks (id, role, province, channel, enrolment_hash, enrolment_expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     /** Parameters: enrolment hash, expiry, id. */
     reissueKiosk: `UPDATE kiosks SET enrolment_hash = ?, enrolment_expires = ?, credential_hash = NULL, enrolled_at = NULL, revoked_at = NULL
@@ -89,24 +106,37 @@ function texts(forUpdate: string) {
     kiosk: 'SELECT * FROM kiosks WHERE id = ?',
     kioskByEnrolment: 'SELECT * FROM kiosks WHERE enrolment_hash = ? AND revoked_at IS NULL AND enrolment_expires > ?',
     renewalByKey: 'SELECT * FROM renewals WHERE kiosk_id = ? AND idempotency_key = ?',
-    renewalOf: 'SELECT * FROM renewals WHERE old_serial = ?',
     /**
-     * Parameters: old serial, kiosk, key, request hash, time; then old serial, kiosk, key (no
-     * renewal stored for either); then the time before which an unfinished claim is abandoned.
+     * Parameters: old serial, issuer key. A renewal stored before issuer keys, not yet given its
+     * key (''), holds its serial under every key: never a second renewal of one certificate.
      */
-    claimRenewal: `INSERT INTO renewal_claims (old_serial, kiosk_id, idempotency_key, request_hash, claimed_at)
-       SELECT ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (SELECT 1 FROM renewals WHERE old_serial = ? OR (kiosk_id = ? AND idempotency_key = ?))
-       ON CONFLICT (old_serial) DO UPDATE SET kiosk_id = excluded.kiosk_id, idempotency_key = excluded.idempotency_key,
+    renewalOf: `SELECT * FROM renewals WHERE old_serial = ? AND issuer_key IN (?, '') ORDER BY issuer_key DESC LIMIT 1`,
+    /**
+     * Parameters: issuer key, old serial, kiosk, key, request hash, time; then old serial, issuer
+     * key, kiosk, key (no renewal stored for either); then the time before which an unfinished
+     * claim is abandoned.
+     */
+    claimRenewal: `INSERT INTO renewal_claims (issuer_key, old_serial, kiosk_id, idempotency_key, request_hash, claimed_at)
+       SELECT ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (SELECT 1 FROM renewals WHERE (old_serial = ? AND issuer_key IN (?, '')) OR (kiosk_id = ? AND idempotency_key = ?))
+       ON CONFLICT (issuer_key, old_serial) DO UPDATE SET kiosk_id = excluded.kiosk_id, idempotency_key = excluded.idempotency_key,
          request_hash = excluded.request_hash, claimed_at = excluded.claimed_at
        WHERE renewal_claims.serial IS NULL AND renewal_claims.claimed_at < ?`,
-    /** Parameters: the new serial, then the claim (old serial, kiosk, key, time): only the claim's holder finishes it. */
+    /** Parameters: the new serial, then the claim (issuer key, old serial, kiosk, key, time): only the claim's holder finishes it. */
     finishClaim: `UPDATE renewal_claims SET serial = ?
-       WHERE old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
+       WHERE issuer_key = ? AND old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
     /** A claim given up (signing failed): the next request need not wait for it to go stale. */
     dropClaim: `DELETE FROM renewal_claims
-       WHERE old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
+       WHERE issuer_key = ? AND old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
     saveRenewal: `INSERT INTO renewals (${RENEWAL_COLUMNS.join(', ')}) VALUES (${RENEWAL_COLUMNS.map(() => '?').join(', ')})`,
+    // Rows from before issuer keys (issuer-keys.ts). Parameters: after (serial), how many.
+    unkeyedRenewals: `SELECT serial, certificate FROM renewals WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
+    keyRenewal: `UPDATE renewals SET issuer_key = ? WHERE issuer_key = '' AND serial = ?`,
+    keyClaim: `UPDATE renewal_claims SET issuer_key = ? WHERE issuer_key = '' AND serial = ?`,
+    unkeyedCertificates: `SELECT serial, der FROM certificates WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
+    certificateKnown: 'SELECT 1 AS known FROM certificates WHERE issuer_key = ? AND serial = ?',
+    /** Decided again: its registry row may now be another. */
+    keyCertificate: `UPDATE certificates SET issuer_key = ?, pending = 1 WHERE issuer_key = '' AND serial = ?`,
     refusalHash: 'SELECT request_hash FROM refusals WHERE kiosk_id = ? AND idempotency_key = ?',
     saveRefusal: `INSERT INTO refusals (kiosk_id, idempotency_key, request_hash, old_serial, province, channel, hardware_version, refused_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING kiosk_id`,
@@ -157,7 +187,8 @@ function texts(forUpdate: string) {
        WHERE s.token_hash = ? AND s.expires_at > ?`,
     dropSession: 'DELETE FROM user_sessions WHERE token_hash = ?',
     decisions: `SELECT d.certificate_serial, d.eligible, d.reasons, COALESCE(s.province, k.province) AS province, k.channel
-       FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id LEFT JOIN subscribers s ON s.serial = d.certificate_serial`,
+       FROM decisions d JOIN kiosks k ON k.id = d.kiosk_id
+       LEFT JOIN (${DECISION_PROVINCE}) s ON s.serial = d.certificate_serial`,
 
     // The progress figures (progress-plans.ts keeps them; src/central/progress reads them).
     /** Parameters: kind, province, a, b, how much to add (negative to take away). */
@@ -170,21 +201,26 @@ function texts(forUpdate: string) {
     standingsState: `SELECT (SELECT fingerprint FROM progress_campaign WHERE id = 1) AS fingerprint,
        (SELECT COUNT(*) FROM (SELECT 1 FROM certificates WHERE pending = 1 LIMIT 1) p) AS pending`,
     markAllPending: 'UPDATE certificates SET pending = 1 WHERE pending = 0',
+    /** Every certificate of the serial, whichever its issuer: a registry row or order naming no key stands for all of them. */
     markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
     /** Certificates to decide again, with what they last counted as and what they are judged on (their registry row and order). */
-    pendingCertificates: `SELECT c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
-         s.serial AS s_serial, s.tax_code, s.contract_end, s.status, s.province, s.hardware_version, o.order_id, o.paid_until, o.paid_at,
-         (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial) AS now_renewed
-       FROM certificates c LEFT JOIN subscribers s ON s.serial = c.serial LEFT JOIN paid_orders o ON o.serial = c.serial
-       WHERE c.pending = 1 ORDER BY c.serial LIMIT ?${forUpdate && `${forUpdate} OF c`}`,
-    /** Parameters: province, eligible from and until (null: not eligible), renewed, serial. */
-    setStanding: 'UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ? WHERE serial = ?',
+    pendingCertificates: `SELECT c.issuer_key, c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
+         s.serial AS s_serial, s.issuer_key AS s_issuer_key, s.tax_code, s.contract_end, s.status, s.province, s.hardware_version,
+         o.order_id, o.paid_until, o.paid_at,
+         (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial AND r.issuer_key IN (c.issuer_key, '')) AS now_renewed
+       FROM certificates c LEFT JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
+         LEFT JOIN paid_orders o ON ${rowOf('o', 'paid_orders', 's.issuer_key', 's.serial')}
+       WHERE c.pending = 1 ORDER BY c.serial, c.issuer_key LIMIT ?${forUpdate && `${forUpdate} OF c`}`,
+    /** Parameters: province, eligible from and until (null: not eligible), renewed, serial, issuer key. */
+    setStanding: `UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ?
+       WHERE serial = ? AND issuer_key = ?`,
+    /** Parameters: serial, issuer key. */
     certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,
-         (SELECT s.province FROM subscribers s WHERE s.serial = c.serial) AS s_province
-       FROM certificates c WHERE c.serial = ?${forUpdate}`,
+         (SELECT s.province FROM subscribers s WHERE ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}) AS s_province
+       FROM certificates c WHERE c.serial = ? AND c.issuer_key = ?${forUpdate}`,
     decisionForUpdate: 'SELECT at, eligible, reasons, province, channel FROM decisions WHERE certificate_serial = ?' + forUpdate,
     /** Where a decision on a certificate counts: its subscriber's province, else the deciding kiosk's; the kiosk's channel. */
-    decisionPlace: `SELECT COALESCE((SELECT s.province FROM subscribers s WHERE s.serial = ?), k.province) AS province, k.channel
+    decisionPlace: `SELECT COALESCE((SELECT MAX(s.province) FROM subscribers s WHERE s.serial = ?), k.province) AS province, k.channel
        FROM kiosks k WHERE k.id = ?`,
     /** Parameters: serial, kiosk, seq, at, eligible, reasons, province, channel. */
     insertDecision: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons, province, channel)
@@ -202,7 +238,7 @@ function texts(forUpdate: string) {
        FROM kiosks WHERE role = 'kiosk' ORDER BY id`,
     /** Parameters: province, now, now, after serial, how many. */
     remainingCustomers: `SELECT c.serial, s.tax_code, s.contract_end, c.eligible_until
-       FROM certificates c JOIN subscribers s ON s.serial = c.serial
+       FROM certificates c JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
        WHERE c.province = ? AND c.renewed = 0 AND c.eligible_until > ? AND c.eligible_from <= ? AND c.serial > ?
        ORDER BY c.serial LIMIT ?`,
   };

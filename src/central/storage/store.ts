@@ -4,7 +4,9 @@
  * old certificate, one per kiosk and idempotency key) lives in the database's constraints, so it
  * holds however many requests race.
  */
-import type { SubscriberRecord } from '../../campaign/registry.js';
+import type { CertificateKey, SubscriberRecord } from '../../campaign/registry.js';
+
+export type { CertificateKey };
 import type { OrderRow } from '../../campaign/orders.js';
 import type { CapbuError } from '../../errors.js';
 import type { Channel } from '../api.js';
@@ -37,7 +39,15 @@ export interface NewKiosk {
   readonly createdAt: string;
 }
 
+export interface NewCertificate {
+  readonly serial: string;
+  readonly der: Uint8Array;
+  readonly issuerKeyId?: string;
+}
+
 export interface IssuedRenewal {
+  /** The old CA key's identifier, of the campaign whose old CA signed the old certificate. */
+  readonly issuerKeyId: string;
   readonly oldSerial: string;
   /** sha256 (hex) of the old certificate's DER: tells a retry from a look-alike with the same serial. */
   readonly oldCertificateHash: string;
@@ -62,6 +72,7 @@ export interface IssuedRenewal {
 }
 
 export interface RenewalClaim {
+  readonly issuerKeyId: string;
   readonly oldSerial: string;
   readonly kioskId: string;
   readonly idempotencyKey: string;
@@ -135,6 +146,7 @@ export interface RefusalCount {
 
 /** One renewal as the rollout plan counts it (central/plan-report.ts). */
 export interface RenewalByVersion {
+  readonly issuerKeyId: string;
   readonly oldSerial: string;
   /** What the kiosk reported for the token. */
   readonly hardwareVersion: string;
@@ -185,7 +197,8 @@ export interface CentralStore {
 
   /** The whole list lands in one transaction; rows that changed get the next registry version. */
   importRegistry(records: readonly SubscriberRecord[], at: string): Promise<RegistryImportResult>;
-  subscriber(serial: string): Promise<SubscriberRecord | null>;
+  /** The registry row for an old certificate: the one under its issuer's key, else the one naming no key. */
+  subscriber(key: CertificateKey): Promise<SubscriberRecord | null>;
   registrySince(version: number): Promise<RegistryChanges>;
   /**
    * Paid extension orders, in one transaction: an order for a serial replaces its earlier one;
@@ -194,10 +207,13 @@ export interface CentralStore {
   importOrders(orders: readonly OrderRow[], at: string): Promise<OrdersImportResult>;
   renewalsByVersion(): Promise<RenewalByVersion[]>;
   /** Certificates eligible at `at` or renewed, as their standings say (refresh them first). */
-  knownEligible(at: string): Promise<{ serial: string; hardwareVersion: string | null }[]>;
+  knownEligible(at: string): Promise<{ issuerKeyId: string; serial: string; hardwareVersion: string | null }[]>;
 
-  /** Certificates by serial; a serial already known is left as it is. */
-  addCertificates(certificates: readonly { serial: string; der: Uint8Array }[], at: string): Promise<{ added: number; known: number }>;
+  /**
+   * Certificates by issuer key (their AuthorityKeyIdentifier's, when not given) and serial; one
+   * already known is left as it is.
+   */
+  addCertificates(certificates: readonly NewCertificate[], at: string): Promise<{ added: number; known: number }>;
   certificates(): Promise<Uint8Array[]>;
 
   /** Throws KIOSK_EXISTS for an id in use. */
@@ -216,7 +232,14 @@ export interface CentralStore {
   kiosk(id: string): Promise<KioskRecord | null>;
 
   renewalByKey(kioskId: string, idempotencyKey: string): Promise<IssuedRenewal | null>;
-  renewalOf(oldSerial: string): Promise<IssuedRenewal | null>;
+  renewalOf(old: CertificateKey): Promise<IssuedRenewal | null>;
+  /**
+   * Gives renewals and certificates stored before issuer keys ('') theirs: a renewal its old
+   * CA's, as `oldKeyOfRenewal` finds it from the certificate the centre issued (null: none of
+   * the campaigns' new CAs signed it, so it keeps '' and holds its serial under every key); a
+   * certificate its AuthorityKeyIdentifier's. Returns how many rows it moved.
+   */
+  adoptIssuerKeys(oldKeyOfRenewal: (certificate: Uint8Array) => string | null): Promise<{ renewals: number; certificates: number }>;
   /**
    * Issues at most once per old certificate, and signs only what it can store: holds the
    * connection that will store the renewal, claims the old certificate for this request, and

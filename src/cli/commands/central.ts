@@ -20,7 +20,7 @@ import { reportReady, startWorkers } from '../../central/workers.js';
 import { campaignPath, loadCampaigns, readInput } from '../../store/files.js';
 import { clock, writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand, usageError } from '../parse.js';
-import { dateTimeFor } from '../../i18n/dates.js';
+import { calendarDate, dateTimeFor } from '../../i18n/dates.js';
 import { columns, table, widthOf } from '../wrap.js';
 import { planLines, readOverrideKey } from './central-plan.js';
 
@@ -84,11 +84,11 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });
+  const stopped = stopRequested();
   if (cluster.isWorker) reportReady(running.url);
   else writeLine(ctx.stderr, ctx.t.text('centralListening', { url: running.url, campaign: ids }));
   const stoppedBy = await new Promise<CapbuError | null>((done) => {
-    process.once('SIGINT', () => done(null));
-    process.once('SIGTERM', () => done(null));
+    void stopped.then(done);
     // A worker whose primary is gone has no one to stop it.
     if (cluster.isWorker) process.once('disconnect', () => done(null));
     void running.stopped.then(done);
@@ -104,6 +104,17 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
 }
 
 /**
+ * Resolves on SIGINT or SIGTERM. Listening before the service says it is up: a signal sent the
+ * moment "listening on" is read would otherwise find no handler and kill the process outright.
+ */
+function stopRequested(): Promise<null> {
+  return new Promise((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
+  });
+}
+
+/**
  * The primary of `serve --workers N`: it migrates the store once (workers migrating at the same
  * time would race), then starts the workers, which run this same command and do the serving.
  */
@@ -111,11 +122,8 @@ async function serveWorkers(count: number, db: string, at: Date, campaignIds: st
   await withStore(db, at, async () => undefined);
   const workers = await startWorkers(count);
   if (!workers) return 2;
+  const signalled = stopRequested();
   writeLine(ctx.stderr, ctx.t.text('centralListening', { url: workers.url, campaign: campaignIds }));
-  const signalled = new Promise<null>((done) => {
-    process.once('SIGINT', () => done(null));
-    process.once('SIGTERM', () => done(null));
-  });
   const failure = await Promise.race([signalled, workers.failed]);
   await workers.stop();
   if (failure !== null) throw new CapbuError('INTERNAL', { message: failure });
@@ -283,7 +291,7 @@ function reportLines(report: Report, ctx: Context, zone: string): string[] {
     '',
     ...table(header(t.text('reportChannel')), rows(report.byChannel.map((g) => ({ ...g, key: t.text(`channel.${g.key}`) })))),
     '',
-    ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [d.date, String(d.renewed)])),
+    ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [calendarDate(d.date), String(d.renewed)])),
     '',
     ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),

@@ -54,7 +54,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
     // While online, a kiosk whose clock is off decides with the centre's time.
     const decided = decisionTime(now, lastCentreClock(db));
     if (decided.clockWarning) writeLine(ctx.stderr, `capbu: ${ctx.t.text('clockWarning')}`);
-    inspection = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), decided.now, renewedFrom(db), {
+    inspection = inspect(contents, campaigns, (key) => findSubscriber(db, key), decided.now, renewedFrom(db), {
       tokenHardwareVersion: picked.hardwareVersion ?? token.hardwareVersion,
       overridden: overrides.overridden,
     });

@@ -82,6 +82,7 @@ function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
+    // Missing or out of reach: not a file capbu can use either way.
     return false;
   }
 }
@@ -91,6 +92,7 @@ function executable(path: string): boolean {
     accessSync(path, constants.X_OK);
     return isFile(path);
   } catch {
+    // accessSync's refusal is the answer.
     return false;
   }
 }

@@ -289,12 +289,12 @@ export class EngineCore {
         // Overrides in the settings only: the kiosk app has no field to type one in.
         const overrides = heldOverrides(this.settings, undefined, this.campaigns.campaigns[0], now);
         const rollout = { tokenHardwareVersion: plugged.watched.hardwareVersion || null, overridden: overrides.overridden };
-        return { inspection: inspect(contents, this.campaigns, (serial) => findSubscriber(this.db, serial), now, renewedFrom(this.db), rollout), pin: this.pinOf(summary) };
+        return { inspection: inspect(contents, this.campaigns, (key) => findSubscriber(this.db, key), now, renewedFrom(this.db), rollout), pin: this.pinOf(summary) };
       });
       const view = tokenView(inspection, this.campaigns, {
         hardwareVersion: plugged.watched.hardwareVersion || null,
         pin,
-        renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.serial)),
+        renewal: renewalFor(this.db, inspection.certificates.map((c) => c.facts.der)),
       });
       // The verdict goes to the screen first; its journal entries (one synchronous commit) after.
       this.changes.push({ type: 'token', key, view });

@@ -79,7 +79,7 @@ export function tokenView(inspection: Inspection, campaigns: CampaignSet, facts:
     pin: facts.pin,
     certificates,
     candidate: inspection.candidate?.facts.serial ?? null,
-    unfinished: !renewal || renewal.state === 'done' ? null : renewal.state === 'queued' ? 'queued' : 'interrupted',
+    unfinished: !renewal || renewal.state === 'done' ? null : renewal.state === 'queued' || renewal.state === 'issued' ? renewal.state : 'interrupted',
     campaign: campaignView(campaigns.campaigns[0], facts.supportLine),
   };
 }
