@@ -522,7 +522,7 @@ export const en: Catalog = {
     'event.token.removed': (v) => `token ${v.label} (serial ${v.tokenSerial}) removed`,
     'event.operator.signedIn': 'operator signed in',
     'event.operator.signedOut': 'operator signed out',
-    'event.setting.changed': (v) => `setting ${v.name} changed to ${v.value}`,
+    'event.setting.changed': (v) => `setting "${v.name}" changed to "${v.value}"`,
     'event.error': (v) => `command ${v.command} ended with ${v.code}`,
   },
 };
