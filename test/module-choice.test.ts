@@ -14,14 +14,12 @@ import { eligibleCustomer } from './support/renewal.js';
 import { buildShim } from './support/shim.js';
 import { NOW, USER_PIN, makeWorld, type World } from './support/world.js';
 
+const shim = buildShim();
 let world: World;
 let centre: TestCentre;
-let shim: string;
-
 beforeAll(async () => {
   world = await makeWorld();
   centre = await startTestCentre(world, new Date(NOW));
-  shim = buildShim();
 }, 120_000);
 
 /** The world's environment with no module named (flag or CAPBU_PKCS11_MODULE) and no USB device seen. */

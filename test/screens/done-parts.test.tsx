@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { translator, type Language } from '../../src/i18n/catalog.js';
-import { KioskApp, type KioskEngine } from '../../src/screens/app.js';
+import { KioskApp } from '../../src/screens/app.js';
 import { DoneView } from '../../src/screens/done-view.js';
-import type { EngineEvent, GrantView, OutcomeView } from '../../src/screens/model.js';
+import type { GrantView, OutcomeView } from '../../src/screens/model.js';
 import { WordsContext } from '../../src/screens/words.js';
+import { fakeEngine, startRenewal } from '../support/fake-engine.js';
 import { renderAt } from '../support/ink.js';
 import { tokenView } from '../support/token-view.js';
 
@@ -58,20 +59,13 @@ describe('the done screen fits 80×24 beside the demo panel, its narrowest', () 
   const paid = { orderId: 'DH-2025-0042', paidUntil: '2029-12-01', days: 365, cappedDays: 0 };
   for (const parts of [{ compensationDays: 670, compensationNotAfter: '2028-12-01T16:59:59Z', paid: null }, { compensationDays: 670, compensationNotAfter: '2028-12-01T16:59:59Z', paid }]) {
     it(`every line on screen, none squeezed into another (${parts.paid ? 'with' : 'without'} a paid order)`, async () => {
-      const listeners = new Set<(e: EngineEvent) => void>();
-      const engine: KioskEngine = { send: () => undefined, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) };
-      const emit = (e: EngineEvent) => listeners.forEach((l) => l(e));
+      const { fake, emit } = fakeEngine();
       const t = translator('vi');
-      const app = renderAt(<KioskApp engine={engine} options={{ operator: 'lan', selfService: false, demo: true, canPrint: true }} t={t} supportLine="Tổng đài 18008000 nhánh 1" />, 80, 24);
+      const app = renderAt(<KioskApp engine={fake} options={{ operator: 'lan', selfService: false, demo: true, canPrint: true }} t={t} supportLine="Tổng đài 18008000 nhánh 1" />, 80, 24);
       const customers = [...'1234567890'].map((key) => ({ key, name: `DN-${key}`, situation: 'eligible' as const, plugged: key === '1' }));
       emit({ type: 'demo', demo: { customers, linkUp: true } });
       emit({ type: 'tokens', tokens: [tokenView('t1', { label: 'DN-HAI-DANG' })] });
-      await app.frameWith('Enter bắt đầu cấp bù');
-      await app.type('\r');
-      await app.frameWith('Mã PIN:');
-      await app.type(...'viettel-ca', '\r');
-      emit({ type: 'step', step: { name: 'send', status: 'started', ms: 0 } });
-      await app.frameWith('Gửi tới hệ thống trung tâm');
+      await startRenewal(app, emit);
       emit({
         type: 'outcome',
         outcome: {
