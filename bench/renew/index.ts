@@ -29,7 +29,7 @@ import { figures, ms, time } from '../stats.js';
 import { DEFAULT_SETTINGS } from '../../src/store/settings.js';
 
 const RENEWALS = Number(process.env.BENCH_RUNS ?? 20);
-const PIN = '123456';
+const PIN = 'viettel-ca';
 const NOW = new Date('2020-06-01T03:00:00Z');
 
 /** Adds up the time spent inside a store's statements. */
@@ -64,7 +64,17 @@ function timedStore(db: Store, spent: { ms: number }): Store {
           return wrapped;
         };
       }
-      if (prop === 'transaction') return (fn: () => unknown) => timed(target.transaction(fn), target);
+      if (prop === 'transaction') {
+        // The store runs its writes as transaction(fn).immediate(): each mode is timed as the call is.
+        return (fn: () => unknown) => {
+          const transaction = target.transaction(fn);
+          return Object.assign(timed(transaction, target), {
+            deferred: timed(transaction.deferred, transaction),
+            immediate: timed(transaction.immediate, transaction),
+            exclusive: timed(transaction.exclusive, transaction),
+          });
+        };
+      }
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });

@@ -74,11 +74,11 @@ export function verifyOverride(text: string, key: KeyObject, expect: { campaign:
   return parsed;
 }
 
-/** The serial an override says it is for, unchecked: where to look before checking it. */
-export function claimedSerial(text: string): string | null {
+/** The campaign and serial an override says it is for, unchecked: where to look before checking it. */
+export function claimedFor(text: string): { campaign: string; serial: string } | null {
   try {
-    const value = JSON.parse(Buffer.from(text.trim().split('.')[1] ?? '', 'base64url').toString('utf8')) as { s?: unknown };
-    return typeof value.s === 'string' ? value.s : null;
+    const value = JSON.parse(Buffer.from(text.trim().split('.')[1] ?? '', 'base64url').toString('utf8')) as { c?: unknown; s?: unknown };
+    return typeof value.s === 'string' && typeof value.c === 'string' ? { campaign: value.c, serial: value.s } : null;
   } catch {
     // Not an override at all: it is refused when checked.
     return null;

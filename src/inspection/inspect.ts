@@ -63,8 +63,8 @@ export type RenewalLookup = (certificate: Uint8Array) => RenewedFrom | null;
 export interface RolloutFacts {
   /** The device catalogue's label for the token, else the token's own version. */
   readonly tokenHardwareVersion?: string | null;
-  /** Whether a verified supervisor's override covers the certificate with this serial. */
-  readonly overridden?: (serial: string) => boolean;
+  /** Whether a verified supervisor's override covers the certificate with this serial in this campaign. */
+  readonly overridden?: (campaign: string, serial: string) => boolean;
 }
 
 export function inspect(
@@ -111,7 +111,7 @@ export function inspect(
       decision:
         judgedBy &&
         decide(
-              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: rollout.overridden?.(facts.serial) ?? false },
+              { certificate: facts, subscriber, hasPrivateKey, tokenHardwareVersion: rollout.tokenHardwareVersion, rolloutOverride: issuer !== null && (rollout.overridden?.(issuer.id, facts.serial) ?? false) },
               judgedBy,
               now,
               undefined,

@@ -216,7 +216,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
   }
   // While online, a kiosk whose clock is off decides with the centre's time.
   const decided = decisionTime(ctx.clock(), lastCentreClock(ctx.db));
-  const overrides = heldOverrides(ctx.settings, ask.override, ctx.campaigns.campaigns[0], decided.now);
+  const overrides = heldOverrides(ctx.settings, ask.override, ctx.campaigns, decided.now);
   const rollout = { tokenHardwareVersion: ctx.hardwareVersion ?? token.hardwareVersion, overridden: overrides.overridden };
   const decide = (seen: TokenContents) => inspect(seen, ctx.campaigns, (key) => findSubscriber(ctx.db, key), decided.now, undefined, rollout);
   const refuse = (inspection: Inspection) => (eligible(inspection) ? undefined : 'NOT_ELIGIBLE' as const);
@@ -250,7 +250,7 @@ async function renewInSteps(ctx: RenewalContext, ask: RenewalAsk, steps: Steps):
       record = await steps.run('sign-request', async () => {
         const { request: asked, keyId } = await newRequest(ctx, session, facts, ask.operator);
         // The centre checks the override again: it goes with the request only where it was needed.
-        const held = decision!.rollout?.overridden ? overrides.find(facts.serial) : null;
+        const held = decision!.rollout?.overridden ? overrides.find(decision!.campaign!, facts.serial) : null;
         const request = held ? { ...asked, rolloutOverride: held.text } : asked;
         const begun = journaled(ctx.db, () => {
           const started = beginRenewal(

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { registryCsv } from '../../src/demo/campaign-files.js';
-import { startCentral, type RunningCentral } from '../../src/central/server.js';
+import { startCentral, type CentralConfig, type RunningCentral } from '../../src/central/server.js';
 import { loadCampaigns } from '../../src/store/files.js';
 import { writeFileSync } from 'node:fs';
 import type { World } from './world.js';
@@ -23,7 +23,7 @@ export interface TestCentre {
   close(): Promise<void>;
 }
 
-export async function startTestCentre(world: World, now: Date, kioskId = 'HN-QUAY-01'): Promise<TestCentre> {
+export async function startTestCentre(world: World, now: Date, kioskId = 'HN-QUAY-01', config: Partial<CentralConfig> = {}): Promise<TestCentre> {
   const db = join(world.dir, `centre-${kioskId}.db`);
   const running = await startCentral({
     campaigns: loadCampaigns(world.campaignPath),
@@ -34,6 +34,7 @@ export async function startTestCentre(world: World, now: Date, kioskId = 'HN-QUA
     logger: false,
     // A world's tests each start a centre on a new database with the same key, by design.
     newDatabase: true,
+    ...config,
   });
   const added = await world.capbu(['central', 'kiosk', 'add', '--id', kioskId, '--province', 'HN', '--channel', 'counter', '--db', db]);
   expect(added.code).toBe(0);

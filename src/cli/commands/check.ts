@@ -41,7 +41,7 @@ export async function checkCommand(argv: string[], ctx: Context): Promise<number
   const devices = catalogue(settings.devices);
   const picked = await openTokenModule({ flag: values.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: devices, modules: settings.modules }, values.token);
   const { lib } = picked;
-  const overrides = heldOverrides(settings, values.override, campaigns.campaigns[0], now);
+  const overrides = heldOverrides(settings, values.override, campaigns, now);
   const token = selectToken(listTokens(lib), values.token);
   const pin = values['pin-stdin'] ? await readPinFromStdin(ctx) : undefined;
   const db = openStore(home);

@@ -287,7 +287,7 @@ export class EngineCore {
         const contents = readToken(lib, summary);
         const now = decisionTime(this.clock(), lastCentreClock(this.db)).now;
         // Overrides in the settings only: the kiosk app has no field to type one in.
-        const overrides = heldOverrides(this.settings, undefined, this.campaigns.campaigns[0], now);
+        const overrides = heldOverrides(this.settings, undefined, this.campaigns, now);
         const rollout = { tokenHardwareVersion: plugged.watched.hardwareVersion || null, overridden: overrides.overridden };
         return { inspection: inspect(contents, this.campaigns, (key) => findSubscriber(this.db, key), now, renewedFrom(this.db), rollout), pin: this.pinOf(summary) };
       });
