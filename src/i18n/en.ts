@@ -166,7 +166,8 @@ export const en: Catalog = {
           : `cannot listen on ${v.listen}${v.problem ? ` (${v.problem})` : ''}`,
     REQUEST_INVALID: (v) => `the request does not match the API${v.problem ? `: ${v.problem}` : ''}`,
     JSON_INVALID: 'the request body is not valid JSON',
-    BODY_TOO_LARGE: (v) => `the request body is larger than ${v.limit ?? 'allowed'} bytes`,
+    BODY_TOO_LARGE: (v) =>
+      `the request is larger than the central service accepts${v.limit ? ` (${v.limit} bytes)` : ''}; update capbu on this kiosk and run the command again, and if it happens again tell the central service's administrator, with this code`,
     BASE64_INVALID: (v) => `${v.field} is not valid base64`,
     CERTIFICATE_INVALID: (v) => `the old certificate is not a DER X.509 certificate${v.problem ? ` (${v.problem})` : ''}`,
     CSR_INVALID: 'the certificate request is not a readable PKCS#10 request',

@@ -238,7 +238,8 @@ export const vi: Catalog = {
           : `không mở được cổng ${v.listen}; xem nhật ký của hệ thống trung tâm để biết lý do`,
     REQUEST_INVALID: 'yêu cầu không đúng định dạng của hệ thống trung tâm',
     JSON_INVALID: 'nội dung yêu cầu không phải JSON hợp lệ',
-    BODY_TOO_LARGE: (v) => `nội dung yêu cầu vượt quá ${v.limit ?? 'giới hạn'} byte`,
+    BODY_TOO_LARGE: (v) =>
+      `yêu cầu lớn hơn mức hệ thống trung tâm nhận${v.limit ? ` (${v.limit} byte)` : ''}; hãy cập nhật capbu trên máy quầy này rồi chạy lại lệnh, nếu vẫn lỗi hãy báo người quản trị hệ thống trung tâm kèm mã lỗi này`,
     BASE64_INVALID: (v) => `trường "${v.field}" không phải base64 hợp lệ`,
     CERTIFICATE_INVALID: 'chứng thư số cũ không đọc được (không phải X.509)',
     CSR_INVALID: 'yêu cầu cấp chứng thư số không đọc được (không phải PKCS#10)',

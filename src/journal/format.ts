@@ -128,7 +128,8 @@ export function dataProblem(data: unknown): string | null {
       stack.push({ value: item, depth: depth + 1 });
     }
   }
-  if (canonicalize(data)!.length > EVENT_LIMITS.bytes) return `data is longer than ${EVENT_LIMITS.bytes} characters`;
+  // As long as its canonical JSON: with integers only, JCS differs from JSON.stringify in key order alone.
+  if (JSON.stringify(data).length > EVENT_LIMITS.bytes) return `data is longer than ${EVENT_LIMITS.bytes} characters`;
   return null;
 }
 
