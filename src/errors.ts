@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'STORE_FAILED',
   'BACKUP_INVALID',
   'MODULE_LOAD_FAILED',
+  /** A PKCS#11 module whose C_Initialize did not return in time (some vendor modules hang on load). */
+  'MODULE_LOAD_TIMEOUT',
   'DRIVER_MISSING',
   'DEVICE_UNKNOWN',
   'NO_TOKEN',
@@ -91,6 +93,8 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  /** Another kiosk app runs on the same data directory (the same demo world). */
+  'KIOSK_APP_RUNNING',
   // capbu config (src/cli/commands/config.ts).
   'SETTING_UNKNOWN',
   'SETTING_VALUE_INVALID',

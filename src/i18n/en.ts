@@ -111,6 +111,7 @@ export const en: Catalog = {
     DRIVER_MISSING: (v) => `the ${v.device} plugged in has no driver on this machine: install ${v.install}`,
     DEVICE_UNKNOWN: (v) => `the device plugged in (${v.ids}) is not in capbu's catalogue: give its ids to IT to add it (settings "devices"), or name its module with --module`,
     MODULE_LOAD_FAILED: (v) => `cannot load the PKCS#11 module ${v.path}`,
+    MODULE_LOAD_TIMEOUT: (v) => `the PKCS#11 module ${v.path} did not answer within ${v.ms} ms of loading: unplug and replug the USB token, reinstall the token's driver; if it goes on, call 18008000 branch 1`,
     NO_TOKEN: 'no token is plugged in',
     SEVERAL_TOKENS: (v) => `several tokens are plugged in (${list(v.labels)}); choose one with --token LABEL`,
     TOKEN_NOT_FOUND: (v) => `no token labelled "${v.label}" is plugged in`,
@@ -187,6 +188,7 @@ export const en: Catalog = {
     NOT_ENROLLED: 'this kiosk is not enrolled; run "capbu enroll --server URL --code CODE" first',
     ...configErrorsEn,
     NOT_A_TERMINAL: 'capbu kiosk needs a terminal; for scripts use capbu check, capbu renew and capbu sync',
+    KIOSK_APP_RUNNING: (v) => `the kiosk app is already running on data directory ${v.dir} (process ${v.pid}): use that window, or quit it before starting again; a second demo needs another directory (--dir)`,
     DEMO_NOT_FOUND: (v) => `no demo world in ${v.directory}; make one with capbu demo ${v.directory}`,
     DEMO_CUSTOMER_UNKNOWN: (v) => `no demo customer "${v.name}"; pick one of: ${list(v.names)}`,
     DEMO_CENTRE_FAILED: (v) => `the demo central service did not start; see ${v.log} in the demo directory`,
@@ -524,6 +526,7 @@ export const en: Catalog = {
     'event.token.removed': (v) => `token ${v.label} (serial ${v.tokenSerial}) removed`,
     'event.operator.signedIn': 'operator signed in',
     'event.operator.signedOut': 'operator signed out',
+    'event.setting.changed': (v) => `setting "${v.name}" changed to "${v.value}"`,
     'event.error': (v) => `command ${v.command} ended with ${v.code}`,
   },
 };

@@ -184,6 +184,7 @@ export const vi: Catalog = {
     DRIVER_MISSING: (v) => `thiết bị ${v.device} đang cắm chưa có trình điều khiển trên máy này: cài ${v.install}`,
     DEVICE_UNKNOWN: (v) => `thiết bị đang cắm (${v.ids}) chưa có trong danh mục của capbu: báo mã thiết bị cho bộ phận IT để bổ sung (mục "devices" trong settings), hoặc chỉ rõ thư viện bằng --module`,
     MODULE_LOAD_FAILED: (v) => `không nạp được thư viện PKCS#11 ${v.path}`,
+    MODULE_LOAD_TIMEOUT: (v) => `thư viện PKCS#11 ${v.path} không phản hồi sau ${v.ms} ms khi nạp: rút USB token ra cắm lại, cài lại trình điều khiển của token; nếu vẫn lỗi, gọi Tổng đài 18008000 nhánh 1`,
     NO_TOKEN: 'chưa cắm USB token (token) nào',
     SEVERAL_TOKENS: (v) => `đang cắm nhiều USB token (${list(v.labels)}); chọn một bằng --token NHÃN`,
     TOKEN_NOT_FOUND: (v) => `không có USB token nào mang nhãn "${v.label}"`,
@@ -259,6 +260,7 @@ export const vi: Catalog = {
     NOT_ENROLLED: 'máy quầy chưa đăng ký; chạy "capbu enroll --server URL --code MÃ" trước',
     ...configErrorsVi,
     NOT_A_TERMINAL: 'capbu kiosk cần một cửa sổ dòng lệnh (terminal); để chạy theo kịch bản, dùng capbu check, capbu renew và capbu sync',
+    KIOSK_APP_RUNNING: (v) => `ứng dụng máy quầy đang chạy trên thư mục dữ liệu ${v.dir} (tiến trình ${v.pid}): dùng cửa sổ đó, hoặc thoát nó trước khi mở lại; bản demo thứ hai cần thư mục khác (--dir)`,
     INTERNAL: 'lỗi ngoài dự kiến; chạy lại với CAPBU_DEBUG=1 để xem chi tiết rồi báo cho Trung tâm Sản phẩm',
     DEMO_NOT_FOUND: (v) => `không có thế giới demo trong ${v.directory}; tạo bằng capbu demo ${v.directory}`,
     DEMO_CUSTOMER_UNKNOWN: (v) => `không có khách hàng demo "${v.name}"; chọn một trong: ${list(v.names)}`,
@@ -598,6 +600,7 @@ export const vi: Catalog = {
     'event.token.removed': (v) => `đã rút USB token ${v.label} (số sê-ri ${v.tokenSerial})`,
     'event.operator.signedIn': 'nhân viên đăng nhập',
     'event.operator.signedOut': 'nhân viên đăng xuất',
+    'event.setting.changed': (v) => `đổi thiết lập "${v.name}" thành "${v.value}"`,
     'event.error': (v) => `lệnh ${v.command} kết thúc với lỗi ${v.code}`,
   },
 };
