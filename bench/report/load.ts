@@ -23,6 +23,9 @@ import { campaignFingerprint } from '../../src/central/progress/standing.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { RENEWAL_COLUMNS } from '../../src/central/storage/rows.js';
+import { standingCounts } from '../../src/central/storage/progress-plans.js';
+import { parseCertificate } from '../../src/pki/certificate.js';
+import { authorityKeyIdOf } from '../../src/pki/key-identifier.js';
 import { seeded } from '../../test/support/fault-proxy.js';
 
 export interface Scale {
@@ -117,10 +120,12 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
   const calendar = rememberingCalendar(campaign.timeZone);
   const loadedAt = new Date(FIRST_DAY - DAY_MS).toISOString();
   const template = Buffer.from(templateDer).toString('base64');
+  // Stored under their issuer's key, as the centre stores certificates it is given now.
+  const issuerKey = authorityKeyIdOf(parseCertificate(templateDer));
   const counts = new Map<string, number>();
-  const count = (kind: string, province: string, a: string, b: string) => {
+  const count = (kind: string, province: string, a: string, b: string, n = 1) => {
     const key = JSON.stringify([kind, province, a, b]);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    counts.set(key, (counts.get(key) ?? 0) + n);
   };
 
   // Provinces of unequal size, as Vietnam's are.
@@ -184,7 +189,7 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
   const perProvinceRemaining = new Map<string, number>();
   timed(
     'certificates',
-    ['serial', 'der', 'added_at', 'pending', 'province', 'eligible_from', 'eligible_until', 'renewed'],
+    ['issuer_key', 'serial', 'der', 'added_at', 'pending', 'province', 'eligible_from', 'eligible_until', 'renewed'],
     (function* () {
       const now = BENCH_NOW.toISOString();
       for (let i = 0; i < n; i++) {
@@ -192,14 +197,14 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
         const renewed = renewedBy[i]! >= 0;
         const standingUntil = renewed ? null : until[i]!;
         const standingFrom = standingUntil === null ? null : from;
-        count('known', p, standingUntil === null ? '' : `${standingFrom}${standingUntil}`, renewed ? '1' : '0');
+        for (const change of standingCounts(p, standingFrom, standingUntil, renewed, 1)) count(...change);
         const eligibleNow = standingUntil !== null && standingFrom! <= now && standingUntil > now;
         if (renewed || eligibleNow) eligibleKnown++;
         if (eligibleNow) {
           remaining++;
           perProvinceRemaining.set(p, (perProvinceRemaining.get(p) ?? 0) + 1);
         }
-        yield [serial(i), template, loadedAt, 0, p, standingFrom, standingUntil, renewed ? 1 : 0];
+        yield [issuerKey, serial(i), template, loadedAt, 0, p, standingFrom, standingUntil, renewed ? 1 : 0];
       }
     })(),
   );

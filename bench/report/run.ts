@@ -14,6 +14,7 @@ import pg from 'pg';
 import { request } from 'undici';
 import type { Overview, ProvinceProgress } from '../../src/central/api.js';
 import { startCentral } from '../../src/central/server.js';
+import { knownParams } from '../../src/central/progress/reads.js';
 import { openCentralStore } from '../../src/central/storage/open.js';
 import { POSTGRES, scopedCommand, SQLITE, statements, type Dialect, type Scope } from '../../src/central/storage/statements.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
@@ -59,14 +60,13 @@ const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
 /** The statements a page runs, as its floor runs them: [sql, params]. */
 function floorQueries(dialect: Dialect, page: 'overview' | 'province'): [string, unknown[]][] {
   const sql = statements(dialect);
-  const now = BENCH_NOW.toISOString();
   const scope: Scope = page === 'overview' ? 'all' : [BENCH_PROVINCE];
   const scoped = (name: Parameters<typeof scopedCommand>[1], params: unknown[]): [string, unknown[]] => {
     const c = scopedCommand(dialect, name, params, scope);
     return [c.sql, c.params];
   };
   return [
-    scoped('knownByProvince', [now, now]),
+    scoped('knownByProvince', knownParams(BENCH_NOW)),
     scoped('renewalsPerDay', []),
     scoped('kinds', []),
     page === 'overview' ? [sql.allKiosks, []] : [sql.provinceKiosks, [BENCH_PROVINCE]],

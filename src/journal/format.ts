@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-/** What the kiosk journals. The TUI emits token.* and operator.*; everything else the commands do. */
+/** What the kiosk journals. The TUI emits token.*, operator.* and setting.changed; everything else the commands do. */
 export const EVENT_TYPES = [
   'check.decided',
   'pin.failed',
@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'token.removed',
   'operator.signedIn',
   'operator.signedOut',
+  'setting.changed',
   'error',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -127,7 +128,8 @@ export function dataProblem(data: unknown): string | null {
       stack.push({ value: item, depth: depth + 1 });
     }
   }
-  if (canonicalize(data)!.length > EVENT_LIMITS.bytes) return `data is longer than ${EVENT_LIMITS.bytes} characters`;
+  // As long as its canonical JSON: with integers only, JCS differs from JSON.stringify in key order alone.
+  if (JSON.stringify(data).length > EVENT_LIMITS.bytes) return `data is longer than ${EVENT_LIMITS.bytes} characters`;
   return null;
 }
 

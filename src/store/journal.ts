@@ -110,11 +110,12 @@ function stored(row: JournalRow): StoredEvent {
 }
 
 /**
- * A bound on an event's size as JSON, from its row: the stored data is already JSON, and the
- * other strings could at worst be all escapes (six characters each).
+ * A bound on an event's size as JSON, from its row: the stored data is already JSON, type and
+ * operator are written as JSON writes them, and the rest (names, seq, time, hashes, the comma
+ * between events) takes under 256 bytes.
  */
 function rowBytes(row: JournalRow): number {
-  return Buffer.byteLength(row.data) + 6 * (Buffer.byteLength(row.type) + Buffer.byteLength(row.operator ?? '')) + 256;
+  return Buffer.byteLength(row.data) + Buffer.byteLength(JSON.stringify(row.type)) + Buffer.byteLength(JSON.stringify(row.operator)) + 256;
 }
 
 /**

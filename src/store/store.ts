@@ -194,6 +194,21 @@ export function openStore(directory: string): Store {
 }
 
 /**
+ * Commits `work` without waiting for the disk, for records whose loss costs only a repeat: what
+ * the centre acknowledged (the events are sent again, which the centre takes as harmless) and the
+ * clock it showed. A killed process loses nothing (the write-ahead log is in the system's cache);
+ * only a power cut can take such a commit back, and the next durable commit carries it to disk.
+ */
+export function commitUndurably<T>(db: Store, work: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return db.transaction(work).immediate();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
+/**
  * A new store is made beside and linked into place whole, so an empty capbu.db is never a new
  * store but one whose data is gone. Linking (not renaming) lets a second process that raced to
  * create it keep the first one's file.

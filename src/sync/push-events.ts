@@ -7,7 +7,7 @@ import { EVENTS_PER_BATCH, type EventsRequest } from '../central/api.js';
 import { recordCentreClock } from '../store/centre-clock.js';
 import type { JournalEvent } from '../journal/format.js';
 import { acknowledgedSeq, eventsSince, lastSeq, recordAcknowledged } from '../store/journal.js';
-import type { Store } from '../store/store.js';
+import { commitUndurably, type Store } from '../store/store.js';
 import { SYNC_BACKOFF, withBackoff, type Backoff } from './backoff.js';
 import type { Replied } from './client.js';
 
@@ -54,12 +54,13 @@ export async function pushEvents(db: Store, client: EventSender, options: PushOp
     reply.catch(() => undefined);
     return { reply, end: batch.at(-1)!.seq };
   };
-  // One durable commit per batch for what its reply told.
+  // One commit per batch for what its reply told; not waiting for the disk, which would hold up
+  // the next batch at every reply.
   const record = (told: { reply: Replied<{ acknowledgedSeq: number }>; seq: number; at: Date }) =>
-    db.transaction(() => {
+    commitUndurably(db, () => {
       if (told.reply.time.skewMs !== null) recordCentreClock(db, { skewMs: told.reply.time.skewMs, observedAt: told.at });
       recordAcknowledged(db, told.seq, told.at);
-    }).immediate();
+    });
   let sent = 0;
   let acked = acknowledgedSeq(db);
   // A centre that keeps acknowledging less than it was sent is not making progress: stop, do not spin.

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import type { CapbuError } from '../../src/errors.js';
+import { translator } from '../../src/i18n/catalog.js';
 import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js';
 import { addKioskWithCode } from '../support/enrolment.js';
 import { centralDatabases, makeCentralWorld, NOW, startCentre, type Centre, type CentralWorld } from './fixtures.js';
@@ -171,6 +173,65 @@ describe.each(databases.backends)('on $name', (backend) => {
     } finally {
       await quota.running.close();
     }
+  });
+
+  it('answers a batch over the body limit with BODY_TOO_LARGE, which tells the kiosk\'s user what to do, in both languages', async () => {
+    const small = await startCentre(world, await backend.db('body-limit'), { bodyLimit: 4096 });
+    try {
+      const client = await small.kiosk('BL1');
+      const refused = await client.events(chain(40)).then(() => null, (error: unknown) => error as CapbuError);
+      expect(refused?.code).toBe('BODY_TOO_LARGE');
+      // The kiosk's line: the code's words from its own catalogue (the centre's limit does not travel).
+      expect(translator('vi').error(refused!.code, refused!.details)).toMatch(/cập nhật capbu trên máy quầy này rồi chạy lại lệnh/);
+      expect(translator('en').error(refused!.code, refused!.details)).toMatch(/update capbu on this kiosk and run the command again/);
+      expect(translator('en').error('BODY_TOO_LARGE', { limit: 4096 })).toContain('(4096 bytes)');
+      expect((await small.running.services.store.kioskChains()).find((c) => c.id === 'BL1')).toMatchObject({ events: 0 });
+    } finally {
+      await small.running.close();
+    }
+  });
+
+  it('counts a kiosk\'s quota over a sliding hour: events received more than an hour ago no longer count', async () => {
+    let now = NOW;
+    const quota = await startCentre(world, await backend.db('quota-window'), { now: () => now, eventQuota: { max: 25, windowMs: 3_600_000 } });
+    try {
+      const k = await kiosk(quota, 'QW1');
+      const events = chain(60);
+      expect((await k.send(events.slice(0, 20))).body).toEqual({ acknowledgedSeq: 20 });
+      now = new Date(NOW.getTime() + 30 * 60_000);
+      expect((await k.send(events.slice(20, 30))).status).toBe(429);
+      expect((await k.send(events.slice(20, 25))).body).toEqual({ acknowledgedSeq: 25 });
+      // The first 20 left the window, the 5 from half an hour ago are still in it.
+      now = new Date(NOW.getTime() + 61 * 60_000);
+      expect((await k.send(events.slice(25, 46))).status).toBe(429);
+      expect((await k.send(events.slice(25, 45))).body).toEqual({ acknowledgedSeq: 45 });
+      expect(await (async () => (await quota.running.services.store.kioskChains()).find((c) => c.id === 'QW1'))()).toMatchObject({ events: 45, chainOk: true });
+    } finally {
+      await quota.running.close();
+    }
+  });
+
+  it('stores a batch\'s decisions as one by one in order would: the first of the latest wins, each counted once', async () => {
+    const k = await kiosk(centre, `D1-${backend.name}`, 'QN');
+    const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+    // 150 decisions on 150 certificates (more than one statement's worth), the odd ones refused.
+    const first = chain(150, 1, ZERO_HASH, `-d-${backend.name}`);
+    expect((await k.send(first)).body).toEqual({ acknowledgedSeq: 150 });
+    const refusedIn = async (province: string) => {
+      const { buildReport } = await import('../../src/central/report.js');
+      return (await buildReport(centre.running.services.store, world.campaigns, NOW)).byProvince.find((g) => g.key === province)?.refused;
+    };
+    expect(await refusedIn('QN')).toEqual({ NOT_CAPPED: 75 });
+    // In one batch: c1 decided eligible later (it wins), then refused at that same instant (too late to win);
+    // c3 decided eligible earlier than its stored decision (stays refused).
+    const serial = (seq: number) => `c${seq}-d-${backend.name}`;
+    const decided = (seq: number, prevHash: string, certificate: string, when: string, eligible: boolean) =>
+      seal({ seq, at: when, type: 'check.decided', operator: null, data: { tokenSerial: 'T', certificateSerial: certificate, campaign: 'x', eligible, reasons: eligible ? [] : ['TAX_CODE_MISMATCH'] }, prevHash });
+    const e1 = decided(151, first.at(-1)!.hash, serial(1), at(10_000), true);
+    const e2 = decided(152, e1.hash, serial(1), at(10_000), false);
+    const e3 = decided(153, e2.hash, serial(3), at(0), true);
+    expect((await k.send([e1, e2, e3])).body).toEqual({ acknowledgedSeq: 153 });
+    expect(await refusedIn('QN')).toEqual({ NOT_CAPPED: 74 });
   });
 
   it('counts refusals in the report from the latest check.decided of each certificate, per province', async () => {

@@ -83,9 +83,10 @@ describe.each(databases.backends)('progress figures on $name', (backend) => {
   let hcmJournal: ReturnType<typeof journal>;
   const s: Record<string, Subscriber> = {};
 
+  let db: string;
   // Each test its own centre on the same fixture: some tests move the figures, and the run is shuffled.
   beforeEach(async () => {
-    centre = await startCentre(world, await backend.db('progress'));
+    centre = await startCentre(world, (db = await backend.db('progress')));
     source = centre.running.services;
     store = source.store;
     hn = await centre.kiosk('P-HN', { province: 'HN', channel: 'counter' });
@@ -144,6 +145,68 @@ describe.each(databases.backends)('progress figures on $name', (backend) => {
     const reply = await (await centre.kiosk('P-REPORT', { role: 'report' })).report();
     expect(figures(reply)).toEqual(figures(now));
     expect(reply.kiosks.find((k) => k.id === 'P-HN')).toMatchObject({ acknowledgedSeq: 3, events: 3, gaps: [], chainOk: true, notSyncedSeconds: 0 });
+  });
+
+  /** Rows of the centre's own database, whichever it is. */
+  async function rowsOf(sql: string): Promise<Record<string, unknown>[]> {
+    if (!db.startsWith('postgres')) {
+      const file = new Database(db, { readonly: true });
+      try {
+        return file.prepare(sql).all() as Record<string, unknown>[];
+      } finally {
+        file.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: db });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('counts each window from its first instant to its last, at whatever level of time a read falls', async () => {
+    await expectRecomputed(source, NOW);
+    const edges = new Set<string>();
+    for (const r of await rowsOf('SELECT eligible_from, eligible_until FROM certificates WHERE eligible_until IS NOT NULL')) {
+      edges.add(String(r.eligible_from));
+      edges.add(String(r.eligible_until));
+    }
+    // Openings by hardware version and ends of grant: several distinct instants, each read at, just before and just after.
+    expect(edges.size).toBeGreaterThanOrEqual(3);
+    for (const edge of edges) {
+      for (const ms of [-1, 0, 1, -86_400_000, 86_400_000]) await expectRecomputed(source, new Date(Date.parse(edge) + ms));
+    }
+  });
+
+  it('keeps the counts a recount from the certificates\' standings finds (what migration 11 writes)', async () => {
+    await expectRecomputed(source, NOW);
+    const edges = "SELECT kind, province, a, b, n FROM progress_counts WHERE (kind LIKE 'edge%' OR kind = 'known') AND n <> 0 ORDER BY kind, province, a, b";
+    const kept = await rowsOf(edges);
+    const step = MIGRATIONS.find((m) => m.version === 11)!;
+    const recount = step.statements.filter((statement) => !statement.startsWith('CREATE INDEX'));
+    if (db.startsWith('postgres')) {
+      const client = new pg.Client({ connectionString: db });
+      await client.connect();
+      try {
+        await client.query("DELETE FROM progress_counts WHERE kind LIKE 'edge%'");
+        for (const statement of recount) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    } else {
+      const file = new Database(db);
+      try {
+        file.exec("DELETE FROM progress_counts WHERE kind LIKE 'edge%'");
+        for (const statement of recount) file.exec(statement);
+      } finally {
+        file.close();
+      }
+    }
+    const asText = (rows: Record<string, unknown>[]) => rows.map((r) => [r.kind, r.province, r.a, r.b, Number(r.n)]);
+    expect(asText(await rowsOf(edges))).toEqual(asText(kept));
+    expect(kept.some((r) => String(r.kind) === 'edgeDay')).toBe(true);
   });
 
   it('reads only the provinces of its scope', async () => {

@@ -13,7 +13,7 @@ import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
 import { calendarDateIn, localTimeToInstant } from '../../src/campaign/calendar.js';
 import { runCapbu } from '../support/cli.js';
 import { KEY, type renderAt } from '../support/ink.js';
-import { demoKiosk } from '../support/kiosk.js';
+import { demoKiosk, printedJournal } from '../support/kiosk.js';
 
 let world: DemoWorld;
 let engine: RunningEngine;
@@ -155,7 +155,7 @@ describe('capbu kiosk, on the real core', () => {
       await app.frameWith('Không thuộc diện cấp bù');
       await idle();
     }
-    const events = await journal();
+    const events = await printedJournal();
     const plugs = (serial: string) => events.filter((e) => e.type === 'token.plugged' && e.data.tokenSerial === serial).length;
     const decided = events.filter((e) => e.type === 'check.decided');
     const renewedTokens = new Set(events.filter((e) => e.type === 'renewal.installed').map((e) => e.data.tokenSerial));
@@ -191,17 +191,3 @@ describe('capbu kiosk, on the real core', () => {
 });
 
 const ZONE = 'Asia/Ho_Chi_Minh';
-
-interface JournalEvent {
-  readonly type: string;
-  readonly at: string;
-  readonly operator: string | null;
-  readonly data: Record<string, unknown>;
-}
-
-/** The kiosk's journal as `capbu journal --json` prints it. */
-async function journal(): Promise<JournalEvent[]> {
-  const result = await runCapbu(['journal', '--json']);
-  expect(result.code).toBe(0);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as JournalEvent);
-}

@@ -19,8 +19,15 @@ export interface Counts {
 const text = (v: unknown) => String(v);
 const time = (v: unknown) => (v == null ? null : String(v));
 
+/** knownByProvince's parameters for an instant: the year, month and day it falls in (UTC, as the edges are counted), and itself. */
+export function knownParams(now: Date): string[] {
+  const instant = now.toISOString();
+  const [year, month, day] = [instant.slice(0, 4), instant.slice(0, 7), instant.slice(0, 10)];
+  return [year, year, month, month, day, day, instant];
+}
+
 function* countsPlan(sql: ProgressSql, scope: Scope, now: Date): Generator<Command, Counts, Row[]> {
-  const known = yield sql.scoped('knownByProvince', [now.toISOString(), now.toISOString()], scope);
+  const known = yield sql.scoped('knownByProvince', knownParams(now), scope);
   const days = yield sql.scoped('renewalsPerDay', [], scope);
   const kinds = yield sql.scoped('kinds', [], scope);
   const of = (kind: string) => kinds.filter((r) => r.kind === kind);

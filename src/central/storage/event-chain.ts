@@ -6,8 +6,8 @@
  */
 import type { Command, Row } from '../../sql/migrate.js';
 import type { JournalEvent } from '../../journal/format.js';
-import { eventsToStore, neighbourhood, type StoredLink } from '../events.js';
-import { decisionPlan, refusalProgressPlan } from './progress-plans.js';
+import { eventsToStore, neighbourhood, type Neighbourhood, type StoredLink } from '../events.js';
+import { decisionsPlan, refusalProgressPlan, type KioskDecision, type ProgressSql } from './progress-plans.js';
 import type { Statements } from './statements.js';
 import type { RefusalRecord } from './store.js';
 
@@ -29,43 +29,73 @@ export type SavedEvents =
 
 const run = (sql: string, params: readonly unknown[] = []): Command => ({ sql, params });
 
+/** The quota counts events per minute received: its window starts at the start of a minute. */
+const minuteOf = (at: Date) => at.toISOString().slice(0, 16);
+
 export function* saveEventsPlan(
-  sql: Statements,
+  sql: ProgressSql,
   kioskId: string,
   batch: readonly JournalEvent[],
   at: Date,
   quota: EventQuota,
 ): Generator<Command, SavedEvents, Row[]> {
-  const [kiosk] = yield run(sql.kioskChainForUpdate, [kioskId]);
-  let acked = Number(kiosk?.acknowledged_seq ?? 0);
+  const [kiosk] = yield run(sql.statements.kioskChainForUpdate, [kioskId]);
+  const acked = Number(kiosk?.acknowledged_seq ?? 0);
   const { from, to } = neighbourhood(batch);
   const links = new Map<number, StoredLink>();
-  for (const r of yield run(sql.eventLinks, [kioskId, from, to])) {
+  for (const r of yield run(sql.statements.eventLinks, [kioskId, from, to])) {
     links.set(Number(r.seq), { seq: Number(r.seq), hash: String(r.hash), prevHash: String(r.prev_hash) });
   }
   const insert = eventsToStore(batch, links);
+  const receivedAt = at.toISOString();
   if (insert.length > 0) {
-    const since = new Date(at.getTime() - quota.windowMs).toISOString();
-    const [received] = yield run(sql.eventsReceivedSince, [kioskId, since]);
+    // Counted per minute, never over the stored events: the check costs the same at any backlog,
+    // and errs by at most the minute the window starts in, towards refusing.
+    const windowStart = minuteOf(new Date(at.getTime() - quota.windowMs));
+    yield run(sql.statements.dropOldReceipts, [kioskId, windowStart]);
+    const [received] = yield run(sql.statements.eventsReceivedSince, [kioskId, windowStart]);
     if (Number(received?.n ?? 0) + insert.length > quota.max) {
       return { kind: 'over-quota', retryAfterSeconds: Math.ceil(quota.windowMs / 1000) };
     }
+    yield run(sql.statements.countReceipts, [kioskId, minuteOf(at), insert.length]);
   }
-  const receivedAt = at.toISOString();
+  const rows = insert.map((e) => [kioskId, e.seq, e.at, e.type, e.operator, JSON.stringify(e.data), e.prevHash, e.hash, receivedAt]);
+  for (const command of sql.many('saveEvents', rows)) yield command;
+  const decisions: KioskDecision[] = [];
   for (const e of insert) {
-    yield run(sql.saveEvent, [kioskId, e.seq, e.at, e.type, e.operator, JSON.stringify(e.data), e.prevHash, e.hash, receivedAt]);
     if (e.type === 'check.decided' && typeof e.data.certificateSerial === 'string' && typeof e.data.eligible === 'boolean') {
       const reasons = Array.isArray(e.data.reasons) ? e.data.reasons.map(String) : [];
-      yield* decisionPlan(sql, { serial: e.data.certificateSerial, kioskId, seq: e.seq, at: e.at, eligible: e.data.eligible, reasons });
+      decisions.push({ serial: e.data.certificateSerial, seq: e.seq, at: e.at, eligible: e.data.eligible, reasons });
     }
   }
-  const [next] = yield run(sql.eventAt, [kioskId, acked + 1]);
-  if (next) {
-    const [end] = yield run(sql.chainEnd, [kioskId, acked]);
-    acked = Number(end!.seq);
+  yield* decisionsPlan(sql, kioskId, decisions);
+  const known = new Set([...links.keys(), ...insert.map((e) => e.seq)]);
+  const next = yield* acknowledgedAfter(sql.statements, kioskId, acked, known, { from, to });
+  yield run(sql.statements.setKioskChain, [next, receivedAt, insert.length, kioskId]);
+  return { kind: 'saved', acknowledgedSeq: next, stored: insert.length, beyondGap: insert.filter((e) => e.seq > next).length };
+}
+
+/**
+ * How far the kiosk's chain is stored unbroken from 1, given the batch just stored. What is
+ * stored in the batch's neighbourhood is known without asking; the database is asked only when
+ * the run may go on beyond it (events stored earlier beyond a gap) or starts below it.
+ */
+function* acknowledgedAfter(
+  sql: Statements,
+  kioskId: string,
+  acked: number,
+  known: ReadonlySet<number>,
+  { from, to }: Neighbourhood,
+): Generator<Command, number, Row[]> {
+  let end = acked;
+  if (acked + 1 >= from) {
+    while (end + 1 <= to && known.has(end + 1)) end++;
+    if (end < to) return end;
   }
-  yield run(sql.setKioskChain, [acked, receivedAt, insert.length, kioskId]);
-  return { kind: 'saved', acknowledgedSeq: acked, stored: insert.length, beyondGap: insert.filter((e) => e.seq > acked).length };
+  const [next] = yield run(sql.eventAt, [kioskId, end + 1]);
+  if (!next) return end;
+  const [last] = yield run(sql.chainEnd, [kioskId, end]);
+  return Number(last!.seq);
 }
 
 /** Drives a plan to its end with a synchronous executor (better-sqlite3). */
@@ -137,12 +167,12 @@ export interface DecisionRecord {
  * The centre refusing a renewal: stored with its reasons, counted per hardware version, and a
  * decision on that certificate too (seq 0: not a kiosk's event). Nothing for a retry already stored.
  */
-export function* saveRefusalPlan(sql: Statements, f: RefusalRecord): Generator<Command, void, Row[]> {
-  const inserted = yield run(sql.saveRefusal, [f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt]);
+export function* saveRefusalPlan(sql: ProgressSql, f: RefusalRecord): Generator<Command, void, Row[]> {
+  const inserted = yield run(sql.statements.saveRefusal, [f.kioskId, f.idempotencyKey, f.requestHash, f.oldSerial, f.province, f.channel, f.hardwareVersion, f.refusedAt]);
   if (inserted.length === 0) return;
-  for (const reason of f.reasons) yield run(sql.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
-  yield* refusalProgressPlan(sql, f.province, f.hardwareVersion, f.reasons);
-  yield* decisionPlan(sql, { serial: f.oldSerial, kioskId: f.kioskId, seq: 0, at: f.refusedAt, eligible: false, reasons: f.reasons });
+  for (const reason of f.reasons) yield run(sql.statements.saveRefusalReason, [f.kioskId, f.idempotencyKey, reason]);
+  yield* refusalProgressPlan(sql.statements, f.province, f.hardwareVersion, f.reasons);
+  yield* decisionsPlan(sql, f.kioskId, [{ serial: f.oldSerial, seq: 0, at: f.refusedAt, eligible: false, reasons: f.reasons }]);
 }
 
 export function decisionFromRow(r: Row): DecisionRecord {

@@ -26,11 +26,15 @@ import {
   userFromRow,
   type Row,
 } from './rows.js';
-import { POSTGRES, POSTGRES_MIGRATIONS, scopedCommand, statements } from './statements.js';
+import { manyCommands, POSTGRES, POSTGRES_MIGRATIONS, scopedCommand, statements } from './statements.js';
 import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 const sql = statements(POSTGRES);
-const progressSql: ProgressSql = { statements: sql, scoped: (name, params, scope) => scopedCommand(POSTGRES, name, params, scope) };
+const progressSql: ProgressSql = {
+  statements: sql,
+  scoped: (name, params, scope) => scopedCommand(POSTGRES, name, params, scope),
+  many: (name, rows) => manyCommands(POSTGRES, name, rows),
+};
 
 /** Runs a plan through one client. */
 const through = (client: pg.PoolClient) => async (command: Command) => (await client.query(command.sql, [...command.params])).rows as Row[];
@@ -266,8 +270,8 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
       const row = await one(sql.refusalHash, [kioskId, key]);
       return row ? String(row.request_hash) : null;
     },
-    saveRefusal: (f) => inTransaction(pool, (c) => runPlan(saveRefusalPlan(sql, f), through(c))),
-    saveEvents: (kioskId, events, at, quota) => inTransaction(pool, (c) => runPlan(saveEventsPlan(sql, kioskId, events, at, quota), through(c))),
+    saveRefusal: (f) => inTransaction(pool, (c) => runPlan(saveRefusalPlan(progressSql, f), through(c))),
+    saveEvents: (kioskId, events, at, quota) => inTransaction(pool, (c) => runPlan(saveEventsPlan(progressSql, kioskId, events, at, quota), through(c))),
     kioskSeen: async (kioskId, at) => {
       await pool.query(sql.kioskSeen, [at, kioskId]);
     },

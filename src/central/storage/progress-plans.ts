@@ -8,7 +8,7 @@
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import type { Command, Row } from '../../sql/migrate.js';
 import { subscriberFromRow } from './rows.js';
-import type { Scope, ScopedName, Statements } from './statements.js';
+import type { ManyName, Scope, ScopedName, Statements } from './statements.js';
 import type { IssuedRenewal } from './store.js';
 
 /** Certificates decided per transaction: long enough to be quick, short enough not to hold writers up. */
@@ -43,9 +43,57 @@ export type Judge = (certificate: PendingCertificate) => Standing;
 
 const run = (sql: string, params: readonly unknown[] = []): Command => ({ sql, params });
 const bump = (sql: Statements, kind: string, province: string, a: string, b: string, n: number) => run(sql.bumpCount, [kind, province, a, b, n]);
-/** A 'known' count's key: a is the eligibility window, from then until (24 characters each), or ''. */
-const knownKey = (province: string, eligibleFrom: unknown, eligibleUntil: unknown, renewed: boolean) =>
-  [province, eligibleFrom == null || eligibleUntil == null ? '' : `${String(eligibleFrom)}${String(eligibleUntil)}`, renewed ? '1' : '0'] as const;
+/** A count's key (kind, province, a, b) and what to add to it. */
+export type CountChange = readonly [kind: string, province: string, a: string, b: string, n: number];
+
+/** The levels of time a window's edges are counted at, with how much of the ISO instant each keeps. */
+export const EDGE_LEVELS = [
+  ['edgeYear', 4],
+  ['edgeMonth', 7],
+  ['edgeDay', 10],
+  ['edge', 24],
+] as const;
+
+/**
+ * What a certificate's standing counts for, `sign` times (−1 takes it away). Renewed: one 'known'
+ * renewed in its province. Not renewed and eligible for a while: its window's edges, +1 where it
+ * opens and −1 where it closes, each at four levels of time, so the certificates eligible at an
+ * instant are the sum of the edges up to it; a read sums the years before it, the months of its
+ * year, the days of its month and the instants of its day, a few thousand rows whatever the size
+ * of the campaign. Never eligible: nothing.
+ */
+export function standingCounts(province: string, eligibleFrom: unknown, eligibleUntil: unknown, renewed: boolean, sign: 1 | -1): CountChange[] {
+  if (renewed) return [['known', province, '', '1', sign]];
+  if (eligibleFrom == null || eligibleUntil == null || !(String(eligibleFrom) < String(eligibleUntil))) return [];
+  return EDGE_LEVELS.flatMap(([kind, length]): CountChange[] => [
+    [kind, province, String(eligibleFrom).slice(0, length), '', sign],
+    [kind, province, String(eligibleUntil).slice(0, length), '', -sign],
+  ]);
+}
+
+/**
+ * Count changes gathered over a write and bumped once each, in key order: two writers moving the
+ * same counts then take their rows in the same order.
+ */
+function countChanges() {
+  const deltas = new Map<string, number>();
+  const add = (kind: string, province: string, a: string, b: string, n: number): void => {
+    const k = JSON.stringify([kind, province, a, b]);
+    deltas.set(k, (deltas.get(k) ?? 0) + n);
+  };
+  return {
+    add,
+    addAll(changes: readonly CountChange[]): void {
+      for (const c of changes) add(...c);
+    },
+    *bumps(sql: Statements): Generator<Command, void, Row[]> {
+      for (const [k, n] of [...deltas].sort(([x], [y]) => x.localeCompare(y))) {
+        const [kind, province, a, b] = JSON.parse(k) as [string, string, string, string];
+        if (n !== 0) yield bump(sql, kind, province, a, b, n);
+      }
+    },
+  };
+}
 
 /** Whether every certificate's standing is decided, and for this campaign: then a read need not take the write lock. */
 export function* standingsCurrentPlan(sql: Statements, fingerprint: string): Generator<Command, boolean, Row[]> {
@@ -65,27 +113,19 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
     yield run(sql.setProgressCampaign, [fingerprint]);
   }
   const rows = yield run(sql.pendingCertificates, [batch]);
-  const deltas = new Map<string, number>();
-  const add = (key: readonly string[], n: number) => {
-    const k = JSON.stringify(key);
-    deltas.set(k, (deltas.get(k) ?? 0) + n);
-  };
+  const counts = countChanges();
   for (const r of rows) {
-    if (r.counted_province != null) add(knownKey(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1), -1);
+    if (r.counted_province != null) counts.addAll(standingCounts(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1, -1));
     const standing = judge({
       serial: String(r.serial),
       der: new Uint8Array(Buffer.from(String(r.der), 'base64')),
       subscriber: r.s_serial == null ? null : subscriberFromRow(r),
       renewed: Number(r.now_renewed) > 0,
     });
-    add(knownKey(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed), 1);
+    counts.addAll(standingCounts(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed, 1));
     yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial, r.issuer_key]);
   }
-  // In key order, so two writers moving the same counts take their rows in the same order.
-  for (const [k, n] of [...deltas].sort(([a], [b]) => a.localeCompare(b))) {
-    const [province, a, b] = JSON.parse(k) as [string, string, string];
-    if (n !== 0) yield bump(sql, 'known', province, a, b, n);
-  }
+  yield* counts.bumps(sql);
   return rows.length;
 }
 
@@ -96,15 +136,17 @@ export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generat
   const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial, r.issuerKeyId]);
   // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
   if (!c || Number(c.pending) === 1) return;
-  yield bump(sql, 'known', ...knownKey(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1), -1);
+  const counts = countChanges();
+  counts.addAll(standingCounts(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1, -1));
   const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
-  yield bump(sql, 'known', ...knownKey(province, null, null, true), 1);
+  counts.addAll(standingCounts(province, null, null, true, 1));
+  yield* counts.bumps(sql);
   yield run(sql.setStanding, [province, null, null, 1, r.oldSerial, r.issuerKeyId]);
 }
 
-export interface DecisionInput {
+/** A decision on a certificate, from a kiosk's check.decided or the centre's own refusal. */
+export interface KioskDecision {
   readonly serial: string;
-  readonly kioskId: string;
   /** 0 for the centre's own refusal. */
   readonly seq: number;
   readonly at: string;
@@ -115,27 +157,58 @@ export interface DecisionInput {
 /**
  * The latest decision on a certificate wins, whichever kiosk made it; a refused one counts once
  * per certificate under its reasons, in its subscriber's province (else the kiosk's) and the
- * kiosk's channel.
+ * kiosk's channel. One kiosk's decisions are stored together, a few statements for the lot; what
+ * is left is what storing them one by one in order would leave.
  */
-export function* decisionPlan(sql: Statements, d: DecisionInput): Generator<Command, void, Row[]> {
-  const reasons = JSON.stringify(d.reasons);
-  const [place] = yield run(sql.decisionPlace, [d.serial, d.kioskId]);
-  const province = String(place!.province);
-  const channel = String(place!.channel);
-  let [old] = yield run(sql.decisionForUpdate, [d.serial]);
-  if (!old) {
-    const inserted = yield run(sql.insertDecision, [d.serial, d.kioskId, d.seq, d.at, d.eligible ? 1 : 0, reasons, province, channel]);
-    if (inserted.length > 0) {
-      if (!d.eligible) yield bump(sql, 'refused', province, channel, reasons, 1);
-      return;
-    }
-    // Another transaction stored the first decision meanwhile: it is the one to compare with.
-    [old] = yield run(sql.decisionForUpdate, [d.serial]);
+export function* decisionsPlan(sql: ProgressSql, kioskId: string, decisions: readonly KioskDecision[]): Generator<Command, void, Row[]> {
+  // Per certificate, the first of its latest decisions (a later one wins only if strictly later).
+  const latest = new Map<string, KioskDecision>();
+  for (const d of decisions) {
+    const seen = latest.get(d.serial);
+    if (!seen || d.at > seen.at) latest.set(d.serial, d);
   }
-  if (!(d.at > String(old!.at))) return;
-  yield run(sql.updateDecision, [d.kioskId, d.seq, d.at, d.eligible ? 1 : 0, reasons, province, channel, d.serial]);
-  if (Number(old!.eligible) === 0) yield bump(sql, 'refused', String(old!.province), String(old!.channel), String(old!.reasons), -1);
-  if (!d.eligible) yield bump(sql, 'refused', province, channel, reasons, 1);
+  if (latest.size === 0) return;
+  const serials = [...latest.keys()].sort();
+  const [kiosk] = yield run(sql.statements.kiosk, [kioskId]);
+  const channel = String(kiosk!.channel);
+  const province = new Map<string, string>();
+  for (const command of sql.many('subscriberProvinces', serials.map((serial) => [serial]))) {
+    for (const r of yield command) if (r.province != null) province.set(String(r.serial), String(r.province));
+  }
+  const placed = (serial: string) => province.get(serial) ?? String(kiosk!.province);
+  const stored = new Map<string, Row>();
+  function* readStored(list: readonly string[]): Generator<Command, void, Row[]> {
+    for (const command of sql.many('decisionsForUpdate', list.map((serial) => [serial]))) {
+      for (const r of yield command) stored.set(String(r.certificate_serial), r);
+    }
+  }
+  yield* readStored(serials);
+  const values = (serial: string) => {
+    const d = latest.get(serial)!;
+    return [d.seq, d.at, d.eligible ? 1 : 0, JSON.stringify(d.reasons), placed(serial), channel];
+  };
+  const counts = countChanges();
+  const fresh = serials.filter((serial) => !stored.has(serial));
+  const inserted = new Set<string>();
+  for (const command of sql.many('insertDecisions', fresh.map((serial) => [serial, kioskId, ...values(serial)]))) {
+    for (const r of yield command) inserted.add(String(r.certificate_serial));
+  }
+  // Another transaction stored the first decision on some meanwhile: those are the ones to compare with.
+  const raced = fresh.filter((serial) => !inserted.has(serial));
+  if (raced.length > 0) yield* readStored(raced);
+  for (const serial of serials) {
+    const d = latest.get(serial)!;
+    const reasons = JSON.stringify(d.reasons);
+    if (!inserted.has(serial)) {
+      const old = stored.get(serial)!;
+      if (!(d.at > String(old.at))) continue;
+      const [seq, at, eligible, , where] = values(serial);
+      yield run(sql.statements.updateDecision, [kioskId, seq, at, eligible, reasons, where, channel, serial]);
+      if (Number(old.eligible) === 0) counts.add('refused', String(old.province), String(old.channel), String(old.reasons), -1);
+    }
+    if (!d.eligible) counts.add('refused', placed(serial), channel, reasons, 1);
+  }
+  yield* counts.bumps(sql.statements);
 }
 
 /** After a registry row changed: its certificate is decided again, and its decision follows it to its new province. */
@@ -157,10 +230,11 @@ export function* refusalProgressPlan(sql: Statements, province: string, hardware
   for (const reason of reasons) yield bump(sql, 'refusedHw', province, hardwareVersion, reason, 1);
 }
 
-/** How the progress reads name their statements: the fixed ones, and the ones limited to a scope. */
+/** How the plans name their statements: the fixed ones, the ones limited to a scope, and the ones over many rows. */
 export interface ProgressSql {
   readonly statements: Statements;
   scoped(name: ScopedName, params: readonly unknown[], scope: Scope): Command;
+  many(name: ManyName, rows: readonly (readonly unknown[])[]): Command[];
 }
 
 /** A read of the progress figures, run by the store in one snapshot. */

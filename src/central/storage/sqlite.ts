@@ -30,7 +30,7 @@ import {
   userFromRow,
   type Row,
 } from './rows.js';
-import { scopedCommand, SQLITE, statements, type StatementName } from './statements.js';
+import { manyCommands, scopedCommand, SQLITE, statements, type StatementName } from './statements.js';
 import { DEFAULT_STORE_OPTIONS, type CentralStore, type IssuedRenewal, type StoreOptions } from './store.js';
 
 /**
@@ -123,7 +123,11 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     statement.run(...params);
     return [];
   };
-  const progressSql: ProgressSql = { statements: sql, scoped: (name, params, scope) => scopedCommand(SQLITE, name, params, scope) };
+  const progressSql: ProgressSql = {
+    statements: sql,
+    scoped: (name, params, scope) => scopedCommand(SQLITE, name, params, scope),
+    many: (name, rows) => manyCommands(SQLITE, name, rows),
+  };
   const q = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
     StatementName,
     Database.Statement
@@ -258,9 +262,9 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     },
     issueOnce,
     refusalHash: (kioskId, key) => patiently(() => mapped(one(q.refusalHash, kioskId, key), (r) => String(r.request_hash))),
-    saveRefusal: (f) => patiently(() => db.transaction(() => runPlanSync(saveRefusalPlan(sql, f), execute)).immediate()),
+    saveRefusal: (f) => patiently(() => db.transaction(() => runPlanSync(saveRefusalPlan(progressSql, f), execute)).immediate()),
     saveEvents: (kioskId, events, at, quota) =>
-      patiently(() => db.transaction(() => runPlanSync(saveEventsPlan(sql, kioskId, events, at, quota), execute)).immediate()),
+      patiently(() => db.transaction(() => runPlanSync(saveEventsPlan(progressSql, kioskId, events, at, quota), execute)).immediate()),
     kioskSeen: (kioskId, at) =>
       patiently(() => {
         q.kioskSeen.run(at, kioskId);

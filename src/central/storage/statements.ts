@@ -153,9 +153,13 @@ function texts(forUpdate: string) {
     // Kiosks' journals (event-chain.ts). Batches of one kiosk take turns on its row.
     kioskChainForUpdate: 'SELECT acknowledged_seq FROM kiosks WHERE id = ?' + forUpdate,
     eventLinks: 'SELECT seq, hash, prev_hash FROM kiosk_events WHERE kiosk_id = ? AND seq BETWEEN ? AND ?',
-    eventsReceivedSince: 'SELECT COUNT(*) AS n FROM kiosk_events WHERE kiosk_id = ? AND received_at > ?',
-    saveEvent: `INSERT INTO kiosk_events (kiosk_id, seq, at, type, operator, data, prev_hash, hash, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    /** Parameters: kiosk, the minute (ISO text to the minute) the quota's window starts in. */
+    eventsReceivedSince: 'SELECT COALESCE(SUM(n), 0) AS n FROM kiosk_event_receipts WHERE kiosk_id = ? AND minute >= ?',
+    /** Parameters: kiosk, minute, events stored. */
+    countReceipts: `INSERT INTO kiosk_event_receipts (kiosk_id, minute, n) VALUES (?, ?, ?)
+       ON CONFLICT (kiosk_id, minute) DO UPDATE SET n = kiosk_event_receipts.n + excluded.n`,
+    /** Parameters: kiosk, the minute the quota's window starts in. */
+    dropOldReceipts: 'DELETE FROM kiosk_event_receipts WHERE kiosk_id = ? AND minute < ?',
     eventAt: 'SELECT seq FROM kiosk_events WHERE kiosk_id = ? AND seq = ?',
     /** With event acknowledged + 1 stored: the last seq of the unbroken run from there. */
     chainEnd: `SELECT MIN(e.seq) AS seq FROM kiosk_events e WHERE e.kiosk_id = ? AND e.seq > ?
@@ -218,13 +222,6 @@ function texts(forUpdate: string) {
     certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,
          (SELECT s.province FROM subscribers s WHERE ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}) AS s_province
        FROM certificates c WHERE c.serial = ? AND c.issuer_key = ?${forUpdate}`,
-    decisionForUpdate: 'SELECT at, eligible, reasons, province, channel FROM decisions WHERE certificate_serial = ?' + forUpdate,
-    /** Where a decision on a certificate counts: its subscriber's province, else the deciding kiosk's; the kiosk's channel. */
-    decisionPlace: `SELECT COALESCE((SELECT MAX(s.province) FROM subscribers s WHERE s.serial = ?), k.province) AS province, k.channel
-       FROM kiosks k WHERE k.id = ?`,
-    /** Parameters: serial, kiosk, seq, at, eligible, reasons, province, channel. */
-    insertDecision: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons, province, channel)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (certificate_serial) DO NOTHING RETURNING certificate_serial`,
     /** Parameters: kiosk, seq, at, eligible, reasons, province, channel, serial. */
     updateDecision: `UPDATE decisions SET kiosk_id = ?, seq = ?, at = ?, eligible = ?, reasons = ?, province = ?, channel = ?
        WHERE certificate_serial = ?`,
@@ -249,10 +246,18 @@ const SCOPE = '{scope}';
 
 /** Statements limited to a list of provinces, or to all of them. */
 const SCOPED = {
-  /** Per province: known certificates renewed, and those eligible at the time given (parameters: it, twice). */
-  knownByProvince: `SELECT province, SUM(CASE WHEN b = '1' THEN n ELSE 0 END) AS renewed,
-       SUM(CASE WHEN b = '0' AND a <> '' AND SUBSTR(a, 1, 24) <= ? AND SUBSTR(a, 25, 24) > ? THEN n ELSE 0 END) AS remaining
-     FROM progress_counts WHERE kind = 'known' AND ${SCOPE} GROUP BY province`,
+  /**
+   * Per province: known certificates renewed, and those eligible at an instant, as the sum of
+   * their windows' edges up to it (progress-plans.ts standingCounts). Parameters (reads.ts
+   * knownParams): its year twice, its month twice, its day twice, the instant.
+   */
+  knownByProvince: `SELECT province, SUM(renewed) AS renewed, SUM(remaining) AS remaining FROM (
+       SELECT province, n AS renewed, 0 AS remaining FROM progress_counts WHERE kind = 'known' AND b = '1'
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeYear' AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeMonth' AND a >= ? AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edgeDay' AND a >= ? AND a < ?
+       UNION ALL SELECT province, 0, n FROM progress_counts WHERE kind = 'edge' AND a >= ? AND a <= ?
+     ) c WHERE ${SCOPE} GROUP BY province`,
   renewalsPerDay: `SELECT a AS day, SUM(n) AS n FROM progress_counts WHERE kind = 'day' AND ${SCOPE} GROUP BY a ORDER BY a`,
   /** Renewed by channel and hardware version, refused by reason per channel (kiosks' decisions) and per hardware version (the centre's refusals). */
   kinds: `SELECT kind, province, a, b, n FROM progress_counts WHERE kind IN ('renewed', 'refused', 'refusedHw') AND n <> 0 AND ${SCOPE}`,
@@ -273,6 +278,71 @@ export function scopedCommand(dialect: Dialect, name: ScopedName, params: readon
   let n = 0;
   const sql = SCOPED[name].replace(SCOPE, clause).replace(/\?/g, () => dialect.param(++n));
   return { sql, params: scope === 'all' ? [...params] : [...params, ...scope] };
+}
+
+/** Where a statement over many rows repeats its row: one `row` per item, comma-separated. */
+const ROWS = '{rows}';
+
+/**
+ * Statements over many rows at once, so a batch costs a few statements whatever its size; each
+ * names the SQL and the shape of one row. Rows are locked in key order (two writers then take
+ * them in the same order).
+ */
+const MANY = {
+  saveEvents: {
+    text: `INSERT INTO kiosk_events (kiosk_id, seq, at, type, operator, data, prev_hash, hash, received_at) VALUES ${ROWS}`,
+    row: '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  },
+  /** A decision's province is its serial's registry row's, whatever the key (see DECISION_PROVINCE). */
+  subscriberProvinces: { text: `SELECT serial, MAX(province) AS province FROM subscribers WHERE serial IN (${ROWS}) GROUP BY serial`, row: '?' },
+  decisionsForUpdate: {
+    text: `SELECT certificate_serial, at, eligible, reasons, province, channel FROM decisions
+       WHERE certificate_serial IN (${ROWS}) ORDER BY certificate_serial{forUpdate}`,
+    row: '?',
+  },
+  /** Row: serial, kiosk, seq, at, eligible, reasons, province, channel. Returns the serials it stored. */
+  insertDecisions: {
+    text: `INSERT INTO decisions (certificate_serial, kiosk_id, seq, at, eligible, reasons, province, channel)
+       VALUES ${ROWS} ON CONFLICT (certificate_serial) DO NOTHING RETURNING certificate_serial`,
+    row: '(?, ?, ?, ?, ?, ?, ?, ?)',
+  },
+} as const;
+
+export type ManyName = keyof typeof MANY;
+
+/** How many rows one statement takes: a few sizes, so each database prepares only a few texts. */
+const CHUNKS = [64, 16, 4, 1] as const;
+
+const manyTexts = new Map<string, string>();
+
+function manyText(dialect: Dialect, name: ManyName, size: number): string {
+  const key = `${dialect.name} ${name} ${size}`;
+  let sql = manyTexts.get(key);
+  if (sql === undefined) {
+    const { text, row } = MANY[name];
+    let n = 0;
+    sql = text
+      .replace('{forUpdate}', dialect.forUpdate)
+      .replace(ROWS, Array(size).fill(row).join(', '))
+      .replace(/\?/g, () => dialect.param(++n));
+    manyTexts.set(key, sql);
+  }
+  return sql;
+}
+
+/** A statement over many rows in a dialect's words, as commands of at most 64 rows each. */
+export function manyCommands(dialect: Dialect, name: ManyName, rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] }[] {
+  const commands: { sql: string; params: unknown[] }[] = [];
+  let at = 0;
+  for (const size of CHUNKS) {
+    for (; rows.length - at >= size; at += size) {
+      // A loop, not Array#flat: this runs for every event a kiosk sends.
+      const params: unknown[] = [];
+      for (let i = at; i < at + size; i++) for (const value of rows[i]!) params.push(value);
+      commands.push({ sql: manyText(dialect, name, size), params });
+    }
+  }
+  return commands;
 }
 
 export type Statements = Readonly<ReturnType<typeof texts>>;
