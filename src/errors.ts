@@ -62,6 +62,8 @@ export const ERROR_CODES = [
   'CA_KEY_MISSING',
   /** --ca-key ID=KEY names no campaign of the set. */
   'CA_KEY_CAMPAIGN_UNKNOWN',
+  /** The report was asked for a campaign id the set does not hold. */
+  'CAMPAIGN_ID_UNKNOWN',
   'CA_PIN_MISSING',
   'CERT_FILE_NOT_FOUND',
   'CERT_FILE_INVALID',
