@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'STORE_FAILED',
   'BACKUP_INVALID',
   'MODULE_LOAD_FAILED',
+  /** A PKCS#11 module whose C_Initialize did not return in time (some vendor modules hang on load). */
+  'MODULE_LOAD_TIMEOUT',
   'DRIVER_MISSING',
   'DEVICE_UNKNOWN',
   'NO_TOKEN',
@@ -60,6 +62,8 @@ export const ERROR_CODES = [
   'CA_KEY_MISSING',
   /** --ca-key ID=KEY names no campaign of the set. */
   'CA_KEY_CAMPAIGN_UNKNOWN',
+  /** The report was asked for a campaign id the set does not hold. */
+  'CAMPAIGN_ID_UNKNOWN',
   'CA_PIN_MISSING',
   'CERT_FILE_NOT_FOUND',
   'CERT_FILE_INVALID',
@@ -89,6 +93,8 @@ export const ERROR_CODES = [
   'NOT_ENROLLED',
   // The kiosk app (src/screens/).
   'NOT_A_TERMINAL',
+  /** Another kiosk app runs on the same data directory (the same demo world). */
+  'KIOSK_APP_RUNNING',
   // capbu config (src/cli/commands/config.ts).
   'SETTING_UNKNOWN',
   'SETTING_VALUE_INVALID',

@@ -17,7 +17,7 @@ function rows(home: string): number {
 }
 
 function addRows(db: Database.Database, from: number, count: number): void {
-  const insert = db.prepare("INSERT INTO registry (serial, tax_code, contract_end, status, province, updated_at) VALUES (?, '0100000001', '2022-03-01', 'active', 'HN', '2020-06-01T00:00:00Z')");
+  const insert = db.prepare("INSERT INTO registry (issuer_key, serial, tax_code, contract_end, status, province, updated_at) VALUES ('', ?, '0100000001', '2022-03-01', 'active', 'HN', '2020-06-01T00:00:00Z')");
   db.transaction(() => {
     for (let i = from; i < from + count; i++) insert.run(`S${i}`);
   })();

@@ -12,6 +12,7 @@ import { DEBIAN_SOFTHSM2, holdModule, loadModule } from '../src/token/module.js'
 import type { UsbDevice } from '../src/token/usb.js';
 import { watchTokens, type TokenEvent, type TokenWatch, type WatchOptions } from '../src/token/watch.js';
 import { plug, pull } from './support/plug.js';
+import { buildShim } from './support/shim.js';
 
 let dir: string;
 let conf: string;
@@ -119,6 +120,23 @@ describe('watchTokens on SoftHSM2', () => {
     expect(failed).toMatchObject({ why: { code: 'module-failed', module: broken } });
     const unknown = await seen.until((e) => e.type === 'device-without-token' && e.device.port === '1-3');
     expect(unknown).toMatchObject({ why: { code: 'unknown-device' }, device: { vendorId: '1234', productId: 'abcd', known: false, hardwareVersion: null } });
+  });
+
+  it('gives up on a module that hangs on load: module-failed with the timeout, and the other module still watched', async () => {
+    const shim = buildShim();
+    // The probe's child process reads the shim's switches from the environment it inherits.
+    process.env.CAPBU_SHIM_SLOW_INIT_MS = '60000';
+    try {
+      // Time enough for the probe's Node to start on a loaded machine, far less than the hang.
+      const seen = start({ modules: [shim, DEBIAN_SOFTHSM2], loadTimeoutMs: 3000 });
+      const failed = await seen.until((e) => e.type === 'module-failed');
+      expect(failed).toMatchObject({ type: 'module-failed', module: shim, detail: 'timeout: 3000 ms' });
+      const folder = plug(conf, tokenDir, 'beside-hung');
+      await seen.until((e) => e.type === 'plugged' && e.token.label === 'beside-hung');
+      pull(folder);
+    } finally {
+      delete process.env.CAPBU_SHIM_SLOW_INIT_MS;
+    }
   });
 
   it('never re-initialises a module someone holds (an open session would be lost), and catches up after', async () => {

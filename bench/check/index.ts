@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forgetParsedCertificates } from '../../src/pki/certificate.js';
 import { loadCampaigns } from '../../src/store/files.js';
+import { writeCampaign2024 } from '../../src/demo/campaign-2024.js';
 import { placeCaCertificate, placeCertificate } from '../../src/demo/customer.js';
 import { createDemoWorld, DEMO_USER_PIN } from '../../src/demo/world.js';
 import { plugDemoToken } from '../../src/demo/shelf.js';
@@ -35,7 +36,10 @@ async function main(): Promise<void> {
 
   // Five certificates: the customer's, the old and new CA's, the root's, and another CA customer's.
   const extra = await buildPki({ oldCaNotBefore: now, oldCaNotAfter: now, newCaNotBefore: now, newCaNotAfter: now });
+  // A third wave beside the demo's two, so the check runs with three campaigns loaded (issue 15).
+  await writeCampaign2024(world.env.CAPBU_CAMPAIGN!, 'third-wave');
   const campaigns = loadCampaigns(world.env.CAPBU_CAMPAIGN!);
+  if (campaigns.campaigns.length !== 3) throw new Error('bench/check runs with three campaigns');
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.root, 'root');
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.oldCa, 'old-ca');
   placeCaCertificate(lib, token, DEMO_USER_PIN, extra.newCa, 'new-ca');
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     // Each round reads the token as if plugged in for the first time.
     forgetParsedCertificates();
     const contents = readToken(lib, selectToken(listTokens(lib), TOKEN));
-    const result = inspect(contents, campaigns, (serial) => findSubscriber(db, serial), new Date());
+    const result = inspect(contents, campaigns, (key) => findSubscriber(db, key), new Date());
     if (!result.candidate?.decision?.eligible) throw new Error('the demo customer should be eligible');
   });
   db.close();

@@ -12,25 +12,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zoneCalendar, type CalendarDate } from '../../src/campaign/calendar.js';
-import { decide, issuedByOldCa, type DecisionInput } from '../../src/campaign/decide.js';
+import { decide, decideAmong, issuedByOldCa, type DecisionInput } from '../../src/campaign/decide.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
 import { CAP_2020, writeCampaign2020 } from '../../src/demo/campaign-2020.js';
 import { generateKeys, issueSubscriber, spkiOf } from '../../src/demo/pki.js';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { loadCampaigns } from '../../src/store/files.js';
+import { CAMPAIGN_2024, writeCampaign2024 } from '../../src/demo/campaign-2024.js';
+import { writeCampaign } from '../../src/demo/campaign-files.js';
 import { time } from '../stats.js';
 
 const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const NOW = new Date('2020-06-01T03:00:00Z');
+/** A third CA key's dates, for the 2025 wave's throw-away PKI. */
+const WAVE_2025 = {
+  oldCaNotBefore: new Date('2020-09-24T09:00:00Z'),
+  oldCaNotAfter: new Date('2025-09-24T09:00:00Z'),
+  newCaNotBefore: new Date('2025-06-01T00:00:00Z'),
+  newCaNotAfter: new Date('2035-06-01T00:00:00Z'),
+};
 const FROM = Date.parse('2016-01-01T00:00:00Z');
 const TO = Date.parse('2019-07-16T17:00:00Z');
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capbu-bench-decide-'));
   try {
-    const { pki, campaignPath } = await writeCampaign2020(join(dir, 'campaign'));
-    const [campaign] = loadCampaigns(campaignPath).campaigns;
+    // Three campaigns loaded (issue 15): two later waves first, so decideAmong tries both before the 2020 one.
+    const set = join(dir, 'campaigns');
+    await writeCampaign2024(set, 'a-2024');
+    await writeCampaign(set, { ...CAMPAIGN_2024, id: 'viettel-ca-2025', capDate: '2025-09-24' }, WAVE_2025, 'b-2025');
+    const { pki } = await writeCampaign2020(set, 'c-2020');
+    const campaigns = loadCampaigns(set);
+    const campaign = campaigns.campaigns[2]!;
     const spki = await spkiOf((await generateKeys()).publicKey);
     const issued = await issueSubscriber(pki.oldCa, {
       subject: { commonName: 'Khách hàng', taxCode: '0100000001', province: 'Hà Nội' },
@@ -61,6 +75,7 @@ async function main(): Promise<void> {
       ['decide(), a calendar per call', ...figuresOf(round((i) => decide(i, campaign, NOW).eligible))],
       ['decide(), one calendar kept', ...figuresOf(round((i) => decide(i, campaign, NOW, kept).eligible))],
       ["decide(), the centre's calendar", ...figuresOf(round((i) => decide(i, campaign, NOW, remembering).eligible))],
+      ['decideAmong(), 3 campaigns, kept', ...figuresOf(round((i) => decideAmong(i, campaigns, NOW, () => kept).eligible))],
       ['floor: signature check alone', ...figuresOf(round((i) => issuedByOldCa(i.certificate, campaign)))],
     ];
     function figuresOf(fn: () => void): [number, number] {

@@ -229,8 +229,22 @@ export const Overview = Type.Object({
 });
 export type Overview = Static<typeof Overview>;
 
+/** One campaign's share of the report (its certificates and renewals, told apart by their old CA key). */
+export const CampaignLine = Type.Object({
+  campaign: Type.String(),
+  name: Type.String(),
+  /** Known certificates of the campaign eligible now or renewed. */
+  eligibleKnown: Type.Integer(),
+  renewed: Type.Integer(),
+  /** Progress against the campaign's rollout plan, when it has one. */
+  plan: Nullable(PlanReport),
+});
+export type CampaignLine = Static<typeof CampaignLine>;
+
 export const Report = Type.Object({
   ...Overview.properties,
+  /** Each campaign of the set (or the one asked for), with its own figures and plan. */
+  campaigns: Type.Array(CampaignLine),
   /** Each kiosk's journal as the centre holds it, and how long since it was last heard from. */
   kiosks: Type.Array(KioskLine),
   /** Progress against the campaign's rollout plan, when it has one. */

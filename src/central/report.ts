@@ -1,26 +1,65 @@
 /**
- * The campaign's whole progress in one reply, for GET /v1/report and `capbu central report`: the
- * overview of every province (progress/) and every kiosk's journal as the centre holds it.
+ * The campaigns' whole progress in one reply, for GET /v1/report and `capbu central report`: the
+ * overview of every province (progress/), each campaign's share and rollout plan, and every
+ * kiosk's journal as the centre holds it.
  */
 import type { Campaign } from '../campaign/campaign.js';
-import type { CampaignSet } from '../campaign/campaigns.js';
+import { campaignById, type CampaignSet } from '../campaign/campaigns.js';
 import { zoneCalendar } from '../campaign/calendar.js';
-import type { PlanReport, Report } from './api.js';
+import { CapbuError } from '../errors.js';
+import type { CampaignLine, PlanReport, Report } from './api.js';
 import { kioskLines, overview } from './progress/index.js';
-import { buildPlanReport } from './plan-report.js';
-import type { CentralStore } from './storage/store.js';
+import { buildPlanReport, type KnownEligible } from './plan-report.js';
+import type { CentralStore, RenewalByVersion } from './storage/store.js';
 
-/** Progress against the campaign's rollout plan, over every province; null without a plan. */
-export async function planReport(store: CentralStore, campaign: Campaign, now: Date): Promise<PlanReport | null> {
-  if (!campaign.plan) return null;
-  return buildPlanReport({ ...campaign, plan: campaign.plan }, await store.knownEligible(now.toISOString()), await store.renewalsByVersion(), zoneCalendar(campaign.timeZone).dateOf(now));
+/**
+ * Which campaign an issuer key belongs to: the one whose old CA key it names. Rows from before
+ * issuer keys ('') are the first campaign's, the single campaign there was.
+ */
+function ownerOf(campaigns: CampaignSet, issuerKeyId: string): Campaign | null {
+  if (issuerKeyId === '') return campaigns.campaigns[0];
+  return campaigns.campaigns.find((c) => c.oldCa.keyId === issuerKeyId) ?? null;
 }
 
-export async function buildReport(store: CentralStore, campaigns: CampaignSet, now: Date): Promise<Report> {
+/** Progress against a campaign's rollout plan, over every province; null without a plan. */
+function planOf(campaign: Campaign, known: readonly KnownEligible[], renewals: readonly RenewalByVersion[], now: Date): PlanReport | null {
+  if (!campaign.plan) return null;
+  return buildPlanReport({ ...campaign, plan: campaign.plan }, known, renewals, zoneCalendar(campaign.timeZone).dateOf(now));
+}
+
+/** Each campaign's known eligible certificates and renewals, told apart by their old CA key. */
+async function campaignLines(store: CentralStore, campaigns: CampaignSet, shown: readonly Campaign[], now: Date): Promise<CampaignLine[]> {
+  const [known, renewals] = await Promise.all([store.knownEligible(now.toISOString()), store.renewalsByVersion()]);
+  return shown.map((campaign) => {
+    const mine = <T extends { issuerKeyId: string }>(rows: readonly (T & { issuerKeyId: string })[]) => rows.filter((r) => ownerOf(campaigns, r.issuerKeyId) === campaign);
+    const ownKnown = mine(known);
+    const ownRenewals = mine(renewals);
+    return {
+      campaign: campaign.id,
+      name: campaign.name,
+      eligibleKnown: ownKnown.length,
+      renewed: ownRenewals.length,
+      plan: planOf(campaign, ownKnown, ownRenewals, now),
+    };
+  });
+}
+
+/** One campaign's rollout plan figures, over its own certificates and renewals; null without a plan. */
+export async function planReport(store: CentralStore, campaigns: CampaignSet, campaign: Campaign, now: Date): Promise<PlanReport | null> {
+  return (await campaignLines(store, campaigns, [campaign], now))[0]!.plan;
+}
+
+/**
+ * `only`: a campaign id, to show that campaign alone (CAMPAIGN_ID_UNKNOWN for one the set does not
+ * hold). The overview's counts are over every campaign: they are kept per province, not per campaign.
+ */
+export async function buildReport(store: CentralStore, campaigns: CampaignSet, now: Date, only?: string): Promise<Report> {
+  const chosen = only === undefined ? null : campaignById(campaigns, only);
+  if (only !== undefined && !chosen) throw new CapbuError('CAMPAIGN_ID_UNKNOWN', { id: only, campaigns: campaigns.campaigns.map((c) => c.id) });
   const source = { store, campaigns };
   const figures = await overview(source, 'all', now);
-  // The rollout plan's figures are the first planned campaign's: the counts they read are not split by campaign.
-  const planned = campaigns.campaigns.find((c) => c.plan);
-  const plan = planned ? await planReport(store, planned, now) : null;
-  return { ...figures, kiosks: await kioskLines(source, now), ...(plan && { plan }) };
+  const lines = await campaignLines(store, campaigns, chosen ? [chosen] : campaigns.campaigns, now);
+  // `plan` as before: the first planned campaign's (the one asked for, when it has a plan).
+  const plan = lines.find((l) => l.plan)?.plan ?? null;
+  return { ...figures, campaigns: lines, kiosks: await kioskLines(source, now), ...(plan && { plan }) };
 }

@@ -228,7 +228,8 @@ export const COMMANDS = {
   },
   'central report': {
     centre: true,
-    options: { db, campaign, json },
+    // --campaign names the campaign set (a file or directory), as everywhere; --campaign-id one campaign of it.
+    options: { db, campaign, 'campaign-id': { type: 'string', arg: 'ID' }, json },
     load: async () => (await import('./commands/central.js')).centralReport,
   },
 } as const satisfies Record<string, CommandSpec>;

@@ -7,8 +7,8 @@ import { openStore } from '../store/store.js';
 import { CentralClient } from '../sync/client.js';
 import { loadCredential } from '../sync/credential.js';
 import { catalogue } from '../token/catalogue.js';
-import { loadModule } from '../token/module.js';
-import { pickModule, type Picked } from '../token/pick.js';
+import { CapbuError } from '../errors.js';
+import { openTokenModule, type Opened } from '../token/pick.js';
 import { systemDevices } from '../token/usb.js';
 import type { Context } from './context.js';
 import { serverFlag } from './server-flag.js';
@@ -28,22 +28,33 @@ export function renewalContext(
   ctx: Context,
   flags: RenewalFlags,
   clock: () => Date,
-): RenewalContext & { readonly client: CentralClient; readonly server: string } {
+): RenewalContext & {
+  readonly client: CentralClient;
+  readonly server: string;
+  /** Finds and loads (with a timeout) the module holding the token labelled `label`, before `lib` is used. */
+  openToken(label: string | undefined): Promise<void>;
+} {
   // A mistyped --server is the operator's to fix now, not a reason to queue the renewal.
   const server = flags.server === undefined ? undefined : serverFlag(flags.server, flags.command);
   const home = dataDir(ctx.env);
   const campaigns = loadCampaigns(campaignPath(flags.campaign, ctx.env));
   const saved = loadCredential(home);
   const settings = loadSettings(home);
-  // Picked when first needed: `capbu sync` never touches a token, so never needs a device plugged in.
-  let picked: Picked | undefined;
-  const pick = () => (picked ??= pickModule({ flag: flags.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: catalogue(settings.devices) }));
+  // Opened when asked: `capbu sync` never touches a token, so never needs a device plugged in.
+  let opened: Opened | undefined;
+  const token = () => {
+    if (!opened) throw new CapbuError('INTERNAL', { message: 'the token module is used before openToken' });
+    return opened;
+  };
   return {
+    async openToken(label) {
+      opened = await openTokenModule({ flag: flags.module, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: catalogue(settings.devices), modules: settings.modules }, label);
+    },
     get lib() {
-      return loadModule(pick().module);
+      return token().lib;
     },
     get hardwareVersion() {
-      return pick().hardwareVersion;
+      return token().hardwareVersion;
     },
     db: openStore(home),
     campaigns,

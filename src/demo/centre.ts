@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CapbuError } from '../errors.js';
 import { credentialPath } from '../sync/credential.js';
-import { demoPaths, type DemoWorld } from './world.js';
+import { DEMO_WAVE_2, demoPaths, type DemoWorld } from './world.js';
 
 const run = promisify(execFile);
 export const DEMO_KIOSK_ID = 'DEMO-QUAY-01';
@@ -101,7 +101,10 @@ export async function startDemoCentre(world: DemoWorld, bin: string): Promise<De
   const child = spawn(
     process.execPath,
     [
-      ...[bin, 'central', 'serve', '--campaign', world.env.CAPBU_CAMPAIGN!, '--ca-key', join(paths.campaign, 'new-ca.key'), '--db', db, '--listen', `127.0.0.1:${port}`],
+      ...[bin, 'central', 'serve', '--campaign', world.env.CAPBU_CAMPAIGN!, '--db', db, '--listen', `127.0.0.1:${port}`],
+      // One new-CA key per wave of the campaign set.
+      ...['--ca-key', `demo-viettel-ca=${join(paths.campaign, 'new-ca.key')}`],
+      ...['--ca-key', `${DEMO_WAVE_2}=${join(paths.campaign, `${DEMO_WAVE_2}-new-ca.key`)}`],
       // The README's walkthrough signs with this key too: a database made just now is new on purpose.
       ...(fresh ? ['--new-database'] : []),
     ],

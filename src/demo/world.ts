@@ -1,5 +1,6 @@
 /**
- * The demo world: a campaign shaped like Viettel-CA's 2020 one but set around today, a PKI, a
+ * The demo world: two waves shaped like Viettel-CA's 2020 and 2024 re-keys but set around today
+ * (one CA name, two old keys: a campaign set in one directory), their PKIs, a
  * kiosk data directory with the registry loaded, and SoftHSM2 tokens for ten customers, one per
  * situation a clerk meets. Tokens wait unplugged on a shelf; plugging one moves its folder into
  * SoftHSM2's token directory, which is how a real token appears to a module that is re-initialised.
@@ -18,6 +19,7 @@ import { placeCaCertificate, placeCertificate, type CertificateSpec } from './cu
 import { recordPinFailure } from '../store/pin-failures.js';
 import { normalizeSerial } from '../pki/certificate.js';
 import { buildPki, pem, type Pki } from './pki.js';
+import { parseCaCertificate } from '../pki/ca-certificate.js';
 import { softHsmConfig } from './softhsm.js';
 
 /** Viettel-CA's default user PIN: any printable ASCII, 8 to 64 characters, never digits only. */
@@ -26,7 +28,9 @@ const DEMO_SO_PIN = 'viettel-so-pin';
 const ZONE = 'Asia/Ho_Chi_Minh';
 const DAY = 86_400_000;
 /** Bumped when the world's shape changes: an older world is made again. */
-const WORLD_VERSION = 2;
+const WORLD_VERSION = 3;
+/** The second wave's campaign id and file stem (the 2024 re-key). */
+export const DEMO_WAVE_2 = 'demo-viettel-ca-2024';
 /** Wrong PINs the kiosk counts before a token is taken for locked (the settings' default). */
 const PIN_TRY_LIMIT = 5;
 
@@ -86,7 +90,8 @@ function envFor(directory: string): Record<string, string> {
     CAPBU_DEMO: directory,
     SOFTHSM2_CONF: join(directory, 'hsm', 'softhsm2.conf'),
     CAPBU_HOME: demoPaths(directory).home,
-    CAPBU_CAMPAIGN: join(directory, 'campaign', 'campaign.json'),
+    // The campaign set: the directory's two campaign files.
+    CAPBU_CAMPAIGN: join(directory, 'campaign'),
     CAPBU_PKCS11_MODULE: DEBIAN_SOFTHSM2,
   };
 }
@@ -123,6 +128,21 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
     capDate,
     issuedBefore: calendarDateIn(new Date(now.getTime() - 120 * DAY), ZONE),
   });
+  // The 2024 re-key: the same CA name on another old key, capped a month later.
+  const capDate2 = calendarDateIn(new Date(now.getTime() + 90 * DAY), ZONE);
+  const pki2 = await buildPki({
+    oldCaNotBefore: new Date(now.getTime() - 4 * 365 * DAY),
+    oldCaNotAfter: localTimeToInstant(capDate2, [16, 0, 0], ZONE),
+    newCaNotBefore: new Date(now.getTime() - 100 * DAY),
+    newCaNotAfter: new Date(now.getTime() + 6 * 365 * DAY),
+  });
+  writeCampaignFiles(
+    join(directory, 'campaign'),
+    pki2,
+    { id: DEMO_WAVE_2, name: 'Cấp bù thời hạn chứng thư số, đợt 2024 (demo)', timeZone: ZONE, capDate: capDate2, issuedBefore: calendarDateIn(ago(now, 60), ZONE) },
+    DEMO_WAVE_2,
+  );
+  const wave2Key = parseCaCertificate(new Uint8Array(pki2.oldCa.certificate.rawData), 'demo').keyId;
 
   process.env.SOFTHSM2_CONF = softHsmConfig(join(directory, 'hsm'));
   const lib = loadModule(DEBIAN_SOFTHSM2);
@@ -136,6 +156,22 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
     const folder = readdirSync(paths.tokens).find((f) => !before.has(f))!;
     const placed = await placeCertificate(lib, token, DEMO_USER_PIN, { subject: customer.subject, ...customer.cert(pki) });
     if (customer.situation === 'many-objects') {
+      // A customer of both waves: this token also holds a certificate of the 2024 re-key.
+      const second = await placeCertificate(lib, token, DEMO_USER_PIN, {
+        subject: { ...customer.subject, commonName: `${customer.subject.commonName} (2024)` },
+        issuer: pki2.oldCa,
+        notBefore: ago(now, 300),
+        notAfter: pki2.oldCa.certificate.notAfter,
+      });
+      issued.push(pem(second.certificate));
+      records.push({
+        serial: normalizeSerial(second.certificate.serialNumber),
+        issuerKeyId: wave2Key,
+        taxCode: customer.subject.taxCode ?? '',
+        contractEnd: customer.contractEnd,
+        status: 'active',
+        province: customer.subject.province ?? null,
+      });
       placeCaCertificate(lib, token, DEMO_USER_PIN, pki.root, 'Viettel root');
       placeCaCertificate(lib, token, DEMO_USER_PIN, pki.oldCa, 'Viettel-CA 2015');
       placeCaCertificate(lib, token, DEMO_USER_PIN, pki.newCa, 'Viettel-CA 2019');
@@ -161,6 +197,7 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
   }
   // The centre's side of the demo: the new CA's key, the registry export and the issued certificates.
   await writeCaKey(join(directory, 'campaign', 'new-ca.key'), pki.newCa);
+  await writeCaKey(join(directory, 'campaign', `${DEMO_WAVE_2}-new-ca.key`), pki2.newCa);
   writeFileSync(join(directory, 'campaign', 'registry.csv'), registryCsv(records));
   writeFileSync(join(directory, 'campaign', 'issued.pem'), issued.join(''));
   const db = openStore(env.CAPBU_HOME!);

@@ -147,6 +147,8 @@ export const kioskEn: Record<string, Message> = {
   'kiosk.action.quit': 'quit',
   'kiosk.action.today': 'today',
   'kiosk.action.signOut': 'sign out',
+  // Named in the language it switches to, so that whoever needs it can read it.
+  'kiosk.action.language': 'Tiếng Việt',
   'kiosk.action.previous': 'up',
   'kiosk.action.next': 'down',
   'kiosk.action.choose': 'choose',

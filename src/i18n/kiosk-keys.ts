@@ -8,6 +8,7 @@ export const kioskKeys: Record<string, Message> = {
   'kiosk.key.tabEsc': 'Tab/Esc',
   'kiosk.key.q': 'q',
   'kiosk.key.o': 'o',
+  'kiosk.key.l': 'l',
   'kiosk.key.p': 'p',
   'kiosk.key.r': 'r',
   'kiosk.key.y': 'y',

@@ -149,6 +149,8 @@ export const kioskVi: Record<string, Message> = {
   'kiosk.action.quit': 'thoát',
   'kiosk.action.today': 'hôm nay',
   'kiosk.action.signOut': 'đăng xuất',
+  // Named in the language it switches to, so that whoever needs it can read it.
+  'kiosk.action.language': 'English',
   'kiosk.action.previous': 'lên',
   'kiosk.action.next': 'xuống',
   'kiosk.action.choose': 'chọn',

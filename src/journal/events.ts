@@ -39,6 +39,8 @@ export interface EventDataByType {
   'token.removed': { tokenSerial: string; label: string };
   'operator.signedIn': Record<string, never>;
   'operator.signedOut': Record<string, never>;
+  /** A setting changed from the kiosk app (the language): its name and new value. */
+  'setting.changed': { name: string; value: string };
   error: { command: string; code: string };
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-/** What the kiosk journals. The TUI emits token.* and operator.*; everything else the commands do. */
+/** What the kiosk journals. The TUI emits token.*, operator.* and setting.changed; everything else the commands do. */
 export const EVENT_TYPES = [
   'check.decided',
   'pin.failed',
@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'token.removed',
   'operator.signedIn',
   'operator.signedOut',
+  'setting.changed',
   'error',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -3,8 +3,8 @@
  * what happens; keys become actions; the reducer decides; commands go back to the engine.
  */
 import { Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Translator } from '../i18n/catalog.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { translator, type Translator } from '../i18n/catalog.js';
 import { ChooseView } from './choose-view.js';
 import { ConfirmFinalView } from './confirm-final-view.js';
 import { DoneView } from './done-view.js';
@@ -32,6 +32,7 @@ export interface KioskEngine {
 export interface KioskAppProps {
   readonly engine: KioskEngine;
   readonly options: StartOptions;
+  /** The words the app starts with; the clerk may switch language (`l`) while it runs. */
   readonly t: Translator;
   readonly supportLine: string;
 }
@@ -78,7 +79,7 @@ function useTick(active: boolean): number {
 
 export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
   const { exit } = useApp();
-  const [state, setState] = useState<AppState>(() => initialState(options));
+  const [state, setState] = useState<AppState>(() => initialState(options, t.language));
   const current = useRef(state);
   const pin = useRef(new PinHolder(PIN_CAPACITY));
 
@@ -116,8 +117,9 @@ export function KioskApp({ engine, options, t, supportLine }: KioskAppProps) {
   const { width, height } = useTerminalSize();
   const tick = useTick(state.screen.name === 'progress');
   const bodyWidth = width - 2 - (state.demo ? DEMO_PANEL_WIDTH : 0);
+  const words = useMemo(() => (state.language === t.language ? t : translator(state.language)), [state.language, t]);
   return (
-    <WordsContext.Provider value={t}>
+    <WordsContext.Provider value={words}>
       <Frame state={state} width={width} height={height}>
         <Body state={state} tick={tick} width={bodyWidth} supportLine={supportLine} />
       </Frame>

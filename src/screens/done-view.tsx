@@ -3,7 +3,7 @@ import { dateFor } from '../i18n/dates.js';
 import type { Screen } from './state.js';
 import { Marked } from './marked.js';
 import { useWords } from './words.js';
-import { Parts } from './verdict-view.js';
+import { partsText } from './verdict-view.js';
 
 export const PORTALS = ['tax', 'customs', 'socialInsurance', 'oneStop', 'publicServices'] as const;
 
@@ -24,9 +24,12 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
   return (
     <Box flexDirection="column">
       <Text bold>{t.text(outcome.status === 'renewed' ? 'kiosk.done.title' : 'kiosk.done.already')}</Text>
-      <Text>{t.text('kiosk.done.validity', { serial: outcome.newSerial, date: dateFor(outcome.notAfter, outcome.timeZone) })}</Text>
-      {/* Compensation alone is the validity line above; a paid order splits it in two parts. */}
-      {outcome.parts?.paid && <Parts parts={outcome.parts} zone={outcome.timeZone} />}
+      {/* What the receipt prints too: the free days always, the paid order's days beside them when
+          there is one; one paragraph with the validity, so the screen fits 80×24 beside the demo panel. */}
+      <Text>
+        {t.text('kiosk.done.validity', { serial: outcome.newSerial, date: dateFor(outcome.notAfter, outcome.timeZone) })}
+        {outcome.parts && ` ${partsText(t, outcome.parts, outcome.timeZone)}`}
+      </Text>
       <Box flexDirection="column" marginTop={1}>
         <Text>{t.text('kiosk.done.portals')}</Text>
         {PORTALS.map((p) => (
@@ -36,7 +39,8 @@ export function DoneView({ screen, printed }: { readonly screen: Extract<Screen,
         ))}
       </Box>
       <Box flexDirection="column" marginTop={1}>
-        {outcome.receiptPath && <Text>{t.text('kiosk.done.receipt', { path: outcome.receiptPath })}</Text>}
+        {/* One line: the path's start and its file name matter, the middle can give way. */}
+        {outcome.receiptPath && <Text wrap="truncate-middle">{t.text('kiosk.done.receipt', { path: outcome.receiptPath })}</Text>}
         {printed !== null && <Text>{t.text(printed ? 'kiosk.done.printed' : 'kiosk.done.printFailed')}</Text>}
         <Text>{t.text('kiosk.done.next')}</Text>
       </Box>

@@ -20,6 +20,7 @@ export type Action =
   | 'next'
   | 'previous'
   | 'signOut'
+  | 'language'
   | 'demoPlug'
   | 'demoPull'
   | 'demoLink';
@@ -60,6 +61,7 @@ export const BINDINGS: Readonly<Record<ScreenName, readonly Binding[]>> = {
     { keys: [char('q')], action: 'quit', key: 'kiosk.key.q', label: 'kiosk.action.quit' },
     TODAY,
     { keys: [char('o')], action: 'signOut', key: 'kiosk.key.o', label: 'kiosk.action.signOut', when: signedInByHand },
+    { keys: [char('l')], action: 'language', key: 'kiosk.key.l', label: 'kiosk.action.language' },
     ...DEMO,
     QUIT_ANYWHERE,
   ],

@@ -5,6 +5,7 @@
  */
 import type { ReasonCode, WarningCode } from '../campaign/decide.js';
 import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { Language } from '../i18n/catalog.js';
 import type { Why } from '../token/watch.js';
 
 /**
@@ -182,6 +183,8 @@ export type EngineEvent =
   | { readonly type: 'today'; readonly today: TodayView }
   | { readonly type: 'demo'; readonly demo: DemoView }
   | { readonly type: 'printed'; readonly ok: boolean }
+  /** The app's language as the `lang` setting now holds it, after a change was asked. */
+  | { readonly type: 'language'; readonly language: Language }
   /** The engine could not start (campaign, store, settings): the app cannot run. */
   | { readonly type: 'fatal'; readonly error: ErrorView };
 
@@ -189,6 +192,8 @@ export type EngineEvent =
 export type EngineCommand =
   | { readonly type: 'signIn'; readonly operator: string }
   | { readonly type: 'signOut' }
+  /** Saves the `lang` setting (journaled as setting.changed); the engine answers with `language`. */
+  | { readonly type: 'setLanguage'; readonly language: Language }
   | { readonly type: 'renew'; readonly tokenKey: string; readonly finalTry: boolean }
   | { readonly type: 'today' }
   | { readonly type: 'print'; readonly receiptPath: string }

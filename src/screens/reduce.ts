@@ -87,6 +87,8 @@ function onEngine(state: AppState, event: EngineEvent): Step {
       return step({ ...state, demo: event.demo });
     case 'printed':
       return step({ ...state, printed: event.ok });
+    case 'language':
+      return step({ ...state, language: event.language });
     case 'fatal':
       return step({ ...state, exit: true });
     case 'tokens':

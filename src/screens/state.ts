@@ -3,6 +3,7 @@
  * (sign-in.ts, pin.ts …); this file routes to them and handles what every screen shares: tokens
  * coming and going, the status line, the demo panel. Pure: no I/O, no clock, no PIN.
  */
+import type { Language } from '../i18n/catalog.js';
 import type { Action } from './keys.js';
 import type {
   DemoView,
@@ -56,6 +57,8 @@ export interface AppState {
   readonly timeZone: string | null;
   /** A token the clerk is done with but has not pulled yet: it does not reopen its verdict. */
   readonly dismissed: string | null;
+  /** The language the screens speak: the one the app started in, until the clerk switches. */
+  readonly language: Language;
 }
 
 export type Notice = 'interrupted' | 'resumed' | 'quitAfterWrite' | 'tokenPulled';
@@ -82,7 +85,7 @@ export interface StartOptions {
   readonly canPrint: boolean;
 }
 
-export function initialState(options: StartOptions): AppState {
+export function initialState(options: StartOptions, language: Language = 'vi'): AppState {
   const operatorSource = options.selfService ? 'selfService' : options.operator ? 'given' : 'signIn';
   return {
     screen: operatorSource === 'signIn' ? { name: 'signIn', draft: '' } : { name: 'waiting' },
@@ -100,6 +103,7 @@ export function initialState(options: StartOptions): AppState {
     printed: null,
     timeZone: null,
     dismissed: null,
+    language,
   };
 }
 

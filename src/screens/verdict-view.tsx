@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { calendarDate, dateFor } from '../i18n/dates.js';
+import type { Translator } from '../i18n/catalog.js';
 import { reasonVars } from '../i18n/reason-vars.js';
 import type { CertificateView, GrantView, TokenView } from './model.js';
 import { Marked } from './marked.js';
@@ -104,16 +105,15 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
 }
 
 /** What the renewal grants, in its two parts: free compensation, and the paid order's days with its id. */
+export function partsText(t: Translator, parts: GrantView, zone: string): string {
+  return t.text('kiosk.verdict.parts', {
+    compensationDays: parts.compensationDays,
+    compensationEnd: dateFor(parts.compensationNotAfter, zone),
+    orderId: parts.paid?.orderId,
+    paidDays: parts.paid?.days,
+  });
+}
+
 export function Parts({ parts, zone }: { readonly parts: GrantView; readonly zone: string }) {
-  const t = useWords();
-  return (
-    <Text>
-      {t.text('kiosk.verdict.parts', {
-        compensationDays: parts.compensationDays,
-        compensationEnd: dateFor(parts.compensationNotAfter, zone),
-        orderId: parts.paid?.orderId,
-        paidDays: parts.paid?.days,
-      })}
-    </Text>
-  );
+  return <Text>{partsText(useWords(), parts, zone)}</Text>;
 }

@@ -97,6 +97,22 @@ export function withModule<T>(path: string, step: () => T | Promise<T>): Promise
   return run;
 }
 
+/** How long a one-shot command waits for a module's C_Initialize before giving up on it. */
+export const LOAD_TIMEOUT_MS = 5000;
+
+/**
+ * A module loaded for a one-shot command (check, renew, tokens): probed in a child process first,
+ * so one that hangs on load ends the command with MODULE_LOAD_TIMEOUT instead of freezing it.
+ */
+export async function openModule(path: string, timeoutMs = LOAD_TIMEOUT_MS): Promise<Pkcs11> {
+  const cached = loaded.get(path);
+  if (cached) return cached;
+  const probe = await probeModule(path, timeoutMs);
+  if (!probe.ok && probe.why === 'timeout') throw new CapbuError('MODULE_LOAD_TIMEOUT', { path, ms: timeoutMs });
+  if (!probe.ok) throw new CapbuError('MODULE_LOAD_FAILED', { path });
+  return loadModule(path);
+}
+
 export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly why: 'missing' | 'load-failed' | 'timeout'; readonly detail: string };
 
 const PROBE = `

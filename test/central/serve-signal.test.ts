@@ -41,7 +41,7 @@ it('exits 0 on a SIGTERM sent as soon as "listening on" is printed', async () =>
     expect(ended.stderr).toContain('listening on');
     expect({ run, code: ended.code, signal: ended.signal }).toEqual({ run, code: 0, signal: null });
   }
-});
+}, 180_000);
 
 it('exits 0 on such a SIGTERM with --workers 2, its workers stopped too', async () => {
   for (let run = 0; run < 3; run++) {
@@ -51,4 +51,4 @@ it('exits 0 on such a SIGTERM with --workers 2, its workers stopped too', async 
     const url = /listening on (http:\/\/\S+)/.exec(ended.stderr)![1]!;
     await expect(fetch(`${url}/v1/status`)).rejects.toThrow();
   }
-}, 120_000);
+}, 180_000);

@@ -17,6 +17,7 @@ import type { WrittenCampaign } from '../../src/demo/campaign-files.js';
 import { issueSubscriber, spkiOf, type Pki } from '../../src/demo/pki.js';
 import { isSignedBy, normalizeSerial, parseCertificate } from '../../src/pki/certificate.js';
 import { loadCampaigns } from '../../src/store/files.js';
+import { runCapbu } from '../support/cli.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { makeCentralWorld, sqlitePath, startCentre, type CentralWorld, type Subscriber } from './fixtures.js';
 
@@ -28,6 +29,7 @@ const SHARED_SERIAL = '7e57ab1e0000000000000000000000000000c0de';
 let world: CentralWorld;
 let postgres: TestPostgres | undefined;
 let campaigns: CampaignSet;
+let campaignsDir: string;
 let wave2020: WrittenCampaign;
 let wave2024: WrittenCampaign;
 let first: Subscriber;
@@ -46,9 +48,9 @@ async function subscriberOf(pki: Pki, name: string, taxCode: string, notBefore: 
 
 beforeAll(async () => {
   world = await makeCentralWorld();
-  const dir = join(mkdtempSync(join(tmpdir(), 'capbu-waves-')), 'campaigns');
-  [wave2020, wave2024] = await Promise.all([writeCampaign2020(dir, 'a-2020'), writeCampaign2024(dir, 'b-2024')]);
-  campaigns = loadCampaigns(dir);
+  campaignsDir = join(mkdtempSync(join(tmpdir(), 'capbu-waves-')), 'campaigns');
+  [wave2020, wave2024] = await Promise.all([writeCampaign2020(campaignsDir, 'a-2020'), writeCampaign2024(campaignsDir, 'b-2024')]);
+  campaigns = loadCampaigns(campaignsDir);
   first = await subscriberOf(wave2020.pki, 'Wave 2020 Co', '0100002020', new Date('2018-03-01T02:00:00Z'), CAP_2020);
   second = await subscriberOf(wave2024.pki, 'Wave 2024 Co', '0100002024', new Date('2023-01-10T02:00:00Z'), CAP_2024);
 }, 120_000);
@@ -98,6 +100,24 @@ async function expectEachRenewedOnce(db: string): Promise<void> {
     }
     const counts = await centre.running.services.store.renewalCounts();
     expect(counts.reduce((n, c) => n + c.count, 0)).toBe(2);
+
+    // The report splits by campaign, and ?campaign= shows one alone.
+    await centre.running.services.store.addCertificates([first, second].map((c) => ({ serial: c.serial, der: c.der })), NOW.toISOString());
+    const { credential } = await centre.enrolled('REPORT-1', { role: 'report' });
+    const report = async (query: string) => {
+      const response = await fetch(`${centre.url}/v1/report${query}`, { headers: { authorization: `Bearer ${credential}` } });
+      return { status: response.status, body: (await response.json()) as { campaigns?: { campaign: string; eligibleKnown: number; renewed: number; plan: unknown }[]; code?: string } };
+    };
+    const all = await report('');
+    expect(all.status).toBe(200);
+    expect(all.body.campaigns!.map((c) => [c.campaign, c.eligibleKnown, c.renewed, c.plan === null])).toEqual([
+      [CAMPAIGN_2020.id, 1, 1, false],
+      [CAMPAIGN_2024.id, 1, 1, true],
+    ]);
+    const one = await report(`?campaign=${CAMPAIGN_2024.id}`);
+    expect(one.body.campaigns!.map((c) => c.campaign)).toEqual([CAMPAIGN_2024.id]);
+    const unknown = await report('?campaign=viettel-ca-1999');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'CAMPAIGN_ID_UNKNOWN']);
   } finally {
     await centre.running.close();
   }
@@ -111,8 +131,21 @@ describe('two waves of one CA name reusing a serial', () => {
     expect(campaigns.campaigns[0].oldCa.keyId).not.toBe(campaigns.campaigns[1]!.oldCa.keyId);
   });
 
-  it('renews each once, by its own wave, on SQLite', async () => {
-    await expectEachRenewedOnce(sqlitePath(world, 'waves'));
+  it('renews each once, by its own wave, on SQLite; capbu central report splits by campaign, --campaign-id narrows', async () => {
+    const db = sqlitePath(world, 'waves');
+    await expectEachRenewedOnce(db);
+    const report = (...extra: string[]) => runCapbu(['central', 'report', '--db', db, '--campaign', campaignsDir, '--now', NOW.toISOString(), '--lang', 'en', ...extra]);
+    const all = await report();
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/Campaign\s+Eligible\s+Renewed/);
+    expect(all.stdout).toMatch(new RegExp(`${CAMPAIGN_2020.id}\\s+1\\s+1`));
+    expect(all.stdout).toMatch(new RegExp(`${CAMPAIGN_2024.id}\\s+1\\s+1`));
+    expect(all.stdout).toContain(`${CAMPAIGN_2020.name} (${CAMPAIGN_2020.id})`);
+    const one = await report('--campaign-id', CAMPAIGN_2024.id, '--json');
+    expect(JSON.parse(one.stdout).campaigns.map((c: { campaign: string }) => c.campaign)).toEqual([CAMPAIGN_2024.id]);
+    const unknown = await report('--campaign-id', 'viettel-ca-1999');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/^capbu: CAMPAIGN_ID_UNKNOWN: .*viettel-ca-1999/);
   });
 
   it('renews each once, by its own wave, on PostgreSQL', async () => {

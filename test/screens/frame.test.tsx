@@ -6,12 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/i18n/catalog.js';
-import { KioskApp, type KioskEngine } from '../../src/screens/app.js';
+import { KioskApp } from '../../src/screens/app.js';
 import { bindingFor, footerBindings, type KeySpec } from '../../src/screens/keys.js';
 import { footerLine, statusLine } from '../../src/screens/layout.js';
-import type { EngineCommand, EngineEvent, StatusView, TokenView } from '../../src/screens/model.js';
+import type { StatusView, TokenView } from '../../src/screens/model.js';
 import { reduce } from '../../src/screens/reduce.js';
 import { initialState, type AppAction, type AppState } from '../../src/screens/state.js';
+import { fakeEngine, startRenewal } from '../support/fake-engine.js';
 import { renderAt } from '../support/ink.js';
 import { PIN, tokenView } from '../support/token-view.js';
 
@@ -30,20 +31,6 @@ const STATUS: StatusView = {
 
 function token(locked: boolean): TokenView {
   return tokenView('t1', { label: 'DN-A', hardwareVersion: 'v5', pin: { ...PIN, maxLength: 64, countLow: locked, locked } });
-}
-
-/** An engine that only records: the test plays the engine's side by hand. */
-function engine() {
-  const listeners = new Set<(e: EngineEvent) => void>();
-  const sent: EngineCommand[] = [];
-  const fake: KioskEngine = {
-    send: (command) => void sent.push(command),
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return { fake, sent, emit: (e: EngineEvent) => listeners.forEach((l) => l(e)) };
 }
 
 function run(state: AppState, ...actions: AppAction[]): AppState {
@@ -82,7 +69,7 @@ describe('the frame every screen shares', () => {
   });
 
   it('explains a locked token and offers nothing to start', async () => {
-    const { fake, emit } = engine();
+    const { fake, emit } = fakeEngine();
     const app = renderAt(<KioskApp engine={fake} options={{ operator: 'lan', selfService: false, demo: false, canPrint: false }} t={t} supportLine="Tổng đài 1900 0000" />);
     emit({ type: 'tokens', tokens: [token(true)] });
     const frame = await app.frameWith('đã bị khóa');
@@ -92,15 +79,10 @@ describe('the frame every screen shares', () => {
   });
 
   it('gives the support line from the settings on the error screen, with the code', async () => {
-    const { fake, emit } = engine();
+    const { fake, emit } = fakeEngine();
     const app = renderAt(<KioskApp engine={fake} options={{ operator: 'lan', selfService: false, demo: false, canPrint: false }} t={t} supportLine="Tổng đài 1900 0000" />);
     emit({ type: 'tokens', tokens: [token(false)] });
-    await app.frameWith('Enter bắt đầu cấp bù');
-    await app.type('\r');
-    await app.frameWith('Mã PIN:');
-    await app.type(...'viettel-ca', '\r');
-    emit({ type: 'step', step: { name: 'send', status: 'started', ms: 0 } });
-    await app.frameWith('Gửi tới hệ thống trung tâm');
+    await startRenewal(app, emit);
     emit({ type: 'failed', error: { code: 'TOKEN_ERROR', details: { ckr: 'CKR_GENERAL_ERROR' } }, pin: null });
     const frame = await app.frameWith('Cần hỗ trợ: Tổng đài 1900 0000');
     expect(frame).toContain('Mã lỗi: TOKEN_ERROR');

@@ -5,15 +5,16 @@
  * is back to its normal screen. Once in Vietnamese, once in English.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoWorld, type DemoWorld } from '../../src/demo/world.js';
 import { DEMO_PANEL_WIDTH } from '../../src/screens/frame.js';
-import { BIN, runCapbu } from '../support/cli.js';
+import { runCapbu } from '../support/cli.js';
+import { certificateSerials } from '../support/token-certificates.js';
+import { alternateOn, appPid, screenWith, startInTmux, tmux } from '../support/tmux.js';
 
-const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
 let world: DemoWorld;
 const sessions: string[] = [];
 
@@ -27,42 +28,13 @@ afterAll(() => {
   for (const s of sessions) execFileSync('tmux', ['kill-session', '-t', s], { stdio: 'ignore' });
 });
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-async function screenWith(session: string, text: string, timeoutMs = 60_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let screen = '';
-  while (Date.now() < until) {
-    screen = tmux('capture-pane', '-p', '-t', session);
-    if (screen.includes(text)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no "${text}" on the screen within ${timeoutMs} ms:\n${screen}`);
-}
-
-/** The serials of every certificate object on the token, as pkcs11-tool and openssl read them. */
-function certificateSerials(label: string): string[] {
-  const env = { ...process.env, SOFTHSM2_CONF: world.env.SOFTHSM2_CONF };
-  const listing = execFileSync('pkcs11-tool', ['--module', SOFTHSM, '--token-label', label, '--list-objects', '--type', 'cert'], { env, encoding: 'utf8' });
-  const ids = [...listing.matchAll(/ID:\s+([0-9a-f]+)/g)].map((m) => m[1]!);
-  return ids.map((id) => {
-    const der = execFileSync('pkcs11-tool', ['--module', SOFTHSM, '--token-label', label, '--read-object', '--type', 'cert', '--id', id], { env });
-    const file = join(world.directory, `${label}-${id}.der`);
-    writeFileSync(file, der);
-    return execFileSync('openssl', ['x509', '-inform', 'DER', '-in', file, '-noout', '-serial'], { encoding: 'utf8' }).trim().replace(/^serial=/, '').toLowerCase();
-  });
-}
-
 async function renewInTmux(lang: 'vi' | 'en', digit: string, label: string, words: { verdict: string; pin: string; done: string }) {
   expect((await runCapbu(['demo', 'plug', label, '--dir', world.directory])).code).toBe(0);
-  const before = certificateSerials(label);
+  const before = certificateSerials(world, label);
   expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
   const session = `capbu-e2e-${lang}-${process.pid}`;
   sessions.push(session);
-  const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
-  tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan --lang ${lang}; echo "EXIT=$?"; sleep 600`);
+  startInTmux(session, world, ['kiosk', '--demo', '--dir', world.directory, '--operator', 'lan', '--lang', lang]);
   await screenWith(session, 'DEMO-QUAY-01', 120_000);
   tmux('send-keys', '-t', session, digit);
   const verdict = await screenWith(session, words.verdict);
@@ -78,9 +50,9 @@ async function renewInTmux(lang: 'vi' | 'en', digit: string, label: string, word
   tmux('send-keys', '-t', session, 'C-c');
   const after = await screenWith(session, 'EXIT=0', 30_000);
   expect(after).not.toContain(words.done);
-  expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+  expect(alternateOn(session)).toBe('0');
   // The new certificate is on the token and the old one is gone; everything else stays.
-  const now = certificateSerials(label);
+  const now = certificateSerials(world, label);
   expect(now).toContain(shown);
   expect(now).toHaveLength(before.length);
   expect(before.filter((s) => !now.includes(s))).toHaveLength(1);
@@ -101,8 +73,7 @@ describe('capbu kiosk in a real terminal', () => {
     expect((await runCapbu(['demo', 'pull', '--dir', world.directory])).code).toBe(0);
     const session = `capbu-resize-${process.pid}`;
     sessions.push(session);
-    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+    startInTmux(session, world, ['kiosk', '--demo', '--dir', world.directory, '--operator', 'lan']);
     await screenWith(session, 'DEMO-QUAY-01', 120_000);
     // A verdict with reasons: long lines that wrap differently at each width.
     tmux('send-keys', '-t', session, '4');
@@ -117,22 +88,19 @@ describe('capbu kiosk in a real terminal', () => {
   }, 300_000);
 
   it('gives the terminal back on SIGTERM and SIGHUP, as on quit', async () => {
-    const env = Object.entries({ ...world.env, CI: 'false', LANG: 'C.UTF-8' }).map(([k, v]) => `${k}='${v}'`).join(' ');
     // One after the other: two demo apps on one demo world would share its centre.
     for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
       const session = `capbu-${signal.toLowerCase()}-${process.pid}`;
       sessions.push(session);
-      tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env ${env} node ${BIN} kiosk --demo --dir ${world.directory} --operator lan; echo "EXIT=$?"; sleep 600`);
+      startInTmux(session, world, ['kiosk', '--demo', '--dir', world.directory, '--operator', 'lan']);
       await screenWith(session, 'DEMO-QUAY-01', 120_000);
-      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
-      // The app is the pane's shell's child: signal it alone, as systemd or a closed terminal would.
-      const shell = tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim();
-      const app = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0]!;
-      process.kill(Number(app), signal);
+      expect(alternateOn(session)).toBe('1');
+      // Signal the app alone, as systemd or a closed terminal would.
+      process.kill(appPid(session), signal);
       const after = await screenWith(session, 'EXIT=', 30_000);
       expect(after).toContain(`EXIT=${signal === 'SIGTERM' ? 143 : 129}`);
       expect(after).not.toContain('DEMO-QUAY-01');
-      expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+      expect(alternateOn(session)).toBe('0');
       expect(tmux('display-message', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
     }
   }, 300_000);

@@ -42,7 +42,7 @@ export function progressRoutes(app: FastifyInstance, options: DashboardOptions, 
       overview(services, scope, now),
       staleKiosks(services, scope, now, limitSeconds),
       // The first planned campaign's plan, as the report shows it.
-      scope === 'all' && planned ? planReport(services.store, planned, now) : null,
+      scope === 'all' && planned ? planReport(services.store, services.campaigns, planned, now) : null,
     ]);
     return html(reply, overviewPage(viewContext(request, reply, zone), figures, stale, limitSeconds, plan));
   });

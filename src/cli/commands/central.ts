@@ -293,7 +293,10 @@ function reportLines(report: Report, ctx: Context, zone: string): string[] {
     '',
     ...table([t.text('reportDay'), t.text('reportRenewed')], report.renewalsPerDay.map((d) => [calendarDate(d.date), String(d.renewed)])),
     '',
-    ...(report.plan ? [...planLines(report.plan, ctx, table), ''] : []),
+    ...table([t.text('reportCampaign'), t.text('reportEligible'), t.text('reportRenewed')], report.campaigns.map((c) => [c.campaign, String(c.eligibleKnown), String(c.renewed)])),
+    '',
+    // Each campaign's own plan, under its name.
+    ...report.campaigns.flatMap((c) => (c.plan ? [t.text('reportCampaignPlan', { name: c.name, id: c.campaign }), ...planLines(c.plan, ctx, table), ''] : [])),
     ...kioskLines(report.kiosks, new Date(report.generatedAt), ctx),
   ];
 }
@@ -303,7 +306,7 @@ export async function centralReport(argv: string[], ctx: Context): Promise<numbe
   const db = existingDb(values.db!);
   const at = clock(values.now);
   const campaigns = loadCampaigns(campaignPath(values.campaign, ctx.env));
-  const result = await withStore(db, at, (store) => buildReport(store, campaigns, at));
+  const result = await withStore(db, at, (store) => buildReport(store, campaigns, at, values['campaign-id']));
   if (values.json) writeJson(ctx, result);
   else for (const line of reportLines(result, ctx, homeZone(campaigns))) writeLine(ctx.stdout, line);
   return 0;

@@ -25,6 +25,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
   const { values } = parseCommand(argv, 'renew');
   if (!values['pin-stdin']) throw new CapbuError('PIN_MISSING', { option: '--pin-stdin' });
   const renewal = renewalContext(ctx, { ...values, command: 'renew' }, liveClock(values.now));
+  await renewal.openToken(values.token);
   // Ctrl-C stops at the next step where stopping is safe; a second one is the default hard stop.
   const stop = new AbortController();
   const interrupt = () => stop.abort();

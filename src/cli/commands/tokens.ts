@@ -1,8 +1,9 @@
 import { dataDir } from '../../store/data-dir.js';
 import { loadSettings } from '../../store/settings.js';
 import { catalogue } from '../../token/catalogue.js';
-import { chosenModule, loadModule, modulePath } from '../../token/module.js';
-import { listTokens } from '../../token/slots.js';
+import { chosenModule, modulePath, openModule } from '../../token/module.js';
+import { candidateModules } from '../../token/pick.js';
+import { listTokens, type TokenSummary } from '../../token/slots.js';
 import { writeJson, writeLine, type Context } from '../context.js';
 import { parseCommand } from '../parse.js';
 import { table, widthOf } from '../wrap.js';
@@ -14,7 +15,7 @@ import type { Translator } from '../../i18n/catalog.js';
 export async function tokensCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'tokens');
   if (values.watch) return watch(ctx, values.module, values.json === true);
-  const found = listTokens(loadModule(modulePath(values.module, ctx.env)));
+  const found = await plugged(ctx, values.module);
   if (values.json) {
     writeJson(
       ctx,
@@ -45,13 +46,30 @@ export async function tokensCommand(argv: string[], ctx: Context): Promise<numbe
   return 0;
 }
 
+/**
+ * The tokens of --module (or the environment's); else those of the catalogue's modules for the
+ * devices plugged in and of the `modules` setting; else of the default module. Each module is
+ * loaded with a timeout (MODULE_LOAD_TIMEOUT rather than a hung command).
+ */
+async function plugged(ctx: Context, flag: string | undefined): Promise<TokenSummary[]> {
+  const settings = loadSettings(dataDir(ctx.env));
+  const chosen = chosenModule(flag, ctx.env);
+  const candidates = chosen ? [] : candidateModules({ flag, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: catalogue(settings.devices), modules: settings.modules });
+  const modules = candidates.length > 0 ? candidates.map((c) => c.module) : [modulePath(flag, ctx.env)];
+  const found: TokenSummary[] = [];
+  for (const module of modules) found.push(...listTokens(await openModule(module)));
+  return found;
+}
+
 /** Until SIGINT or SIGTERM: one line per event, JSON Lines with --json. */
 async function watch(ctx: Context, module: string | undefined, json: boolean): Promise<number> {
   const chosen = chosenModule(module, ctx.env);
+  const settings = loadSettings(dataDir(ctx.env));
   const stream = watchTokens({
     listDevices: systemDevices(ctx.env),
-    catalogue: catalogue(loadSettings(dataDir(ctx.env)).devices),
-    modules: chosen ? [chosen] : [],
+    catalogue: catalogue(settings.devices),
+    // As the kiosk app watches: --module (or the environment's), then the `modules` setting, beside the catalogue's.
+    modules: [...(chosen ? [chosen] : []), ...settings.modules],
   });
   const stop = () => void stream.close();
   process.once('SIGINT', stop);

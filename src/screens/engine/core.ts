@@ -18,7 +18,8 @@ import { lastCentreClock } from '../../store/centre-clock.js';
 import { pinTries, VIETTEL_PIN_LENGTH } from '../../renewal/pin-guard.js';
 import { findSubscriber } from '../../store/registry.js';
 import { renewalFor } from '../../store/renewals.js';
-import { loadSettings, type KioskSettings } from '../../store/settings.js';
+import { changeSetting, loadSettings, type KioskSettings } from '../../store/settings.js';
+import type { Language } from '../../i18n/catalog.js';
 import { openStore, type Store } from '../../store/store.js';
 import { CLOCK_SKEW_WARNING_MS, decisionTime } from '../../sync/centre-time.js';
 import { SYNC_TIMEOUT_MS } from '../../sync/backoff.js';
@@ -29,7 +30,7 @@ import { appendEvent, journaled } from '../../store/journal.js';
 import { CentralClient } from '../../sync/client.js';
 import { credentialOrNull, loadCredential, type KioskCredential } from '../../sync/credential.js';
 import { catalogue } from '../../token/catalogue.js';
-import { holdModule, loadModule, withModule } from '../../token/module.js';
+import { chosenModule, holdModule, loadModule, withModule } from '../../token/module.js';
 import { readToken } from '../../token/read.js';
 import { listTokens, type TokenSummary } from '../../token/slots.js';
 import { systemDevices, type ListDevices } from '../../token/usb.js';
@@ -42,7 +43,7 @@ import { isPlugged, openDemoWorld, plugDemoToken, pullDemoTokens } from '../../d
 export interface EngineConfig {
   readonly dataDir: string;
   readonly campaign: string | null;
-  /** --module or the environment; else the catalogue's modules for what is plugged in. */
+  /** --module; else the environment's (CAPBU_PKCS11_MODULE); else the catalogue's modules for what is plugged in. */
   readonly module: string | null;
   readonly now: string | null;
   readonly operator: string | null;
@@ -141,6 +142,23 @@ export class EngineCore {
     if (name !== null) appendEvent(this.db, { type: 'operator.signedIn', operator: name, data: {}, at });
   }
 
+  /**
+   * Saves the language the clerk switched to as the `lang` setting, journaled as setting.changed;
+   * answers the language now in effect (the old one when the change could not be kept).
+   */
+  setLanguage(language: Language): Language {
+    const before = loadSettings(this.config.dataDir).lang;
+    changeSetting(this.config.dataDir, 'lang', language);
+    try {
+      appendEvent(this.db, { type: 'setting.changed', operator: this.operatorName, data: { name: 'lang', value: language }, at: this.clock() });
+    } catch (error) {
+      // Not journaled, not kept: the setting goes back to what it was.
+      changeSetting(this.config.dataDir, 'lang', before ?? undefined);
+      throw error;
+    }
+    return language;
+  }
+
   currentOperator(): string {
     return this.operatorName ?? '';
   }
@@ -207,12 +225,13 @@ export class EngineCore {
 
   /** Plug and unplug as the watch reports them, each plugged token read and judged. */
   watch(): AsyncIterable<Change> {
+    const chosen = chosenModule(this.config.module ?? undefined, this.config.env as NodeJS.ProcessEnv);
     const listDevices: ListDevices = this.config.noUsb ? () => [] : systemDevices(this.config.env as NodeJS.ProcessEnv);
     this.watcher = watchTokens({
       listDevices,
       catalogue: catalogue(this.settings.devices),
       // --module (or the environment's), then the `modules` setting, beside what the catalogue names.
-      modules: [...(this.config.module ? [this.config.module] : []), ...this.settings.modules],
+      modules: [...(chosen ? [chosen] : []), ...this.settings.modules],
       ...(this.config.watchIntervalMs !== null && { intervalMs: this.config.watchIntervalMs }),
     });
     void this.follow(this.watcher);

@@ -62,6 +62,9 @@ class Engine {
       case 'today':
         post({ type: 'today', today: this.core.today() });
         return;
+      case 'setLanguage':
+        post({ type: 'language', language: this.core.setLanguage(command.language) });
+        return;
       case 'print':
         post({ type: 'printed', ok: await this.core.print(command.receiptPath) });
         return;

@@ -3,20 +3,19 @@
  * here, the core in a worker thread (src/screens/engine/); this command only starts and stops them
  * and gives the terminal back on every way out.
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { render } from 'ink';
 import { CapbuError } from '../../errors.js';
 import { isLanguage, translator } from '../../i18n/catalog.js';
-import { KioskApp } from '../../screens/app.js';
 import type { EngineConfig } from '../../screens/engine/core.js';
 import { startEngine } from '../../screens/engine/host.js';
 import type { EngineEvent } from '../../screens/model.js';
 import { borrowTerminal } from '../../screens/terminal.js';
 import { dataDir } from '../../store/data-dir.js';
 import { loadSettings } from '../../store/settings.js';
-import { chosenModule } from '../../token/module.js';
 import { clock, writeLine, type Context } from '../context.js';
+import { holdKioskApp } from '../kiosk-lock.js';
 import { parseCommand } from '../parse.js';
 
 export async function kioskCommand(argv: string[], ctx: Context): Promise<number> {
@@ -24,6 +23,10 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
   const stdout = process.stdout;
   const stdin = process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');
+  // React's production build: the development one is twice the code to load before the first
+  // frame, and checks every render. Set before Ink and React are first imported, just below.
+  process.env.NODE_ENV ??= 'production';
+  const [{ createElement }, { render }, { KioskApp }] = await Promise.all([import('react'), import('ink'), import('../../screens/app.js')]);
   const now = values.now === undefined ? null : clock(values.now).toISOString();
   // The demo runs on its own world: tokens, kiosk store and campaign all come from there.
   // Loaded only for the demo: its PKI code would slow every kiosk's start.
@@ -35,13 +38,15 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
   // which only the main thread can change: a worker's process.env is a copy.
   if (world) Object.assign(process.env, world.env);
   const home = dataDir(env);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const release = holdKioskApp(home);
   const settings = loadSettings(home);
   // --lang, then the kiosk's setting, then CAPBU_LANG and Vietnamese (the context's choice).
   const t = values.lang === undefined && settings.lang && isLanguage(settings.lang) ? translator(settings.lang) : ctx.t;
   const config: EngineConfig = {
     dataDir: home,
     campaign: values.campaign ?? null,
-    module: chosenModule(values.module, env),
+    module: values.module ?? null,
     now,
     operator: values.operator ?? settings.operator,
     server: null,
@@ -50,6 +55,7 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
     watchIntervalMs: null,
     demo: world && { directory: world.directory, bin: fileURLToPath(new URL('../bin.js', import.meta.url)) },
   };
+  // Started now, its thread after the first frame (see startEngine).
   const engine = startEngine(config);
   let fatal: EngineEvent | null = null;
   engine.subscribe((event) => {
@@ -60,20 +66,14 @@ export async function kioskCommand(argv: string[], ctx: Context): Promise<number
     process.exit(2);
   });
   try {
-    const app = render(
-      <KioskApp
-        engine={engine}
-        options={{ operator: config.operator, selfService: settings.selfService, demo: values.demo === true, canPrint: settings.printCommand !== null }}
-        t={t}
-        supportLine={settings.supportLine}
-      />,
-      { exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
-    );
+    const options = { operator: config.operator, selfService: settings.selfService, demo: values.demo === true, canPrint: settings.printCommand !== null };
+    const app = render(createElement(KioskApp, { engine, options, t, supportLine: settings.supportLine }), { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
     await app.waitUntilExit();
   } finally {
     terminal.restore();
   }
   await engine.close();
+  release();
   const failed = fatal as EngineEvent | null;
   if (failed?.type === 'fatal') throw new CapbuError(failed.error.code, failed.error.details);
   return 0;
