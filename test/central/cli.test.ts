@@ -94,7 +94,8 @@ describe('capbu central', () => {
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     expectOneLineError(await capbu(['central', 'kiosk', 'add', '--id', 'hn-01', '--province', 'HN', '--channel', 'counter', '--db', db]), 'KIOSK_EXISTS');
 
-    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', db, '--listen', '127.0.0.1:0', '--now', NOW.toISOString()], {
+    // New on purpose: the other serve test may have had the same key issue already (CENTRAL_DB_EMPTY otherwise).
+    const { child, url } = await serve(['--ca-key', world.caKeyPath, '--db', db, '--new-database', '--listen', '127.0.0.1:0', '--now', NOW.toISOString()], {
       CAPBU_LOG_LEVEL: 'warn',
     });
     try {
