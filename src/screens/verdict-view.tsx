@@ -54,7 +54,8 @@ function Verdict({ token, candidate }: { readonly token: TokenView; readonly can
   if (!candidate?.decision) return <Text>{t.text('kiosk.verdict.noCandidate')}</Text>;
   const { decision } = candidate;
   // Several waves meet at one counter: the verdict says which one the certificate belongs to.
-  const wave = decision.campaign && candidate.judgedBy ? <Text>{t.text('kiosk.verdict.campaign', { name: candidate.judgedBy.name })}</Text> : null;
+  // One line: beside a token of many objects the screen has no row to spare (80×24).
+  const wave = decision.campaign && candidate.judgedBy ? <Text wrap="truncate-end">{t.text('kiosk.verdict.campaign', { name: candidate.judgedBy.name })}</Text> : null;
   if (decision.eligible) {
     return (
       <Box flexDirection="column">

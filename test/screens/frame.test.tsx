@@ -14,7 +14,7 @@ import { reduce } from '../../src/screens/reduce.js';
 import { initialState, type AppAction, type AppState } from '../../src/screens/state.js';
 import { fakeEngine, startRenewal } from '../support/fake-engine.js';
 import { renderAt } from '../support/ink.js';
-import { PIN, tokenView } from '../support/token-view.js';
+import { certificateView, PIN, tokenView } from '../support/token-view.js';
 
 const t = translator('vi');
 const STATUS: StatusView = {
@@ -75,6 +75,27 @@ describe('the frame every screen shares', () => {
     const frame = await app.frameWith('đã bị khóa');
     expect(frame.replace(/\s+/g, ' ')).toContain(t.text('kiosk.verdict.locked'));
     expect(frame).not.toContain('Enter bắt đầu cấp bù');
+    app.unmount();
+  });
+
+  // Regression: the demo's token of many objects (three subscriber certificates of two waves, three
+  // CA certificates) beside the demo panel overflowed 24 rows, and the layout dropped whole lines.
+  it('shows every line of a verdict for a token of many objects at 80×24 beside the demo panel', async () => {
+    const { fake, emit } = fakeEngine();
+    const app = renderAt(<KioskApp engine={fake} options={{ operator: 'lan', selfService: false, demo: true, canPrint: false }} t={t} supportLine="Tổng đài 1900 0000" />);
+    const wave = { id: 'demo-2020', name: 'Cấp bù thời hạn chứng thư số (demo)', capDate: '2027-01-31', issuedBefore: '2026-07-17', timeZone: 'Asia/Ho_Chi_Minh' };
+    const serials = ['632cede5698852b4fdfeaf6e63999cb2', '453da1a667c501fe8b39abf8f0aab30b', '59e83b105161c1de3c41a57ff11b203c'];
+    const certificates = [
+      ...serials.map((serial) => certificateView({ serial, judgedBy: wave, decision: { campaign: 'demo-2020', eligible: true, reasons: [], renewalNotAfter: '2029-12-01T16:59:59Z' } })),
+      ...['r1', 'r2', 'r3'].map((serial) => certificateView({ serial, role: 'ca', decision: null })),
+    ];
+    const many = tokenView('c93f497cbc974fbf', { label: 'DN-NHIEU-DOI-TUONG', hardwareVersion: '2.6', company: 'TỔNG CÔNG TY NHIỀU ĐỐI TƯỢNG', taxCode: '0100000012', certificates, candidate: serials[1]!, campaign: wave });
+    emit({ type: 'tokens', tokens: [many] });
+    const frame = await app.frameWith('Enter bắt đầu cấp bù');
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const serial of serials) expect(frame).toContain(serial);
+    for (const part of ['2.6', '0100000012', '3 CTS của CA', 'Chiến dịch cấp bù', 'Thuộc diện cấp bù', 'Khách hàng tự nhập mã PIN']) expect(frame).toContain(part);
     app.unmount();
   });
 
