@@ -51,4 +51,11 @@ it('pulls only the rows changed at the centre, and keeps the last snapshot while
   const back = await sync();
   expect(back.stdout).toContain('Registry: 1 rows changed');
   expect(await reasons()).toEqual(['REVOKED']);
+
+  // What status says of that contact: the time as the campaign's zone reads it, not UTC ISO.
+  const status = await world.capbu(['status', '--now', NOW]);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toContain('Last contact with the central service: 01/06/2020 10:00\n');
+  expect(status.stdout).toMatch(/at 01\/06\/2020 10:00\n/);
+  expect(status.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
 });

@@ -129,7 +129,7 @@ export const COMMANDS = {
     args: ['NAME?'],
     load: async () => (await import('./commands/journal.js')).journalCommand,
   },
-  status: { options: { json }, load: async () => (await import('./commands/status.js')).statusCommand },
+  status: { options: { json, campaign }, load: async () => (await import('./commands/status.js')).statusCommand },
   'config get': { options: { json }, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configGetCommand },
   'config set': { options: {}, args: ['SETTING', 'VALUE…'], load: async () => (await import('./commands/config.js')).configSetCommand },
   'config unset': { options: {}, args: ['SETTING'], load: async () => (await import('./commands/config.js')).configUnsetCommand },

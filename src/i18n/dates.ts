@@ -1,5 +1,8 @@
 /** Dates and times for people: dd/mm/yyyy (and HH:mm) in the campaign's zone, never UTC ISO. */
 
+/** Vietnam's one zone: every campaign's so far, and the centre's for what belongs to no campaign. */
+export const VIETNAM_ZONE = 'Asia/Ho_Chi_Minh';
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function format(zone: string, withTime: boolean): Intl.DateTimeFormat {
