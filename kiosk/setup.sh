@@ -55,7 +55,7 @@ capbu_setup() {
   fi
   # Built already from these very sources (a second run of demo.sh or test.sh): nothing to do.
   local built=dist/.capbu-built
-  if [ -f "$built" ] && [ -z "$(find src tsconfig.json package.json package-lock.json -newer "$built" -print -quit)" ]; then
+  if [ -f "$built" ] && [ -z "$(find src tsconfig.json rolldown.config.mjs package.json package-lock.json -newer "$built" -print -quit)" ]; then
     return 0
   fi
   capbu_step "building capbu (TypeScript)" "30 s to 2 minutes" npm run --silent build

@@ -13,6 +13,14 @@ const options = {
   signMs: Number(process.env.BENCH_SIGN_MS ?? 1000),
 };
 
+// Each part needs at least one run to have figures to print.
+for (const [name, value] of Object.entries(options)) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench/kiosk: ${name} must be a whole number of at least 1, not ${value}`);
+    process.exit(2);
+  }
+}
+
 function line(name: string, f: Figures): string {
   return `${name.padEnd(46)} median ${ms(f.median).padStart(9)}  p90 ${ms(f.p90).padStart(9)}  (${f.runs} runs)`;
 }

@@ -12,7 +12,7 @@ import type { LoadTimes } from './load.js';
 /** In the order their foreign keys need. */
 export const TABLES = [
   'subscribers', 'certificates', 'progress_campaign', 'kiosks', 'kiosk_events', 'renewals', 'renewal_claims',
-  'decisions', 'refusals', 'refusal_reasons', 'progress_counts',
+  'decisions', 'refusals', 'refusal_reasons', 'progress_counts', 'plan_counts',
 ] as const;
 
 /** A value in COPY's text format: \N for null, backslash escapes for the characters it reserves. */

@@ -23,7 +23,7 @@ import { campaignFingerprint } from '../../src/central/progress/standing.js';
 import { rememberingCalendar } from '../../src/central/remembering-calendar.js';
 import { seal, ZERO_HASH } from '../../src/journal/format.js';
 import { RENEWAL_COLUMNS } from '../../src/central/storage/rows.js';
-import { standingCounts } from '../../src/central/storage/progress-plans.js';
+import { planStandingCounts, planVersion, standingCounts } from '../../src/central/storage/progress-plans.js';
 import { parseCertificate } from '../../src/pki/certificate.js';
 import { authorityKeyIdOf } from '../../src/pki/key-identifier.js';
 import { seeded } from '../../test/support/fault-proxy.js';
@@ -69,6 +69,8 @@ export interface Expected {
   readonly remaining: number;
   readonly refusedCertificates: number;
   readonly perProvinceRemaining: Map<string, number>;
+  /** The rollout plan's eligible known: renewed, or the grant not ended. */
+  readonly planEligibleKnown: number;
 }
 
 export interface LoadTimes {
@@ -127,6 +129,11 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
     const key = JSON.stringify([kind, province, a, b]);
     counts.set(key, (counts.get(key) ?? 0) + n);
   };
+  const planCounts = new Map<string, number>();
+  const countPlan = (kind: string, key: string, version: string, a: string, b: string, n = 1) => {
+    const k = JSON.stringify([kind, key, version, a, b]);
+    planCounts.set(k, (planCounts.get(k) ?? 0) + n);
+  };
 
   // Provinces of unequal size, as Vietnam's are.
   const weights = PROVINCES.map((_, i) => 1 + ((i * 37) % 11));
@@ -171,6 +178,9 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
       renewals++;
     }
   }
+  // The token each renewal reports: the registry names none, so the plan goes by it.
+  const hardware = () => HARDWARE[Math.floor(rand() * HARDWARE.length)]!;
+  const tokenVersion = Array.from(renewedBy, (k) => (k >= 0 ? hardware() : null));
   const serial = (i: number) => (0x10000000 + i).toString(16);
   const newSerial = (i: number) => (0x40000000 + i).toString(16);
   const taxCode = (i: number) => `01${String(i).padStart(8, '0')}`;
@@ -185,11 +195,12 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
   db.prepare("UPDATE meta SET value = 1 WHERE name = 'registry_version'").run();
 
   let eligibleKnown = 0;
+  let planEligibleKnown = 0;
   let remaining = 0;
   const perProvinceRemaining = new Map<string, number>();
   timed(
     'certificates',
-    ['issuer_key', 'serial', 'der', 'added_at', 'pending', 'province', 'eligible_from', 'eligible_until', 'renewed'],
+    ['issuer_key', 'serial', 'der', 'added_at', 'pending', 'province', 'eligible_from', 'eligible_until', 'renewed', 'plan_version'],
     (function* () {
       const now = BENCH_NOW.toISOString();
       for (let i = 0; i < n; i++) {
@@ -198,13 +209,16 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
         const standingUntil = renewed ? null : until[i]!;
         const standingFrom = standingUntil === null ? null : from;
         for (const change of standingCounts(p, standingFrom, standingUntil, renewed, 1)) count(...change);
+        const version = planVersion(null, tokenVersion[i]);
+        for (const change of planStandingCounts(issuerKey, version, standingUntil, renewed, 1)) countPlan(...change);
+        if (renewed || (standingUntil !== null && standingUntil > now)) planEligibleKnown++;
         const eligibleNow = standingUntil !== null && standingFrom! <= now && standingUntil > now;
         if (renewed || eligibleNow) eligibleKnown++;
         if (eligibleNow) {
           remaining++;
           perProvinceRemaining.set(p, (perProvinceRemaining.get(p) ?? 0) + 1);
         }
-        yield [issuerKey, serial(i), template, loadedAt, 0, p, standingFrom, standingUntil, renewed ? 1 : 0];
+        yield [issuerKey, serial(i), template, loadedAt, 0, p, standingFrom, standingUntil, renewed ? 1 : 0, version];
       }
     })(),
   );
@@ -305,35 +319,35 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
     })(),
   );
 
-  const hardware = () => HARDWARE[Math.floor(rand() * HARDWARE.length)]!;
   timed(
     'renewals',
-    RENEWAL_COLUMNS,
+    [...RENEWAL_COLUMNS, 'plan_version'],
     (function* () {
       for (let i = 0; i < n; i++) {
         const k = renewedBy[i]!;
         if (k < 0) continue;
         const p = PROVINCES[province[i]!]!;
         const at = issuedAt[i]!;
-        const hw = hardware();
+        const hw = tokenVersion[i]!;
         const day = calendar.dateOf(new Date(at));
         count('day', p, day, '');
         count('renewed', p, kioskChannel[k]!, hw);
+        countPlan('renewed', issuerKey, planVersion(null, hw), day, kioskChannel[k]!);
         const values: Record<(typeof RENEWAL_COLUMNS)[number], unknown> = {
-          issuer_key: '', old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
+          issuer_key: issuerKey, old_serial: serial(i), old_certificate_hash: hex(`old ${i}`), kiosk_id: kioskId(k), idempotency_key: `key-${i}`,
           request_hash: hex(`request ${i}`), serial: newSerial(i), certificate: template, not_before: at, not_after: until[i],
           issued_at: at, issued_day: day, province: p, channel: kioskChannel[k], hardware_version: hw, token_serial: `T${i}`,
           token_manufacturer: 'Feitian', token_model: 'ePass2003', operator: `nv.${kioskId(k).toLowerCase()}`,
         };
-        yield RENEWAL_COLUMNS.map((c) => values[c]);
+        yield [...RENEWAL_COLUMNS.map((c) => values[c]), planVersion(null, hw)];
       }
     })(),
   );
   timed(
     'renewal_claims',
-    ['old_serial', 'kiosk_id', 'idempotency_key', 'request_hash', 'claimed_at', 'serial'],
+    ['issuer_key', 'old_serial', 'kiosk_id', 'idempotency_key', 'request_hash', 'claimed_at', 'serial'],
     (function* () {
-      for (let i = 0; i < n; i++) if (renewedBy[i]! >= 0) yield [serial(i), kioskId(renewedBy[i]!), `key-${i}`, hex(`request ${i}`), issuedAt[i], newSerial(i)];
+      for (let i = 0; i < n; i++) if (renewedBy[i]! >= 0) yield [issuerKey, serial(i), kioskId(renewedBy[i]!), `key-${i}`, hex(`request ${i}`), issuedAt[i], newSerial(i)];
     })(),
   );
   // The centre's own refusals: one refused certificate in fifty was also sent for renewal.
@@ -356,5 +370,10 @@ export function loadCampaignInto(db: Database.Database, campaign: Campaign, scal
     ['kind', 'province', 'a', 'b', 'n'],
     [...counts].map(([key, value]) => [...(JSON.parse(key) as string[]), value]),
   );
-  return { expected: { eligibleKnown, renewed: renewals, remaining, refusedCertificates, perProvinceRemaining }, times };
+  timed(
+    'plan_counts',
+    ['kind', 'issuer_key', 'version', 'a', 'b', 'n'],
+    [...planCounts].map(([key, value]) => [...(JSON.parse(key) as string[]), value]),
+  );
+  return { expected: { eligibleKnown, planEligibleKnown, renewed: renewals, remaining, refusedCertificates, perProvinceRemaining }, times };
 }

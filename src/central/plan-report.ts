@@ -7,14 +7,17 @@
 import { daysBetween } from '../campaign/decide.js';
 import type { Campaign } from '../campaign/campaign.js';
 import type { CalendarDate } from '../campaign/calendar.js';
-import { ALL_VERSIONS, OTHER_VERSIONS, namedVersions, rolloutVersion, targetCounts, UNKNOWN_VERSION, type PlanPhase, type RolloutPlan } from '../campaign/plan.js';
+import { ALL_VERSIONS, OTHER_VERSIONS, namedVersions, targetCounts, type PlanPhase, type RolloutPlan } from '../campaign/plan.js';
 import type { PlanPhaseLine, PlanReport } from './api.js';
-import type { RenewalByVersion } from './storage/store.js';
 
-/** An eligible certificate the centre knows of, with the registry's hardware version for it. */
-export interface KnownEligible {
-  readonly serial: string;
-  readonly hardwareVersion: string | null;
+/**
+ * A campaign's counts as the plan reads them (progress/reads.ts PlanCounts, its own issuer keys'
+ * summed), by the hardware version the plan goes by: the registry's, else the renewed token's.
+ */
+export interface PlanFigures {
+  /** Eligible certificates the centre knows of (renewed, or their grant not ended), per version. */
+  readonly eligible: ReadonlyMap<string, number>;
+  readonly renewed: readonly { readonly version: string; readonly day: CalendarDate; readonly channel: string; readonly n: number }[];
 }
 
 /** The versions a phase's lines show: those it opens and those its target counts, among those seen. */
@@ -36,31 +39,21 @@ function onTrack(share: number | null, target: number | null, phase: PlanPhase, 
   return share >= target * elapsed;
 }
 
-export function buildPlanReport(
-  campaign: Campaign & { readonly plan: RolloutPlan },
-  known: readonly KnownEligible[],
-  renewals: readonly RenewalByVersion[],
-  today: CalendarDate,
-): PlanReport {
+type Renewed = PlanFigures['renewed'][number];
+const sum = (rows: readonly Renewed[]) => rows.reduce((total, r) => total + r.n, 0);
+
+export function buildPlanReport(campaign: Campaign & { readonly plan: RolloutPlan }, figures: PlanFigures, today: CalendarDate): PlanReport {
   const plan = campaign.plan;
-  const registryVersion = new Map(known.map((k) => [k.serial, k.hardwareVersion]));
-  const versionOf = (serial: string, token: string | null) => rolloutVersion(registryVersion.get(serial), token) ?? UNKNOWN_VERSION;
-  const renewedBy = renewals.map((r) => ({ ...r, version: versionOf(r.oldSerial, r.hardwareVersion) }));
-  const renewedVersion = new Map(renewedBy.map((r) => [r.oldSerial, r.version]));
-  const eligible = new Map<string, number>();
-  for (const k of known) {
-    const v = rolloutVersion(k.hardwareVersion, null) ?? renewedVersion.get(k.serial) ?? UNKNOWN_VERSION;
-    eligible.set(v, (eligible.get(v) ?? 0) + 1);
-  }
+  const { eligible, renewed: renewedBy } = figures;
   const seen = [...new Set([...eligible.keys(), ...renewedBy.map((r) => r.version)])].sort();
   const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
   const phases: PlanPhaseLine[] = plan.phases.map((phase) => {
     const until = today < phase.to ? today : phase.to;
     const inPhase = renewedBy.filter((r) => r.day >= phase.from && r.day <= until);
-    const self = inPhase.filter((r) => r.channel === 'self').length;
+    const self = sum(inPhase.filter((r) => r.channel === 'self'));
     const versions = phaseVersions(plan, phase, seen).map((hardwareVersion) => {
       const eligibleKnown = eligible.get(hardwareVersion) ?? 0;
-      const renewed = renewedBy.filter((r) => r.version === hardwareVersion && r.day <= until).length;
+      const renewed = sum(renewedBy.filter((r) => r.version === hardwareVersion && r.day <= until));
       const target = phase.target !== null && targetCounts(plan, phase, hardwareVersion) ? phase.target : null;
       const s = share(renewed, eligibleKnown);
       return {
@@ -82,11 +75,10 @@ export function buildPlanReport(
       daysLeft: today > phase.to ? 0 : daysBetween(today < phase.from ? phase.from : today, phase.to) + 1,
       target: phase.target,
       versions,
-      renewed: inPhase.length,
+      renewed: sum(inPhase),
       selfService: self,
-      selfServiceShare: share(self, inPhase.length),
+      selfServiceShare: share(self, sum(inPhase)),
     };
   });
-  const self = renewedBy.filter((r) => r.channel === 'self').length;
-  return { today, phases, selfServiceShare: share(self, renewedBy.length) };
+  return { today, phases, selfServiceShare: share(sum(renewedBy.filter((r) => r.channel === 'self')), sum(renewedBy)) };
 }

@@ -9,8 +9,10 @@ import { zoneCalendar } from '../campaign/calendar.js';
 import { CapbuError } from '../errors.js';
 import type { CampaignLine, PlanReport, Report } from './api.js';
 import { kioskLines, overview } from './progress/index.js';
-import { buildPlanReport, type KnownEligible } from './plan-report.js';
-import type { CentralStore, RenewalByVersion } from './storage/store.js';
+import { planCountsPlan } from './progress/reads.js';
+import { refreshStandings } from './progress/standing.js';
+import { buildPlanReport, type PlanFigures } from './plan-report.js';
+import type { CentralStore } from './storage/store.js';
 
 /**
  * Which campaign an issuer key belongs to: the one whose old CA key it names. Rows from before
@@ -22,24 +24,25 @@ function ownerOf(campaigns: CampaignSet, issuerKeyId: string): Campaign | null {
 }
 
 /** Progress against a campaign's rollout plan, over every province; null without a plan. */
-function planOf(campaign: Campaign, known: readonly KnownEligible[], renewals: readonly RenewalByVersion[], now: Date): PlanReport | null {
+function planOf(campaign: Campaign, figures: PlanFigures, now: Date): PlanReport | null {
   if (!campaign.plan) return null;
-  return buildPlanReport({ ...campaign, plan: campaign.plan }, known, renewals, zoneCalendar(campaign.timeZone).dateOf(now));
+  return buildPlanReport({ ...campaign, plan: campaign.plan }, figures, zoneCalendar(campaign.timeZone).dateOf(now));
 }
 
-/** Each campaign's known eligible certificates and renewals, told apart by their old CA key. */
+/** Each campaign's eligible certificates and renewals, from the plan's counts, told apart by their old CA key. */
 async function campaignLines(store: CentralStore, campaigns: CampaignSet, shown: readonly Campaign[], now: Date): Promise<CampaignLine[]> {
-  const [known, renewals] = await Promise.all([store.knownEligible(now.toISOString()), store.renewalsByVersion()]);
+  await refreshStandings(store, campaigns);
+  const counts = await store.readProgress((sql) => planCountsPlan(sql, now));
   return shown.map((campaign) => {
-    const mine = <T extends { issuerKeyId: string }>(rows: readonly (T & { issuerKeyId: string })[]) => rows.filter((r) => ownerOf(campaigns, r.issuerKeyId) === campaign);
-    const ownKnown = mine(known);
-    const ownRenewals = mine(renewals);
+    const eligible = new Map<string, number>();
+    for (const k of counts.known) if (ownerOf(campaigns, k.issuerKeyId) === campaign) eligible.set(k.version, (eligible.get(k.version) ?? 0) + k.n);
+    const renewed = counts.renewed.filter((r) => ownerOf(campaigns, r.issuerKeyId) === campaign);
     return {
       campaign: campaign.id,
       name: campaign.name,
-      eligibleKnown: ownKnown.length,
-      renewed: ownRenewals.length,
-      plan: planOf(campaign, ownKnown, ownRenewals, now),
+      eligibleKnown: [...eligible.values()].reduce((a, b) => a + b, 0),
+      renewed: renewed.reduce((a, r) => a + r.n, 0),
+      plan: planOf(campaign, { eligible, renewed }, now),
     };
   });
 }

@@ -29,7 +29,7 @@ import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js'
 import { migrate, migrateSqlite } from '../../src/sql/migrate.js';
 import type { CentralClient } from '../../src/sync/client.js';
 import { centralDatabases, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
-import { recompute } from './recompute.js';
+import { recompute, rowsOf as rowsOfDb } from './recompute.js';
 
 let world: CentralWorld;
 beforeAll(async () => {
@@ -148,23 +148,7 @@ describe.each(databases.backends)('progress figures on $name', (backend) => {
   });
 
   /** Rows of the centre's own database, whichever it is. */
-  async function rowsOf(sql: string): Promise<Record<string, unknown>[]> {
-    if (!db.startsWith('postgres')) {
-      const file = new Database(db, { readonly: true });
-      try {
-        return file.prepare(sql).all() as Record<string, unknown>[];
-      } finally {
-        file.close();
-      }
-    }
-    const client = new pg.Client({ connectionString: db });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
-  }
+  const rowsOf = (sql: string) => rowsOfDb(db, sql);
 
   it('counts each window from its first instant to its last, at whatever level of time a read falls', async () => {
     await expectRecomputed(source, NOW);

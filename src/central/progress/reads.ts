@@ -90,3 +90,19 @@ export function* kiosksPlan(sql: ProgressSql): Generator<Command, Omit<KioskLine
   }
   return lines;
 }
+
+/** The rollout plan's counts, per issuer key and the hardware version the plan goes by (progress-plans.ts planStandingCounts). */
+export interface PlanCounts {
+  /** Certificates renewed or whose grant has not ended at the instant read. */
+  readonly known: readonly { issuerKeyId: string; version: string; n: number }[];
+  readonly renewed: readonly { issuerKeyId: string; version: string; day: string; channel: string; n: number }[];
+}
+
+export function* planCountsPlan(sql: ProgressSql, now: Date): Generator<Command, PlanCounts, Row[]> {
+  const known = yield { sql: sql.statements.planKnown, params: knownParams(now) };
+  const renewed = yield { sql: sql.statements.planRenewed, params: [] };
+  return {
+    known: known.filter((r) => Number(r.n) !== 0).map((r) => ({ issuerKeyId: text(r.issuer_key), version: text(r.version), n: Number(r.n) })),
+    renewed: renewed.map((r) => ({ issuerKeyId: text(r.issuer_key), version: text(r.version), day: text(r.day), channel: text(r.channel), n: Number(r.n) })),
+  };
+}

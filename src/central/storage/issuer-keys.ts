@@ -7,6 +7,7 @@
 import type { Command, Row } from '../../sql/migrate.js';
 import { parseCertificate } from '../../pki/certificate.js';
 import { authorityKeyIdOf } from '../../pki/key-identifier.js';
+import { planStandingCounts } from './progress-plans.js';
 import type { Statements } from './statements.js';
 
 /** Rows moved per transaction. */
@@ -41,6 +42,13 @@ export function* adoptRenewalsPlan(
     // No keyed renewal of this old certificate can exist: the '' one refused every claim on it.
     yield run(sql.keyRenewal, [key, r.serial]);
     yield run(sql.keyClaim, [key, r.serial]);
+    // Its rollout plan count moves to its key; its certificate, decided again, may give it the registry's version.
+    if (r.plan_version != null) {
+      const [version, day, channel] = [String(r.plan_version), String(r.issued_day), String(r.channel)];
+      yield run(sql.bumpPlanCount, ['renewed', '', version, day, channel, -1]);
+      yield run(sql.bumpPlanCount, ['renewed', key, version, day, channel, 1]);
+    }
+    yield run(sql.markCertificatePending, [r.old_serial, key]);
     moved++;
   }
   return { last: rows.length === ADOPT_BATCH ? String(rows.at(-1)!.serial) : null, moved };
@@ -57,6 +65,13 @@ export function* adoptCertificatesPlan(sql: Statements, after: string): Generato
     const [taken] = yield run(sql.certificateKnown, [key, r.serial]);
     if (taken) continue;
     yield run(sql.keyCertificate, [key, r.serial]);
+    // What it counted for in the rollout plan moves to its key, where the refresh will find it.
+    if (r.plan_version != null) {
+      for (const [kind, , version, a, b, n] of planStandingCounts('', String(r.plan_version), r.eligible_until, Number(r.renewed) === 1, -1)) {
+        yield run(sql.bumpPlanCount, [kind, '', version, a, b, n]);
+        yield run(sql.bumpPlanCount, [kind, key, version, a, b, -n]);
+      }
+    }
     moved++;
   }
   return { last: rows.length === ADOPT_BATCH ? String(rows.at(-1)!.serial) : null, moved };

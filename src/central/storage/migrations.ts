@@ -19,6 +19,16 @@ const windowEdgesAt = (kind: string, length: number) => `INSERT INTO progress_co
        WHERE province IS NOT NULL AND renewed = 0 AND eligible_from < eligible_until
    ) edges GROUP BY province, SUBSTR(at, 1, ${length})`;
 
+/** Step 12: a certificate's registry row's hardware version (the row under its issuer's key, else the one naming none). */
+const REGISTRY_VERSION_OF_CERTIFICATE = `SELECT s.hardware_version FROM subscribers s WHERE s.serial = certificates.serial
+  AND s.issuer_key = (SELECT MAX(x.issuer_key) FROM subscribers x WHERE x.serial = certificates.serial AND x.issuer_key IN (certificates.issuer_key, ''))`;
+
+/** Step 12's count of unrenewed certificates' grant ends at one level of time, as step 11's edges. */
+const grantEndsAt = (kind: string, length: number) => `INSERT INTO plan_counts (kind, issuer_key, version, a, b, n)
+   SELECT '${kind}', issuer_key, plan_version, SUBSTR(eligible_until, 1, ${length}), '', -COUNT(*) FROM certificates
+     WHERE plan_version IS NOT NULL AND renewed = 0 AND eligible_until IS NOT NULL
+     GROUP BY issuer_key, plan_version, SUBSTR(eligible_until, 1, ${length})`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -401,6 +411,45 @@ export const MIGRATIONS: readonly Migration[] = [
       windowEdgesAt('edgeDay', 10),
       windowEdgesAt('edge', 24),
       `CREATE INDEX progress_counts_by_time ON progress_counts (kind, a)`,
+    ],
+  },
+  {
+    version: 12,
+    name: 'plan-counts',
+    statements: [
+      // The rollout plan's figures read every eligible certificate and every renewal at each
+      // report; now they are counted as the others are (progress-plans.ts planStandingCounts), per
+      // issuer key and the hardware version the plan goes by: the registry's, else the token's.
+      // plan_version is what a certificate or renewal counts under, so a change can take it back.
+      `ALTER TABLE certificates ADD COLUMN plan_version TEXT`,
+      `ALTER TABLE renewals ADD COLUMN plan_version TEXT`,
+      // Kinds: renewed (a: issued day, b: channel) per renewal; known (a, b: '') per certificate
+      // renewed or with a grant's end; edgeYear…edge (a: the end, to 4, 7, 10, 24 characters) -1
+      // where an unrenewed certificate's grant ends.
+      `CREATE TABLE plan_counts (
+         kind TEXT NOT NULL,
+         issuer_key TEXT NOT NULL,
+         version TEXT NOT NULL,
+         a TEXT NOT NULL,
+         b TEXT NOT NULL,
+         n BIGINT NOT NULL,
+         PRIMARY KEY (kind, issuer_key, version, a, b)
+       )`,
+      `UPDATE certificates SET plan_version = COALESCE(NULLIF(TRIM((${REGISTRY_VERSION_OF_CERTIFICATE})), ''),
+         CASE WHEN renewed = 1 THEN NULLIF(TRIM((SELECT r.hardware_version FROM renewals r WHERE r.old_serial = certificates.serial
+           AND r.issuer_key IN (certificates.issuer_key, '') ORDER BY r.issuer_key DESC LIMIT 1)), '') END, '-')
+       WHERE renewed = 1 OR eligible_until IS NOT NULL`,
+      `UPDATE renewals SET plan_version = COALESCE(NULLIF(TRIM((SELECT (${REGISTRY_VERSION_OF_CERTIFICATE.replace(/certificates\./g, 'c.')})
+           FROM certificates c WHERE c.serial = renewals.old_serial AND c.issuer_key = renewals.issuer_key)), ''),
+         NULLIF(TRIM(hardware_version), ''), '-')`,
+      `INSERT INTO plan_counts (kind, issuer_key, version, a, b, n)
+         SELECT 'renewed', issuer_key, plan_version, issued_day, channel, COUNT(*) FROM renewals GROUP BY issuer_key, plan_version, issued_day, channel`,
+      `INSERT INTO plan_counts (kind, issuer_key, version, a, b, n)
+         SELECT 'known', issuer_key, plan_version, '', '', COUNT(*) FROM certificates WHERE plan_version IS NOT NULL GROUP BY issuer_key, plan_version`,
+      grantEndsAt('edgeYear', 4),
+      grantEndsAt('edgeMonth', 7),
+      grantEndsAt('edgeDay', 10),
+      grantEndsAt('edge', 24),
     ],
   },
 ];

@@ -21,8 +21,6 @@ import {
   orderFromRow,
   orderValues,
   certificateValues,
-  renewalByVersionFromRow,
-  knownEligibleFromRow,
   userFromRow,
   type Row,
 } from './rows.js';
@@ -193,8 +191,6 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
         }
         return { added: delta.added.length, updated: delta.updated.length, unchanged: delta.unchanged, version };
       }),
-    renewalsByVersion: async () => (await all(sql.renewalsByVersion)).map(renewalByVersionFromRow),
-    knownEligible: async (at) => (await all(sql.knownEligible, [at])).map(knownEligibleFromRow),
     subscriber: async (key) => {
       const row = await one(sql.subscriber, [key.serial, key.issuerKeyId]);
       return row ? subscriberFromRow(row) : null;

@@ -5,6 +5,7 @@
  * deciding of certificates whose standing is pending. A count is never recomputed from the
  * tables it counts, so the report reads a few hundred rows whatever the size of the campaign.
  */
+import { rolloutVersion, UNKNOWN_VERSION } from '../../campaign/plan.js';
 import type { SubscriberRecord } from '../../campaign/registry.js';
 import type { Command, Row } from '../../sql/migrate.js';
 import { subscriberFromRow } from './rows.js';
@@ -45,6 +46,8 @@ const run = (sql: string, params: readonly unknown[] = []): Command => ({ sql, p
 const bump = (sql: Statements, kind: string, province: string, a: string, b: string, n: number) => run(sql.bumpCount, [kind, province, a, b, n]);
 /** A count's key (kind, province, a, b) and what to add to it. */
 export type CountChange = readonly [kind: string, province: string, a: string, b: string, n: number];
+/** A rollout plan count's key (kind, issuer key, hardware version, a, b) and what to add to it. */
+export type PlanCountChange = readonly [kind: string, issuerKey: string, version: string, a: string, b: string, n: number];
 
 /** The levels of time a window's edges are counted at, with how much of the ISO instant each keeps. */
 export const EDGE_LEVELS = [
@@ -72,25 +75,52 @@ export function standingCounts(province: string, eligibleFrom: unknown, eligible
 }
 
 /**
+ * What a certificate counts for in the rollout plan, `sign` times, under its issuer key and the
+ * hardware version the plan goes by: renewed, or with a grant's end (eligible until then, opened
+ * or not), it is 'known'; unrenewed, its grant's end takes it away again, at the four levels of
+ * time, so the plan's "eligible known" at an instant is 'known' plus the ends up to it.
+ */
+export function planStandingCounts(issuerKey: string, version: string, eligibleUntil: unknown, renewed: boolean, sign: 1 | -1): PlanCountChange[] {
+  if (renewed) return [['known', issuerKey, version, '', '', sign]];
+  if (eligibleUntil == null) return [];
+  return [
+    ['known', issuerKey, version, '', '', sign],
+    ...EDGE_LEVELS.map(([kind, length]): PlanCountChange => [kind, issuerKey, version, String(eligibleUntil).slice(0, length), '', -sign]),
+  ];
+}
+
+/** The hardware version a certificate counts under in the plan: the registry's, else (once renewed) the token's. */
+export const planVersion = (registryVersion: unknown, tokenVersion: unknown): string =>
+  rolloutVersion(registryVersion == null ? null : String(registryVersion), tokenVersion == null ? null : String(tokenVersion)) ?? UNKNOWN_VERSION;
+
+/**
  * Count changes gathered over a write and bumped once each, in key order: two writers moving the
  * same counts then take their rows in the same order.
  */
 function countChanges() {
   const deltas = new Map<string, number>();
+  const plan = new Map<string, number>();
   const add = (kind: string, province: string, a: string, b: string, n: number): void => {
     const k = JSON.stringify([kind, province, a, b]);
     deltas.set(k, (deltas.get(k) ?? 0) + n);
   };
+  const addPlan = (kind: string, issuerKey: string, version: string, a: string, b: string, n: number): void => {
+    const k = JSON.stringify([kind, issuerKey, version, a, b]);
+    plan.set(k, (plan.get(k) ?? 0) + n);
+  };
+  const sorted = (m: Map<string, number>) => [...m].filter(([, n]) => n !== 0).sort(([x], [y]) => x.localeCompare(y));
   return {
     add,
     addAll(changes: readonly CountChange[]): void {
       for (const c of changes) add(...c);
     },
+    addPlan,
+    addAllPlan(changes: readonly PlanCountChange[]): void {
+      for (const c of changes) addPlan(...c);
+    },
     *bumps(sql: Statements): Generator<Command, void, Row[]> {
-      for (const [k, n] of [...deltas].sort(([x], [y]) => x.localeCompare(y))) {
-        const [kind, province, a, b] = JSON.parse(k) as [string, string, string, string];
-        if (n !== 0) yield bump(sql, kind, province, a, b, n);
-      }
+      for (const [k, n] of sorted(deltas)) yield run(sql.bumpCount, [...(JSON.parse(k) as string[]), n]);
+      for (const [k, n] of sorted(plan)) yield run(sql.bumpPlanCount, [...(JSON.parse(k) as string[]), n]);
     },
   };
 }
@@ -115,15 +145,28 @@ export function* refreshPlan(sql: Statements, fingerprint: string, judge: Judge,
   const rows = yield run(sql.pendingCertificates, [batch]);
   const counts = countChanges();
   for (const r of rows) {
-    if (r.counted_province != null) counts.addAll(standingCounts(String(r.counted_province), r.eligible_from, r.eligible_until, Number(r.renewed) === 1, -1));
+    const key = String(r.issuer_key);
+    const wasRenewed = Number(r.renewed) === 1;
+    if (r.counted_province != null) counts.addAll(standingCounts(String(r.counted_province), r.eligible_from, r.eligible_until, wasRenewed, -1));
+    if (r.counted_plan_version != null) counts.addAllPlan(planStandingCounts(key, String(r.counted_plan_version), r.eligible_until, wasRenewed, -1));
+    const renewal = r.r_issuer_key == null ? null : r;
     const standing = judge({
       serial: String(r.serial),
       der: new Uint8Array(Buffer.from(String(r.der), 'base64')),
       subscriber: r.s_serial == null ? null : subscriberFromRow(r),
-      renewed: Number(r.now_renewed) > 0,
+      renewed: renewal !== null,
     });
+    const version = planVersion(r.hardware_version, standing.renewed ? renewal?.r_hardware_version : null);
+    counts.addAllPlan(planStandingCounts(key, version, standing.eligibleUntil, standing.renewed, 1));
+    // Its renewal goes by the registry's version too, once the centre knows the certificate under the renewal's key.
+    if (renewal && String(renewal.r_issuer_key) === key && renewal.r_plan_version !== version) {
+      const [day, channel] = [String(renewal.r_issued_day), String(renewal.r_channel)];
+      if (renewal.r_plan_version != null) counts.addPlan('renewed', key, String(renewal.r_plan_version), day, channel, -1);
+      counts.addPlan('renewed', key, version, day, channel, 1);
+      yield run(sql.setRenewalPlanVersion, [version, key, r.serial]);
+    }
     counts.addAll(standingCounts(standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed, 1));
-    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, r.serial, r.issuer_key]);
+    yield run(sql.setStanding, [standing.province, standing.eligibleFrom, standing.eligibleUntil, standing.renewed ? 1 : 0, version, r.serial, key]);
   }
   yield* counts.bumps(sql);
   return rows.length;
@@ -134,14 +177,22 @@ export function* renewalProgressPlan(sql: Statements, r: IssuedRenewal): Generat
   yield bump(sql, 'day', r.province, r.issuedDay, '', 1);
   yield bump(sql, 'renewed', r.province, r.channel, r.hardwareVersion, 1);
   const [c] = yield run(sql.certificateStandingForUpdate, [r.oldSerial, r.issuerKeyId]);
-  // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
-  if (!c || Number(c.pending) === 1) return;
+  // In the plan, by the registry's version of its certificate when the centre knows it, else by the token's.
+  const version = planVersion(c?.s_hardware_version, r.hardwareVersion);
   const counts = countChanges();
-  counts.addAll(standingCounts(String(c.province), c.eligible_from, c.eligible_until, Number(c.renewed) === 1, -1));
-  const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
-  counts.addAll(standingCounts(province, null, null, true, 1));
+  counts.addPlan('renewed', r.issuerKeyId, version, r.issuedDay, r.channel, 1);
+  yield run(sql.setRenewalPlanVersion, [version, r.issuerKeyId, r.oldSerial]);
+  // A certificate the centre does not know is in no count; a pending one is decided by the next refresh.
+  if (c && Number(c.pending) === 0) {
+    const wasRenewed = Number(c.renewed) === 1;
+    counts.addAll(standingCounts(String(c.province), c.eligible_from, c.eligible_until, wasRenewed, -1));
+    if (c.plan_version != null) counts.addAllPlan(planStandingCounts(r.issuerKeyId, String(c.plan_version), c.eligible_until, wasRenewed, -1));
+    const province = c.s_province == null ? NO_PROVINCE : String(c.s_province);
+    counts.addAll(standingCounts(province, null, null, true, 1));
+    counts.addAllPlan(planStandingCounts(r.issuerKeyId, version, null, true, 1));
+    yield run(sql.setStanding, [province, null, null, 1, version, r.oldSerial, r.issuerKeyId]);
+  }
   yield* counts.bumps(sql);
-  yield run(sql.setStanding, [province, null, null, 1, r.oldSerial, r.issuerKeyId]);
 }
 
 /** A decision on a certificate, from a kiosk's check.decided or the centre's own refusal. */

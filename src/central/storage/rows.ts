@@ -6,7 +6,7 @@ import { parseCertificate } from '../../pki/certificate.js';
 import { authorityKeyIdOf } from '../../pki/key-identifier.js';
 import type { Channel } from '../api.js';
 import type { Row } from '../../sql/migrate.js';
-import type { CredentialRole, KioskRecord, RefusalCount, RenewalByVersion, RenewalCount, IssuedRenewal, NewCertificate, UserRecord, UserRole } from './store.js';
+import type { CredentialRole, KioskRecord, RefusalCount, RenewalCount, IssuedRenewal, NewCertificate, UserRecord, UserRole } from './store.js';
 
 export type { Row };
 
@@ -55,20 +55,6 @@ export function orderDelta(existing: ReadonlyMap<string, OrderRow>, orders: read
     else if (before.orderId !== order.orderId || before.paidUntil !== order.paidUntil || before.paidAt !== order.paidAt) updated.push(order);
   }
   return { added, updated, unchanged: orders.length - added.length - updated.length };
-}
-
-export function knownEligibleFromRow(r: Row): { issuerKeyId: string; serial: string; hardwareVersion: string | null } {
-  return { issuerKeyId: issuerKeyOf(r), serial: text(r.serial), hardwareVersion: nullable(r.hardware_version) };
-}
-
-export function renewalByVersionFromRow(r: Row): RenewalByVersion {
-  return {
-    issuerKeyId: issuerKeyOf(r),
-    oldSerial: text(r.old_serial),
-    hardwareVersion: text(r.hardware_version),
-    channel: text(r.channel),
-    day: text(r.issued_day),
-  };
 }
 
 /** The values of upsertSubscriber, in its order. */

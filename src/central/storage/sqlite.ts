@@ -25,8 +25,6 @@ import {
   orderFromRow,
   orderValues,
   certificateValues,
-  renewalByVersionFromRow,
-  knownEligibleFromRow,
   userFromRow,
   type Row,
 } from './rows.js';
@@ -204,8 +202,6 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     kind: 'sqlite',
     importRegistry: (records, at) => patiently(() => importRegistry.immediate(records, at)),
     importOrders: (orders, at) => patiently(() => importOrders.immediate(orders, at)),
-    renewalsByVersion: () => patiently(() => all(q.renewalsByVersion).map(renewalByVersionFromRow)),
-    knownEligible: (at) => patiently(() => all(q.knownEligible, at).map(knownEligibleFromRow)),
     subscriber: (key) => patiently(() => mapped(one(q.subscriber, key.serial, key.issuerKeyId), subscriberFromRow)),
     registrySince: (since) =>
       patiently(() =>

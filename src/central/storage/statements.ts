@@ -79,11 +79,6 @@ function texts(forUpdate: string) {
      * version, serial, the order's issuer key twice): one naming no key, to every row of its serial.
      */
     touchSubscriber: `UPDATE subscribers SET version = ? WHERE serial = ? AND (? = '' OR issuer_key IN (?, ''))`,
-    renewalsByVersion: 'SELECT issuer_key, old_serial, hardware_version, channel, issued_day FROM renewals',
-    /** Known certificates eligible at a time or renewed (their standings decided), with the registry's hardware version. */
-    knownEligible: `SELECT c.issuer_key, c.serial, s.hardware_version FROM certificates c
-       LEFT JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
-       WHERE c.renewed = 1 OR c.eligible_until > ?`,
     registryVersion: REGISTRY_VERSION,
     // Two imports at once would both read the same version: the lock makes them take turns.
     registryVersionForUpdate: REGISTRY_VERSION + forUpdate,
@@ -130,10 +125,14 @@ function texts(forUpdate: string) {
        WHERE issuer_key = ? AND old_serial = ? AND kiosk_id = ? AND idempotency_key = ? AND claimed_at = ? AND serial IS NULL`,
     saveRenewal: `INSERT INTO renewals (${RENEWAL_COLUMNS.join(', ')}) VALUES (${RENEWAL_COLUMNS.map(() => '?').join(', ')})`,
     // Rows from before issuer keys (issuer-keys.ts). Parameters: after (serial), how many.
-    unkeyedRenewals: `SELECT serial, certificate FROM renewals WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
+    unkeyedRenewals: `SELECT serial, certificate, old_serial, plan_version, issued_day, channel FROM renewals
+       WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
     keyRenewal: `UPDATE renewals SET issuer_key = ? WHERE issuer_key = '' AND serial = ?`,
+    /** Parameters: serial, issuer key. */
+    markCertificatePending: 'UPDATE certificates SET pending = 1 WHERE serial = ? AND issuer_key = ?',
     keyClaim: `UPDATE renewal_claims SET issuer_key = ? WHERE issuer_key = '' AND serial = ?`,
-    unkeyedCertificates: `SELECT serial, der FROM certificates WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
+    unkeyedCertificates: `SELECT serial, der, plan_version, eligible_until, renewed FROM certificates
+       WHERE issuer_key = '' AND serial > ? ORDER BY serial LIMIT ?`,
     certificateKnown: 'SELECT 1 AS known FROM certificates WHERE issuer_key = ? AND serial = ?',
     /** Decided again: its registry row may now be another. */
     keyCertificate: `UPDATE certificates SET issuer_key = ?, pending = 1 WHERE issuer_key = '' AND serial = ?`,
@@ -208,20 +207,47 @@ function texts(forUpdate: string) {
     /** Every certificate of the serial, whichever its issuer: a registry row or order naming no key stands for all of them. */
     markPending: 'UPDATE certificates SET pending = 1 WHERE serial = ?',
     /** Certificates to decide again, with what they last counted as and what they are judged on (their registry row and order). */
+    /**
+     * Certificates to decide again, with what they last counted as and what they are judged on
+     * (their registry row and order), and their renewal if any (the one under their key, else
+     * the one naming none) with what it counts as in the rollout plan.
+     */
     pendingCertificates: `SELECT c.issuer_key, c.serial, c.der, c.province AS counted_province, c.eligible_from, c.eligible_until, c.renewed,
+         c.plan_version AS counted_plan_version,
          s.serial AS s_serial, s.issuer_key AS s_issuer_key, s.tax_code, s.contract_end, s.status, s.province, s.hardware_version,
          o.order_id, o.paid_until, o.paid_at,
-         (SELECT COUNT(*) FROM renewals r WHERE r.old_serial = c.serial AND r.issuer_key IN (c.issuer_key, '')) AS now_renewed
+         r.issuer_key AS r_issuer_key, r.hardware_version AS r_hardware_version, r.plan_version AS r_plan_version,
+         r.issued_day AS r_issued_day, r.channel AS r_channel
        FROM certificates c LEFT JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
          LEFT JOIN paid_orders o ON ${rowOf('o', 'paid_orders', 's.issuer_key', 's.serial')}
+         LEFT JOIN renewals r ON r.old_serial = c.serial
+           AND r.issuer_key = (SELECT MAX(x.issuer_key) FROM renewals x WHERE x.old_serial = c.serial AND x.issuer_key IN (c.issuer_key, ''))
        WHERE c.pending = 1 ORDER BY c.serial, c.issuer_key LIMIT ?${forUpdate && `${forUpdate} OF c`}`,
-    /** Parameters: province, eligible from and until (null: not eligible), renewed, serial, issuer key. */
-    setStanding: `UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ?
+    /** Parameters: province, eligible from and until (null: not eligible), renewed, plan version, serial, issuer key. */
+    setStanding: `UPDATE certificates SET pending = 0, province = ?, eligible_from = ?, eligible_until = ?, renewed = ?, plan_version = ?
        WHERE serial = ? AND issuer_key = ?`,
     /** Parameters: serial, issuer key. */
-    certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending,
-         (SELECT s.province FROM subscribers s WHERE ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}) AS s_province
-       FROM certificates c WHERE c.serial = ? AND c.issuer_key = ?${forUpdate}`,
+    certificateStandingForUpdate: `SELECT c.province, c.eligible_from, c.eligible_until, c.renewed, c.pending, c.plan_version,
+         s.province AS s_province, s.hardware_version AS s_hardware_version
+       FROM certificates c LEFT JOIN subscribers s ON ${rowOf('s', 'subscribers', 'c.issuer_key', 'c.serial')}
+       WHERE c.serial = ? AND c.issuer_key = ?${forUpdate && `${forUpdate} OF c`}`,
+    /** Parameters: plan version, issuer key, old serial. */
+    setRenewalPlanVersion: 'UPDATE renewals SET plan_version = ? WHERE issuer_key = ? AND old_serial = ?',
+    /** Parameters: kind, issuer key, version, a, b, how much to add. */
+    bumpPlanCount: `INSERT INTO plan_counts (kind, issuer_key, version, a, b, n) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, issuer_key, version, a, b) DO UPDATE SET n = plan_counts.n + excluded.n`,
+    /**
+     * Per issuer key and plan version: certificates renewed or whose grant has not ended at an
+     * instant, as 'known' less the grant ends up to it (parameters as knownByProvince's).
+     */
+    planKnown: `SELECT issuer_key, version, SUM(n) AS n FROM (
+         SELECT issuer_key, version, n FROM plan_counts WHERE kind = 'known'
+         UNION ALL SELECT issuer_key, version, n FROM plan_counts WHERE kind = 'edgeYear' AND a < ?
+         UNION ALL SELECT issuer_key, version, n FROM plan_counts WHERE kind = 'edgeMonth' AND a >= ? AND a < ?
+         UNION ALL SELECT issuer_key, version, n FROM plan_counts WHERE kind = 'edgeDay' AND a >= ? AND a < ?
+         UNION ALL SELECT issuer_key, version, n FROM plan_counts WHERE kind = 'edge' AND a >= ? AND a <= ?
+       ) c GROUP BY issuer_key, version`,
+    planRenewed: `SELECT issuer_key, version, a AS day, b AS channel, n FROM plan_counts WHERE kind = 'renewed' AND n <> 0`,
     /** Parameters: kiosk, seq, at, eligible, reasons, province, channel, serial. */
     updateDecision: `UPDATE decisions SET kiosk_id = ?, seq = ?, at = ?, eligible = ?, reasons = ?, province = ?, channel = ?
        WHERE certificate_serial = ?`,

@@ -144,16 +144,6 @@ export interface RefusalCount {
   readonly count: number;
 }
 
-/** One renewal as the rollout plan counts it (central/plan-report.ts). */
-export interface RenewalByVersion {
-  readonly issuerKeyId: string;
-  readonly oldSerial: string;
-  /** What the kiosk reported for the token. */
-  readonly hardwareVersion: string;
-  readonly channel: string;
-  readonly day: string;
-}
-
 export interface OrdersImportResult {
   readonly added: number;
   readonly updated: number;
@@ -205,9 +195,6 @@ export interface CentralStore {
    * the registry rows of changed orders get the next registry version, so kiosks pull them.
    */
   importOrders(orders: readonly OrderRow[], at: string): Promise<OrdersImportResult>;
-  renewalsByVersion(): Promise<RenewalByVersion[]>;
-  /** Certificates eligible at `at` or renewed, as their standings say (refresh them first). */
-  knownEligible(at: string): Promise<{ issuerKeyId: string; serial: string; hardwareVersion: string | null }[]>;
 
   /**
    * Certificates by issuer key (their AuthorityKeyIdentifier's, when not given) and serial; one

@@ -18,15 +18,19 @@ import { clock, writeLine, type Context } from '../context.js';
 import { holdKioskApp } from '../kiosk-lock.js';
 import { parseCommand } from '../parse.js';
 
+// The build's one-file bundle of src/screens/ui.ts (rolldown.config.mjs): named through a variable so
+// that tsc leaves the path alone, typed as the module it is built from.
+const UI_BUNDLE = '../../screens/ui-bundle/ui.js';
+async function loadUi(): Promise<typeof import('../../screens/ui.js')> {
+  return (await import(UI_BUNDLE)) as typeof import('../../screens/ui.js');
+}
+
 export async function kioskCommand(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'kiosk');
   const stdout = process.stdout;
   const stdin = process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) throw new CapbuError('NOT_A_TERMINAL');
-  // React's production build: the development one is twice the code to load before the first
-  // frame, and checks every render. Set before Ink and React are first imported, just below.
-  process.env.NODE_ENV ??= 'production';
-  const [{ createElement }, { render }, { KioskApp }] = await Promise.all([import('react'), import('ink'), import('../../screens/app.js')]);
+  const { createElement, render, KioskApp } = await loadUi();
   const now = values.now === undefined ? null : clock(values.now).toISOString();
   // The demo runs on its own world: tokens, kiosk store and campaign all come from there.
   // Loaded only for the demo: its PKI code would slow every kiosk's start.

@@ -38,7 +38,7 @@ export async function renewCommand(argv: string[], ctx: Context): Promise<number
       operator: operatorName(values.operator, renewal.settings),
       override: values.override,
     };
-    const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t);
+    const onStep = values.json ? undefined : stepPrinter(ctx.stderr, ctx.t, widthOf(ctx.stderr, ctx.env));
     const outcome = await renewToken(renewal, ask, { onStep, signal: stop.signal });
     if (outcome.status === 'not-eligible') journalDecisions(renewal.db, outcome.inspection, ask.operator, renewal.clock());
     printSyncWarnings(ctx, renewal.db, renewal.dataDir, renewal.settings, renewal.clock());
