@@ -49,6 +49,18 @@ function loadedModule(path: string, initialised: boolean): Pkcs11 {
   return lib;
 }
 
+/**
+ * C_Finalize, and forgotten: for a thread done with a module that another thread of this process
+ * loads next (a module's initialisation is per process: a second C_Initialize is refused with
+ * CKR_CRYPTOKI_ALREADY_INITIALIZED).
+ */
+export function releaseModule(path: string): void {
+  const lib = loaded.get(path);
+  if (!lib) return;
+  loaded.delete(path);
+  lib.C_Finalize();
+}
+
 const paths = new WeakMap<Pkcs11, string>();
 
 /** The path a module was loaded from (by loadModule), for the PIN login that opens it too. */
