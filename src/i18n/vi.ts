@@ -356,7 +356,7 @@ export const vi: Catalog = {
     'cmd.central orders import': 'nhập đơn hàng gia hạn (CSV "serial,orderId,paidUntil[,paidAt]"); nhập lại để cập nhật',
     'cmd.central override': 'phê duyệt của giám sát cho phiên bản thiết bị chưa đến lượt theo lộ trình',
     'cmd.central override issue': 'cấp mã phê duyệt cho một chứng thư số, để gửi cho nhân viên lưu động',
-    'opt.trust-proxy': 'các proxy TLS phía trước (địa chỉ hoặc dải, cách nhau bằng dấu phẩy), tin cho địa chỉ máy khách và https',
+    'opt.trust-proxy': 'các máy chủ trung gian TLS phía trước (địa chỉ hoặc dải, cách nhau bằng dấu phẩy), được tin về địa chỉ máy khách và kết nối mã hóa',
     'opt.override-key': 'khóa phê duyệt Ed25519 (PEM) để kiểm tra mã phê duyệt của giám sát',
     'opt.key': 'tệp khóa phê duyệt Ed25519 (khóa bí mật, PEM)',
     'opt.serial': 'số sê-ri của chứng thư số cũ',
