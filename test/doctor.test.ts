@@ -10,8 +10,10 @@ import { openStore } from '../src/store/store.js';
 import { startTestCentre, type TestCentre } from './support/centre.js';
 import { runCapbu } from './support/cli.js';
 import { englishIn } from './support/english.js';
+import { buildShim } from './support/shim.js';
 import { UNKNOWN_READER, writeSysfs } from './support/plug.js';
 import { makeWorld, type World } from './support/world.js';
+import { DEBIAN_SOFTHSM2, LOAD_TIMEOUT_MS } from '../src/token/module.js';
 
 let world: World;
 let centre: TestCentre;
@@ -20,7 +22,7 @@ let env: NodeJS.ProcessEnv;
 
 interface Report {
   ok: boolean;
-  checks: { check: string; ok: boolean; text: string; code?: string; why?: string }[];
+  checks: { check: string; ok: boolean; text: string; code?: string; why?: string; path?: string; detail?: string }[];
 }
 
 beforeAll(async () => {
@@ -107,6 +109,23 @@ describe('capbu doctor', () => {
     expect(by('data-dir')).toMatchObject({ why: 'mode' });
     expect(by('module')).toMatchObject({ why: 'missing' });
   });
+
+  it('reports a module that hangs on load and one that fails, and still goes through every check', async () => {
+    const shim = buildShim();
+    // The hang outlasts the test: doctor must give up on the module, not wait, and then exit.
+    const hanging = { ...env, CAPBU_PKCS11_MODULE: shim, CAPBU_SHIM_MODULE: DEBIAN_SOFTHSM2, CAPBU_SHIM_SLOW_INIT_MS: String(LOAD_TIMEOUT_MS * 40) };
+    const hung = await runCapbu(['doctor', '--json'], { env: hanging });
+    expect(hung.code).toBe(1);
+    const report = JSON.parse(hung.stdout) as Report;
+    expect(report.checks.find((c) => c.check === 'module' && c.path === shim)).toMatchObject({ ok: false, why: 'timeout', text: expect.stringContaining('no answer in time') });
+    expect(report.checks.find((c) => c.check === 'tokens')).toMatchObject({ ok: false, code: 'MODULE_LOAD_TIMEOUT' });
+    expect(report.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['campaign', 'store', 'centre', 'unsynced']));
+
+    const failing = { ...hanging, CAPBU_SHIM_SLOW_INIT_MS: '', SOFTHSM2_CONF: join(world.dir, 'no-such-softhsm2.conf') };
+    const refused = JSON.parse((await runCapbu(['doctor', '--json'], { env: failing })).stdout) as Report;
+    expect(refused.checks.find((c) => c.check === 'module' && c.path === shim)).toMatchObject({ ok: false, why: 'load-failed', detail: 'CKR_GENERAL_ERROR' });
+    expect(refused.checks.find((c) => c.check === 'tokens')).toMatchObject({ ok: false, code: 'MODULE_LOAD_FAILED' });
+  }, 60_000);
 
   it('finds a damaged store through integrity_check', async () => {
     const home = join(world.dir, 'home-damaged');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 import { muteTerminal, releaseTerminal } from './pin.js';
+import { callsStuck } from '../token/stuck-calls.js';
 
 // A reader that stops early (`capbu … | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -14,3 +15,5 @@ for (const stream of [process.stdout, process.stderr]) {
 if (process.argv.includes('--pin-stdin')) muteTerminal(process.stdin);
 process.exitCode = await main(process.argv.slice(2));
 await releaseTerminal();
+// A module load given up on (MODULE_LOAD_TIMEOUT) still holds a thread Node would wait for.
+if (callsStuck()) process.exit();

@@ -12,7 +12,7 @@ import { calendarDateIn, localTimeToInstant } from '../campaign/calendar.js';
 import type { SubscriberRecord } from '../campaign/registry.js';
 import { openStore } from '../store/store.js';
 import { importRegistry } from '../store/registry.js';
-import { DEBIAN_SOFTHSM2, loadModule } from '../token/module.js';
+import { DEBIAN_SOFTHSM2, loadModule, releaseModule } from '../token/module.js';
 import { initToken } from '../token/provision.js';
 import { registryCsv, writeCaKey, writeCampaignFiles } from './campaign-files.js';
 import { placeCaCertificate, placeCertificate, type CertificateSpec } from './customer.js';
@@ -150,50 +150,56 @@ export async function createDemoWorld(directory: string, now: Date): Promise<Dem
   const issued: string[] = [];
   const made: DemoCustomer[] = [];
   const pinFailuresToRecord: string[] = [];
-  for (const [i, customer] of customers.entries()) {
-    const before = new Set(readdirSync(paths.tokens));
-    const token = initToken(lib, { label: customer.token, soPin: DEMO_SO_PIN, userPin: DEMO_USER_PIN });
-    const folder = readdirSync(paths.tokens).find((f) => !before.has(f))!;
-    const placed = await placeCertificate(lib, token, DEMO_USER_PIN, { subject: customer.subject, ...customer.cert(pki) });
-    if (customer.situation === 'many-objects') {
-      // A customer of both waves: this token also holds a certificate of the 2024 re-key.
-      const second = await placeCertificate(lib, token, DEMO_USER_PIN, {
-        subject: { ...customer.subject, commonName: `${customer.subject.commonName} (2024)` },
-        issuer: pki2.oldCa,
-        notBefore: ago(now, 300),
-        notAfter: pki2.oldCa.certificate.notAfter,
-      });
-      issued.push(pem(second.certificate));
-      records.push({
-        serial: normalizeSerial(second.certificate.serialNumber),
-        issuerKeyId: wave2Key,
-        taxCode: customer.subject.taxCode ?? '',
-        contractEnd: customer.contractEnd,
-        status: 'active',
-        province: customer.subject.province ?? null,
-      });
-      placeCaCertificate(lib, token, DEMO_USER_PIN, pki.root, 'Viettel root');
-      placeCaCertificate(lib, token, DEMO_USER_PIN, pki.oldCa, 'Viettel-CA 2015');
-      placeCaCertificate(lib, token, DEMO_USER_PIN, pki.newCa, 'Viettel-CA 2019');
-      await placeCertificate(lib, token, DEMO_USER_PIN, {
-        subject: { ...customer.subject, commonName: `${customer.subject.commonName} (cũ)` },
-        issuer: pki.otherCa,
-        notBefore: ago(now, 1500),
-        notAfter: ago(now, 800),
-      });
+  // The kiosk's engine thread loads this module next, in this same process (`capbu kiosk --demo`
+  // on a new directory): it must be finalised here first.
+  try {
+    for (const [i, customer] of customers.entries()) {
+      const before = new Set(readdirSync(paths.tokens));
+      const token = initToken(lib, { label: customer.token, soPin: DEMO_SO_PIN, userPin: DEMO_USER_PIN });
+      const folder = readdirSync(paths.tokens).find((f) => !before.has(f))!;
+      const placed = await placeCertificate(lib, token, DEMO_USER_PIN, { subject: customer.subject, ...customer.cert(pki) });
+      if (customer.situation === 'many-objects') {
+        // A customer of both waves: this token also holds a certificate of the 2024 re-key.
+        const second = await placeCertificate(lib, token, DEMO_USER_PIN, {
+          subject: { ...customer.subject, commonName: `${customer.subject.commonName} (2024)` },
+          issuer: pki2.oldCa,
+          notBefore: ago(now, 300),
+          notAfter: pki2.oldCa.certificate.notAfter,
+        });
+        issued.push(pem(second.certificate));
+        records.push({
+          serial: normalizeSerial(second.certificate.serialNumber),
+          issuerKeyId: wave2Key,
+          taxCode: customer.subject.taxCode ?? '',
+          contractEnd: customer.contractEnd,
+          status: 'active',
+          province: customer.subject.province ?? null,
+        });
+        placeCaCertificate(lib, token, DEMO_USER_PIN, pki.root, 'Viettel root');
+        placeCaCertificate(lib, token, DEMO_USER_PIN, pki.oldCa, 'Viettel-CA 2015');
+        placeCaCertificate(lib, token, DEMO_USER_PIN, pki.newCa, 'Viettel-CA 2019');
+        await placeCertificate(lib, token, DEMO_USER_PIN, {
+          subject: { ...customer.subject, commonName: `${customer.subject.commonName} (cũ)` },
+          issuer: pki.otherCa,
+          notBefore: ago(now, 1500),
+          notAfter: ago(now, 800),
+        });
+      }
+      if (customer.situation === 'one-try-left') pinFailuresToRecord.push(token.serial);
+      made.push({ key: String((i + 1) % 10), token: customer.token, situation: customer.situation, folder });
+      if (!customer.unregistered) {
+        issued.push(pem(placed.certificate));
+        records.push({
+          serial: normalizeSerial(placed.certificate.serialNumber),
+          taxCode: customer.subject.taxCode ?? '',
+          contractEnd: customer.contractEnd,
+          status: customer.status ?? 'active',
+          province: customer.subject.province ?? null,
+        });
+      }
     }
-    if (customer.situation === 'one-try-left') pinFailuresToRecord.push(token.serial);
-    made.push({ key: String((i + 1) % 10), token: customer.token, situation: customer.situation, folder });
-    if (!customer.unregistered) {
-      issued.push(pem(placed.certificate));
-      records.push({
-        serial: normalizeSerial(placed.certificate.serialNumber),
-        taxCode: customer.subject.taxCode ?? '',
-        contractEnd: customer.contractEnd,
-        status: customer.status ?? 'active',
-        province: customer.subject.province ?? null,
-      });
-    }
+  } finally {
+    releaseModule(DEBIAN_SOFTHSM2);
   }
   // The centre's side of the demo: the new CA's key, the registry export and the issued certificates.
   await writeCaKey(join(directory, 'campaign', 'new-ca.key'), pki.newCa);

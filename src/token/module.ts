@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pkcs11 from 'pkcs11js';
 import { CapbuError } from '../errors.js';
+import { initialiseOffThread } from './timed-load.js';
 
 export const DEBIAN_SOFTHSM2 = '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -27,21 +28,37 @@ export const pkcs11js = pkcs11;
 export type Pkcs11 = pkcs11.PKCS11;
 
 const loaded = new Map<string, Pkcs11>();
-
 export function loadModule(path: string): Pkcs11 {
+  return loadedModule(path, false);
+}
+
+/** `initialised`: openModule ran C_Initialize already (off the main thread), so pkcs11js only binds it. */
+function loadedModule(path: string, initialised: boolean): Pkcs11 {
   const cached = loaded.get(path);
   if (cached) return cached;
   if (!existsSync(path)) throw new CapbuError('MODULE_LOAD_FAILED', { path });
   const lib = new pkcs11.PKCS11();
   try {
     lib.load(path);
-    lib.C_Initialize();
+    if (!initialised) lib.C_Initialize();
   } catch (error) {
     throw new CapbuError('MODULE_LOAD_FAILED', { path }, { cause: error });
   }
   loaded.set(path, lib);
   paths.set(lib, path);
   return lib;
+}
+
+/**
+ * C_Finalize, and forgotten: for a thread done with a module that another thread of this process
+ * loads next (a module's initialisation is per process: a second C_Initialize is refused with
+ * CKR_CRYPTOKI_ALREADY_INITIALIZED).
+ */
+export function releaseModule(path: string): void {
+  const lib = loaded.get(path);
+  if (!lib) return;
+  loaded.delete(path);
+  lib.C_Finalize();
 }
 
 const paths = new WeakMap<Pkcs11, string>();
@@ -100,17 +117,33 @@ export function withModule<T>(path: string, step: () => T | Promise<T>): Promise
 /** How long a one-shot command waits for a module's C_Initialize before giving up on it. */
 export const LOAD_TIMEOUT_MS = 5000;
 
+/** Modules whose load was given up on: never touched again by this process (their thread is still in them). */
+const stuck = new Set<string>();
+
 /**
- * A module loaded for a one-shot command (check, renew, tokens): probed in a child process first,
- * so one that hangs on load ends the command with MODULE_LOAD_TIMEOUT instead of freezing it.
+ * A module loaded for a one-shot command (check, renew, tokens, doctor): one that hangs on load
+ * ends the command with MODULE_LOAD_TIMEOUT instead of freezing it (timed-load.ts says how).
  */
 export async function openModule(path: string, timeoutMs = LOAD_TIMEOUT_MS): Promise<Pkcs11> {
   const cached = loaded.get(path);
   if (cached) return cached;
-  const probe = await probeModule(path, timeoutMs);
-  if (!probe.ok && probe.why === 'timeout') throw new CapbuError('MODULE_LOAD_TIMEOUT', { path, ms: timeoutMs });
-  if (!probe.ok) throw new CapbuError('MODULE_LOAD_FAILED', { path });
-  return loadModule(path);
+  if (stuck.has(path)) throw new CapbuError('MODULE_LOAD_TIMEOUT', { path, ms: timeoutMs });
+  if (!existsSync(path)) throw new CapbuError('MODULE_LOAD_FAILED', { path });
+  let outcome;
+  try {
+    outcome = await initialiseOffThread(path, timeoutMs);
+  } catch (error) {
+    throw new CapbuError('MODULE_LOAD_FAILED', { path }, { cause: error });
+  }
+  if (outcome.kind === 'timeout') {
+    stuck.add(path);
+    throw new CapbuError('MODULE_LOAD_TIMEOUT', { path, ms: timeoutMs });
+  }
+  if (outcome.kind === 'failed') {
+    throw new CapbuError('MODULE_LOAD_FAILED', { path }, { cause: new pkcs11.Pkcs11Error(`C_Initialize failed: ${outcome.rv}`, outcome.rv, 'C_Initialize') });
+  }
+  // 'not-loaded': pkcs11js's own load fails the same way, with the loader's reason.
+  return loadedModule(path, outcome.kind === 'initialised');
 }
 
 export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly why: 'missing' | 'load-failed' | 'timeout'; readonly detail: string };
@@ -125,8 +158,10 @@ try { lib.C_Finalize(); } catch { /* the probe asks only whether the module load
 `;
 
 /**
- * Loads and initialises the module in a child process first: a vendor module that hangs on load
- * then costs a killed child, not a frozen kiosk. The in-process load follows only after this.
+ * Loads and initialises the module in a child process, for the long-running watcher: a module
+ * that hangs costs a killed child, and one whose load failed can be tried again later (pcscd
+ * back), which a thread stuck inside it in this process would forbid. The one-shot commands
+ * use openModule instead: a Node start per command is too dear there.
  */
 export function probeModule(path: string, timeoutMs = 5000): Promise<ProbeResult> {
   if (!existsSync(path)) return Promise.resolve({ ok: false, why: 'missing', detail: path });

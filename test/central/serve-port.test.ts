@@ -1,7 +1,7 @@
 /**
  * Issue 11 point 15: `central serve` on a taken port says which port and exits 2 before it opens
- * anything; `central report --db` on a file that does not exist is an error, not a new empty
- * database reporting zeros.
+ * anything; `central report`, `kiosk list`, `kiosk revoke` and `kiosk reissue` with a --db file that
+ * does not exist are an error, not a new empty database reporting zeros.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
@@ -36,11 +36,13 @@ it('serve on a taken port: LISTEN_FAILED naming the port, exit 2, and the databa
   }
 });
 
-it('report on a database file that does not exist: CENTRAL_DB_FAILED, nothing created', async () => {
-  const db = join(world.dir, 'typo.db');
-  const result = await runCapbu(['central', 'report', '--db', db], { env: world.env });
-  expect(result.code).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toBe(`capbu: CENTRAL_DB_FAILED: the central database ${db} does not exist; give the --db that "capbu central serve" uses\n`);
-  expect(existsSync(db)).toBe(false);
-});
+for (const command of [['report'], ['kiosk', 'list'], ['kiosk', 'revoke', 'HN-QUAY-01'], ['kiosk', 'reissue', 'HN-QUAY-01']]) {
+  it(`central ${command.join(' ')} on a database file that does not exist: CENTRAL_DB_FAILED, nothing created`, async () => {
+    const db = join(world.dir, 'typo.db');
+    const result = await runCapbu(['central', ...command, '--db', db], { env: world.env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`capbu: CENTRAL_DB_FAILED: the central database ${db} does not exist; give the --db that "capbu central serve" uses\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+}

@@ -81,9 +81,14 @@ describe('capbu kiosk in a real terminal, beyond the main flow', () => {
   }, 400_000);
 
   it('`u` pulls the demo token: the verdict goes, the panel shows nothing plugged, waiting again', async () => {
-    const world = await demoWorld();
-    const id = demoApp(world, 'pull');
+    // No world made beforehand: the app makes it at its first start, loading the demo's PKCS#11
+    // module in the drawing thread before the engine's thread loads it (it saw no token at all
+    // while the first thread had not let go of the module).
+    const dir = mkdtempSync(join(tmpdir(), 'capbu-terminal-'));
+    const id = session('pull');
+    startInTmux(id, { directory: dir, env: {}, customers: [], created: false }, ['kiosk', '--demo', '--dir', dir, '--operator', 'lan']);
     await screenWith(id, 'DS thuê bao:', 120_000);
+    const world = readDemoWorld(dir)!;
     tmux('send-keys', '-t', id, '3');
     const verdict = await screenWith(id, 'DN-MOI-CAP');
     expect(verdict).toContain('●3');

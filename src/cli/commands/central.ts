@@ -228,7 +228,7 @@ export async function centralKioskRevoke(argv: string[], ctx: Context): Promise<
   const { values, positionals } = parseCommand(argv, 'central kiosk revoke');
   const at = clock(values.now);
   const id = positionals[0]!;
-  const found = await withStore(values.db!, at, (store) => store.revokeKiosk(id, at.toISOString()));
+  const found = await withStore(existingDb(values.db), at, (store) => store.revokeKiosk(id, at.toISOString()));
   if (!found) throw new CapbuError('KIOSK_NOT_FOUND', { id });
   writeLine(ctx.stdout, ctx.t.text('centralKioskRevoked', { id }));
   return 0;
@@ -237,7 +237,7 @@ export async function centralKioskRevoke(argv: string[], ctx: Context): Promise<
 export async function centralKioskList(argv: string[], ctx: Context): Promise<number> {
   const { values } = parseCommand(argv, 'central kiosk list');
   const at = clock(values.now);
-  const chains = await withStore(values.db!, at, (store) => store.kioskChains());
+  const chains = await withStore(existingDb(values.db), at, (store) => store.kioskChains());
   if (values.json) writeJson(ctx, chains);
   else for (const line of kioskLines(chains, at, ctx)) writeLine(ctx.stdout, line);
   return 0;

@@ -16,7 +16,8 @@ import { CentralClient } from '../../sync/client.js';
 import { credentialPath, loadCredential } from '../../sync/credential.js';
 import { catalogue, type Catalogue } from '../../token/catalogue.js';
 import { installedPath, placeDevice, type Placed } from '../../token/devices.js';
-import { chosenModule, loadModule, probeModule } from '../../token/module.js';
+import { chosenModule, openModule } from '../../token/module.js';
+import { checkModule } from '../../token/module-check.js';
 import { pickModule } from '../../token/pick.js';
 import { listTokens } from '../../token/slots.js';
 import { systemDevices } from '../../token/usb.js';
@@ -66,7 +67,7 @@ async function moduleFindings(ctx: Context, cat: Catalogue, placed: readonly Pla
   for (const p of placed) if (p.module) paths.add(p.module);
   const out: Finding[] = [];
   for (const path of paths) {
-    const result = await probeModule(path);
+    const result = await checkModule(path);
     // The loader's own message (English, from the system) stays in --json as `detail`.
     out.push(result.ok ? found('module', true, { path }) : found('module', false, { path, why: result.why, detail: result.detail }));
   }
@@ -103,10 +104,11 @@ function usbFindings(placed: readonly Placed[] | null): Finding[] {
   });
 }
 
-function tokenFinding(ctx: Context, cat: Catalogue): Finding {
+async function tokenFinding(ctx: Context, cat: Catalogue): Promise<Finding> {
   try {
     const picked = pickModule({ flag: undefined, env: ctx.env, listDevices: systemDevices(ctx.env), catalogue: cat });
-    const tokens = listTokens(loadModule(picked.module));
+    // Loaded (or given up on) by the module check already: a module that hangs stays a finding.
+    const tokens = listTokens(await openModule(picked.module));
     if (tokens.length === 0) return failed('tokens', new CapbuError('NO_TOKEN'));
     return found('tokens', true, { count: tokens.length, labels: tokens.map((t) => t.label).join(', ') });
   } catch (error) {
@@ -190,7 +192,7 @@ export async function doctorCommand(argv: string[], ctx: Context): Promise<numbe
   findings.push(...(await moduleFindings(ctx, cat, placed ?? [])));
   findings.push(found('pcscd', await answers(pcscdSocket(ctx.env))));
   findings.push(...usbFindings(placed));
-  findings.push(tokenFinding(ctx, cat));
+  findings.push(await tokenFinding(ctx, cat));
   findings.push(campaignFinding(ctx));
   findings.push(dataDirFinding(home));
 

@@ -14,6 +14,8 @@
  *                            CK_TOKEN_INFO.ulMinPinLen / ulMaxPinLen (a Viettel-CA token: 8, 64)
  *   CAPBU_SHIM_SLOW_INIT_MS  C_Initialize takes this long, as some vendor modules do; it first creates
  *                            the file CAPBU_SHIM_INIT_MARK, if set, so a test knows it is under way
+ *   CAPBU_SHIM_INIT_LOG      a file that gets one line (the process id) per C_Initialize, so a test
+ *                            sees which processes initialised the module
  *   CAPBU_SHIM_SLOW_SIGN_MS  each C_Sign takes this long more, as a real token's RSA signature does
  *                            (0.3-1.5 s); with CAPBU_SHIM_SLOW_MARK set, the file MARK is created as
  *                            the call starts to wait and MARK.done once it returns, so a test knows
@@ -132,6 +134,12 @@ static CK_RV shim_Initialize(CK_VOID_PTR args) {
   const char *mark = getenv("CAPBU_SHIM_INIT_MARK");
   FILE *f = mark && *mark ? fopen(mark, "w") : NULL;
   if (f) fclose(f);
+  const char *log = getenv("CAPBU_SHIM_INIT_LOG");
+  FILE *l = log && *log ? fopen(log, "a") : NULL;
+  if (l) {
+    fprintf(l, "%ld\n", (long)getpid());
+    fclose(l);
+  }
   long ms = env_long("CAPBU_SHIM_SLOW_INIT_MS", 0);
   if (ms > 0) usleep((useconds_t)ms * 1000);
   return real->C_Initialize(args);
