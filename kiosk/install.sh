@@ -40,7 +40,7 @@ if [ -z "$root" ]; then
   fi
 else
   CAPBU_ROOT="$(cd "$here/.." && pwd)"
-  [ -f "$CAPBU_ROOT/dist/cli/bin.js" ] || { echo "capbu: build first (npm run build)" >&2; exit 1; }
+  [ -f "$CAPBU_ROOT/dist/cli/bin.js" ] || { echo "capbu: build first (npm ci && npm run build)" >&2; exit 1; }
 fi
 
 declare -a added=()
@@ -73,7 +73,8 @@ put() {
 
 # The app: the build and its production dependencies, under a fixed prefix.
 mkd "$root$prefix"
-app_stamp="$(cd "$CAPBU_ROOT" && cat package-lock.json dist/cli/bin.js | sha256sum | cut -d' ' -f1)"
+# The whole build and the dependencies: an update that changes any built file replaces the app.
+app_stamp="$(cd "$CAPBU_ROOT" && { sha256sum package.json package-lock.json; find dist -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$root$prefix/share/app-stamp" ] || [ "$(cat "$root$prefix/share/app-stamp")" != "$app_stamp" ]; then
   rm -rf "$root$prefix/app.new"
   mkdir -p "$root$prefix/app.new"
@@ -136,7 +137,8 @@ WRAP
     elif grep -qx "user capbu" "$manifest" 2>/dev/null; then
       added+=("user capbu")
     fi
-    chown capbu:capbu /var/lib/capbu
+    # All of it: data kept by an uninstall belongs to the capbu user of then, whose id may differ.
+    chown -R capbu:capbu /var/lib/capbu
     udevadm control --reload-rules 2>/dev/null || true
     systemctl daemon-reload
     systemctl enable --quiet pcscd.socket capbu-sync.service capbu-kiosk.service

@@ -4,7 +4,7 @@
  * passes shellcheck, the udev rules parse.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,10 @@ import { softHsmConfig } from '../src/demo/softhsm.js';
 import { DEVICES } from '../src/token/catalogue.js';
 
 const KIOSK = fileURLToPath(new URL('../kiosk/', import.meta.url));
+const CHECKOUT = fileURLToPath(new URL('../', import.meta.url));
 
-function sh(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync('bash', [join(KIOSK, script), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+function sh(script: string, args: string[], env: NodeJS.ProcessEnv, kiosk = KIOSK) {
+  const result = spawnSync('bash', [join(kiosk, script), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout;
@@ -75,6 +76,29 @@ describe('kiosk/install.sh on a store machine (DESTDIR)', () => {
     sh('install.sh', [], { DESTDIR: root });
     sh('uninstall.sh', ['--purge'], { DESTDIR: root });
     expect(snapshot(root)).toEqual(before);
+  });
+
+  it('replaces the installed app when any built file changed, not only the entry point (an update)', () => {
+    // A checkout of its own, built, whose build the test can change: the scripts, the build, the
+    // lock and the dependencies (hard links where the file system allows: nothing is written to them).
+    const checkout = mkdtempSync(join(tmpdir(), 'capbu-checkout-'));
+    try {
+      for (const part of ['kiosk', 'dist', 'package.json', 'package-lock.json', 'README.md']) cpSync(join(CHECKOUT, part), join(checkout, part), { recursive: true });
+      if (spawnSync('cp', ['-al', join(CHECKOUT, 'node_modules'), join(checkout, 'node_modules')]).status !== 0) {
+        cpSync(join(CHECKOUT, 'node_modules'), join(checkout, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+      }
+      const root = freshRoot();
+      const kiosk = join(checkout, 'kiosk');
+      sh('install.sh', [], { DESTDIR: root }, kiosk);
+      const installed = join(root, 'opt/capbu/app/dist/token/module.js');
+      expect(readFileSync(installed, 'utf8')).toBe(readFileSync(join(checkout, 'dist/token/module.js'), 'utf8'));
+      appendFileSync(join(checkout, 'dist/token/module.js'), '// the update\n');
+      sh('install.sh', [], { DESTDIR: root }, kiosk);
+      expect(readFileSync(installed, 'utf8')).toMatch(/\/\/ the update\n$/);
+      sh('uninstall.sh', ['--purge'], { DESTDIR: root }, kiosk);
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 
   it('writes units that systemd-analyze verify accepts, and an installed app that runs', () => {

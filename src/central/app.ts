@@ -33,6 +33,13 @@ export interface CentralAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
   readonly dashboard?: Partial<DashboardSettings>;
+  /**
+   * The TLS-terminating proxies in front (`serve --trust-proxy`: addresses or CIDR ranges,
+   * comma-separated): from them, X-Forwarded-For gives the client's address (the login limit's
+   * key) and X-Forwarded-Proto its scheme, so the session cookie is marked Secure behind HTTPS.
+   * Headers from anyone else are ignored.
+   */
+  readonly trustProxy?: string;
 }
 
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
@@ -40,6 +47,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     bodyLimit,
+    ...(options.trustProxy && { trustProxy: options.trustProxy }),
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     // Kiosks send one JSON shape; nothing else should be coerced into it.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },

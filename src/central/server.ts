@@ -51,6 +51,8 @@ export interface CentralConfig {
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
   readonly dashboard?: Partial<DashboardSettings>;
+  /** See CentralAppOptions.trustProxy. */
+  readonly trustProxy?: string;
 }
 
 export interface RunningCentral {
@@ -161,6 +163,7 @@ export async function startCentral(config: CentralConfig): Promise<RunningCentra
     logger: config.logger,
     loggerInstance: config.loggerInstance,
     dashboard: config.dashboard,
+    trustProxy: config.trustProxy,
   });
   for (const accepted of acceptedNew) app.log.warn(accepted, 'started on a new database although the CA key has issued before (--new-database)');
   let closing: Promise<void> | undefined;

@@ -16,6 +16,7 @@ export type Placeholder =
   | 'DB'
   | 'KEY'
   | 'HOST_PORT'
+  | 'ADDRESSES'
   | 'SECONDS'
   | 'N'
   | 'ID'
@@ -152,6 +153,7 @@ export const COMMANDS = {
       'db-wait': { type: 'string', arg: 'SECONDS' },
       'new-database': { type: 'boolean' },
       'override-key': { type: 'string', arg: 'FILE' },
+      'trust-proxy': { type: 'string', arg: 'ADDRESSES' },
     },
     load: async () => (await import('./commands/central.js')).centralServe,
   },

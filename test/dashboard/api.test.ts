@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCapbu } from '../support/cli.js';
-import { centralDatabases, makeCentralWorld, NOW, sqlitePath, type CentralWorld } from '../central/fixtures.js';
+import { centralDatabases, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld } from '../central/fixtures.js';
 import { dashboardWorld, EXPECTED, PASSWORD, type DashboardWorld } from './world.js';
 import { Reader } from './http.js';
 
@@ -315,5 +315,57 @@ describe('dashboard logins', () => {
     expect(throttled.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(throttled.body).toContain('đăng nhập sai quá nhiều lần');
     expect(r.cookies.has('capbu_session')).toBe(false);
+  });
+});
+
+describe.each(databases.backends)('dashboard logins through workers and a TLS proxy on $name', (backend) => {
+  const limit = { dashboard: { loginLimit: { max: LOGINS_PER_WINDOW, timeWindow: 60_000 } } };
+  let d: DashboardWorld;
+  let db: string;
+  const others: Centre[] = [];
+  const another = async (trustProxy?: string) => {
+    const centre = await startCentre(world, db, { ...limit, ...(trustProxy && { trustProxy }) });
+    others.push(centre);
+    return centre;
+  };
+  beforeAll(async () => {
+    db = await backend.db('dashboard-proxy');
+    d = await dashboardWorld(db, { ...limit, trustProxy: '127.0.0.1' }, world);
+    await d.account('proxied', 'admin');
+  });
+  afterAll(async () => {
+    for (const centre of others) await centre.running.close();
+    await d?.close();
+  });
+
+  it("counts one address's logins together across the processes serving one database (serve --workers)", async () => {
+    const worker = await another('127.0.0.1');
+    // One client, as the proxy reports it, whichever worker its requests land on.
+    const client = { 'x-forwarded-for': '203.0.113.7' };
+    const readers = [new Reader(d.url, client), new Reader(worker.url, client)];
+    for (let i = 0; i < LOGINS_PER_WINDOW; i++) expect((await readers[i % 2]!.login('proxied', `wrong ${i}`)).status).toBe(401);
+    for (const reader of readers) expect((await reader.login('proxied', PASSWORD)).status).toBe(429);
+    // Another address behind the proxy has its own count.
+    expect((await new Reader(worker.url, { 'x-forwarded-for': '203.0.113.8' }).login('proxied', PASSWORD)).status).toBe(303);
+  });
+
+  it('marks the session cookie Secure behind a trusted proxy speaking HTTPS, and only there', async () => {
+    const cookieOf = async (url: string, headers: Record<string, string>) => {
+      const reader = new Reader(url, headers);
+      const csrf = Reader.csrfOf((await reader.get('/login')).body);
+      const reply = await fetch(`${url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...headers, cookie: [...reader.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ name: 'proxied', password: PASSWORD, _csrf: csrf }).toString(),
+      });
+      expect(reply.status).toBe(303);
+      return reply.headers.getSetCookie().find((c) => c.startsWith('capbu_session='))!;
+    };
+    const https = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.1' };
+    expect(await cookieOf(d.url, https)).toMatch(/; Secure/i);
+    expect(await cookieOf(d.url, { 'x-forwarded-for': '198.51.100.2' })).not.toMatch(/; Secure/i);
+    // A centre trusting no proxy takes nobody's word for HTTPS.
+    expect(await cookieOf((await another()).url, { ...https, 'x-forwarded-for': '198.51.100.3' })).not.toMatch(/; Secure/i);
   });
 });

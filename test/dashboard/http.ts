@@ -12,7 +12,11 @@ export interface Reply {
 export class Reader {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `headers`: sent with every request (a proxy's X-Forwarded-For, say). */
+  constructor(
+    readonly base: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private keep(headers: Headers): void {
     for (const line of headers.getSetCookie()) {
@@ -31,7 +35,7 @@ export class Reader {
       method,
       redirect: 'manual',
       body: init.body,
-      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+      headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...init.headers },
     });
     this.keep(response.headers);
     // A byte-order mark stays in the body: the CSV test looks for it.

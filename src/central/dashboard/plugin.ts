@@ -2,8 +2,9 @@
  * The supervisors' dashboard, served by the centre at `/`: log in, set a password with a one-time
  * code, and the progress pages with their JSON and CSV. Every page, JSON and CSV route asks for a
  * session (session.ts) and keeps to the provinces its account may see; every form carries an
- * anti-forgery token (@fastify/csrf-protection); logins are rate-limited per client address.
+ * anti-forgery token (@fastify/csrf-protection); logins are rate-limited per client address, across workers.
  */
+import './react-mode.js';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -34,10 +35,10 @@ const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/') |
 /** Only a path on this site: `next=//elsewhere` would send the reader away after login. */
 const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/overview');
 
-function known(error: FastifyError | CapbuError, request: FastifyRequest): CapbuError | null {
+function known(error: FastifyError | CapbuError): CapbuError | null {
   if (error instanceof CapbuError) return error;
   if (String(error.code).startsWith('FST_CSRF')) return new CapbuError('CSRF_INVALID');
-  if (error.statusCode === 429) return new CapbuError(request.url.startsWith('/login') ? 'LOGIN_THROTTLED' : 'RATE_LIMITED');
+  if (error.statusCode === 429) return new CapbuError('RATE_LIMITED');
   if (error.validation || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
     return new CapbuError('REQUEST_INVALID', { problem: error.message });
   }
@@ -57,7 +58,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   });
 
   app.setErrorHandler(async (error: FastifyError | CapbuError, request, reply) => {
-    const failure = known(error, request);
+    const failure = known(error);
     if (!failure) {
       request.log.error({ err: error }, 'dashboard request failed');
     }
@@ -71,12 +72,17 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   });
 
   const html = (reply: FastifyReply, page: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(page);
-  const attempts = {
-    rateLimit: {
-      max: settings.loginLimit.max,
-      timeWindow: settings.loginLimit.timeWindow,
-      keyGenerator: (request: FastifyRequest) => `login:${request.ip}`,
-    },
+  /**
+   * Login and password attempts per client address, counted in the database: every worker of
+   * `serve --workers N` and every centre process on it share one count.
+   */
+  const throttle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { max, timeWindow } = settings.loginLimit;
+    const now = services.now();
+    const { count, windowStart } = await store.countAttempt(`login:${request.ip}`, now.toISOString(), timeWindow);
+    if (count <= max) return;
+    reply.header('retry-after', String(Math.max(1, Math.ceil((Date.parse(windowStart) + timeWindow - now.getTime()) / 1000))));
+    throw new CapbuError(request.url.startsWith('/login') ? 'LOGIN_THROTTLED' : 'RATE_LIMITED');
   };
 
   assetRoutes(app);
@@ -89,7 +95,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
 
   app.post<{ Body: { name?: string; password?: string; next?: string } }>(
     '/login',
-    { config: attempts, preHandler: app.csrfProtection },
+    { preHandler: [throttle, app.csrfProtection] },
     async (request, reply) => {
       const name = String(request.body?.name ?? '');
       const password = String(request.body?.password ?? '');
@@ -111,7 +117,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
 
   app.post<{ Body: { code?: string; password?: string; repeat?: string } }>(
     PASSWORD_PATH,
-    { config: attempts, preHandler: app.csrfProtection },
+    { preHandler: [throttle, app.csrfProtection] },
     async (request, reply) => {
       const code = String(request.body?.code ?? '');
       const password = String(request.body?.password ?? '');

@@ -452,4 +452,17 @@ export const MIGRATIONS: readonly Migration[] = [
       grantEndsAt('edge', 24),
     ],
   },
+  {
+    version: 13,
+    name: 'login-attempts',
+    statements: [
+      // Dashboard logins per client address in a window from the first, kept in the database so
+      // every worker of `serve --workers N` (and every centre process on one database) counts them together.
+      `CREATE TABLE login_attempts (
+         key TEXT PRIMARY KEY,
+         window_start TEXT NOT NULL,
+         n BIGINT NOT NULL
+       )`,
+    ],
+  },
 ];

@@ -8,6 +8,8 @@ import { MIGRATIONS } from './migrations.js';
 import { adoptCertificatesPlan, adoptRenewalsPlan } from './issuer-keys.js';
 import { rowKey } from '../../campaign/export-rows.js';
 import {
+  attemptFromRow,
+  attemptValues,
   derFromRow,
   kioskFromRow,
   refusalCountFromRow,
@@ -307,6 +309,7 @@ export async function openPostgresStore(url: string, at: string, options: StoreO
     acceptNewDatabase: async (at) => void (await query(sql.acceptNewDatabase, [at.getTime()])),
     renewedSerials: async () => (await all(sql.renewedSerials)).map((r) => String(r.old_serial)),
     refusalCounts: async () => (await all(sql.refusalCounts)).map(refusalCountFromRow),
+    countAttempt: async (key, at, windowMs) => attemptFromRow((await one(sql.countAttempt, attemptValues(key, at, windowMs)))!),
     addUser: async (u) => {
       try {
         await query(sql.addUser, [u.name, u.role, u.provinces.join(','), u.setupCodeHash, u.setupExpires, u.createdAt]);

@@ -176,3 +176,11 @@ export function certificateValues(c: NewCertificate, at: string): unknown[] {
 
 /** Certificates are kept as base64 DER text in both databases. */
 export const derFromRow = (r: Row): Uint8Array => new Uint8Array(Buffer.from(text(r.der), 'base64'));
+
+/** The values of countAttempt, in its order: an attempt's window has ended once it started `windowMs` ago. */
+export function attemptValues(key: string, at: string, windowMs: number): string[] {
+  const ended = new Date(Date.parse(at) - windowMs).toISOString();
+  return [key, at, ended, ended];
+}
+
+export const attemptFromRow = (r: Row): { count: number; windowStart: string } => ({ count: Number(r.n), windowStart: text(r.window_start) });

@@ -12,6 +12,8 @@ import { adoptCertificatesPlan, adoptRenewalsPlan } from './issuer-keys.js';
 import { rowKey } from '../../campaign/export-rows.js';
 import { MIGRATIONS } from './migrations.js';
 import {
+  attemptFromRow,
+  attemptValues,
   derFromRow,
   kioskFromRow,
   refusalCountFromRow,
@@ -281,6 +283,7 @@ export function openSqliteStore(path: string, at: string, options: StoreOptions 
     acceptNewDatabase: (at) => patiently(() => void q.acceptNewDatabase.run(at.getTime())),
     renewedSerials: () => patiently(() => all(q.renewedSerials).map((r) => String(r.old_serial))),
     refusalCounts: () => patiently(() => all(q.refusalCounts).map(refusalCountFromRow)),
+    countAttempt: (key, at, windowMs) => patiently(() => attemptFromRow(one(q.countAttempt, ...attemptValues(key, at, windowMs))!)),
     addUser: (u) =>
       patiently(() => {
         try {

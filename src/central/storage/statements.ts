@@ -178,6 +178,12 @@ function texts(forUpdate: string) {
     brokenLinks: `SELECT COUNT(*) AS n FROM kiosk_events e
        LEFT JOIN kiosk_events p ON p.kiosk_id = e.kiosk_id AND p.seq = e.seq - 1
        WHERE e.kiosk_id = ? AND ((e.seq = 1 AND e.prev_hash <> '${'0'.repeat(64)}') OR (p.seq IS NOT NULL AND e.prev_hash <> p.hash))`,
+    /** Parameters: key, time, and twice the time before which the key's window has ended. */
+    countAttempt: `INSERT INTO login_attempts (key, window_start, n) VALUES (?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         n = CASE WHEN login_attempts.window_start <= ? THEN 1 ELSE login_attempts.n + 1 END,
+         window_start = CASE WHEN login_attempts.window_start <= ? THEN excluded.window_start ELSE login_attempts.window_start END
+       RETURNING n, window_start`,
     addUser: 'INSERT INTO users (name, role, provinces, setup_code_hash, setup_expires, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     user: 'SELECT * FROM users WHERE name = ?',
     userBySetupCode: 'SELECT * FROM users WHERE setup_code_hash = ? AND setup_expires > ?',

@@ -270,6 +270,11 @@ export interface CentralStore {
   acceptNewDatabase(at: Date): Promise<void>;
   refusalCounts(): Promise<RefusalCount[]>;
 
+  /**
+   * One more attempt under `key` (a dashboard login from an address): how many there were in its
+   * window, which starts at the first attempt and lasts `windowMs`, and when it started.
+   */
+  countAttempt(key: string, at: string, windowMs: number): Promise<{ count: number; windowStart: string }>;
   /** Throws USER_EXISTS for a name in use. */
   addUser(user: NewUser): Promise<void>;
   user(name: string): Promise<UserRecord | null>;

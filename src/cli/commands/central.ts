@@ -80,6 +80,7 @@ export async function centralServe(argv: string[], ctx: Context): Promise<number
     overrideKey: values['override-key'] === undefined ? null : readOverrideKey(values['override-key']).verifying,
     kioskLimit: perMinute === undefined ? undefined : { max: perMinute, timeWindow: 60_000 },
     eventQuota: eventQuota === undefined ? undefined : { max: eventQuota, windowMs: 3_600_000 },
+    trustProxy: values['trust-proxy'],
     env: ctx.env,
     pinVariable: values['ca-pin-env'] ?? DEFAULT_PIN_VARIABLE,
     logger: { level: ctx.env.CAPBU_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },

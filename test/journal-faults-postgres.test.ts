@@ -1,0 +1,4 @@
+/** Issue 12 §4 on the centre's PostgreSQL store: a storm of faults, two kiosks at once, the centre killed -9 (test/support/journal-faults.ts). */
+import { journalFaultTests } from './support/journal-faults.js';
+
+journalFaultTests('postgres');
