@@ -7,8 +7,6 @@
  * orders, and the clock moving through the plan's phases; read at the clock and at the edges of
  * the grants. Then the counts migration 12 writes from the stored rows equal the kept ones.
  */
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscriberRecord } from '../../src/campaign/registry.js';
 import { isCapbuError } from '../../src/errors.js';
@@ -17,7 +15,7 @@ import { MIGRATIONS } from '../../src/central/storage/migrations.js';
 import type { CentralClient } from '../../src/sync/client.js';
 import { seeded } from '../support/fault-proxy.js';
 import { centralDatabases, makeCentralWorld, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
-import { recomputeCampaignLines, rowsOf } from './recompute.js';
+import { execAll, recomputeCampaignLines, rowsOf } from './recompute.js';
 
 let world: CentralWorld;
 beforeAll(async () => {
@@ -128,22 +126,7 @@ describe.each(databases.backends)('the rollout plan counts on $name', (backend) 
       'UPDATE renewals SET plan_version = NULL',
       ...MIGRATIONS.find((m) => m.version === 12)!.statements.filter((statement) => !/^(ALTER|CREATE)/.test(statement)),
     ];
-    if (db.startsWith('postgres')) {
-      const client = new pg.Client({ connectionString: db });
-      await client.connect();
-      try {
-        for (const statement of recount) await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    } else {
-      const file = new Database(db);
-      try {
-        for (const statement of recount) file.exec(statement);
-      } finally {
-        file.close();
-      }
-    }
+    await execAll(db, recount);
     expect(asText(await rowsOf(db, counts))).toEqual(kept);
   }, 240_000);
 });

@@ -29,7 +29,7 @@ import { seal, ZERO_HASH, type JournalEvent } from '../../src/journal/format.js'
 import { migrate, migrateSqlite } from '../../src/sql/migrate.js';
 import type { CentralClient } from '../../src/sync/client.js';
 import { centralDatabases, makeCentralWorld, NOW, sqlitePath, startCentre, type Centre, type CentralWorld, type Subscriber } from './fixtures.js';
-import { recompute, rowsOf as rowsOfDb } from './recompute.js';
+import { execAll, recompute, rowsOf as rowsOfDb } from './recompute.js';
 
 let world: CentralWorld;
 beforeAll(async () => {
@@ -170,24 +170,7 @@ describe.each(databases.backends)('progress figures on $name', (backend) => {
     const kept = await rowsOf(edges);
     const step = MIGRATIONS.find((m) => m.version === 11)!;
     const recount = step.statements.filter((statement) => !statement.startsWith('CREATE INDEX'));
-    if (db.startsWith('postgres')) {
-      const client = new pg.Client({ connectionString: db });
-      await client.connect();
-      try {
-        await client.query("DELETE FROM progress_counts WHERE kind LIKE 'edge%'");
-        for (const statement of recount) await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    } else {
-      const file = new Database(db);
-      try {
-        file.exec("DELETE FROM progress_counts WHERE kind LIKE 'edge%'");
-        for (const statement of recount) file.exec(statement);
-      } finally {
-        file.close();
-      }
-    }
+    await execAll(db, ["DELETE FROM progress_counts WHERE kind LIKE 'edge%'", ...recount]);
     const asText = (rows: Record<string, unknown>[]) => rows.map((r) => [r.kind, r.province, r.a, r.b, Number(r.n)]);
     expect(asText(await rowsOf(edges))).toEqual(asText(kept));
     expect(kept.some((r) => String(r.kind) === 'edgeDay')).toBe(true);

@@ -117,6 +117,26 @@ export async function rowsOf(db: string, sql: string, params: readonly unknown[]
   }
 }
 
+/** Statements run one after another on a centre's database (a SQLite path or a PostgreSQL URL). */
+export async function execAll(db: string, statements: readonly string[]): Promise<void> {
+  if (!db.startsWith('postgres')) {
+    const file = new Database(db);
+    try {
+      for (const statement of statements) file.exec(statement);
+    } finally {
+      file.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * The campaigns' lines of the report recomputed as the centre did before it kept the plan's
  * counts: every certificate renewed or whose grant has not ended (by its stored standing) with its
