@@ -269,6 +269,28 @@ describe('bounds on event data (issue 10, point 15)', () => {
     }
   });
 
+  it('agrees with a round trip through Date on every day, leap years and the bounds of each field', () => {
+    const p = (n: number, width: number) => String(n).padStart(width, '0');
+    const roundTrip = (at: string) => {
+      const parsed = new Date(at);
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === at;
+    };
+    let checked = 0;
+    for (const year of [0, 1900, 2000, 2024, 2026, 2100, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          for (const time of ['00:00:00.000', '23:59:59.999', '24:00:00.000', '12:60:00.000', '12:00:60.000']) {
+            const at = `${p(year, 4)}-${p(month, 2)}-${p(day, 2)}T${time}Z`;
+            expect(isEventTime(at), at).toBe(roundTrip(at));
+            checked += isEventTime(at) ? 1 : 0;
+          }
+        }
+      }
+    }
+    // Each year's real days (0, 2000 and 2024 are leap years), twice a day: midnight and the last millisecond.
+    expect(checked).toBe(2 * (365 * 7 + 3));
+  });
+
   it('commits durably: the store runs WAL with synchronous = FULL', () => {
     const db = openStore(mkdtempSync(join(tmpdir(), 'capbu-journal-')));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

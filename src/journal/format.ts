@@ -82,13 +82,21 @@ export const EVENT_LIMITS = {
   bytes: 16_384,
 } as const;
 
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** A real instant, written the one way toISOString writes it (so it hashes the same everywhere). */
+/**
+ * A real instant, written the one way toISOString writes it (so it hashes the same everywhere).
+ * Checked on the digits, not by a round trip through Date: the centre asks it of every event it
+ * is sent, and the round trip cost twice as much as the rest of the check.
+ */
 export function isEventTime(at: string): boolean {
-  if (!TIME.test(at)) return false;
-  const parsed = new Date(at);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === at;
+  const m = TIME.exec(at);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!);
 }
 
 function hasLoneSurrogate(text: string): boolean {
