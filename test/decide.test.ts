@@ -8,11 +8,11 @@ import { buildCampaign, type Campaign } from '../src/campaign/campaign.js';
 import { parseCaCertificate } from '../src/pki/ca-certificate.js';
 import { decide, type ReasonCode } from '../src/campaign/decide.js';
 import type { SubscriberRecord } from '../src/campaign/registry.js';
-import { CAMPAIGN_2020, CAP_2020 } from '../src/demo/campaign-2020.js';
+import { CAMPAIGN_2020, CAP_2020, PKI_2020 } from '../src/demo/campaign-2020.js';
 import { buildPki, EC_ALG, generateKeys, issueSubscriber, spkiOf, type Authority } from '../src/demo/pki.js';
 import { parseCertificate, type CertificateFacts } from '../src/pki/certificate.js';
 
-const NEW_CA_END = new Date('2024-07-17T00:00:00Z');
+const NEW_CA_END = PKI_2020.newCaNotAfter;
 
 let campaign: Campaign;
 let fromOldCa: CertificateFacts;
@@ -21,12 +21,7 @@ let fromOtherCa: CertificateFacts;
 const caOf = (authority: Authority) => parseCaCertificate(new Uint8Array(authority.certificate.rawData), 'test');
 
 beforeAll(async () => {
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: CAP_2020,
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: NEW_CA_END,
-  });
+  const pki = await buildPki(PKI_2020);
   campaign = buildCampaign({ ...CAMPAIGN_2020, oldCa: 'old', newCa: 'new' }, caOf(pki.oldCa), caOf(pki.newCa));
   const spki = await spkiOf((await generateKeys(EC_ALG)).publicKey);
   const params = { subject: { commonName: 'Công ty A', taxCode: '0100000001' }, spki, notBefore: new Date('2018-03-01T02:00:00Z'), notAfter: CAP_2020 };

@@ -13,22 +13,17 @@ import { parseOrdersCsv } from '../src/campaign/orders.js';
 import { overridePayload, overrideText, overrideVerifyKey, verifyOverride } from '../src/campaign/override.js';
 import { openingPhase, parsePlan } from '../src/campaign/plan.js';
 import type { SubscriberRecord } from '../src/campaign/registry.js';
-import { CAMPAIGN_2020, CAP_2020 } from '../src/demo/campaign-2020.js';
+import { CAMPAIGN_2020, CAP_2020, PKI_2020 } from '../src/demo/campaign-2020.js';
 import { buildPki, EC_ALG, generateKeys, issueSubscriber, spkiOf } from '../src/demo/pki.js';
 import { parseCertificate, type CertificateFacts } from '../src/pki/certificate.js';
 import { CapbuError } from '../src/errors.js';
 
-const NEW_CA_END = new Date('2024-07-17T00:00:00Z');
+const NEW_CA_END = PKI_2020.newCaNotAfter;
 let campaign: Campaign;
 let certificate: CertificateFacts;
 
 beforeAll(async () => {
-  const pki = await buildPki({
-    oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-    oldCaNotAfter: CAP_2020,
-    newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-    newCaNotAfter: NEW_CA_END,
-  });
+  const pki = await buildPki(PKI_2020);
   const ca = (a: typeof pki.oldCa) => parseCaCertificate(new Uint8Array(a.certificate.rawData), 'test');
   // The plan as the campaign file carries it, read back by the file's parser.
   const [spec] = parseCampaignFile(JSON.stringify({ ...CAMPAIGN_2020, oldCa: 'old', newCa: 'new' }));

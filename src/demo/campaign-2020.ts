@@ -32,17 +32,15 @@ export const CAP_2020 = new Date('2020-10-02T09:00:00Z');
 
 export type Campaign2020 = WrittenCampaign;
 
+/** The two CAs' validity: old 2015–2020 (ending on the cap), new 2019–2024. */
+export const PKI_2020 = {
+  oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
+  oldCaNotAfter: CAP_2020,
+  newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
+  newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
+} as const;
+
 /** Builds the PKI and writes the campaign file, its CA certificates and the new CA's key (writeCampaign). */
 export function writeCampaign2020(directory: string, stem?: string): Promise<Campaign2020> {
-  return writeCampaign(
-    directory,
-    CAMPAIGN_2020,
-    {
-      oldCaNotBefore: new Date('2015-10-02T09:00:00Z'),
-      oldCaNotAfter: CAP_2020,
-      newCaNotBefore: new Date('2019-07-17T00:00:00Z'),
-      newCaNotAfter: new Date('2024-07-17T00:00:00Z'),
-    },
-    stem,
-  );
+  return writeCampaign(directory, CAMPAIGN_2020, PKI_2020, stem);
 }
