@@ -4,7 +4,6 @@
  * (some vendor modules are not thread-safe, and pkcs11js's *Async calls run off the main thread),
  * holds that forbid re-initialising while a session is open, and a load that can time out.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pkcs11 from 'pkcs11js';
@@ -163,9 +162,11 @@ try { lib.C_Finalize(); } catch { /* the probe asks only whether the module load
  * back), which a thread stuck inside it in this process would forbid. The one-shot commands
  * use openModule instead: a Node start per command is too dear there.
  */
-export function probeModule(path: string, timeoutMs = 5000): Promise<ProbeResult> {
-  if (!existsSync(path)) return Promise.resolve({ ok: false, why: 'missing', detail: path });
+export async function probeModule(path: string, timeoutMs = 5000): Promise<ProbeResult> {
+  if (!existsSync(path)) return { ok: false, why: 'missing', detail: path };
   const binding = createRequire(import.meta.url).resolve('pkcs11js');
+  // Imported here: the one-shot commands load this file and never probe (bench/check).
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(process.execPath, ['-e', PROBE, binding, path], { timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       if (!error) resolve({ ok: true });
